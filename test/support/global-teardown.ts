@@ -1,0 +1,6 @@
+import type { EmbeddedMongo } from '../../src/embedded-mongo';
+
+export default async function globalTeardown(): Promise<void> {
+  const server = (globalThis as { __qunbotMongo?: EmbeddedMongo }).__qunbotMongo;
+  if (server) await server.stop();
+}

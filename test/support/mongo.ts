@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { connectDatabase, type Database } from '../../src/db';
+import { silentLog } from './logger';
+
+export function testMongoUri(): string {
+  const uri = process.env.MONGODB_URI;
+  if (!uri) throw new Error('MONGODB_URI is not set: jest global setup should have set it');
+  return uri;
+}
+
+/** A database name of this test file's own, dropped after the file. */
+export function uniqueDbName(hint = 'test'): string {
+  const base = path.basename(hint).replace(/\W+/g, '_').slice(0, 30);
+  return `qb_${base}_${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * Gives the calling test file its own database: connected in beforeAll, dropped and closed in
+ * afterAll. Read `.db` inside tests.
+ */
+export function useTestDatabase(hint = expect.getState().testPath ?? 'test'): { readonly db: Database } {
+  let db: Database | undefined;
+  beforeAll(async () => {
+    db = await connectDatabase({ uri: testMongoUri(), dbName: uniqueDbName(hint), serverSelectionTimeoutMs: 5000, log: silentLog, attempts: 1 });
+  });
+  afterAll(async () => {
+    if (!db) return;
+    await db.connection.dropDatabase();
+    await db.close();
+  });
+  return {
+    get db() {
+      if (!db) throw new Error('test database used outside a test');
+      return db;
+    },
+  };
+}
