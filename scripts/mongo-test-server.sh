@@ -53,6 +53,8 @@ case $cmd in
     if [[ -n ${MONGODB_URI:-} ]]; then echo "$MONGODB_URI"; exit 0; fi
     mkdir -p "$STATE"
     if [[ -f $STATE/pid ]] && kill -0 "$(cat "$STATE/pid")" 2>/dev/null; then cat "$STATE/uri"; exit 0; fi
+    # Never mistake another server (say, another checkout's) for ours: take the first free port.
+    while (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; do PORT=$((PORT + 1)); done
     if command -v mongod >/dev/null; then
       mkdir -p "$STATE/db"
       log "starting mongod from PATH on port $PORT"
