@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/** Everything qunbot can send to a room or contact. The API validates input with these schemas. */
+export const textContent = z.object({ type: z.literal('text'), text: z.string().min(1).max(4000) });
+export const imageContent = z.object({ type: z.literal('image'), url: z.url({ protocol: /^https?$/ }).max(2000) });
+export const linkContent = z.object({
+  type: z.literal('link'),
+  title: z.string().min(1).max(200),
+  description: z.string().max(500).optional(),
+  url: z.url({ protocol: /^https?$/ }).max(2000),
+  thumbnailUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+});
+export const miniProgramContent = z.object({
+  type: z.literal('miniprogram'),
+  appid: z.string().min(1).max(100),
+  username: z.string().min(1).max(100),
+  title: z.string().min(1).max(200),
+  pagePath: z.string().max(1000).optional(),
+  description: z.string().max(500).optional(),
+  thumbUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+});
+export const outboundContent = z.discriminatedUnion('type', [textContent, imageContent, linkContent, miniProgramContent]);
+
+export type OutboundContent = z.infer<typeof outboundContent>;
+
+/** A short human-readable summary (logs, lists). */
+export function describeContent(c: OutboundContent): string {
+  switch (c.type) {
+    case 'text':
+      return c.text.length > 40 ? `${c.text.slice(0, 40)}…` : c.text;
+    case 'image':
+      return `[image] ${c.url}`;
+    case 'link':
+      return `[link] ${c.title}`;
+    case 'miniprogram':
+      return `[miniprogram] ${c.title}`;
+  }
+}

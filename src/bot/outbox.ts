@@ -1,0 +1,209 @@
+import { EventEmitter } from 'node:events';
+import type { Logger } from '../logger';
+import type { Clock } from './core/clock';
+import { Pacer, type PacingPolicy } from './core/pacer';
+import type { OutboundContent } from './content';
+import type { NewSend, SendLogService, SendRecord } from './send-log.service';
+
+/** What actually talks to WeChat (a robot's Wechaty). */
+export interface Sender {
+  send(conversationId: string, content: OutboundContent, mentionIds: string[]): Promise<{ status: 'sent'; messageId?: string } | { status: 'room_not_found' }>;
+}
+
+/** Thrown by a Sender that cannot send right now (not logged in): the send waits, nothing is lost. */
+export class NotReadyError extends Error {
+  override name = 'NotReadyError';
+}
+
+/** Back-pressure: the robot's queue is full; the caller should retry later. */
+export class OutboxFullError extends Error {
+  override name = 'OutboxFullError';
+  readonly code = 'outbox_full';
+  constructor(readonly robotId: string, readonly limit: number) {
+    super(`the outbox of robot ${robotId} is full (${limit} sends waiting); try again later`);
+  }
+}
+
+export interface OutboxPolicy extends PacingPolicy {
+  /** Most sends that may wait in one robot's queue. */
+  maxQueue: number;
+}
+
+const DB_RETRY_MS = 3000;
+
+interface Pending {
+  id: string;
+  conversationId: string;
+  content: OutboundContent;
+  mentionIds: string[];
+}
+
+export interface OutboxDeps {
+  robotId: string;
+  sender: Sender;
+  sendLog: SendLogService;
+  clock: Clock;
+  policy: OutboxPolicy;
+  log: Logger;
+  random?: () => number;
+}
+
+/**
+ * One robot's outbox: every send is logged (queued) before it goes, then paced by a token bucket
+ * per robot and a minimum gap per conversation, jittered, and its outcome recorded. Emits
+ * `settled` with the final SendRecord, and `waiting` (send id) when it pauses because the robot
+ * cannot send; `resume()` goes on.
+ */
+export class RobotOutbox extends EventEmitter<{ settled: [SendRecord]; waiting: [string] }> {
+  private readonly queue: Pending[] = [];
+  private readonly pacer: Pacer;
+  private readonly waiters = new Map<string, (r: SendRecord) => void>();
+  private paused = true;
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private sleeping: AbortController | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly deps: OutboxDeps) {
+    super();
+    this.pacer = new Pacer(deps.policy);
+  }
+
+  get size(): number {
+    return this.queue.length;
+  }
+
+  /** Logs the send as queued and schedules it. `settled` resolves with the outcome. */
+  async enqueue(send: Omit<NewSend, 'robotId'>): Promise<{ record: SendRecord; settled: Promise<SendRecord> }> {
+    if (this.stopped) throw new NotReadyError('the outbox is stopped');
+    if (this.queue.length >= this.deps.policy.maxQueue) throw new OutboxFullError(this.deps.robotId, this.deps.policy.maxQueue);
+    const record = await this.deps.sendLog.create({ ...send, robotId: this.deps.robotId });
+    const settled = new Promise<SendRecord>((resolve) => this.waiters.set(record.id, resolve));
+    this.push(record);
+    return { record, settled };
+  }
+
+  /** Reloads sends left queued by a previous run (crash or restart). */
+  async recover(): Promise<{ requeued: number; unknown: number }> {
+    const { queued, unknown } = await this.deps.sendLog.recover(this.deps.robotId);
+    const known = new Set(this.queue.map((p) => p.id));
+    for (const r of queued) if (!known.has(r.id)) this.push(r);
+    if (unknown > 0) this.deps.log.warn({ unknown }, 'sends interrupted by a crash are marked unknown and not repeated');
+    return { requeued: queued.length, unknown };
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.poke();
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  /** Stops after the send in flight; queued sends stay queued in the database. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.sleeping?.abort();
+    this.poke();
+    await this.loop;
+  }
+
+  private push(r: Pick<SendRecord, 'id' | 'conversationId' | 'content' | 'mentionIds'>): void {
+    this.queue.push({ id: r.id, conversationId: r.conversationId, content: r.content, mentionIds: r.mentionIds });
+    this.poke();
+  }
+
+  private poke(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  /** The queued send whose conversation is ready first (FIFO within a conversation). */
+  private pick(now: number): { index: number; wait: number } {
+    let best = { index: 0, wait: Infinity };
+    const seen = new Set<string>();
+    for (let i = 0; i < this.queue.length && seen.size < 64; i++) {
+      const c = this.queue[i].conversationId;
+      if (seen.has(c)) continue;
+      seen.add(c);
+      const wait = this.pacer.readyIn(c, now);
+      if (wait < best.wait) best = { index: i, wait };
+      if (wait === 0) break;
+    }
+    return best;
+  }
+
+  private async run(): Promise<void> {
+    const { clock } = this.deps;
+    const random = this.deps.random ?? Math.random;
+    while (!this.stopped) {
+      if (this.paused || this.queue.length === 0) {
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        continue;
+      }
+      const { index, wait } = this.pick(clock.now());
+      const delay = wait + Math.round(this.deps.policy.jitterMs * random());
+      if (delay > 0) {
+        this.sleeping = new AbortController();
+        try {
+          await clock.sleep(delay, this.sleeping.signal);
+        } catch {
+          continue;
+        } finally {
+          this.sleeping = undefined;
+        }
+        if (this.paused || this.stopped) continue;
+        if (this.pacer.readyIn(this.queue[index].conversationId, clock.now()) > 0) continue;
+      }
+      const [item] = this.queue.splice(index, 1);
+      this.pacer.commit(item.conversationId, clock.now());
+      await this.deliver(item);
+    }
+  }
+
+  private async deliver(item: Pending): Promise<void> {
+    const { sendLog, sender, log } = this.deps;
+    try {
+      const claimed = await sendLog.claim(item.id);
+      if (!claimed) {
+        const current = await sendLog.get(item.id);
+        if (current) this.settle(current);
+        return;
+      }
+      try {
+        const out = await sender.send(item.conversationId, item.content, item.mentionIds);
+        if (out.status === 'sent') await sendLog.finish(item.id, 'sent', out.messageId ? { puppetMessageId: out.messageId } : {});
+        else await sendLog.finish(item.id, 'room_not_found');
+      } catch (err) {
+        if (err instanceof NotReadyError) {
+          await sendLog.requeue(item.id);
+          this.queue.unshift(item);
+          this.paused = true;
+          this.emit('waiting', item.id);
+          return;
+        }
+        log.warn({ err, sendId: item.id }, 'send failed');
+        await sendLog.finish(item.id, 'failed', { error: (err as Error).message.slice(0, 500) });
+      }
+      const done = await sendLog.get(item.id);
+      if (done) this.settle(done);
+    } catch (err) {
+      // The database failed around the send: keep the item for the next attempt instead of losing it.
+      log.error({ err, sendId: item.id }, 'send log unavailable; retrying in a few seconds');
+      this.queue.unshift(item);
+      await this.deps.clock.sleep(DB_RETRY_MS).catch(() => undefined);
+    }
+  }
+
+  private settle(r: SendRecord): void {
+    this.waiters.get(r.id)?.(r);
+    this.waiters.delete(r.id);
+    this.emit('settled', r);
+  }
+}
