@@ -16,6 +16,44 @@ export const configSchema = z
         serverSelectionTimeoutMs: z.number().int().positive(),
       })
       .strict(),
+    bot: z
+      .object({
+        /** Puppet for robots created without puppet settings (the seed APIs carry none). */
+        defaultPuppet: z
+          .object({
+            kind: z.enum(['service', 'wechat4u', 'mock']),
+            /** Secret: only from PUPPET_SERVICE_TOKEN. */
+            token: z.string().min(1).optional(),
+            endpoint: z.string().regex(/^[\w.-]+:\d{1,5}$/, 'must be host:port').optional(),
+            tlsDisable: z.boolean(),
+          })
+          .strict(),
+        /** Plugins in the order they see each event (names from src/plugins/index.ts). */
+        plugins: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/)),
+        /** Messages older than this (e.g. replayed after a restart) are dropped. */
+        maxMessageAgeSec: z.number().int().positive(),
+        dedupe: z.object({ size: z.number().int().positive(), ttlSec: z.number().int().positive() }).strict(),
+        /** A robot that neither shows a QR code nor logs in within this time is taken offline. */
+        startTimeoutSec: z.number().int().positive(),
+        /** How long a login QR code is shown as valid. */
+        qrTtlSec: z.number().int().positive(),
+        backoff: z.object({ initialMs: z.number().int().positive(), maxMs: z.number().int().positive(), jitter: z.number().min(0).max(1) }).strict(),
+        /** This many puppet errors within windowMs take a logged-in robot offline (then it retries). */
+        errorBurst: z.object({ count: z.number().int().positive(), windowMs: z.number().int().positive() }).strict(),
+        /** Log level of Wechaty's own logger (it writes to stderr, not through pino). */
+        wechatyLogLevel: z.enum(['silent', 'error', 'warn', 'info', 'verbose', 'silly']),
+      })
+      .strict(),
+    outbox: z
+      .object({
+        ratePerSec: z.number().positive(),
+        burst: z.number().int().positive(),
+        roomGapMs: z.number().int().min(0),
+        jitterMs: z.number().int().min(0),
+        maxQueue: z.number().int().positive(),
+      })
+      .strict(),
+    callbacks: z.object({ timeoutMs: z.number().int().positive(), attempts: z.number().int().positive() }).strict(),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -46,6 +84,13 @@ export const envBindings: readonly EnvBinding[] = [
   { env: 'MONGODB_URI', path: 'mongodb.uri', kind: 'string', secret: true },
   { env: 'MONGODB_EMBEDDED', path: 'mongodb.embedded', kind: 'string' },
   { env: 'MONGODB_TIMEOUT_MS', path: 'mongodb.serverSelectionTimeoutMs', kind: 'number' },
+  { env: 'PUPPET', path: 'bot.defaultPuppet.kind', kind: 'string' },
+  { env: 'PUPPET_SERVICE_TOKEN', path: 'bot.defaultPuppet.token', kind: 'string', secret: true },
+  { env: 'PUPPET_SERVICE_ENDPOINT', path: 'bot.defaultPuppet.endpoint', kind: 'string' },
+  { env: 'PUPPET_SERVICE_TLS_DISABLE', path: 'bot.defaultPuppet.tlsDisable', kind: 'boolean' },
+  { env: 'WECHATY_LOG', path: 'bot.wechatyLogLevel', kind: 'string' },
+  { env: 'OUTBOX_RATE_PER_SEC', path: 'outbox.ratePerSec', kind: 'number' },
+  { env: 'OUTBOX_ROOM_GAP_MS', path: 'outbox.roomGapMs', kind: 'number' },
   { env: 'LOG_LEVEL', path: 'log.level', kind: 'string' },
   { env: 'LOG_PRETTY', path: 'log.pretty', kind: 'boolean' },
 ];

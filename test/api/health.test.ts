@@ -5,8 +5,10 @@ import { silentLog } from '../support/logger';
 import { testMongoUri, uniqueDbName, useTestDatabase } from '../support/mongo';
 import { startTcpProxy } from '../support/tcp-proxy';
 
+// File-level, so its teardown runs after every describe's own afterAll.
+const t = useTestDatabase(__filename);
+
 describe('health endpoints', () => {
-  const t = useTestDatabase(__filename);
 
   test('when the process is up, then /healthz answers 200 with a request id', async () => {
     const app = createApp({ log: silentLog, db: t.db });

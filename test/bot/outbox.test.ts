@@ -24,8 +24,10 @@ function recordingSender(clock: FakeClock) {
   return { sent, sender, setReady: (r: boolean) => (ready = r) };
 }
 
+// File-level, so its teardown runs after every describe's own afterAll.
+const t = useTestDatabase(__filename);
+
 describe('RobotOutbox', () => {
-  const t = useTestDatabase(__filename);
   const policy = { ratePerSec: 0.5, burst: 2, roomGapMs: 3000, jitterMs: 0, maxQueue: 5 };
 
   function make(clock: FakeClock, sender: Sender, over: Partial<typeof policy> = {}) {

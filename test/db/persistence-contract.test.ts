@@ -5,8 +5,10 @@ import { contractModels } from './contract.model';
  * What qunbot relies on from its MongoDB-wire server. Run against each candidate server; a
  * feature the server lacks fails here, loudly (see the README's compatibility table).
  */
+// File-level, so its teardown runs after every describe's own afterAll.
+const t = useTestDatabase(__filename);
+
 describe('persistence contract', () => {
-  const t = useTestDatabase(__filename);
   let m: ReturnType<typeof contractModels>;
 
   beforeAll(async () => {

@@ -1,0 +1,145 @@
+import type { Connection } from 'mongoose';
+import { isRecordId } from './core/ids';
+import type { RobotStatus } from './core/robot-state';
+import { robotModel, type RobotDoc } from './robot.model';
+
+export type PuppetKind = 'service' | 'wechat4u' | 'mock';
+
+export interface PuppetSettings {
+  kind: PuppetKind;
+  token?: string;
+  endpoint?: string;
+  tlsDisable?: boolean;
+}
+
+export interface QrCode {
+  payload: string;
+  dataUrl: string;
+  expiresAt: Date;
+}
+
+/** A robot as services, the API and plugins see it (never its puppet token). */
+export interface RobotView {
+  id: string;
+  name: string;
+  owner: string;
+  agentCode?: string;
+  callbackUrl?: string;
+  username?: string;
+  puppetKind: PuppetKind;
+  desired: 'running' | 'stopped';
+  status: RobotStatus;
+  statusReason?: string;
+  statusAt?: Date;
+  wxId?: string;
+  wxName?: string;
+  qr?: QrCode;
+  loggedInAt?: Date;
+  createdAt: Date;
+}
+
+export interface CreateRobotInput {
+  name: string;
+  owner: string;
+  agentCode?: string;
+  callbackUrl?: string;
+  username?: string;
+  puppet?: PuppetSettings;
+}
+
+export interface StatusExtra {
+  reason?: string;
+  wxId?: string;
+  wxName?: string;
+  qr?: QrCode | null;
+  loggedInAt?: Date;
+}
+
+function toView(d: RobotDoc & { createdAt?: Date }): RobotView {
+  const qr = d.qr?.payload ? { payload: d.qr.payload, dataUrl: d.qr.dataUrl ?? '', expiresAt: d.qr.expiresAt as Date } : undefined;
+  const opt = <K extends string, V>(k: K, v: V | null | undefined) => (v === undefined || v === null ? {} : ({ [k]: v } as Record<K, V>));
+  return {
+    id: d._id.toString(),
+    name: d.name,
+    owner: d.owner,
+    puppetKind: d.puppet.kind as PuppetKind,
+    desired: d.desired as 'running' | 'stopped',
+    status: d.status as RobotStatus,
+    createdAt: d.createdAt ?? new Date(0),
+    ...opt('agentCode', d.agentCode),
+    ...opt('callbackUrl', d.callbackUrl),
+    ...opt('username', d.username),
+    ...opt('statusReason', d.statusReason),
+    ...opt('statusAt', d.statusAt),
+    ...opt('wxId', d.wxId),
+    ...opt('wxName', d.wxName),
+    ...opt('qr', qr),
+    ...opt('loggedInAt', d.loggedInAt),
+  };
+}
+
+/** Robot records: creation, identity, desired state and the persisted status. */
+export class RobotService {
+  private readonly Robot;
+  constructor(conn: Connection, private readonly defaultPuppet: Readonly<PuppetSettings>) {
+    this.Robot = robotModel(conn);
+  }
+
+  async create(input: CreateRobotInput): Promise<RobotView> {
+    const puppet = input.puppet ?? { ...this.defaultPuppet };
+    const doc = await this.Robot.create({ ...input, puppet, status: 'created', statusAt: new Date() });
+    return toView(doc.toObject());
+  }
+
+  async get(id: string): Promise<RobotView | null> {
+    if (!isRecordId(id)) return null;
+    const d = await this.Robot.findById(id).lean();
+    return d ? toView(d) : null;
+  }
+
+  async list(filter: { owner?: string; status?: RobotStatus } = {}): Promise<RobotView[]> {
+    const docs = await this.Robot.find(filter).sort({ _id: 1 }).lean();
+    return docs.map(toView);
+  }
+
+  async puppetSettings(id: string): Promise<PuppetSettings | null> {
+    const d = await this.Robot.findById(id).select('+puppet.token').lean();
+    if (!d) return null;
+    const p = d.puppet;
+    return { kind: p.kind as PuppetKind, ...(p.token ? { token: p.token } : {}), ...(p.endpoint ? { endpoint: p.endpoint } : {}), ...(p.tlsDisable ? { tlsDisable: true } : {}) };
+  }
+
+  async idsToRun(): Promise<string[]> {
+    const docs = await this.Robot.find({ desired: 'running' }).select('_id').lean();
+    return docs.map((d) => d._id.toString());
+  }
+
+  async setDesired(id: string, desired: 'running' | 'stopped'): Promise<void> {
+    await this.Robot.updateOne({ _id: id }, { $set: { desired } });
+  }
+
+  async update(id: string, patch: Partial<Pick<CreateRobotInput, 'name' | 'agentCode' | 'callbackUrl' | 'username'>>): Promise<RobotView | null> {
+    if (!isRecordId(id)) return null;
+    const d = await this.Robot.findByIdAndUpdate(id, { $set: patch }, { returnDocument: 'after' }).lean();
+    return d ? toView(d) : null;
+  }
+
+  async setStatus(id: string, status: RobotStatus, extra: StatusExtra = {}): Promise<void> {
+    const $set: Record<string, unknown> = { status, statusAt: new Date() };
+    const $unset: Record<string, 1> = {};
+    if (extra.reason) $set.statusReason = extra.reason;
+    else $unset.statusReason = 1;
+    if (extra.wxId) $set.wxId = extra.wxId;
+    if (extra.wxName) $set.wxName = extra.wxName;
+    if (extra.loggedInAt) $set.loggedInAt = extra.loggedInAt;
+    if (extra.qr) $set.qr = extra.qr;
+    else if (extra.qr === null || status !== 'waiting_for_scan') $unset.qr = 1;
+    await this.Robot.updateOne({ _id: id }, { $set, $unset });
+  }
+
+  async delete(id: string): Promise<boolean> {
+    if (!isRecordId(id)) return false;
+    const r = await this.Robot.deleteOne({ _id: id });
+    return r.deletedCount === 1;
+  }
+}

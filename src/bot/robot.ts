@@ -1,0 +1,369 @@
+import { EventEmitter } from 'node:events';
+import { FileBox } from 'file-box';
+import QRCode from 'qrcode';
+import { WechatyBuilder, type Contact, type Message, type Room, type Wechaty } from 'wechaty';
+import type { Logger } from '../logger';
+import { backoffDelay, type BackoffPolicy } from './core/backoff';
+import type { Clock } from './core/clock';
+import { DedupeCache } from './core/dedupe';
+import { nextStatus, type RobotSignal, type RobotStatus } from './core/robot-state';
+import type { OutboundContent } from './content';
+import { NotReadyError, type Sender } from './outbox';
+import type { BotEvent } from './plugin';
+import type { Puppet } from './puppets';
+import type { PuppetRoom } from './room.service';
+import type { QrCode, StatusExtra } from './robot.service';
+
+export interface RobotPolicy {
+  startTimeoutMs: number;
+  qrTtlMs: number;
+  maxMessageAgeMs: number;
+  dedupe: { size: number; ttlMs: number };
+  backoff: BackoffPolicy;
+  errorBurst: { count: number; windowMs: number };
+}
+
+/** Typed events of one robot; the manager re-emits them with the robot id. */
+export interface RobotEvents {
+  status: [{ status: RobotStatus; prev: RobotStatus; reason?: string }];
+  qrcode: [QrCode];
+  login: [{ wxId: string; wxName: string }];
+  logout: [];
+  event: [BotEvent];
+}
+
+export interface RobotDeps {
+  id: string;
+  initialStatus: RobotStatus;
+  createPuppet: () => Puppet;
+  saveStatus: (status: RobotStatus, extra: StatusExtra) => Promise<void>;
+  policy: RobotPolicy;
+  clock: Clock;
+  log: Logger;
+}
+
+/** Errors that mean the puppet cannot reach its service (as opposed to a bad request). */
+const NETWORK_ERROR = /UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|socket hang up|disconnect/i;
+const STOP_TIMEOUT_MS = 10_000;
+
+/**
+ * One WeChat account: its Wechaty, its persisted status (core/robot-state.ts) and its recovery.
+ * A robot that cannot reach its puppet (start times out, network errors) stops its Wechaty,
+ * shows `offline`, and retries with exponential backoff: an offline robot runs nothing.
+ */
+export class Robot extends EventEmitter<RobotEvents> implements Sender {
+  readonly id: string;
+  private statusNow: RobotStatus;
+  private bot: Wechaty | undefined;
+  private attempt = 0;
+  private readonly errorTimes: number[] = [];
+  private readonly dedupe: DedupeCache;
+  /** Aborts the start watchdog or the retry wait. */
+  private timer: AbortController | undefined;
+  private stopping = false;
+  private transition: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: RobotDeps) {
+    super();
+    this.id = deps.id;
+    this.statusNow = deps.initialStatus;
+    this.dedupe = new DedupeCache(deps.policy.dedupe.size, deps.policy.dedupe.ttlMs, () => deps.clock.now());
+  }
+
+  get status(): RobotStatus {
+    return this.statusNow;
+  }
+
+  get wechaty(): Wechaty | undefined {
+    return this.bot;
+  }
+
+  /** Starts the Wechaty; resolves once it is started (not logged in: watch `status`). */
+  start(): Promise<void> {
+    return this.serial(async () => {
+      this.stopping = false;
+      if (this.bot) return;
+      await this.signal('start');
+      await this.launch();
+    });
+  }
+
+  /** Stops the Wechaty and any pending retry; the robot stays `stopped` until started again. */
+  stop(): Promise<void> {
+    return this.serial(async () => {
+      this.stopping = true;
+      this.cancelTimer();
+      await this.teardown();
+      await this.signal('stop');
+    });
+  }
+
+  /** Logs the WeChat account out (the robot keeps running and will show a new QR code). */
+  async logout(): Promise<void> {
+    if (!this.bot || this.statusNow !== 'logged_in') return;
+    await this.bot.logout();
+  }
+
+  /** Lists the robot's rooms as the puppet reports them. */
+  async findRooms(): Promise<PuppetRoom[]> {
+    const bot = this.requireLoggedIn();
+    const rooms = await bot.Room.findAll();
+    return Promise.all(
+      rooms.map(async (room) => {
+        const payload = room.payload;
+        const owner = room.owner();
+        const ownerName = owner ? owner.name() : undefined;
+        return {
+          puppetId: room.id,
+          topic: payload?.topic ?? (await room.topic()),
+          memberCount: payload?.memberIdList?.length ?? (await room.memberAll()).length,
+          ...(payload?.ownerId ? { ownerWxId: payload.ownerId } : {}),
+          ...(ownerName ? { ownerName } : {}),
+        };
+      }),
+    );
+  }
+
+  /** Sender for the outbox. */
+  async send(conversationId: string, content: OutboundContent, mentionIds: string[]): Promise<{ status: 'sent'; messageId?: string } | { status: 'room_not_found' }> {
+    const bot = this.bot;
+    if (!bot || this.statusNow !== 'logged_in') throw new NotReadyError(`robot ${this.id} is not logged in`);
+    const isRoom = conversationId.includes('@');
+    const target: Room | Contact | undefined = isRoom ? await bot.Room.find({ id: conversationId }) : await bot.Contact.find({ id: conversationId });
+    if (!target) return { status: 'room_not_found' };
+    let sent: Message | void;
+    switch (content.type) {
+      case 'text': {
+        if (isRoom && mentionIds.length > 0) {
+          const contacts = (await Promise.all(mentionIds.map((id) => bot.Contact.find({ id })))).filter((c): c is Contact => Boolean(c));
+          sent = await (target as Room).say(content.text, ...contacts);
+        } else {
+          sent = await target.say(content.text);
+        }
+        break;
+      }
+      case 'image':
+        sent = await target.say(FileBox.fromUrl(content.url));
+        break;
+      case 'link':
+        sent = await target.say(
+          new bot.UrlLink({ title: content.title, url: content.url, ...(content.description ? { description: content.description } : {}), ...(content.thumbnailUrl ? { thumbnailUrl: content.thumbnailUrl } : {}) }),
+        );
+        break;
+      case 'miniprogram':
+        sent = await target.say(
+          new bot.MiniProgram({
+            appid: content.appid,
+            username: content.username,
+            title: content.title,
+            ...(content.pagePath ? { pagePath: content.pagePath } : {}),
+            ...(content.description ? { description: content.description } : {}),
+            ...(content.thumbUrl ? { thumbUrl: content.thumbUrl } : {}),
+          }),
+        );
+        break;
+    }
+    return { status: 'sent', ...(sent && sent.id ? { messageId: sent.id } : {}) };
+  }
+
+  private requireLoggedIn(): Wechaty {
+    if (!this.bot || this.statusNow !== 'logged_in') throw new NotReadyError(`robot ${this.id} is not logged in`);
+    return this.bot;
+  }
+
+  /** Runs state changes one at a time, so start/stop/offline never interleave. */
+  private serial(fn: () => Promise<void>): Promise<void> {
+    const run = this.transition.then(fn, fn);
+    this.transition = run.catch(() => undefined);
+    return run;
+  }
+
+  private async signal(signal: RobotSignal, extra: StatusExtra = {}): Promise<boolean> {
+    const prev = this.statusNow;
+    const next = nextStatus(prev, signal);
+    if (next === null) return false;
+    this.statusNow = next;
+    await this.deps.saveStatus(next, extra);
+    if (next !== prev || extra.qr) this.emit('status', { status: next, prev, ...(extra.reason ? { reason: extra.reason } : {}) });
+    return true;
+  }
+
+  private async launch(): Promise<void> {
+    const { log } = this.deps;
+    let puppet: Puppet;
+    try {
+      puppet = this.deps.createPuppet();
+    } catch (err) {
+      await this.signal('fatal', { reason: (err as Error).message });
+      log.error({ err }, 'robot cannot start: bad puppet settings');
+      return;
+    }
+    const bot = WechatyBuilder.build({ name: `qunbot-${this.id}`, puppet: puppet as never });
+    this.bot = bot;
+    this.wire(bot);
+    this.armWatchdog();
+    try {
+      await bot.start();
+    } catch (err) {
+      log.warn({ err }, 'robot failed to start');
+      void this.serial(() => this.goOffline(`start failed: ${(err as Error).message}`));
+    }
+  }
+
+  private wire(bot: Wechaty): void {
+    const { log } = this.deps;
+    // Wechaty rethrows unheard `error` events, which would kill the process.
+    bot.on('error', (err) => this.onError(err));
+    bot.on('scan', (payload, status) => void this.onScan(bot, payload, Number(status)).catch((err) => log.error({ err }, 'scan handling failed')));
+    bot.on('login', (user) => void this.onLogin(bot, user).catch((err) => log.error({ err }, 'login handling failed')));
+    bot.on('logout', () => void this.onLogout(bot).catch((err) => log.error({ err }, 'logout handling failed')));
+    bot.on('message', (message) => this.onMessage(bot, message));
+    bot.on('room-join', (room, invitees, inviter, date) => this.onRoomJoin(bot, room, invitees, inviter, date));
+  }
+
+  private armWatchdog(): void {
+    this.cancelTimer();
+    const ctl = new AbortController();
+    this.timer = ctl;
+    this.deps.clock.sleep(this.deps.policy.startTimeoutMs, ctl.signal).then(
+      () => {
+        if (this.timer !== ctl) return;
+        this.timer = undefined;
+        void this.serial(() => this.goOffline('no QR code or login within the start timeout'));
+      },
+      () => undefined,
+    );
+  }
+
+  private cancelTimer(): void {
+    this.timer?.abort();
+    this.timer = undefined;
+  }
+
+  private async onScan(bot: Wechaty, payload: string, scanStatus: number): Promise<void> {
+    if (bot !== this.bot) return;
+    this.cancelTimer();
+    // ScanStatus: 2 Waiting, 3 Scanned, 4 Confirmed; Unknown/Cancel/Timeout also carry a new QR.
+    if (!payload) return;
+    const qr: QrCode = {
+      payload,
+      dataUrl: await QRCode.toDataURL(payload, { errorCorrectionLevel: 'M', margin: 1, width: 256 }),
+      expiresAt: new Date(this.deps.clock.now() + this.deps.policy.qrTtlMs),
+    };
+    this.deps.log.info({ scanStatus }, 'login QR code ready');
+    await this.signal('scan', { qr });
+    this.emit('qrcode', qr);
+  }
+
+  private async onLogin(bot: Wechaty, user: Contact): Promise<void> {
+    if (bot !== this.bot) return;
+    this.cancelTimer();
+    this.attempt = 0;
+    this.errorTimes.length = 0;
+    const identity = { wxId: user.id, wxName: user.name() };
+    await this.signal('login', { ...identity, qr: null, loggedInAt: new Date(this.deps.clock.now()) });
+    this.deps.log.info(identity, 'robot logged in');
+    this.emit('login', identity);
+  }
+
+  private async onLogout(bot: Wechaty): Promise<void> {
+    if (bot !== this.bot) return;
+    await this.signal('logout');
+    this.deps.log.info('robot logged out');
+    this.emit('logout');
+  }
+
+  private onError(err: unknown): void {
+    const { log, policy, clock } = this.deps;
+    const message = String((err as Error)?.message ?? err);
+    if (!NETWORK_ERROR.test(message)) {
+      log.warn({ err }, 'puppet error');
+      return;
+    }
+    log.warn({ err: message.slice(0, 300) }, 'puppet network error');
+    if (this.statusNow === 'starting') {
+      void this.serial(() => this.goOffline(`cannot reach the puppet: ${message.slice(0, 200)}`));
+      return;
+    }
+    const now = clock.now();
+    this.errorTimes.push(now);
+    while (this.errorTimes.length > 0 && now - this.errorTimes[0] > policy.errorBurst.windowMs) this.errorTimes.shift();
+    if (this.errorTimes.length >= policy.errorBurst.count) {
+      this.errorTimes.length = 0;
+      void this.serial(() => this.goOffline(`${policy.errorBurst.count} network errors within ${policy.errorBurst.windowMs} ms`));
+    }
+  }
+
+  private onMessage(bot: Wechaty, message: Message): void {
+    if (bot !== this.bot || message.self()) return;
+    if (this.dedupe.seen(`m:${message.id}`)) return;
+    const at = message.date();
+    const age = this.deps.clock.now() - at.getTime();
+    if (age > this.deps.policy.maxMessageAgeMs) {
+      this.deps.log.debug({ messageId: message.id, ageMs: age }, 'dropping an old message');
+      return;
+    }
+    const room = message.room();
+    this.emit('event', {
+      kind: 'message',
+      id: message.id,
+      robotId: this.id,
+      at,
+      message,
+      talker: message.talker(),
+      text: message.text(),
+      ...(room ? { room } : {}),
+    });
+  }
+
+  private onRoomJoin(bot: Wechaty, room: Room, invitees: Contact[], inviter: Contact | undefined, date?: Date): void {
+    if (bot !== this.bot) return;
+    const at = date ?? new Date(this.deps.clock.now());
+    const id = `join:${room.id}:${invitees.map((c) => c.id).sort().join(',')}:${Math.floor(at.getTime() / 1000)}`;
+    if (this.dedupe.seen(id)) return;
+    this.emit('event', { kind: 'room-join', id, robotId: this.id, at, room, invitees, ...(inviter ? { inviter } : {}) });
+  }
+
+  /** Stops the Wechaty, shows offline, and schedules a retry with backoff. */
+  private async goOffline(reason: string): Promise<void> {
+    if (this.stopping || !this.bot) return;
+    this.cancelTimer();
+    await this.teardown();
+    await this.signal('network_down', { reason });
+    this.attempt++;
+    const delay = backoffDelay(this.deps.policy.backoff, this.attempt);
+    this.deps.log.warn({ reason, retryInMs: delay, attempt: this.attempt }, 'robot offline; will retry');
+    const ctl = new AbortController();
+    this.timer = ctl;
+    this.deps.clock.sleep(delay, ctl.signal).then(
+      () => {
+        if (this.timer !== ctl) return;
+        this.timer = undefined;
+        this.start().catch((err) => this.deps.log.error({ err }, 'retry failed'));
+      },
+      () => undefined,
+    );
+  }
+
+  /** True while offline with a retry scheduled. */
+  get retryPending(): boolean {
+    return this.timer !== undefined && this.statusNow === 'offline';
+  }
+
+  private async teardown(): Promise<void> {
+    const bot = this.bot;
+    this.bot = undefined;
+    if (!bot) return;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([bot.stop(), new Promise((resolve) => (timer = setTimeout(resolve, STOP_TIMEOUT_MS)))]);
+    } catch (err) {
+      this.deps.log.warn({ err }, 'error while stopping Wechaty');
+    } finally {
+      clearTimeout(timer);
+      (bot as unknown as EventEmitter).removeAllListeners();
+      // Keep listening for late errors from the stopped instance, so they never go unheard.
+      bot.on('error', () => undefined);
+    }
+  }
+}

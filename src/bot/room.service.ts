@@ -1,0 +1,183 @@
+import type { Connection } from 'mongoose';
+import { isRecordId } from './core/ids';
+import { isBoundByAgentCode, matchRooms, type FoundRoom } from './core/room-identity';
+import { roomModel, type RoomDoc } from './room.model';
+
+/** A room as the puppet reports it at sync time. */
+export interface PuppetRoom extends FoundRoom {
+  ownerWxId?: string;
+  memberCount: number;
+}
+
+export interface RoomView {
+  id: string;
+  robotId: string;
+  puppetId: string;
+  topic: string;
+  ownerWxId?: string;
+  ownerName?: string;
+  memberCount: number;
+  present: boolean;
+  bound: boolean;
+  production: boolean;
+  launch: boolean;
+  starLevel?: number;
+  robotNickname?: string;
+  /** Per-room plugin switches (absent: the configured default). */
+  plugins: Record<string, boolean>;
+}
+
+export type RoomPatch = Partial<Pick<RoomView, 'production' | 'launch' | 'starLevel' | 'robotNickname' | 'bound'>>;
+
+export interface SyncResult {
+  created: number;
+  updated: number;
+  gone: number;
+  rooms: RoomView[];
+}
+
+function toView(d: RoomDoc): RoomView {
+  const plugins = d.plugins instanceof Map ? Object.fromEntries(d.plugins) : ((d.plugins ?? {}) as Record<string, boolean>);
+  return {
+    id: d._id.toString(),
+    robotId: d.robotId.toString(),
+    puppetId: d.puppetId,
+    topic: d.topic ?? '',
+    memberCount: d.memberCount ?? 0,
+    present: d.present ?? true,
+    bound: d.bound ?? false,
+    production: d.production ?? false,
+    launch: d.launch ?? false,
+    plugins,
+    ...(d.ownerWxId ? { ownerWxId: d.ownerWxId } : {}),
+    ...(d.ownerName ? { ownerName: d.ownerName } : {}),
+    ...(typeof d.starLevel === 'number' ? { starLevel: d.starLevel } : {}),
+    ...(d.robotNickname ? { robotNickname: d.robotNickname } : {}),
+  };
+}
+
+const CACHE_TTL_MS = 60_000;
+
+/**
+ * Rooms of each robot: sync from the puppet (identity rule in core/room-identity.ts), lookups
+ * for the message path (cached; invalidated by every change made through this service), and the
+ * operator's per-room flags and plugin switches.
+ */
+export class RoomService {
+  private readonly Room;
+  private readonly cache = new Map<string, { view: RoomView; at: number }>();
+
+  constructor(conn: Connection, private readonly now: () => number = Date.now) {
+    this.Room = roomModel(conn);
+  }
+
+  private key(robotId: string, puppetId: string): string {
+    return `${robotId}\u0000${puppetId}`;
+  }
+
+  private forgetRobot(robotId: string): void {
+    for (const k of this.cache.keys()) if (k.startsWith(`${robotId}\u0000`)) this.cache.delete(k);
+  }
+
+  async sync(robotId: string, agentCode: string | undefined, found: PuppetRoom[]): Promise<SyncResult> {
+    const stored = await this.Room.find({ robotId }).lean();
+    const match = matchRooms(
+      stored.map((s) => ({ id: s._id.toString(), puppetId: s.puppetId, topic: s.topic ?? '', ...(s.ownerName ? { ownerName: s.ownerName } : {}) })),
+      found,
+    );
+    const syncedAt = new Date(this.now());
+    const fields = (f: PuppetRoom) => ({
+      puppetId: f.puppetId,
+      topic: f.topic,
+      ownerWxId: f.ownerWxId,
+      ownerName: f.ownerName,
+      memberCount: f.memberCount,
+      present: true,
+      bound: isBoundByAgentCode(f.topic, agentCode),
+      syncedAt,
+    });
+    const ops = [
+      ...match.matched.map((m) => ({ updateOne: { filter: { _id: m.storedId }, update: { $set: fields(m.found) } } })),
+      ...match.created.map((f) => ({
+        updateOne: { filter: { robotId, puppetId: f.puppetId }, update: { $set: fields(f), $setOnInsert: { robotId } }, upsert: true },
+      })),
+      ...match.gone.map((id) => ({ updateOne: { filter: { _id: id }, update: { $set: { present: false, syncedAt } } } })),
+    ];
+    if (ops.length > 0) await this.Room.bulkWrite(ops as Parameters<typeof this.Room.bulkWrite>[0], { ordered: false });
+    this.forgetRobot(robotId);
+    const rooms = await this.list(robotId, { present: true });
+    return { created: match.created.length, updated: match.matched.length, gone: match.gone.length, rooms };
+  }
+
+  /** The room record for a puppet room id, creating it when the robot meets a room first by a message. */
+  async resolve(robotId: string, puppetId: string, describe: () => Promise<PuppetRoom>, agentCode?: string): Promise<RoomView> {
+    const k = this.key(robotId, puppetId);
+    const hit = this.cache.get(k);
+    if (hit && this.now() - hit.at < CACHE_TTL_MS) return hit.view;
+    let doc = await this.Room.findOne({ robotId, puppetId }).lean();
+    if (!doc) {
+      const f = await describe();
+      doc = await this.Room.findOneAndUpdate(
+        { robotId, puppetId },
+        {
+          $setOnInsert: {
+            robotId,
+            puppetId,
+            topic: f.topic,
+            ownerWxId: f.ownerWxId,
+            ownerName: f.ownerName,
+            memberCount: f.memberCount,
+            bound: isBoundByAgentCode(f.topic, agentCode),
+            syncedAt: new Date(this.now()),
+          },
+        },
+        { upsert: true, returnDocument: 'after' },
+      ).lean();
+    }
+    const view = toView(doc as RoomDoc);
+    this.cache.set(k, { view, at: this.now() });
+    if (this.cache.size > 50_000) this.cache.delete(this.cache.keys().next().value as string);
+    return view;
+  }
+
+  async get(id: string): Promise<RoomView | null> {
+    if (!isRecordId(id)) return null;
+    const d = await this.Room.findById(id).lean();
+    return d ? toView(d) : null;
+  }
+
+  async list(robotId: string, filter: { present?: boolean; bound?: boolean; production?: boolean } = {}): Promise<RoomView[]> {
+    const docs = await this.Room.find({ robotId, ...filter }).sort({ topic: 1, _id: 1 }).lean();
+    return docs.map(toView);
+  }
+
+  async findByTopic(robotId: string, topic: string): Promise<RoomView | null> {
+    const d = await this.Room.findOne({ robotId, topic, present: true }).lean();
+    return d ? toView(d) : null;
+  }
+
+  async update(id: string, patch: RoomPatch): Promise<RoomView | null> {
+    if (!isRecordId(id)) return null;
+    const d = await this.Room.findByIdAndUpdate(id, { $set: patch }, { returnDocument: 'after' }).lean();
+    if (d) this.cache.delete(this.key(d.robotId.toString(), d.puppetId));
+    return d ? toView(d) : null;
+  }
+
+  async setPluginEnabled(id: string, plugin: string, enabled: boolean): Promise<RoomView | null> {
+    if (!isRecordId(id) || !/^[a-z][a-z0-9-]*$/.test(plugin)) return null;
+    const d = await this.Room.findByIdAndUpdate(id, { $set: { [`plugins.${plugin}`]: enabled } }, { returnDocument: 'after' }).lean();
+    if (d) this.cache.delete(this.key(d.robotId.toString(), d.puppetId));
+    return d ? toView(d) : null;
+  }
+
+  async deleteForRobot(robotId: string): Promise<void> {
+    await this.Room.deleteMany({ robotId });
+    this.forgetRobot(robotId);
+  }
+}
+
+/** Whether `plugin` runs in `room`: the room's switch, else the default. */
+export function pluginEnabledIn(room: RoomView | undefined, plugin: string, byDefault = true): boolean {
+  const v = room?.plugins[plugin];
+  return typeof v === 'boolean' ? v : byDefault;
+}

@@ -1,0 +1,59 @@
+import type { Connection } from 'mongoose';
+import type { Config } from '../../config';
+import type { Logger } from '../logger';
+import { systemClock, type Clock } from './core/clock';
+import type { PipelineStage } from './pipeline';
+import { createPuppetFactory, type PuppetFactory } from './puppets';
+import { RobotManager } from './robot-manager';
+import { RobotService } from './robot.service';
+import { RoomService } from './room.service';
+import { SendLogService } from './send-log.service';
+
+export interface RuntimeDeps {
+  config: Readonly<Pick<Config, 'bot' | 'outbox' | 'callbacks' | 'dataDir'>>;
+  connection: Connection;
+  log: Logger;
+  stages?: readonly PipelineStage[];
+  createPuppet?: PuppetFactory;
+  clock?: Clock;
+}
+
+/** The bot side of qunbot: services over the database and the manager that hosts the robots. */
+export interface Runtime {
+  manager: RobotManager;
+  robots: RobotService;
+  rooms: RoomService;
+  sendLog: SendLogService;
+}
+
+export function createRuntime(deps: RuntimeDeps): Runtime {
+  const { config, connection } = deps;
+  const clock = deps.clock ?? systemClock;
+  const { token, endpoint, kind, tlsDisable } = config.bot.defaultPuppet;
+  const robots = new RobotService(connection, { kind, tlsDisable, ...(token ? { token } : {}), ...(endpoint ? { endpoint } : {}) });
+  const rooms = new RoomService(connection, () => clock.now());
+  const sendLog = new SendLogService(connection);
+  const b = config.bot;
+  const manager = new RobotManager({
+    robots,
+    rooms,
+    sendLog,
+    createPuppet: deps.createPuppet ?? createPuppetFactory(),
+    stages: deps.stages ?? [],
+    policy: {
+      startTimeoutMs: b.startTimeoutSec * 1000,
+      qrTtlMs: b.qrTtlSec * 1000,
+      maxMessageAgeMs: b.maxMessageAgeSec * 1000,
+      dedupe: { size: b.dedupe.size, ttlMs: b.dedupe.ttlSec * 1000 },
+      backoff: b.backoff,
+      errorBurst: b.errorBurst,
+    },
+    outbox: config.outbox,
+    callbacks: config.callbacks,
+    dataDir: config.dataDir,
+    clock,
+    log: deps.log,
+    wechatyLogLevel: b.wechatyLogLevel,
+  });
+  return { manager, robots, rooms, sendLog };
+}

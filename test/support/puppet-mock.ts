@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import net from 'node:net';
+import { PuppetServer } from 'wechaty-puppet-service';
+import { PuppetMock, mock } from 'wechaty-puppet-mock';
+
+/** What the robot sent, as the mock WeChat side received it. */
+export interface Received {
+  conversationId: string;
+  kind: 'text' | 'file' | 'url' | 'miniprogram';
+  text?: string;
+  mentionIds?: string[];
+  payload?: unknown;
+  messageId: string;
+}
+
+/**
+ * PuppetMock that records every send and returns a message id for it (the stock mock returns
+ * none; puppet-service passes the id to the client, hence the casts: the mock's methods are typed
+ * as returning void). Text still goes through the mock, so room listeners see it too.
+ */
+export class RecordingPuppetMock extends PuppetMock {
+  readonly received: Received[] = [];
+  private readonly waiters: { count: number; resolve: (r: Received[]) => void }[] = [];
+
+  private record(r: Omit<Received, 'messageId'>): string {
+    const messageId = `sent-${this.received.length + 1}`;
+    this.received.push({ ...r, messageId });
+    // Register the payload so the client can load the sent message by its id.
+    const payload = {
+      id: messageId,
+      talkerId: this.currentUserId,
+      ...(r.conversationId.includes('@') ? { roomId: r.conversationId } : { listenerId: r.conversationId }),
+      text: r.text ?? '',
+      timestamp: Date.now(),
+      type: r.kind === 'text' ? 7 : 6,
+    };
+    this.mocker.cacheMessagePayload.set(messageId, payload as unknown as Parameters<typeof this.mocker.cacheMessagePayload.set>[1]);
+    for (const w of [...this.waiters]) {
+      if (this.received.length >= w.count) {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        w.resolve(this.received.slice(0, w.count));
+      }
+    }
+    return messageId;
+  }
+
+  /** Resolves once at least `count` sends have been received in total. */
+  receivedCount(count: number): Promise<Received[]> {
+    if (this.received.length >= count) return Promise.resolve(this.received.slice(0, count));
+    return new Promise((resolve) => this.waiters.push({ count, resolve }));
+  }
+
+  override async messageSendText(conversationId: string, text: string, mentionIdList?: string[]): Promise<void> {
+    await super.messageSendText(conversationId, text);
+    return this.record({ conversationId, kind: 'text', text, ...(mentionIdList?.length ? { mentionIds: mentionIdList } : {}) }) as unknown as void;
+  }
+
+  override async messageSendFile(conversationId: string, file: Parameters<PuppetMock['messageSendFile']>[1]): Promise<void> {
+    return this.record({ conversationId, kind: 'file', payload: file.toJSON ? file.toJSON() : String(file) }) as unknown as void;
+  }
+
+  override async messageSendUrl(conversationId: string, payload: Parameters<PuppetMock['messageSendUrl']>[1]): Promise<void> {
+    return this.record({ conversationId, kind: 'url', payload }) as unknown as void;
+  }
+
+  override async messageSendMiniProgram(conversationId: string, payload: Parameters<PuppetMock['messageSendMiniProgram']>[1]): Promise<void> {
+    return this.record({ conversationId, kind: 'miniprogram', payload }) as unknown as void;
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** A puppet-service gRPC server on 127.0.0.1 backed by a recording PuppetMock. */
+export interface MockService {
+  endpoint: string;
+  token: string;
+  mocker: mock.Mocker;
+  puppet: RecordingPuppetMock;
+  /** The robot's own contact (log in with `mocker.login(user)`). */
+  user: mock.ContactMock;
+  stop(): Promise<void>;
+}
+
+/**
+ * Like a real puppet service, the session survives its clients: when a client stops (the puppet
+ * is stopped) and a new one connects, a user who was logged in is logged in again.
+ */
+export async function startMockService(userName = 'QunBot'): Promise<MockService> {
+  const mocker = new mock.Mocker();
+  const puppet = new RecordingPuppetMock({ mocker });
+  let session: string | undefined;
+  puppet.on('login', ({ contactId }) => {
+    session = contactId;
+  });
+  puppet.on('logout', ({ data }) => {
+    // Stopping the puppet (a client went away) is not a WeChat logout: the session stays.
+    if (data !== 'puppet stop()') session = undefined;
+  });
+  mocker.use((m) => {
+    if (session) {
+      const id = session;
+      setImmediate(() => m.login(m.ContactMock.load(id)));
+    }
+    return () => undefined;
+  });
+  const token = `insecure_${randomUUID()}`;
+  const endpoint = `127.0.0.1:${await freePort()}`;
+  const server = new PuppetServer({ endpoint, puppet, token, tls: { disable: true } } as ConstructorParameters<typeof PuppetServer>[0]);
+  await server.start();
+  const user = mocker.createContact({ name: userName });
+  return { endpoint, token, mocker, puppet, user, stop: () => server.stop() };
+}
+
+/** Rooms with the robot's user and `members` other people each. */
+export function createRooms(svc: Pick<MockService, 'mocker' | 'user'>, count: number, members: number, topic = (i: number) => `Group ${i}`) {
+  return Array.from({ length: count }, (_, i) => {
+    const people = svc.mocker.createContacts(members);
+    const room = svc.mocker.createRoom({ topic: topic(i), memberIdList: [svc.user.id, ...people.map((p) => p.id)], ownerId: people[0]?.id });
+    return { room, people };
+  });
+}
