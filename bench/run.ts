@@ -27,8 +27,7 @@ const results: unknown[] = [];
 let failed = false;
 for (const name of names) {
   process.stderr.write(`== bench ${name}\n`);
-  const tsx = path.join(here, '..', 'node_modules', '.bin', 'tsx');
-  const r = spawnSync(tsx, [path.join(here, name, 'index.ts')], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'silent' } });
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(here, name, 'index.ts')], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'silent' } });
   process.stdout.write(r.stdout);
   const last = r.stdout.trim().split('\n').pop() ?? '';
   try {

@@ -27,15 +27,22 @@ function redactUri(uri: string): string {
   return uri.replace(/\/\/[^@/]*@/, '//***@');
 }
 
+/** A URI that names no database would use the driver's `test`; qunbot's is `qunbot`. */
+function defaultDbName(uri: string): string | undefined {
+  const name = /^mongodb(?:\+srv)?:\/\/[^/]+\/?([^?]*)/.exec(uri)?.[1];
+  return name ? undefined : 'qunbot';
+}
+
 /** Connects with retries; afterwards the driver reconnects by itself and we log the changes. */
 export async function connectDatabase(opts: ConnectOptions, source = 'uri', onClose?: () => Promise<void>): Promise<Database> {
   const log = opts.log.child({ module: 'db' });
   const attempts = opts.attempts ?? 5;
   let connection: Connection | undefined;
   for (let attempt = 1; ; attempt++) {
+    const dbName = opts.dbName ?? defaultDbName(opts.uri);
     const conn = mongoose.createConnection(opts.uri, {
       serverSelectionTimeoutMS: opts.serverSelectionTimeoutMs,
-      ...(opts.dbName ? { dbName: opts.dbName } : {}),
+      ...(dbName ? { dbName } : {}),
     });
     try {
       connection = await conn.asPromise();

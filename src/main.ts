@@ -1,13 +1,24 @@
 import { ConfigError, loadConfig } from '../config';
 import { createApp } from './api/app';
 import { startServer } from './api/server';
+import { createRuntime } from './bot/runtime';
 import { openDatabase } from './db';
 import { createLogger } from './logger';
+import { buildStages } from './plugins';
 
 type Stop = () => Promise<void>;
 
-/** Composition root: config -> logger -> database -> API. Returns a function that stops it all. */
-export async function start(env: NodeJS.ProcessEnv = process.env): Promise<{ stop: Stop; url: string }> {
+export interface Started {
+  stop: Stop;
+  url: string;
+  runtime: ReturnType<typeof createRuntime>;
+}
+
+/**
+ * Composition root: config -> logger -> database -> robots -> API. Returns a function that stops
+ * it all in reverse: robots first, then the API, then the database.
+ */
+export async function start(env: NodeJS.ProcessEnv = process.env, overrides: Pick<Parameters<typeof createRuntime>[0], 'createPuppet'> = {}): Promise<Started> {
   const config = loadConfig(env);
   const log = createLogger(config.log);
   const stops: Stop[] = [];
@@ -17,11 +28,14 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<{ sto
   try {
     const db = await openDatabase(config, log);
     stops.push(() => db.close());
+    const runtime = createRuntime({ config, connection: db.connection, log, ...overrides, stages: (services) => buildStages(config.bot.plugins, { services, log }) });
     const app = createApp({ log, db });
     const server = await startServer(app, { ...config.http, log });
     stops.push(() => server.close());
-    log.info({ env: config.env, db: db.source }, 'qunbot started');
-    return { stop, url: server.url };
+    stops.push(() => runtime.manager.stopAll());
+    await runtime.manager.startAll();
+    log.info({ env: config.env, db: db.source, robots: runtime.manager.size, plugins: config.bot.plugins }, 'qunbot started');
+    return { stop, url: server.url, runtime };
   } catch (err) {
     await stop();
     throw err;

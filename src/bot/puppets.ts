@@ -3,6 +3,7 @@ import type { impls } from 'wechaty-puppet';
 import { PuppetService } from 'wechaty-puppet-service';
 import { PuppetWechat4u } from 'wechaty-puppet-wechat4u';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
+import { demoWorld } from './mock-environment';
 import type { PuppetSettings } from './robot.service';
 
 export type Puppet = impls.PuppetInterface;
@@ -11,7 +12,7 @@ export type Puppet = impls.PuppetInterface;
 export type PuppetFactory = (settings: PuppetSettings, robot: { id: string; cacheDir: string }) => Puppet;
 
 export interface PuppetFactoryOptions {
-  /** Called with each new mock robot's mocker (the demo uses it to script a chat). */
+  /** Called with each new mock robot's mocker; the default plays the demo world (mock-environment.ts). */
   mockSetup?: (mocker: mock.Mocker, robotId: string) => void;
 }
 
@@ -34,7 +35,7 @@ export function createPuppetFactory(opts: PuppetFactoryOptions = {}): PuppetFact
         return new PuppetWechat4u() as unknown as Puppet;
       case 'mock': {
         const mocker = new mock.Mocker();
-        opts.mockSetup?.(mocker, robot.id);
+        (opts.mockSetup ?? ((m: mock.Mocker) => m.use(demoWorld())))(mocker, robot.id);
         return new PuppetMock({ mocker }) as unknown as Puppet;
       }
     }

@@ -324,15 +324,13 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
     this.emit('event', { kind: 'room-join', id, robotId: this.id, at, room, invitees, ...(inviter ? { inviter } : {}) });
   }
 
-  /** Stops the Wechaty, shows offline, and schedules a retry with backoff. */
+  /** Stops the Wechaty, schedules a retry with backoff, and shows offline. */
   private async goOffline(reason: string): Promise<void> {
     if (this.stopping || !this.bot) return;
     this.cancelTimer();
     await this.teardown();
-    await this.signal('network_down', { reason });
     this.attempt++;
     const delay = backoffDelay(this.deps.policy.backoff, this.attempt);
-    this.deps.log.warn({ reason, retryInMs: delay, attempt: this.attempt }, 'robot offline; will retry');
     const ctl = new AbortController();
     this.timer = ctl;
     this.deps.clock.sleep(delay, ctl.signal).then(
@@ -343,6 +341,8 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
       },
       () => undefined,
     );
+    this.deps.log.warn({ reason, retryInMs: delay, attempt: this.attempt }, 'robot offline; will retry');
+    await this.signal('network_down', { reason });
   }
 
   /** True while offline with a retry scheduled. */

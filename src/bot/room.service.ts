@@ -66,6 +66,8 @@ const CACHE_TTL_MS = 60_000;
 export class RoomService {
   private readonly Room;
   private readonly cache = new Map<string, { view: RoomView; at: number }>();
+  /** Lookups in flight, so a burst of first messages from one room costs one query. */
+  private readonly loading = new Map<string, Promise<RoomView>>();
 
   constructor(conn: Connection, private readonly now: () => number = Date.now) {
     this.Room = roomModel(conn);
@@ -106,18 +108,38 @@ export class RoomService {
     if (ops.length > 0) await this.Room.bulkWrite(ops as Parameters<typeof this.Room.bulkWrite>[0], { ordered: false });
     this.forgetRobot(robotId);
     const rooms = await this.list(robotId, { present: true });
+    for (const view of rooms) this.remember(view);
     return { created: match.created.length, updated: match.matched.length, gone: match.gone.length, rooms };
   }
 
   /** The room record for a puppet room id, creating it when the robot meets a room first by a message. */
-  async resolve(robotId: string, puppetId: string, describe: () => Promise<PuppetRoom>, agentCode?: string): Promise<RoomView> {
+  resolve(robotId: string, puppetId: string, describe: () => Promise<PuppetRoom>, agentCode?: string): Promise<RoomView> {
     const k = this.key(robotId, puppetId);
     const hit = this.cache.get(k);
-    if (hit && this.now() - hit.at < CACHE_TTL_MS) return hit.view;
-    let doc = await this.Room.findOne({ robotId, puppetId }).lean();
-    if (!doc) {
-      const f = await describe();
-      doc = await this.Room.findOneAndUpdate(
+    if (hit && this.now() - hit.at < CACHE_TTL_MS) return Promise.resolve(hit.view);
+    let pending = this.loading.get(k);
+    if (!pending) {
+      pending = this.load(robotId, puppetId, describe, agentCode).finally(() => this.loading.delete(k));
+      this.loading.set(k, pending);
+    }
+    return pending;
+  }
+
+  private async load(robotId: string, puppetId: string, describe: () => Promise<PuppetRoom>, agentCode?: string): Promise<RoomView> {
+    const doc: RoomDoc = (await this.Room.findOne({ robotId, puppetId }).lean()) ?? (await this.createFromPuppet(robotId, puppetId, describe, agentCode));
+    return this.remember(toView(doc));
+  }
+
+  private remember(view: RoomView): RoomView {
+    this.cache.set(this.key(view.robotId, view.puppetId), { view, at: this.now() });
+    if (this.cache.size > 50_000) this.cache.delete(this.cache.keys().next().value as string);
+    return view;
+  }
+
+  private async createFromPuppet(robotId: string, puppetId: string, describe: () => Promise<PuppetRoom>, agentCode?: string): Promise<RoomDoc> {
+    const f = await describe();
+    try {
+      return (await this.Room.findOneAndUpdate(
         { robotId, puppetId },
         {
           $setOnInsert: {
@@ -132,12 +154,12 @@ export class RoomService {
           },
         },
         { upsert: true, returnDocument: 'after' },
-      ).lean();
+      ).lean()) as RoomDoc;
+    } catch (err) {
+      // Two first messages from one room raced to create it: the other one won, read its record.
+      if ((err as { code?: number }).code !== 11000) throw err;
+      return (await this.Room.findOne({ robotId, puppetId }).lean()) as RoomDoc;
     }
-    const view = toView(doc as RoomDoc);
-    this.cache.set(k, { view, at: this.now() });
-    if (this.cache.size > 50_000) this.cache.delete(this.cache.keys().next().value as string);
-    return view;
   }
 
   async get(id: string): Promise<RoomView | null> {

@@ -13,17 +13,22 @@ export interface RuntimeDeps {
   config: Readonly<Pick<Config, 'bot' | 'outbox' | 'callbacks' | 'dataDir'>>;
   connection: Connection;
   log: Logger;
-  stages?: readonly PipelineStage[];
+  /** The plugin stages, built from the services (see src/plugins/index.ts). */
+  stages?: readonly PipelineStage[] | ((services: RuntimeServices) => readonly PipelineStage[]);
   createPuppet?: PuppetFactory;
   clock?: Clock;
 }
 
-/** The bot side of qunbot: services over the database and the manager that hosts the robots. */
-export interface Runtime {
-  manager: RobotManager;
+/** Services over the database that plugins, the API and jobs use. */
+export interface RuntimeServices {
   robots: RobotService;
   rooms: RoomService;
   sendLog: SendLogService;
+}
+
+/** The bot side of qunbot: the services and the manager that hosts the robots. */
+export interface Runtime extends RuntimeServices {
+  manager: RobotManager;
 }
 
 export function createRuntime(deps: RuntimeDeps): Runtime {
@@ -33,13 +38,15 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
   const robots = new RobotService(connection, { kind, tlsDisable, ...(token ? { token } : {}), ...(endpoint ? { endpoint } : {}) });
   const rooms = new RoomService(connection, () => clock.now());
   const sendLog = new SendLogService(connection);
+  const services: RuntimeServices = { robots, rooms, sendLog };
+  const stages = typeof deps.stages === 'function' ? deps.stages(services) : (deps.stages ?? []);
   const b = config.bot;
   const manager = new RobotManager({
     robots,
     rooms,
     sendLog,
     createPuppet: deps.createPuppet ?? createPuppetFactory(),
-    stages: deps.stages ?? [],
+    stages,
     policy: {
       startTimeoutMs: b.startTimeoutSec * 1000,
       qrTtlMs: b.qrTtlSec * 1000,

@@ -1,0 +1,47 @@
+import os from 'node:os';
+import pino from 'pino';
+import { startEmbeddedMongo, type EmbeddedMongo } from '../src/embedded-mongo';
+
+/** One benchmark result line (DESIGN.md §6); ratio is oriented so that higher is better. */
+export interface BenchResult {
+  bench: string;
+  metric: string;
+  qunbot: number;
+  baseline: number;
+  ratio: number;
+  target: number;
+  unit: string;
+  [extra: string]: unknown;
+}
+
+export function printResult(r: BenchResult): void {
+  process.stdout.write(`${JSON.stringify(r)}\n`);
+}
+
+export function machine(): { cpus: number; cpu: string; node: string } {
+  return { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version };
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+export const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** MONGODB_URI, else an in-memory embedded server for the run. */
+export async function benchMongo(): Promise<{ uri: string; stop(): Promise<void> }> {
+  if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, stop: async () => undefined };
+  const server: EmbeddedMongo = await startEmbeddedMongo({ mode: 'secantus', log: pino({ level: 'warn' }) });
+  return { uri: server.uri, stop: () => server.stop() };
+}
+
+export function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}

@@ -1,0 +1,37 @@
+import QRCode from 'qrcode';
+import { start } from './main';
+
+/**
+ * `npm run demo`: qunbot with one mock robot in a simulated WeChat (src/bot/mock-environment.ts):
+ * a login QR code, a login, rooms with members chatting and joining, all through the real runtime.
+ */
+async function demo(): Promise<void> {
+  const env = { LOG_PRETTY: '1', DATA_DIR: 'data/demo', ...process.env };
+  const { runtime, url, stop } = await start(env);
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const { manager, robots } = runtime;
+
+  manager.on('qrcode', ({ qr }) => {
+    void QRCode.toString(qr.payload, { type: 'terminal', small: true }).then((art) => out(`\nScan to log in (simulated, logs in by itself):\n${art}`));
+  });
+  manager.on('login', ({ wxName }) => out(`>> logged in as ${wxName}`));
+  manager.on('rooms-synced', ({ result }) => out(`>> rooms: ${result.rooms.map((r) => `${r.topic} (${r.memberCount})`).join(', ')}`));
+  manager.on('handled', ({ event }) => {
+    if (event.kind === 'message') out(`   [${event.room ? event.room.payload?.topic : 'direct'}] ${event.talker.name()}: ${event.text}`);
+    else out(`   [${event.room.payload?.topic}] joined: ${event.invitees.map((c) => c.name()).join(', ')}`);
+  });
+
+  const existing = (await robots.list({ owner: 'demo' }))[0];
+  const robot = existing ?? (await manager.create({ name: 'demo robot', owner: 'demo', agentCode: 'DEMO01', puppet: { kind: 'mock' } }));
+  out(`qunbot demo at ${url} (GET /readyz); robot ${robot.id}; Ctrl-C to stop`);
+  await manager.start(robot.id);
+
+  const shutdown = () => void stop().then(() => process.exit(0));
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+demo().catch((err) => {
+  process.stderr.write(`demo failed: ${(err as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,62 @@
+import net from 'node:net';
+import { PuppetServer } from 'wechaty-puppet-service';
+import { mock } from 'wechaty-puppet-mock';
+import type { Runtime } from '../../src/bot/runtime';
+import { FakeClock } from '../support/fake-clock';
+import { useTestDatabase } from '../support/mongo';
+import { RecordingPuppetMock } from '../support/puppet-mock';
+import { nextEvent, testRuntime, testRuntimeConfig } from '../support/runtime';
+
+const t = useTestDatabase(__filename);
+
+async function unusedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe('a robot whose puppet service is unreachable', () => {
+  let runtime: Runtime;
+  let server: PuppetServer | undefined;
+  const clock = new FakeClock(Date.now());
+
+  afterAll(async () => {
+    await runtime.manager.stopAll();
+    await server?.stop();
+  });
+
+  test('when the endpoint refuses connections, then the robot goes offline, stops its Wechaty and retries after backoff', async () => {
+    const port = await unusedPort();
+    const token = 'insecure_offline-test';
+    runtime = testRuntime(t.db, { clock, config: testRuntimeConfig({ backoffMs: 5000 }) });
+    const robot = await runtime.manager.create({ name: 'lonely', owner: 'o', puppet: { kind: 'service', token, endpoint: `127.0.0.1:${port}`, tlsDisable: true } });
+
+    const offline = nextEvent(runtime.manager, 'status', (e) => e.robotId === robot.id && e.status === 'offline');
+    await runtime.manager.start(robot.id);
+    const event = await offline;
+    expect(event.reason).toMatch(/cannot reach the puppet|start failed/);
+    const hosted = runtime.manager.robot(robot.id);
+    expect(hosted?.wechaty).toBeUndefined();
+    expect(hosted?.retryPending).toBe(true);
+    expect(await runtime.robots.get(robot.id)).toMatchObject({ status: 'offline', desired: 'running' });
+
+    // The service comes back; the next retry finds it and the robot logs in.
+    const mocker = new mock.Mocker();
+    const puppet = new RecordingPuppetMock({ mocker });
+    server = new PuppetServer({ endpoint: `127.0.0.1:${port}`, puppet, token, tls: { disable: true } } as ConstructorParameters<typeof PuppetServer>[0]);
+    await server.start();
+    const user = mocker.createContact({ name: 'Back Online' });
+    mocker.use((m) => {
+      setImmediate(() => m.login(user));
+      return () => undefined;
+    });
+
+    const loggedIn = nextEvent(runtime.manager, 'login', (e) => e.robotId === robot.id);
+    clock.advance(5000);
+    expect(await loggedIn).toMatchObject({ wxName: 'Back Online' });
+    expect(runtime.manager.robot(robot.id)?.retryPending).toBe(false);
+  });
+});
