@@ -1,22 +1,13 @@
-import net from 'node:net';
 import { PuppetServer } from 'wechaty-puppet-service';
 import { mock } from 'wechaty-puppet-mock';
 import type { Runtime } from '../../src/bot/runtime';
+import { freePort } from '../../src/free-port';
 import { FakeClock } from '../support/fake-clock';
 import { useTestDatabase } from '../support/mongo';
 import { RecordingPuppetMock } from '../support/puppet-mock';
 import { nextEvent, testRuntime, testRuntimeConfig } from '../support/runtime';
 
 const t = useTestDatabase(__filename);
-
-async function unusedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('a robot whose puppet service is unreachable', () => {
   let runtime: Runtime;
@@ -29,7 +20,7 @@ describe('a robot whose puppet service is unreachable', () => {
   });
 
   test('when the endpoint refuses connections, then the robot goes offline, stops its Wechaty and retries after backoff', async () => {
-    const port = await unusedPort();
+    const port = await freePort();
     const token = 'insecure_offline-test';
     runtime = testRuntime(t.db, { clock, config: testRuntimeConfig({ backoffMs: 5000 }) });
     const robot = await runtime.manager.create({ name: 'lonely', owner: 'o', puppet: { kind: 'service', token, endpoint: `127.0.0.1:${port}`, tlsDisable: true } });

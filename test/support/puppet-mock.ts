@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import { PuppetServer } from 'wechaty-puppet-service';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
+import { freePort } from '../../src/free-port';
 
 /** What the robot sent, as the mock WeChat side received it. */
 export interface Received {
@@ -66,17 +66,6 @@ export class RecordingPuppetMock extends PuppetMock {
   override async messageSendMiniProgram(conversationId: string, payload: Parameters<PuppetMock['messageSendMiniProgram']>[1]): Promise<void> {
     return this.record({ conversationId, kind: 'miniprogram', payload }) as unknown as void;
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** A puppet-service gRPC server on 127.0.0.1 backed by a recording PuppetMock. */
