@@ -5,6 +5,15 @@ export const configSchema = z
   .object({
     env: z.enum(['development', 'production', 'test']),
     http: z.object({ host: z.string().min(1), port: z.number().int().min(0).max(65535) }).strict(),
+    /** Time zone of calendar days (sign-in) and of schedules without their own. */
+    timeZone: z.string().refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Asia/Shanghai'),
     /** Folder for everything qunbot keeps on disk (embedded MongoDB, puppet caches). */
     dataDir: z.string().min(1),
     mongodb: z
@@ -30,6 +39,8 @@ export const configSchema = z
           .strict(),
         /** Plugins in the order they see each event (names from src/plugins/index.ts). */
         plugins: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/)),
+        /** Per-plugin settings by plugin name (each plugin validates its own). */
+        pluginSettings: z.record(z.string(), z.unknown()),
         /** Messages older than this (e.g. replayed after a restart) are dropped. */
         maxMessageAgeSec: z.number().int().positive(),
         dedupe: z.object({ size: z.number().int().positive(), ttlSec: z.number().int().positive() }).strict(),
@@ -81,6 +92,7 @@ export const envBindings: readonly EnvBinding[] = [
   { env: 'HOST', path: 'http.host', kind: 'string' },
   { env: 'PORT', path: 'http.port', kind: 'number' },
   { env: 'DATA_DIR', path: 'dataDir', kind: 'string' },
+  { env: 'QUNBOT_TIME_ZONE', path: 'timeZone', kind: 'string' },
   { env: 'MONGODB_URI', path: 'mongodb.uri', kind: 'string', secret: true },
   { env: 'MONGODB_EMBEDDED', path: 'mongodb.embedded', kind: 'string' },
   { env: 'MONGODB_TIMEOUT_MS', path: 'mongodb.serverSelectionTimeoutMs', kind: 'number' },

@@ -28,11 +28,11 @@ export async function start(env: NodeJS.ProcessEnv = process.env, overrides: Pic
   try {
     const db = await openDatabase(config, log);
     stops.push(() => db.close());
-    const runtime = createRuntime({ config, connection: db.connection, log, ...overrides, stages: (services) => buildStages(config.bot.plugins, { services, log }) });
+    const runtime = createRuntime({ config, connection: db.connection, log, ...overrides, stages: (services) => buildStages(config.bot.plugins, { services, log, settings: config.bot.pluginSettings }) });
     const app = createApp({ log, db });
     const server = await startServer(app, { ...config.http, log });
     stops.push(() => server.close());
-    stops.push(() => runtime.manager.stopAll());
+    stops.push(() => runtime.manager.shutdown());
     await runtime.manager.startAll();
     log.info({ env: config.env, db: db.source, robots: runtime.manager.size, plugins: config.bot.plugins }, 'qunbot started');
     return { stop, url: server.url, runtime };

@@ -7,6 +7,8 @@ export interface PipelineStage {
   name: string;
   events: readonly BotEventKind[];
   handle: Handler;
+  /** Flushes and releases what the plugin holds (at shutdown). */
+  dispose?(): Promise<void>;
 }
 
 /** Thrown when a handler calls `next()` twice. */

@@ -152,6 +152,18 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
     await Promise.all([...this.hosted.keys()].map((id) => this.unhost(id)));
   }
 
+  /** Process shutdown: stops every robot, then lets each plugin flush what it holds. */
+  async shutdown(): Promise<void> {
+    await this.stopAll();
+    for (const stage of this.deps.stages) {
+      try {
+        await stage.dispose?.();
+      } catch (err) {
+        this.log.error({ err, plugin: stage.name }, 'plugin dispose failed');
+      }
+    }
+  }
+
   private async unhost(id: string): Promise<void> {
     const hosted = this.hosted.get(id);
     if (!hosted) return;

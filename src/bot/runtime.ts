@@ -8,9 +8,10 @@ import { RobotManager } from './robot-manager';
 import { RobotService } from './robot.service';
 import { RoomService } from './room.service';
 import { SendLogService } from './send-log.service';
+import { createPluginServices, type PluginOwnServices } from '../plugins/services';
 
 export interface RuntimeDeps {
-  config: Readonly<Pick<Config, 'bot' | 'outbox' | 'callbacks' | 'dataDir'>>;
+  config: Readonly<Pick<Config, 'bot' | 'outbox' | 'callbacks' | 'dataDir' | 'timeZone'>>;
   connection: Connection;
   log: Logger;
   /** The plugin stages, built from the services (see src/plugins/index.ts). */
@@ -20,10 +21,11 @@ export interface RuntimeDeps {
 }
 
 /** Services over the database that plugins, the API and jobs use. */
-export interface RuntimeServices {
+export interface RuntimeServices extends PluginOwnServices {
   robots: RobotService;
   rooms: RoomService;
   sendLog: SendLogService;
+  clock: Clock;
 }
 
 /** The bot side of qunbot: the services and the manager that hosts the robots. */
@@ -38,7 +40,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
   const robots = new RobotService(connection, { kind, tlsDisable, ...(token ? { token } : {}), ...(endpoint ? { endpoint } : {}) });
   const rooms = new RoomService(connection, () => clock.now());
   const sendLog = new SendLogService(connection);
-  const services: RuntimeServices = { robots, rooms, sendLog };
+  const services: RuntimeServices = { robots, rooms, sendLog, clock, ...createPluginServices(connection, { timeZone: config.timeZone }) };
   const stages = typeof deps.stages === 'function' ? deps.stages(services) : (deps.stages ?? []);
   const b = config.bot;
   const manager = new RobotManager({
@@ -62,5 +64,5 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     log: deps.log,
     wechatyLogLevel: b.wechatyLogLevel,
   });
-  return { manager, robots, rooms, sendLog };
+  return { ...services, manager };
 }

@@ -1,9 +1,13 @@
 import type { Logger } from '../logger';
 import type { PipelineStage } from '../bot/pipeline';
 import type { BotPlugin } from '../bot/plugin';
+import { keywordReplyPlugin } from './keyword-reply/keyword-reply.plugin';
+import { mentionCapturePlugin } from './mention-capture/mention-capture.plugin';
+import { signInPlugin } from './sign-in/sign-in.plugin';
+import { welcomePlugin } from './welcome/welcome.plugin';
 
 /** Every plugin qunbot ships, by name. Config `bot.plugins` picks and orders them. */
-export const pluginRegistry: readonly BotPlugin<unknown, unknown>[] = [];
+export const pluginRegistry = [welcomePlugin, mentionCapturePlugin, signInPlugin, keywordReplyPlugin] as unknown as readonly BotPlugin<unknown, unknown>[];
 
 /**
  * Builds the pipeline stages named in config, in that order. An unknown name or a bad plugin
@@ -24,6 +28,6 @@ export function buildStages<S>(
       throw new Error(`invalid config for plugin "${name}": ${(err as Error).message}`);
     }
     const instance = plugin.create({ config, services: deps.services, log: deps.log.child({ plugin: name }) });
-    return { name, events: plugin.events, handle: instance.handle };
+    return { name, events: plugin.events, handle: instance.handle, ...(instance.dispose ? { dispose: () => instance.dispose!() } : {}) };
   });
 }

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import type { BotPlugin } from '../../bot/plugin';
+import { Cooldowns } from '../shared/cooldown';
+import { stripMentions } from '../shared/text';
+import type { PluginServices } from '../services';
+import type { KeywordRule } from './keyword-rule.service';
+import { KeywordMatcher } from './matcher';
+
+const configSchema = z
+  .object({
+    /** How often trigger counts are written (one bulk $inc per flush). */
+    flushMs: z.number().int().min(100).max(600_000).default(5000),
+  })
+  .strict();
+
+interface OwnerRules {
+  matcher: KeywordMatcher;
+  rules: Map<string, KeywordRule>;
+}
+
+/**
+ * Seed 002 keywords: when a room message matches an enabled rule of the robot's owner (exact,
+ * contains, or regex; case and full/half-width folded; the @robot mention removed), sends the
+ * rule's replies and counts the trigger. Consumes the event on a match; otherwise passes it on.
+ */
+export const keywordReplyPlugin: BotPlugin<z.infer<typeof configSchema>, PluginServices> = {
+  name: 'keyword-reply',
+  events: ['message'],
+  description: 'Replies to keywords in rooms, with per-room cool-down and trigger counts',
+  parseConfig: (raw) => configSchema.parse(raw ?? {}),
+  create({ config, services, log }) {
+    const compiled = new Map<string, Promise<OwnerRules>>();
+    services.keywords.on('changed', (owner) => compiled.delete(owner));
+    const cooldowns = new Cooldowns();
+    let counts = new Map<string, number>();
+
+    const rulesOf = (owner: string): Promise<OwnerRules> => {
+      let p = compiled.get(owner);
+      if (!p) {
+        p = services.keywords.list(owner, { enabledOnly: true }).then((rules) => ({ matcher: new KeywordMatcher(rules), rules: new Map(rules.map((r) => [r.id, r])) }));
+        p.catch(() => compiled.delete(owner));
+        compiled.set(owner, p);
+      }
+      return p;
+    };
+
+    const flush = async () => {
+      if (counts.size === 0) return;
+      const batch = counts;
+      counts = new Map();
+      try {
+        await services.keywords.addTriggers(batch);
+      } catch (err) {
+        log.warn({ err }, 'trigger counts not written; will retry');
+        for (const [id, n] of batch) counts.set(id, (counts.get(id) ?? 0) + n);
+      }
+    };
+    const timer = setInterval(() => void flush(), config.flushMs);
+    timer.unref();
+
+    return {
+      async handle(ctx, next) {
+        const { event, room } = ctx;
+        if (event.kind !== 'message' || !room) return next();
+        const text = stripMentions(event.text, [ctx.robot.wxName ?? '', room.robotNickname ?? '']);
+        const { matcher, rules } = await rulesOf(ctx.robot.owner);
+        const hit = matcher.match(text, room.id);
+        const rule = hit && rules.get(hit.id);
+        if (!rule) return next();
+        if (!cooldowns.take(`${rule.id}:${room.id}`, services.clock.now(), rule.cooldownSec * 1000)) return next();
+        for (const reply of rule.replies) await ctx.reply(reply);
+        counts.set(rule.id, (counts.get(rule.id) ?? 0) + 1);
+      },
+      async dispose() {
+        clearInterval(timer);
+        await flush();
+      },
+    };
+  },
+};

@@ -1,0 +1,107 @@
+import { EventEmitter } from 'node:events';
+import type { Connection } from 'mongoose';
+import { z } from 'zod';
+import { isRecordId } from '../../bot/core/ids';
+import { outboundContent, type OutboundContent } from '../../bot/content';
+import { regexProblem, type MatchMode } from './matcher';
+import { keywordRuleModel, type KeywordRuleDoc } from './keyword-rule.model';
+
+/** Input for a keyword rule; the API validates with this schema. */
+export const keywordRuleInput = z
+  .object({
+    keywords: z.array(z.string().trim().min(1).max(100)).min(1).max(50),
+    mode: z.enum(['exact', 'contains', 'regex']).default('contains'),
+    replies: z.array(outboundContent).min(1).max(5),
+    roomIds: z.array(z.string().regex(/^[0-9a-f]{24}$/i, 'must be a room id')).max(1000).default([]),
+    enabled: z.boolean().default(true),
+    priority: z.number().int().min(-1000).max(1000).default(0),
+    cooldownSec: z.number().int().min(0).max(86_400).default(0),
+  })
+  .superRefine((v, ctx) => {
+    if (v.mode !== 'regex') return;
+    v.keywords.forEach((k, i) => {
+      const problem = regexProblem(k);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['keywords', i], message: problem });
+    });
+  });
+
+export type KeywordRuleInput = z.input<typeof keywordRuleInput>;
+
+export interface KeywordRule {
+  id: string;
+  owner: string;
+  keywords: string[];
+  mode: MatchMode;
+  replies: OutboundContent[];
+  roomIds: string[];
+  enabled: boolean;
+  priority: number;
+  cooldownSec: number;
+  triggerTimes: number;
+}
+
+function toRule(d: KeywordRuleDoc): KeywordRule {
+  return {
+    id: d._id.toString(),
+    owner: d.owner,
+    keywords: d.keywords,
+    mode: d.mode as MatchMode,
+    replies: d.replies as OutboundContent[],
+    roomIds: d.roomIds ?? [],
+    enabled: d.enabled ?? true,
+    priority: d.priority ?? 0,
+    cooldownSec: d.cooldownSec ?? 0,
+    triggerTimes: d.triggerTimes ?? 0,
+  };
+}
+
+/**
+ * Keyword rules per owner. Emits `changed` (owner) after every write so compiled matchers are
+ * rebuilt; trigger counts are added in batches (`addTriggers`), never one write per message.
+ */
+export class KeywordRuleService extends EventEmitter<{ changed: [string] }> {
+  private readonly Rule;
+  constructor(conn: Connection) {
+    super();
+    this.Rule = keywordRuleModel(conn);
+  }
+
+  async create(owner: string, input: KeywordRuleInput): Promise<KeywordRule> {
+    const data = keywordRuleInput.parse(input);
+    const doc = await this.Rule.create({ ...data, owner });
+    this.emit('changed', owner);
+    return toRule(doc.toObject());
+  }
+
+  async update(owner: string, id: string, input: KeywordRuleInput): Promise<KeywordRule | null> {
+    if (!isRecordId(id)) return null;
+    const data = keywordRuleInput.parse(input);
+    const doc = await this.Rule.findOneAndUpdate({ _id: id, owner }, { $set: data }, { returnDocument: 'after' }).lean();
+    if (doc) this.emit('changed', owner);
+    return doc ? toRule(doc) : null;
+  }
+
+  async remove(owner: string, id: string): Promise<boolean> {
+    if (!isRecordId(id)) return false;
+    const r = await this.Rule.deleteOne({ _id: id, owner });
+    if (r.deletedCount) this.emit('changed', owner);
+    return r.deletedCount === 1;
+  }
+
+  async get(owner: string, id: string): Promise<KeywordRule | null> {
+    if (!isRecordId(id)) return null;
+    const d = await this.Rule.findOne({ _id: id, owner }).lean();
+    return d ? toRule(d) : null;
+  }
+
+  async list(owner: string, opts: { enabledOnly?: boolean } = {}): Promise<KeywordRule[]> {
+    const docs = await this.Rule.find({ owner, ...(opts.enabledOnly ? { enabled: true } : {}) }).sort({ priority: -1, _id: 1 }).lean();
+    return docs.map(toRule);
+  }
+
+  /** Adds counted triggers in one bulk write. */
+  async addTriggers(counts: ReadonlyMap<string, number>): Promise<void> {
+    const ops = [...counts].filter(([id, n]) => isRecordId(id) && n > 0).map(([id, n]) => ({ updateOne: { filter: { _id: id }, update: { $inc: { triggerTimes: n } } } }));
+    if (ops.length > 0) await this.Rule.bulkWrite(ops, { ordered: false });
+  }
+}

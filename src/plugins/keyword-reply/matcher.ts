@@ -1,0 +1,91 @@
+import { AhoCorasick } from '@monyone/aho-corasick';
+import safeRegex from 'safe-regex2';
+import { foldText } from '../shared/text';
+
+export type MatchMode = 'exact' | 'contains' | 'regex';
+
+/** A rule as the matcher needs it (no database, no Wechaty). */
+export interface MatchRule {
+  id: string;
+  keywords: readonly string[];
+  mode: MatchMode;
+  priority: number;
+  /** Rooms the rule applies to; empty means every room of the owner. */
+  roomIds: readonly string[];
+}
+
+/** Longest message text the regular-expression rules look at. */
+export const REGEX_INPUT_LIMIT = 500;
+
+/** Why a pattern is refused: not a valid RegExp, or one that can backtrack catastrophically. */
+export function regexProblem(pattern: string): string | null {
+  if (pattern.length > 200) return 'pattern longer than 200 characters';
+  try {
+    new RegExp(pattern, 'iu');
+  } catch (err) {
+    return `invalid regular expression: ${(err as Error).message}`;
+  }
+  return safeRegex(pattern) ? null : 'pattern may backtrack catastrophically (nested quantifiers)';
+}
+
+interface Compiled {
+  rule: MatchRule;
+  order: number;
+}
+
+/**
+ * Rules compiled for matching: exact keywords in a hash map, contains keywords in one
+ * Aho-Corasick automaton (cost per message independent of the number of rules), regular
+ * expressions tried separately on at most REGEX_INPUT_LIMIT characters. The highest priority
+ * applicable rule wins; ties go to the rule listed first.
+ */
+export class KeywordMatcher {
+  private readonly exact = new Map<string, Compiled[]>();
+  private readonly contains = new Map<string, Compiled[]>();
+  private readonly automaton: AhoCorasick | undefined;
+  private readonly regexes: { re: RegExp; c: Compiled }[] = [];
+
+  constructor(rules: readonly MatchRule[]) {
+    rules.forEach((rule, order) => {
+      const c = { rule, order };
+      if (rule.mode === 'regex') {
+        for (const k of rule.keywords) if (regexProblem(k) === null) this.regexes.push({ re: new RegExp(k, 'iu'), c });
+        return;
+      }
+      const target = rule.mode === 'exact' ? this.exact : this.contains;
+      for (const k of rule.keywords) {
+        const key = foldText(k);
+        if (!key) continue;
+        const list = target.get(key) ?? [];
+        list.push(c);
+        target.set(key, list);
+      }
+    });
+    this.automaton = this.contains.size > 0 ? new AhoCorasick([...this.contains.keys()]) : undefined;
+  }
+
+  get size(): number {
+    return this.exact.size + this.contains.size + this.regexes.length;
+  }
+
+  /** The winning rule for `text` in `roomId`, or undefined. */
+  match(text: string, roomId?: string): MatchRule | undefined {
+    const folded = foldText(text);
+    if (!folded) return undefined;
+    let best: Compiled | undefined;
+    const consider = (list: Compiled[] | undefined) => {
+      if (!list) return;
+      for (const c of list) {
+        if (roomId !== undefined && c.rule.roomIds.length > 0 && !c.rule.roomIds.includes(roomId)) continue;
+        if (!best || c.rule.priority > best.rule.priority || (c.rule.priority === best.rule.priority && c.order < best.order)) best = c;
+      }
+    };
+    consider(this.exact.get(folded));
+    if (this.automaton) for (const m of this.automaton.matchInText(folded)) consider(this.contains.get(m.keyword));
+    if (this.regexes.length > 0) {
+      const input = text.slice(0, REGEX_INPUT_LIMIT);
+      for (const r of this.regexes) if (r.re.test(input)) consider([r.c]);
+    }
+    return best?.rule;
+  }
+}

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import type { BotPlugin } from '../../bot/plugin';
+import type { PluginServices } from '../services';
+import { isRobotMentioned, RoomRing, type ContextLine } from './mention-rules';
+
+const configSchema = z
+  .object({
+    /** Messages kept before a mention. */
+    before: z.number().int().min(0).max(100).default(10),
+    /** Messages appended after a mention, within afterWindowMs. */
+    after: z.number().int().min(0).max(100).default(5),
+    afterWindowMs: z.number().int().min(0).max(3_600_000).default(120_000),
+    /** Rooms whose recent traffic is kept in memory (least recently active dropped). */
+    maxRooms: z.number().int().min(1).max(1_000_000).default(20_000),
+  })
+  .strict();
+
+interface OpenWindow {
+  id: string;
+  lines: ContextLine[];
+  remaining: number;
+  timer: AbortController;
+}
+
+/**
+ * Captures messages that @-mention the robot with their context. Recent room traffic is kept in
+ * a bounded in-memory ring per room and written only with a capture (no write per ordinary
+ * message). The capture is stored before the event is passed on; the trailing context is
+ * appended when its window closes (count or time) or at shutdown. Always passes the event on.
+ */
+export const mentionCapturePlugin: BotPlugin<z.infer<typeof configSchema>, PluginServices> = {
+  name: 'mention-capture',
+  events: ['message'],
+  description: 'Stores @-mentions of the robot with the messages around them',
+  parseConfig: (raw) => configSchema.parse(raw ?? {}),
+  create({ config, services, log }) {
+    const rings = new Map<string, RoomRing>();
+    const open = new Map<string, OpenWindow[]>();
+
+    const close = async (roomId: string, w: OpenWindow) => {
+      const list = open.get(roomId);
+      if (!list?.includes(w)) return;
+      list.splice(list.indexOf(w), 1);
+      if (list.length === 0) open.delete(roomId);
+      w.timer.abort();
+      try {
+        await services.mentions.completeAfter(w.id, w.lines);
+      } catch (err) {
+        log.error({ err, mentionId: w.id }, 'trailing context not stored');
+      }
+    };
+
+    const ringOf = (roomId: string): RoomRing => {
+      let ring = rings.get(roomId);
+      if (ring) {
+        rings.delete(roomId);
+      } else {
+        ring = new RoomRing(config.before);
+        if (rings.size >= config.maxRooms) rings.delete(rings.keys().next().value as string);
+      }
+      rings.set(roomId, ring);
+      return ring;
+    };
+
+    return {
+      async handle(ctx, next) {
+        const { event, room } = ctx;
+        if (event.kind !== 'message' || !room) return next();
+        const line: ContextLine = { messageId: event.id, talkerId: event.talker.id, talkerName: event.talker.name(), text: event.text, at: event.at };
+        for (const w of [...(open.get(room.id) ?? [])]) {
+          w.lines.push(line);
+          if (--w.remaining <= 0) await close(room.id, w);
+        }
+        const ring = ringOf(room.id);
+        // Every mention puts "@name" in the text; only then ask the puppet (mentionSelf may do I/O).
+        const mentioned =
+          event.text.includes('@') &&
+          isRobotMentioned({ mentionSelf: await event.message.mentionSelf().catch(() => false), text: event.text, names: [ctx.robot.wxName, room.robotNickname] });
+        if (mentioned) {
+          const mention = await services.mentions.capture({
+            owner: ctx.robot.owner,
+            robotId: ctx.robot.id,
+            roomId: room.id,
+            roomTopic: room.topic,
+            conversationId: room.puppetId,
+            messageId: event.id,
+            talkerId: line.talkerId,
+            talkerName: line.talkerName,
+            text: event.text,
+            at: event.at,
+            before: ring.snapshot(),
+          });
+          if (config.after > 0) {
+            const w: OpenWindow = { id: mention.id, lines: [], remaining: config.after, timer: new AbortController() };
+            open.set(room.id, [...(open.get(room.id) ?? []), w]);
+            services.clock.sleep(config.afterWindowMs, w.timer.signal).then(() => close(room.id, w), () => undefined);
+          } else {
+            await services.mentions.completeAfter(mention.id, []);
+          }
+        }
+        ring.push(line);
+        return next();
+      },
+      async dispose() {
+        await Promise.all([...open].flatMap(([roomId, ws]) => [...ws].map((w) => close(roomId, w))));
+      },
+    };
+  },
+};

@@ -1,0 +1,117 @@
+import { EventEmitter } from 'node:events';
+import type { Connection } from 'mongoose';
+import { isRecordId } from '../../bot/core/ids';
+import type { ContextLine } from './mention-rules';
+import { mentionModel, mentionNotifyModel, type MentionDoc } from './mention.model';
+
+export interface Mention {
+  id: string;
+  owner: string;
+  robotId: string;
+  roomId: string;
+  roomTopic?: string;
+  conversationId: string;
+  messageId: string;
+  talkerId: string;
+  talkerName?: string;
+  text: string;
+  at: Date;
+  read: boolean;
+  before: ContextLine[];
+  after: ContextLine[];
+  afterComplete: boolean;
+}
+
+export type NewMention = Omit<Mention, 'id' | 'read' | 'after' | 'afterComplete'>;
+
+function toMention(d: MentionDoc): Mention {
+  const lines = (xs: unknown) => ((xs as ContextLine[]) ?? []).map((l) => ({ messageId: l.messageId, talkerId: l.talkerId, talkerName: l.talkerName, text: l.text, at: l.at }));
+  return {
+    id: d._id.toString(),
+    owner: d.owner,
+    robotId: d.robotId,
+    roomId: d.roomId,
+    ...(d.roomTopic ? { roomTopic: d.roomTopic } : {}),
+    conversationId: d.conversationId,
+    messageId: d.messageId,
+    talkerId: d.talkerId,
+    ...(d.talkerName ? { talkerName: d.talkerName } : {}),
+    text: d.text,
+    at: d.at,
+    read: d.read ?? false,
+    before: lines(d.before),
+    after: lines(d.after),
+    afterComplete: d.afterComplete ?? false,
+  };
+}
+
+/**
+ * Captured @-mentions of robots (seed 002 @消息): stored with the messages before them, the
+ * trailing context appended when its window closes. Emits `captured` for owners whose notify
+ * switch is on (the webhook outbox delivers it).
+ */
+export class MentionService extends EventEmitter<{ captured: [Mention] }> {
+  private readonly Mention;
+  private readonly Notify;
+  constructor(conn: Connection) {
+    super();
+    this.Mention = mentionModel(conn);
+    this.Notify = mentionNotifyModel(conn);
+  }
+
+  /** Stores a capture (idempotent per robot and message id) and returns it. */
+  async capture(m: NewMention): Promise<Mention> {
+    const doc = await this.Mention.findOneAndUpdate(
+      { robotId: m.robotId, messageId: m.messageId },
+      { $setOnInsert: { ...m, read: false, after: [], afterComplete: false } },
+      { upsert: true, returnDocument: 'after' },
+    ).lean();
+    const mention = toMention(doc as MentionDoc);
+    if (await this.notifyEnabled(m.owner)) this.emit('captured', mention);
+    return mention;
+  }
+
+  /** Appends the trailing context in one write and closes the window. */
+  async completeAfter(id: string, after: ContextLine[]): Promise<void> {
+    await this.Mention.updateOne({ _id: id, afterComplete: false }, { $push: { after: { $each: after } }, $set: { afterComplete: true } });
+  }
+
+  async list(owner: string, opts: { unreadOnly?: boolean; skip?: number; limit?: number } = {}): Promise<{ items: Mention[]; total: number }> {
+    const filter = { owner, ...(opts.unreadOnly ? { read: false } : {}) };
+    const [docs, total] = await Promise.all([
+      this.Mention.find(filter).sort({ at: -1, _id: -1 }).skip(opts.skip ?? 0).limit(opts.limit ?? 20).lean(),
+      this.Mention.countDocuments(filter),
+    ]);
+    return { items: docs.map(toMention), total };
+  }
+
+  async get(owner: string, id: string): Promise<Mention | null> {
+    if (!isRecordId(id)) return null;
+    const d = await this.Mention.findOne({ _id: id, owner }).lean();
+    return d ? toMention(d) : null;
+  }
+
+  async markRead(owner: string, id: string, read = true): Promise<boolean> {
+    if (!isRecordId(id)) return false;
+    const r = await this.Mention.updateOne({ _id: id, owner }, { $set: { read } });
+    return r.matchedCount === 1;
+  }
+
+  async notifyEnabled(owner: string): Promise<boolean> {
+    const d = await this.Notify.findOne({ owner }).lean();
+    return d?.mentionNotify ?? false;
+  }
+
+  async setNotify(owner: string, on: boolean): Promise<void> {
+    await this.Notify.updateOne({ owner }, { $set: { mentionNotify: on } }, { upsert: true });
+  }
+
+  /**
+   * Where a reply to a captured mention goes (seed 002 reply: group, member, text): the robot,
+   * the room record (whose current puppet id the caller sends to) and the member to @-mention.
+   */
+  async replyTarget(owner: string, id: string): Promise<{ robotId: string; roomId: string; mentionIds: string[] } | null> {
+    const m = await this.get(owner, id);
+    return m ? { robotId: m.robotId, roomId: m.roomId, mentionIds: [m.talkerId] } : null;
+  }
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import type { BotPlugin } from '../../bot/plugin';
+import { fillTemplate, foldText, stripMentions } from '../shared/text';
+import type { PluginServices } from '../services';
+import { inWindows, localMinutes } from './sign-in-rules';
+import type { SignInRule } from './sign-in.service';
+
+const configSchema = z.object({}).strict();
+
+/**
+ * Sign-in (check-in): a room message that is exactly one of an applicable rule's keywords (after
+ * removing the @robot mention; case and width folded) signs the member in for the day, inside
+ * the rule's time windows, and replies with the rule's template. Consumes matched messages.
+ */
+export const signInPlugin: BotPlugin<z.infer<typeof configSchema>, PluginServices> = {
+  name: 'sign-in',
+  events: ['message'],
+  description: 'Daily sign-in with streaks, points and time windows',
+  parseConfig: (raw) => configSchema.parse(raw ?? {}),
+  create({ services }) {
+    const cache = new Map<string, Promise<SignInRule[]>>();
+    services.signIn.on('changed', (owner) => cache.delete(owner));
+    const rulesOf = (owner: string) => {
+      let p = cache.get(owner);
+      if (!p) {
+        p = services.signIn.rules(owner).then((rules) => rules.filter((r) => r.enabled));
+        p.catch(() => cache.delete(owner));
+        cache.set(owner, p);
+      }
+      return p;
+    };
+
+    return {
+      async handle(ctx, next) {
+        const { event, room } = ctx;
+        if (event.kind !== 'message' || !room) return next();
+        const text = foldText(stripMentions(event.text, [ctx.robot.wxName ?? '', room.robotNickname ?? '']));
+        if (!text || text.length > 50) return next();
+        const rule = (await rulesOf(ctx.robot.owner)).find(
+          (r) => (r.roomIds.length === 0 || r.roomIds.includes(room.id)) && r.keywords.some((k) => foldText(k) === text),
+        );
+        if (!rule) return next();
+        const name = event.talker.name();
+        const windows = rule.windows.map((w) => `${w.start}-${w.end}`).join('、');
+        if (!inWindows(localMinutes(event.at, services.signIn.timeZone), rule.windows)) {
+          await ctx.reply(fillTemplate(rule.replies.outside, { name, windows }), { mention: [event.talker] });
+          return;
+        }
+        const result = await services.signIn.signIn({ rule, robotId: ctx.robot.id, roomId: room.id, memberId: event.talker.id, memberName: name, at: event.at });
+        const template = result.status === 'signed' ? rule.replies.first : rule.replies.repeat;
+        await ctx.reply(fillTemplate(template, { name, points: result.record.points, streak: result.record.streak, total: result.total, windows }), { mention: [event.talker] });
+      },
+    };
+  },
+};

@@ -1,0 +1,97 @@
+import type { Contact, Room } from 'wechaty';
+import { z } from 'zod';
+import type { BotContext, BotPlugin } from '../../bot/plugin';
+import type { PluginServices } from '../services';
+import { parseJoinNotice, renderWelcome, WelcomeBatcher } from './welcome-rules';
+
+const configSchema = z
+  .object({
+    defaultText: z.string().min(1).max(1000).default('欢迎 {names} 加入{topic}！'),
+    /** Joins within this window after the first get one welcome. */
+    windowMs: z.number().int().min(0).max(600_000).default(10_000),
+    /** At least this long between two welcomes in one room. */
+    cooldownMs: z.number().int().min(0).max(86_400_000).default(60_000),
+  })
+  .strict();
+
+/** Message type of system notices (joins, recalls) on Wechaty puppets. */
+const SYSTEM_MESSAGE_TYPE = 0;
+
+interface Newcomer {
+  name: string;
+  contact?: Contact;
+}
+
+/**
+ * Welcomes newcomers with the room's welcome text (seed 002 welcome_msg) or the default. Joins
+ * within a short window get one welcome naming them all, and each room has a cool-down: bursts
+ * of welcomes look like spam and get accounts flagged. Reacts to `room-join` events and, where a
+ * puppet misses them, to the system message that announces a join. Always passes the event on.
+ */
+export const welcomePlugin: BotPlugin<z.infer<typeof configSchema>, PluginServices> = {
+  name: 'welcome',
+  events: ['room-join', 'message'],
+  description: 'Welcomes newcomers, batching joins and keeping a per-room cool-down',
+  parseConfig: (raw) => configSchema.parse(raw ?? {}),
+  create({ config, services, log }) {
+    const { clock } = services;
+    const batcher = new WelcomeBatcher<Newcomer>({ windowMs: config.windowMs, cooldownMs: config.cooldownMs });
+    const latest = new Map<string, { ctx: BotContext; room: Room }>();
+    const timers = new Set<AbortController>();
+
+    const flush = async (roomId: string) => {
+      const entry = latest.get(roomId);
+      const people = batcher.take(roomId, clock.now());
+      if (!entry || people.length === 0) return;
+      latest.delete(roomId);
+      const setting = await services.welcome.get(roomId, config.defaultText);
+      if (!setting.enabled) return;
+      const topic = entry.room.payload?.topic ?? (await entry.room.topic());
+      const count = entry.room.payload?.memberIdList?.length ?? entry.ctx.room?.memberCount ?? 0;
+      const text = renderWelcome(setting.text, { names: people.map((p) => p.name), topic, count });
+      const mention = setting.mention ? people.flatMap((p) => (p.contact ? [p.contact] : [])) : [];
+      await entry.ctx.reply(text, { mention });
+    };
+
+    const add = (ctx: BotContext, room: Room, people: Newcomer[]) => {
+      const roomId = ctx.room!.id;
+      latest.set(roomId, { ctx, room });
+      for (const p of people) {
+        const flushAt = batcher.add(roomId, p.name, p, clock.now());
+        if (flushAt === null) continue;
+        const ctl = new AbortController();
+        timers.add(ctl);
+        clock.sleep(Math.max(0, flushAt - clock.now()), ctl.signal).then(
+          () => {
+            timers.delete(ctl);
+            flush(roomId).catch((err) => log.error({ err, roomId }, 'welcome failed'));
+          },
+          () => timers.delete(ctl),
+        );
+      }
+    };
+
+    return {
+      async handle(ctx, next) {
+        const { event } = ctx;
+        if (!ctx.room) return next();
+        if (event.kind === 'room-join') {
+          const people = event.invitees.filter((c) => c.id !== ctx.robot.wxId).map((c) => ({ name: c.name(), contact: c }));
+          if (people.length > 0) add(ctx, event.room, people);
+        } else if (event.room && event.message.type() === SYSTEM_MESSAGE_TYPE) {
+          const names = parseJoinNotice(event.text).filter((n) => n !== ctx.robot.wxName);
+          if (names.length > 0) {
+            const room = event.room;
+            const people = await Promise.all(names.map(async (name) => ({ name, ...(await room.member(name).then((c) => (c ? { contact: c } : {}), () => ({}))) })));
+            add(ctx, room, people);
+          }
+        }
+        return next();
+      },
+      async dispose() {
+        for (const t of timers) t.abort();
+        timers.clear();
+      },
+    };
+  },
+};
