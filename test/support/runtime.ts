@@ -3,7 +3,6 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { loadConfig } from '../../config';
 import type { Clock } from '../../src/bot/core/clock';
-import type { PipelineStage } from '../../src/bot/pipeline';
 import type { RuntimeEvents, RobotManager } from '../../src/bot/robot-manager';
 import { createRuntime, type Runtime } from '../../src/bot/runtime';
 import type { PuppetFactory } from '../../src/bot/puppets';
@@ -30,7 +29,7 @@ export function testRuntimeConfig(over: { startTimeoutSec?: number; backoffMs?: 
 
 export function testRuntime(
   db: Database,
-  opts: { stages?: PipelineStage[]; config?: ReturnType<typeof testRuntimeConfig>; clock?: Clock; log?: Logger; createPuppet?: PuppetFactory } = {},
+  opts: { stages?: Parameters<typeof createRuntime>[0]['stages']; config?: ReturnType<typeof testRuntimeConfig>; clock?: Clock; log?: Logger; createPuppet?: PuppetFactory } = {},
 ): Runtime {
   return createRuntime({
     config: opts.config ?? testRuntimeConfig(),
