@@ -3,7 +3,9 @@
  * in-process PuppetMock traffic (200 rooms), and heap per idle logged-in robot over puppet-service.
  *
  * Baseline: a Wechaty with one `message` listener. qunbot: the RobotManager (self filter, dedupe,
- * age check, room lookup, context, pipeline) with four no-op plugins. Rounds alternate; medians.
+ * age check, room lookup, context, pipeline) with four no-op plugins, and with the four real
+ * plugins and 1,000 keyword rules (the traffic matches none: the cost of looking). Rounds
+ * alternate; medians.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -18,6 +20,7 @@ import type { Puppet } from '../../src/bot/puppets';
 import { createRuntime } from '../../src/bot/runtime';
 import { connectDatabase } from '../../src/db';
 import { loadConfig } from '../../config';
+import { buildStages } from '../../src/plugins';
 import { benchMongo, log, machine, median, printResult, round } from '../support';
 
 const ROOMS = 200;
@@ -89,14 +92,36 @@ async function bare(): Promise<{ rate: number; latencies: number[] }> {
   return r;
 }
 
-async function qunbot(uri: string): Promise<{ rate: number; latencies: number[] }> {
+const PLUGINS = ['welcome', 'mention-capture', 'sign-in', 'keyword-reply'];
+
+/** 1,000 keyword rules of 2 to 5 CJK characters (as bench/keywords makes them). */
+function keywordRules(n: number): string[] {
+  let s = 12345;
+  const random = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return Array.from({ length: n }, () => Array.from({ length: 2 + Math.floor(random() * 4) }, () => String.fromCharCode(0x4e00 + Math.floor(random() * 3000))).join(''));
+}
+
+async function qunbot(uri: string, mode: 'noop' | 'plugins'): Promise<{ rate: number; latencies: number[] }> {
   const db = await connectDatabase({ uri, dbName: `bench_pipeline_${Date.now()}`, serverSelectionTimeoutMs: 5000, log: pino({ level: 'silent' }) });
   const mocker = new mock.Mocker();
   const w = world(mocker);
   const noop: PipelineStage['handle'] = (_ctx, next) => next();
-  const stages: PipelineStage[] = ['welcome', 'keyword-reply', 'mention-capture', 'sign-in'].map((name) => ({ name, events: ['message', 'room-join'], handle: noop }));
   const config = { ...loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent' }), dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'qunbot-bench-data-')) };
-  const runtime = createRuntime({ config, connection: db.connection, log: pino({ level: 'silent' }), stages, createPuppet: () => new PuppetMock({ mocker }) as unknown as Puppet });
+  const silent = pino({ level: 'silent' });
+  const runtime = createRuntime({
+    config,
+    connection: db.connection,
+    log: silent,
+    stages:
+      mode === 'noop'
+        ? PLUGINS.map((name) => ({ name, events: ['message', 'room-join'] as const, handle: noop }))
+        : (services) => buildStages(PLUGINS, { services, log: silent }),
+    createPuppet: () => new PuppetMock({ mocker }) as unknown as Puppet,
+  });
+  if (mode === 'plugins') {
+    for (const k of keywordRules(1000)) await runtime.keywords.create('bench', { keywords: [k], replies: [{ type: 'text', text: `reply ${k}` }] });
+    await runtime.signIn.defineKeyword('bench', '签到');
+  }
   const robot = await runtime.manager.create({ name: 'bench', owner: 'bench', puppet: { kind: 'mock' } });
   const synced = new Promise<void>((r) => runtime.manager.once('rooms-synced', () => r()));
   await runtime.manager.start(robot.id);
@@ -104,9 +129,8 @@ async function qunbot(uri: string): Promise<{ rate: number; latencies: number[] 
   await synced;
   let cb: (t: string) => void = () => undefined;
   runtime.manager.on('handled', ({ event }) => event.kind === 'message' && cb(event.text));
-  // Warm the room cache as a long-running process would have it.
   const r = await drive(w, (f) => (cb = f));
-  await runtime.manager.stopAll();
+  await runtime.manager.shutdown();
   await db.connection.dropDatabase();
   await db.close();
   return r;
@@ -177,18 +201,33 @@ async function heapPerRobot(uri: string): Promise<{ bare: number; qunbot: number
 async function main(): Promise<void> {
   const mongo = await benchMongo();
   const bareRates: number[] = [];
+  const noopRates: number[] = [];
   const qbRates: number[] = [];
   const bareLat: number[] = [];
+  const noopLat: number[] = [];
   const qbLat: number[] = [];
   for (let round_ = 1; round_ <= ROUNDS; round_++) {
     const b = await bare();
-    const q = await qunbot(mongo.uri);
+    const n = await qunbot(mongo.uri, 'noop');
+    const q = await qunbot(mongo.uri, 'plugins');
     bareRates.push(b.rate);
+    noopRates.push(n.rate);
     qbRates.push(q.rate);
     bareLat.push(median(b.latencies));
+    noopLat.push(median(n.latencies));
     qbLat.push(median(q.latencies));
-    log(`round ${round_}: bare ${round(b.rate, 0)} msg/s, qunbot ${round(q.rate, 0)} msg/s`);
+    log(`round ${round_}: bare ${round(b.rate, 0)} msg/s, qunbot no-op plugins ${round(n.rate, 0)} msg/s, qunbot four plugins + 1,000 rules ${round(q.rate, 0)} msg/s`);
   }
+  printResult({
+    bench: 'pipeline',
+    metric: 'messages dispatched per second (4 no-op plugins, 200 rooms)',
+    qunbot: round(median(noopRates), 0),
+    baseline: round(median(bareRates), 0),
+    ratio: round(median(noopRates) / median(bareRates)),
+    target: 0.8,
+    unit: 'msg/s',
+    medianLatencyMs: { qunbot: round(median(noopLat), 3), baseline: round(median(bareLat), 3) },
+  });
   const heap = await heapPerRobot(mongo.uri);
   log(`heap per idle logged-in robot over puppet-service (${HEAP_ROBOTS} robots): bare ${round(heap.bare)} MB, qunbot ${round(heap.qunbot)} MB`);
   printResult({
@@ -205,7 +244,7 @@ async function main(): Promise<void> {
   const b = median(bareRates);
   printResult({
     bench: 'pipeline',
-    metric: 'messages dispatched per second (4 no-op plugins, 200 rooms)',
+    metric: 'messages dispatched per second (welcome, mention-capture, sign-in, keyword-reply with 1,000 rules; 200 rooms)',
     qunbot: round(q, 0),
     baseline: round(b, 0),
     ratio: round(q / b),

@@ -1,4 +1,4 @@
-import { AhoCorasick } from '@monyone/aho-corasick';
+import { AhoCorasick } from '@monyone/aho-corasick/fast';
 import safeRegex from 'safe-regex2';
 import { foldText } from '../shared/text';
 
@@ -72,20 +72,22 @@ export class KeywordMatcher {
   match(text: string, roomId?: string): MatchRule | undefined {
     const folded = foldText(text);
     if (!folded) return undefined;
-    let best: Compiled | undefined;
-    const consider = (list: Compiled[] | undefined) => {
-      if (!list) return;
-      for (const c of list) {
-        if (roomId !== undefined && c.rule.roomIds.length > 0 && !c.rule.roomIds.includes(roomId)) continue;
-        if (!best || c.rule.priority > best.rule.priority || (c.rule.priority === best.rule.priority && c.order < best.order)) best = c;
-      }
-    };
-    consider(this.exact.get(folded));
-    if (this.automaton) for (const m of this.automaton.matchInText(folded)) consider(this.contains.get(m.keyword));
+    let best = pick(undefined, this.exact.get(folded), roomId);
+    if (this.automaton) for (const m of this.automaton.matchInText(folded)) best = pick(best, this.contains.get(m.keyword), roomId);
     if (this.regexes.length > 0) {
       const input = text.slice(0, REGEX_INPUT_LIMIT);
-      for (const r of this.regexes) if (r.re.test(input)) consider([r.c]);
+      for (const r of this.regexes) if (r.re.test(input)) best = pick(best, [r.c], roomId);
     }
     return best?.rule;
   }
+}
+
+/** The better of `best` and the applicable candidates: higher priority, then listed first. */
+function pick(best: Compiled | undefined, candidates: Compiled[] | undefined, roomId: string | undefined): Compiled | undefined {
+  if (!candidates) return best;
+  for (const c of candidates) {
+    if (roomId !== undefined && c.rule.roomIds.length > 0 && !c.rule.roomIds.includes(roomId)) continue;
+    if (!best || c.rule.priority > best.rule.priority || (c.rule.priority === best.rule.priority && c.order < best.order)) best = c;
+  }
+  return best;
 }

@@ -3,8 +3,14 @@
  * their half-width forms (ＡＢＣ１２３！ -> ABC123!), then case is folded and space trimmed.
  */
 export function foldText(text: string): string {
-  return text.normalize('NFKC').toLowerCase().trim();
+  // Fast path for the common case (ASCII and CJK ideographs only): NFKC changes nothing there.
+  let t = NEEDS_NFKC.test(text) ? text.normalize('NFKC') : text;
+  if (HAS_UPPER.test(t)) t = t.toLowerCase();
+  return t.trim();
 }
+
+const NEEDS_NFKC = /[^\u0000-\u007f\u4e00-\u9fff]/;
+const HAS_UPPER = /\p{Lu}/u;
 
 /** The separators WeChat puts after an @name (a four-per-em space, or a plain space). */
 const MENTION_END = '[\\u2005\\u0020\\s]|$';
@@ -13,15 +19,31 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+const mentionPatterns = new Map<string, RegExp>();
+
+/** The (cached) pattern of `@name` plus its separator. */
+function mentionPattern(name: string): RegExp {
+  let re = mentionPatterns.get(name);
+  if (!re) {
+    re = new RegExp(`@${escapeRegExp(name)}(?:${MENTION_END})`, 'g');
+    if (mentionPatterns.size > 10_000) mentionPatterns.clear();
+    mentionPatterns.set(name, re);
+  }
+  re.lastIndex = 0;
+  return re;
+}
+
 /** True when the text contains `@<one of names>` followed by a separator or the end. */
 export function mentionsAny(text: string, names: readonly string[]): boolean {
-  return names.some((n) => n && new RegExp(`@${escapeRegExp(n)}(?:${MENTION_END})`).test(text));
+  if (!text.includes('@')) return false;
+  return names.some((n) => n && mentionPattern(n).test(text));
 }
 
 /** Removes every `@<name>` of the given names (with its separator) and trims. */
 export function stripMentions(text: string, names: readonly string[]): string {
+  if (!text.includes('@')) return text.trim();
   let out = text;
-  for (const n of names) if (n) out = out.replace(new RegExp(`@${escapeRegExp(n)}(?:${MENTION_END})`, 'g'), ' ');
+  for (const n of names) if (n) out = out.replace(mentionPattern(n), ' ');
   return out.replace(/\s+/g, ' ').trim();
 }
 
