@@ -35,9 +35,12 @@ export function percentile(xs: number[], p: number): number {
 
 export const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-/** MONGODB_URI, else an in-memory embedded server for the run. */
+/**
+ * BENCH_MONGODB_URI, else a fresh in-memory SecantusDB for this benchmark alone (so a benchmark
+ * never shares, or wears down, the test server).
+ */
 export async function benchMongo(): Promise<{ uri: string; stop(): Promise<void> }> {
-  if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, stop: async () => undefined };
+  if (process.env.BENCH_MONGODB_URI) return { uri: process.env.BENCH_MONGODB_URI, stop: async () => undefined };
   const server: EmbeddedMongo = await startEmbeddedMongo({ mode: 'secantus', log: pino({ level: 'warn' }) });
   return { uri: server.uri, stop: () => server.stop() };
 }

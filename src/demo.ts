@@ -1,4 +1,5 @@
 import QRCode from 'qrcode';
+import { describeContent } from './bot/content';
 import { start } from './main';
 
 /**
@@ -23,8 +24,17 @@ async function demo(): Promise<void> {
 
   const existing = (await robots.list({ owner: 'demo' }))[0];
   const robot = existing ?? (await manager.create({ name: 'demo robot', owner: 'demo', agentCode: 'DEMO01', puppet: { kind: 'mock' } }));
+  if ((await runtime.keywords.list('demo')).length === 0) {
+    await runtime.keywords.create('demo', { keywords: ['优惠'], replies: [{ type: 'text', text: '本周优惠：满 100 减 20，详情见群公告' }] });
+    await runtime.keywords.create('demo', { keywords: ['ping'], mode: 'exact', replies: [{ type: 'text', text: 'pong' }] });
+    await runtime.keywords.create('demo', { keywords: ['下单', '发货'], replies: [{ type: 'text', text: '下单和发货请看置顶消息' }], cooldownSec: 60 });
+    await runtime.signIn.defineKeyword('demo', '签到');
+  }
+  runtime.mentions.on('captured', (m) => out(`   ** captured @-mention from ${m.talkerName}: ${m.text}`));
+  await runtime.mentions.setNotify('demo', true);
   out(`qunbot demo at ${url} (GET /readyz); robot ${robot.id}; Ctrl-C to stop`);
   await manager.start(robot.id);
+  manager.outbox(robot.id)?.on('settled', (r) => out(`   << robot (${r.status}): ${describeContent(r.content)}`));
 
   const shutdown = () => void stop().then(() => process.exit(0));
   process.once('SIGINT', shutdown);

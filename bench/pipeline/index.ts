@@ -4,9 +4,10 @@
  *
  * Baseline: a Wechaty with one `message` listener. qunbot: the RobotManager (self filter, dedupe,
  * age check, room lookup, context, pipeline) with four no-op plugins, and with the four real
- * plugins and 1,000 keyword rules (the traffic matches none: the cost of looking). Rounds
- * alternate; medians.
+ * plugins and 1,000 keyword rules (the traffic matches none: the cost of looking). Each
+ * measurement runs in a fresh process; rounds rotate the order; medians.
  */
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,8 +25,8 @@ import { buildStages } from '../../src/plugins';
 import { benchMongo, log, machine, median, printResult, round } from '../support';
 
 const ROOMS = 200;
-const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 6000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 30_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const HEAP_ROBOTS = Number(process.env.BENCH_ROBOTS ?? 100);
 
 wechatyLog.level('silent');
@@ -47,8 +48,18 @@ function world(mocker: mock.Mocker): World {
   return { mocker, user, rooms };
 }
 
-/** Emits MESSAGES room messages and resolves when `received` reached the count; returns msgs/s and latencies. */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 2000);
+
+/**
+ * Emits WARMUP messages (not timed: JIT, first rule loads), then MESSAGES room messages, and
+ * resolves when all were received; returns msgs/s and latencies of the timed ones.
+ */
 async function drive(w: World, onEach: (cb: (text: string) => void) => void): Promise<{ rate: number; latencies: number[] }> {
+  await send(w, onEach, WARMUP);
+  return send(w, onEach, MESSAGES);
+}
+
+async function send(w: World, onEach: (cb: (text: string) => void) => void, MESSAGES: number): Promise<{ rate: number; latencies: number[] }> {
   const sentAt = new Map<string, bigint>();
   const latencies: number[] = [];
   let done: () => void;
@@ -198,35 +209,52 @@ async function heapPerRobot(uri: string): Promise<{ bare: number; qunbot: number
   return { bare: (withBare - base) / HEAP_ROBOTS / 2 ** 20, qunbot: (withQunbot - base2) / HEAP_ROBOTS / 2 ** 20 };
 }
 
+type Mode = 'bare' | 'noop' | 'plugins';
+
+/** One measurement in a fresh process (Wechaty instances stay referenced by process listeners). */
+function measure(mode: Mode, uri: string): { rate: number; latencyMs: number } {
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', __filename], {
+    env: { ...process.env, BENCH_MODE: mode, BENCH_MONGODB_URI: uri },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const last = r.stdout.trim().split('\n').pop() ?? '';
+  if (r.status !== 0) throw new Error(`measurement ${mode} failed (exit ${r.status})`);
+  return JSON.parse(last) as { rate: number; latencyMs: number };
+}
+
+async function child(mode: Mode): Promise<void> {
+  const uri = process.env.BENCH_MONGODB_URI as string;
+  const r = mode === 'bare' ? await bare() : await qunbot(uri, mode);
+  process.stdout.write(`${JSON.stringify({ rate: r.rate, latencyMs: median(r.latencies) })}\n`);
+}
+
 async function main(): Promise<void> {
-  const mongo = await benchMongo();
-  const bareRates: number[] = [];
-  const noopRates: number[] = [];
-  const qbRates: number[] = [];
-  const bareLat: number[] = [];
-  const noopLat: number[] = [];
-  const qbLat: number[] = [];
-  for (let round_ = 1; round_ <= ROUNDS; round_++) {
-    const b = await bare();
-    const n = await qunbot(mongo.uri, 'noop');
-    const q = await qunbot(mongo.uri, 'plugins');
-    bareRates.push(b.rate);
-    noopRates.push(n.rate);
-    qbRates.push(q.rate);
-    bareLat.push(median(b.latencies));
-    noopLat.push(median(n.latencies));
-    qbLat.push(median(q.latencies));
-    log(`round ${round_}: bare ${round(b.rate, 0)} msg/s, qunbot no-op plugins ${round(n.rate, 0)} msg/s, qunbot four plugins + 1,000 rules ${round(q.rate, 0)} msg/s`);
+  const mode = process.env.BENCH_MODE as Mode | undefined;
+  if (mode) {
+    await child(mode);
+    process.exit(0);
   }
+  const mongo = await benchMongo();
+  const runs: Record<Mode, { rate: number; latencyMs: number }[]> = { bare: [], noop: [], plugins: [] };
+  const order: Mode[] = ['bare', 'noop', 'plugins'];
+  for (let round_ = 1; round_ <= ROUNDS; round_++) {
+    // Rotate the order so no variant always runs on a warmer or busier machine.
+    const rotated = order.map((_, i) => order[(i + round_ - 1) % order.length]);
+    for (const m of rotated) runs[m].push(measure(m, mongo.uri));
+    log(`round ${round_}: ${order.map((m) => `${m} ${round(runs[m][runs[m].length - 1].rate, 0)} msg/s`).join(', ')}`);
+  }
+  const rate = (m: Mode) => median(runs[m].map((r) => r.rate));
+  const latency = (m: Mode) => round(median(runs[m].map((r) => r.latencyMs)), 3);
   printResult({
     bench: 'pipeline',
     metric: 'messages dispatched per second (4 no-op plugins, 200 rooms)',
-    qunbot: round(median(noopRates), 0),
-    baseline: round(median(bareRates), 0),
-    ratio: round(median(noopRates) / median(bareRates)),
+    qunbot: round(rate('noop'), 0),
+    baseline: round(rate('bare'), 0),
+    ratio: round(rate('noop') / rate('bare')),
     target: 0.8,
     unit: 'msg/s',
-    medianLatencyMs: { qunbot: round(median(noopLat), 3), baseline: round(median(bareLat), 3) },
+    medianLatencyMs: { qunbot: latency('noop'), baseline: latency('bare') },
   });
   const heap = await heapPerRobot(mongo.uri);
   log(`heap per idle logged-in robot over puppet-service (${HEAP_ROBOTS} robots): bare ${round(heap.bare)} MB, qunbot ${round(heap.qunbot)} MB`);
@@ -240,19 +268,17 @@ async function main(): Promise<void> {
     unit: 'MB (ratio = 2 MB target / qunbot)',
     robots: HEAP_ROBOTS,
   });
-  const q = median(qbRates);
-  const b = median(bareRates);
   printResult({
     bench: 'pipeline',
     metric: 'messages dispatched per second (welcome, mention-capture, sign-in, keyword-reply with 1,000 rules; 200 rooms)',
-    qunbot: round(q, 0),
-    baseline: round(b, 0),
-    ratio: round(q / b),
+    qunbot: round(rate('plugins'), 0),
+    baseline: round(rate('bare'), 0),
+    ratio: round(rate('plugins') / rate('bare')),
     target: 0.8,
     unit: 'msg/s',
     messages: MESSAGES,
     rounds: ROUNDS,
-    medianLatencyMs: { qunbot: round(median(qbLat), 3), baseline: round(median(bareLat), 3) },
+    medianLatencyMs: { qunbot: latency('plugins'), baseline: latency('bare') },
     machine: machine(),
   });
   await mongo.stop();

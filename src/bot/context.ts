@@ -15,11 +15,15 @@ export interface ContextDeps {
 /** Builds the context a pipeline run hands to each plugin. `plugin` names the stage running now. */
 export function createContext(deps: ContextDeps): BotContext & { plugin?: string } {
   const { event, room, outbox } = deps;
+  let log: Logger | undefined;
   const ctx: BotContext & { plugin?: string } = {
     event,
     robot: deps.robot,
     ...(room ? { room } : {}),
-    log: deps.log,
+    // A child logger per event is only made when a plugin logs (most events log nothing).
+    get log() {
+      return (log ??= deps.log.child({ eventId: event.id }));
+    },
     state: {},
     async reply(content: OutboundContent | string, opts: ReplyOptions = {}): Promise<SendTicket> {
       const c: OutboundContent = typeof content === 'string' ? { type: 'text', text: content } : content;

@@ -31,7 +31,7 @@ export interface BotContext {
   readonly room?: RoomView;
   readonly log: Logger;
   /** Scratch space shared by the plugins along the chain for this event. */
-  readonly state: Record<string, unknown>;
+  readonly state: Record<string | symbol, unknown>;
   /** Replies where the event happened (the room, else the talker), through the paced outbox. */
   reply(content: OutboundContent | string, opts?: ReplyOptions): Promise<SendTicket>;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { BotPlugin } from '../../bot/plugin';
 import { Cooldowns } from '../shared/cooldown';
-import { stripMentions } from '../shared/text';
+import { commandText } from '../shared/command-text';
 import type { PluginServices } from '../services';
 import type { KeywordRule } from './keyword-rule.service';
 import { KeywordMatcher } from './matcher';
@@ -62,7 +62,7 @@ export const keywordReplyPlugin: BotPlugin<z.infer<typeof configSchema>, PluginS
       async handle(ctx, next) {
         const { event, room } = ctx;
         if (event.kind !== 'message' || !room) return next();
-        const text = stripMentions(event.text, [ctx.robot.wxName ?? '', room.robotNickname ?? '']);
+        const text = commandText(ctx);
         const { matcher, rules } = await rulesOf(ctx.robot.owner);
         const hit = matcher.match(text, room.id);
         const rule = hit && rules.get(hit.id);

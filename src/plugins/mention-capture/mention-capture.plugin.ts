@@ -67,9 +67,12 @@ export const mentionCapturePlugin: BotPlugin<z.infer<typeof configSchema>, Plugi
         const { event, room } = ctx;
         if (event.kind !== 'message' || !room) return next();
         const line: ContextLine = { messageId: event.id, talkerId: event.talker.id, talkerName: event.talker.name(), text: event.text, at: event.at };
-        for (const w of [...(open.get(room.id) ?? [])]) {
-          w.lines.push(line);
-          if (--w.remaining <= 0) await close(room.id, w);
+        const windows = open.get(room.id);
+        if (windows) {
+          for (const w of [...windows]) {
+            w.lines.push(line);
+            if (--w.remaining <= 0) await close(room.id, w);
+          }
         }
         const ring = ringOf(room.id);
         // Every mention puts "@name" in the text; only then ask the puppet (mentionSelf may do I/O).

@@ -9,7 +9,8 @@ export function foldText(text: string): string {
   return t.trim();
 }
 
-const NEEDS_NFKC = /[^\u0000-\u007f\u4e00-\u9fff]/;
+// Anything outside printable ASCII, tab/newline and the CJK ideographs may change under NFKC.
+const NEEDS_NFKC = /[^\t\n\r\u0020-\u007e\u4e00-\u9fff]/;
 const HAS_UPPER = /\p{Lu}/u;
 
 /** The separators WeChat puts after an @name (a four-per-em space, or a plain space). */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { BotPlugin } from '../../bot/plugin';
-import { fillTemplate, foldText, stripMentions } from '../shared/text';
+import { commandText } from '../shared/command-text';
+import { fillTemplate, foldText } from '../shared/text';
 import type { PluginServices } from '../services';
 import { inWindows, localMinutes } from './sign-in-rules';
 import type { SignInRule } from './sign-in.service';
@@ -34,8 +35,10 @@ export const signInPlugin: BotPlugin<z.infer<typeof configSchema>, PluginService
       async handle(ctx, next) {
         const { event, room } = ctx;
         if (event.kind !== 'message' || !room) return next();
-        const text = foldText(stripMentions(event.text, [ctx.robot.wxName ?? '', room.robotNickname ?? '']));
-        if (!text || text.length > 50) return next();
+        const raw = commandText(ctx);
+        if (raw.length > 50) return next();
+        const text = foldText(raw);
+        if (!text) return next();
         const rule = (await rulesOf(ctx.robot.owner)).find(
           (r) => (r.roomIds.length === 0 || r.roomIds.includes(room.id)) && r.keywords.some((k) => foldText(k) === text),
         );
