@@ -213,7 +213,7 @@ type Mode = 'bare' | 'noop' | 'plugins';
 
 /** One measurement in a fresh process (Wechaty instances stay referenced by process listeners). */
 function measure(mode: Mode, uri: string): { rate: number; latencyMs: number } {
-  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', __filename], {
+  const r = spawnSync(process.execPath, [...process.execArgv, __filename], {
     env: { ...process.env, BENCH_MODE: mode, BENCH_MONGODB_URI: uri },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -12,31 +12,42 @@ export interface ContextDeps {
   log: Logger;
 }
 
-/** Builds the context a pipeline run hands to each plugin. `plugin` names the stage running now. */
+/** The context of one pipeline run. `plugin` names the stage running now (for the send log). */
+class PipelineContext implements BotContext {
+  readonly event: BotEvent;
+  readonly robot: BotContext['robot'];
+  readonly room: RoomView | undefined;
+  readonly state: Record<string | symbol, unknown> = {};
+  plugin: string | undefined;
+  private childLog: Logger | undefined;
+
+  constructor(private readonly deps: ContextDeps) {
+    this.event = deps.event;
+    this.robot = deps.robot;
+    this.room = deps.room;
+  }
+
+  /** A child logger per event, made only when a plugin logs (most events log nothing). */
+  get log(): Logger {
+    return (this.childLog ??= this.deps.log.child({ eventId: this.event.id }));
+  }
+
+  reply(content: OutboundContent | string, opts: ReplyOptions = {}): Promise<SendTicket> {
+    const { event, room } = this;
+    const c: OutboundContent = typeof content === 'string' ? { type: 'text', text: content } : content;
+    const conversationId = event.kind === 'message' ? (event.room?.id ?? event.talker.id) : event.room.id;
+    const mentionIds = (opts.mention ?? []).map((m) => (typeof m === 'string' ? m : m.id));
+    return this.deps.outbox.enqueue({
+      conversationId,
+      content: c,
+      ...(room ? { roomId: room.id } : {}),
+      ...(mentionIds.length > 0 ? { mentionIds } : {}),
+      source: `plugin:${this.plugin ?? 'unknown'}`,
+    });
+  }
+}
+
+/** Builds the context a pipeline run hands to each plugin. */
 export function createContext(deps: ContextDeps): BotContext & { plugin?: string } {
-  const { event, room, outbox } = deps;
-  let log: Logger | undefined;
-  const ctx: BotContext & { plugin?: string } = {
-    event,
-    robot: deps.robot,
-    ...(room ? { room } : {}),
-    // A child logger per event is only made when a plugin logs (most events log nothing).
-    get log() {
-      return (log ??= deps.log.child({ eventId: event.id }));
-    },
-    state: {},
-    async reply(content: OutboundContent | string, opts: ReplyOptions = {}): Promise<SendTicket> {
-      const c: OutboundContent = typeof content === 'string' ? { type: 'text', text: content } : content;
-      const conversationId = event.kind === 'message' ? (event.room?.id ?? event.talker.id) : event.room.id;
-      const mentionIds = (opts.mention ?? []).map((m) => (typeof m === 'string' ? m : m.id));
-      return outbox.enqueue({
-        conversationId,
-        content: c,
-        ...(room ? { roomId: room.id } : {}),
-        ...(mentionIds.length > 0 ? { mentionIds } : {}),
-        source: `plugin:${ctx.plugin ?? 'unknown'}`,
-      });
-    },
-  };
-  return ctx;
+  return new PipelineContext(deps);
 }

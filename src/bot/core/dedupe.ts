@@ -1,9 +1,14 @@
 /**
- * Remembers ids for `ttlMs`, at most `max` of them (oldest forgotten first). `seen(id)` is true
- * when the id was already recorded and still remembered; otherwise it records it.
+ * Remembers ids for `ttlMs`, at most about `max` of them (oldest forgotten first). `seen(id)` is
+ * true when the id was already recorded and still remembered; otherwise it records it.
+ *
+ * Two generations of Maps instead of deleting entries one by one: a Map that loses entries at
+ * its front leaves holes that later operations pay for, and this runs for every message.
  */
 export class DedupeCache {
-  private readonly ids = new Map<string, number>();
+  private current = new Map<string, number>();
+  private previous = new Map<string, number>();
+
   constructor(
     private readonly max: number,
     private readonly ttlMs: number,
@@ -12,23 +17,18 @@ export class DedupeCache {
 
   seen(id: string): boolean {
     const t = this.now();
-    const at = this.ids.get(id);
+    const at = this.current.get(id) ?? this.previous.get(id);
     if (at !== undefined && t - at < this.ttlMs) return true;
-    if (at !== undefined) this.ids.delete(id);
-    this.ids.set(id, t);
-    this.evict(t);
+    if (this.current.size >= Math.max(1, Math.ceil(this.max / 2))) {
+      this.previous = this.current;
+      this.current = new Map();
+    }
+    this.current.set(id, t);
     return false;
   }
 
+  /** Ids remembered now (between max/2 and max once warm). */
   get size(): number {
-    return this.ids.size;
-  }
-
-  private evict(t: number): void {
-    // Map keeps insertion order, so the oldest entries come first.
-    for (const [id, at] of this.ids) {
-      if (this.ids.size <= this.max && t - at < this.ttlMs) break;
-      this.ids.delete(id);
-    }
+    return this.current.size + this.previous.size;
   }
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { BotPlugin } from '../../bot/plugin';
 import { Cooldowns } from '../shared/cooldown';
 import { commandText } from '../shared/command-text';
+import { perOwner } from '../shared/owner-cache';
 import type { PluginServices } from '../services';
 import type { KeywordRule } from './keyword-rule.service';
 import { KeywordMatcher } from './matcher';
@@ -29,20 +30,12 @@ export const keywordReplyPlugin: BotPlugin<z.infer<typeof configSchema>, PluginS
   description: 'Replies to keywords in rooms, with per-room cool-down and trigger counts',
   parseConfig: (raw) => configSchema.parse(raw ?? {}),
   create({ config, services, log }) {
-    const compiled = new Map<string, Promise<OwnerRules>>();
-    services.keywords.on('changed', (owner) => compiled.delete(owner));
+    const rulesOf = perOwner<OwnerRules>(
+      (owner) => services.keywords.list(owner, { enabledOnly: true }).then((rules) => ({ matcher: new KeywordMatcher(rules), rules: new Map(rules.map((r) => [r.id, r])) })),
+      services.keywords,
+    );
     const cooldowns = new Cooldowns();
     let counts = new Map<string, number>();
-
-    const rulesOf = (owner: string): Promise<OwnerRules> => {
-      let p = compiled.get(owner);
-      if (!p) {
-        p = services.keywords.list(owner, { enabledOnly: true }).then((rules) => ({ matcher: new KeywordMatcher(rules), rules: new Map(rules.map((r) => [r.id, r])) }));
-        p.catch(() => compiled.delete(owner));
-        compiled.set(owner, p);
-      }
-      return p;
-    };
 
     const flush = async () => {
       if (counts.size === 0) return;

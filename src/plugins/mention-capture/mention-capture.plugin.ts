@@ -10,7 +10,7 @@ const configSchema = z
     /** Messages appended after a mention, within afterWindowMs. */
     after: z.number().int().min(0).max(100).default(5),
     afterWindowMs: z.number().int().min(0).max(3_600_000).default(120_000),
-    /** Rooms whose recent traffic is kept in memory (least recently active dropped). */
+    /** Rooms whose recent traffic is kept in memory (the earliest met dropped first). */
     maxRooms: z.number().int().min(1).max(1_000_000).default(20_000),
   })
   .strict();
@@ -52,13 +52,12 @@ export const mentionCapturePlugin: BotPlugin<z.infer<typeof configSchema>, Plugi
 
     const ringOf = (roomId: string): RoomRing => {
       let ring = rings.get(roomId);
-      if (ring) {
-        rings.delete(roomId);
-      } else {
+      if (!ring) {
         ring = new RoomRing(config.before);
+        // Bounded: past maxRooms, the room met longest ago loses its recent traffic.
         if (rings.size >= config.maxRooms) rings.delete(rings.keys().next().value as string);
+        rings.set(roomId, ring);
       }
-      rings.set(roomId, ring);
       return ring;
     };
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { BotPlugin } from '../../bot/plugin';
 import { commandText } from '../shared/command-text';
+import { perOwner } from '../shared/owner-cache';
 import { fillTemplate, foldText } from '../shared/text';
 import type { PluginServices } from '../services';
 import { inWindows, localMinutes } from './sign-in-rules';
@@ -19,17 +20,7 @@ export const signInPlugin: BotPlugin<z.infer<typeof configSchema>, PluginService
   description: 'Daily sign-in with streaks, points and time windows',
   parseConfig: (raw) => configSchema.parse(raw ?? {}),
   create({ services }) {
-    const cache = new Map<string, Promise<SignInRule[]>>();
-    services.signIn.on('changed', (owner) => cache.delete(owner));
-    const rulesOf = (owner: string) => {
-      let p = cache.get(owner);
-      if (!p) {
-        p = services.signIn.rules(owner).then((rules) => rules.filter((r) => r.enabled));
-        p.catch(() => cache.delete(owner));
-        cache.set(owner, p);
-      }
-      return p;
-    };
+    const rulesOf = perOwner<SignInRule[]>((owner) => services.signIn.rules(owner).then((rules) => rules.filter((r) => r.enabled)), services.signIn);
 
     return {
       async handle(ctx, next) {

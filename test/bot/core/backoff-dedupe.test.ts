@@ -27,10 +27,32 @@ describe('DedupeCache', () => {
   });
 
   test('when more than max ids arrive, then the oldest are forgotten and the size stays bounded', () => {
-    const c = new DedupeCache(3, 60_000, () => 0);
-    for (const id of ['a', 'b', 'c', 'd']) c.seen(id);
-    expect(c.size).toBe(3);
+    const c = new DedupeCache(4, 60_000, () => 0);
+    for (const id of ['a', 'b', 'c', 'd', 'e']) c.seen(id);
+    expect(c.size).toBeLessThanOrEqual(4);
+    expect(c.seen('e')).toBe(true);
     expect(c.seen('d')).toBe(true);
     expect(c.seen('a')).toBe(false);
+  });
+});
+
+describe('DedupeCache under churn', () => {
+  test('when an expired id is recorded again, then it is remembered afresh', () => {
+    let now = 0;
+    const c = new DedupeCache(10, 100, () => now);
+    c.seen('a');
+    now = 200;
+    expect(c.seen('a')).toBe(false);
+    now = 210;
+    expect(c.seen('a')).toBe(true);
+  });
+
+  test('when a million ids pass through, then the size stays within max and the newest half is remembered', () => {
+    const c = new DedupeCache(1000, 60_000, () => 0);
+    for (let i = 0; i < 1_000_000; i++) c.seen(`id${i}`);
+    expect(c.size).toBeLessThanOrEqual(1000);
+    expect(c.size).toBeGreaterThanOrEqual(500);
+    expect(c.seen('id999500')).toBe(true);
+    expect(c.seen('id0')).toBe(false);
   });
 });
