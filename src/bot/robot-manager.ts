@@ -241,12 +241,13 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
       const view = h.view;
       const wxRoom = event.room;
       const room = wxRoom
-        ? await this.deps.rooms.resolve(
+        ? (this.deps.rooms.peek(view.id, wxRoom.id) ??
+          (await this.deps.rooms.resolve(
             view.id,
             wxRoom.id,
             async () => ({ puppetId: wxRoom.id, topic: await wxRoom.topic(), memberCount: wxRoom.payload?.memberIdList?.length ?? 0 }),
             view.agentCode,
-          )
+          )))
         : undefined;
       const ctx = createContext({ event, robot: view, ...(room ? { room } : {}), outbox: h.outbox, log });
       await this.pipeline(ctx);

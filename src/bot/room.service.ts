@@ -112,6 +112,12 @@ export class RoomService {
     return { created: match.created.length, updated: match.matched.length, gone: match.gone.length, rooms };
   }
 
+  /** The cached room record, if fresh (no I/O: the message path tries this first). */
+  peek(robotId: string, puppetId: string): RoomView | undefined {
+    const hit = this.cache.get(this.key(robotId, puppetId));
+    return hit && this.now() - hit.at < CACHE_TTL_MS ? hit.view : undefined;
+  }
+
   /** The room record for a puppet room id, creating it when the robot meets a room first by a message. */
   resolve(robotId: string, puppetId: string, describe: () => Promise<PuppetRoom>, agentCode?: string): Promise<RoomView> {
     const k = this.key(robotId, puppetId);

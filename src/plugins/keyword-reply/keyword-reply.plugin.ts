@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { BotPlugin } from '../../bot/plugin';
 import { Cooldowns } from '../shared/cooldown';
 import { commandText } from '../shared/command-text';
-import { perOwner } from '../shared/owner-cache';
+import { PerOwner } from '../shared/owner-cache';
 import type { PluginServices } from '../services';
 import type { KeywordRule } from './keyword-rule.service';
 import { KeywordMatcher } from './matcher';
@@ -30,7 +30,7 @@ export const keywordReplyPlugin: BotPlugin<z.infer<typeof configSchema>, PluginS
   description: 'Replies to keywords in rooms, with per-room cool-down and trigger counts',
   parseConfig: (raw) => configSchema.parse(raw ?? {}),
   create({ config, services, log }) {
-    const rulesOf = perOwner<OwnerRules>(
+    const rulesOf = new PerOwner<OwnerRules>(
       (owner) => services.keywords.list(owner, { enabledOnly: true }).then((rules) => ({ matcher: new KeywordMatcher(rules), rules: new Map(rules.map((r) => [r.id, r])) })),
       services.keywords,
     );
@@ -56,7 +56,7 @@ export const keywordReplyPlugin: BotPlugin<z.infer<typeof configSchema>, PluginS
         const { event, room } = ctx;
         if (event.kind !== 'message' || !room) return next();
         const text = commandText(ctx);
-        const { matcher, rules } = await rulesOf(ctx.robot.owner);
+        const { matcher, rules } = rulesOf.peek(ctx.robot.owner) ?? (await rulesOf.get(ctx.robot.owner));
         const hit = matcher.match(text, room.id);
         const rule = hit && rules.get(hit.id);
         if (!rule) return next();

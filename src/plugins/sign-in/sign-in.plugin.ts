@@ -1,13 +1,19 @@
 import { z } from 'zod';
 import type { BotPlugin } from '../../bot/plugin';
 import { commandText } from '../shared/command-text';
-import { perOwner } from '../shared/owner-cache';
+import { PerOwner } from '../shared/owner-cache';
 import { fillTemplate, foldText } from '../shared/text';
 import type { PluginServices } from '../services';
 import { inWindows, localMinutes } from './sign-in-rules';
 import type { SignInRule } from './sign-in.service';
 
 const configSchema = z.object({}).strict();
+
+interface OwnerRules {
+  rules: SignInRule[];
+  /** Every keyword of the enabled rules, folded: most messages are ruled out with one lookup. */
+  keywords: Set<string>;
+}
 
 /**
  * Sign-in (check-in): a room message that is exactly one of an applicable rule's keywords (after
@@ -20,7 +26,14 @@ export const signInPlugin: BotPlugin<z.infer<typeof configSchema>, PluginService
   description: 'Daily sign-in with streaks, points and time windows',
   parseConfig: (raw) => configSchema.parse(raw ?? {}),
   create({ services }) {
-    const rulesOf = perOwner<SignInRule[]>((owner) => services.signIn.rules(owner).then((rules) => rules.filter((r) => r.enabled)), services.signIn);
+    const rulesOf = new PerOwner<OwnerRules>(
+      (owner) =>
+        services.signIn.rules(owner).then((all) => {
+          const rules = all.filter((r) => r.enabled);
+          return { rules, keywords: new Set(rules.flatMap((r) => r.keywords.map(foldText))) };
+        }),
+      services.signIn,
+    );
 
     return {
       async handle(ctx, next) {
@@ -30,7 +43,9 @@ export const signInPlugin: BotPlugin<z.infer<typeof configSchema>, PluginService
         if (raw.length > 50) return next();
         const text = foldText(raw);
         if (!text) return next();
-        const rule = (await rulesOf(ctx.robot.owner)).find(
+        const { rules, keywords } = rulesOf.peek(ctx.robot.owner) ?? (await rulesOf.get(ctx.robot.owner));
+        if (!keywords.has(text)) return next();
+        const rule = rules.find(
           (r) => (r.roomIds.length === 0 || r.roomIds.includes(room.id)) && r.keywords.some((k) => foldText(k) === text),
         );
         if (!rule) return next();
