@@ -37,13 +37,16 @@ describe('RobotOutbox', () => {
     return outbox;
   }
 
-  /** Lets the outbox run until it starts waiting, then moves the fake clock past that wait. */
+  /**
+   * Lets the outbox run; whenever it waits on the clock, moves time to the end of that wait.
+   * Checks for a wait already pending before listening for the next one, so none is missed.
+   */
   async function drive(clock: FakeClock, until: Promise<unknown>): Promise<void> {
     let done = false;
     void until.then(() => (done = true));
     while (!done) {
-      const next = await Promise.race([clock.nextSleep(), until.then(() => -1)]);
-      if (next >= 0) clock.advance(next);
+      if (clock.advanceToNext()) continue;
+      await Promise.race([clock.nextSleep(), until]);
     }
   }
 

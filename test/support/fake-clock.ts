@@ -44,6 +44,14 @@ export class FakeClock implements Clock {
     return this.timers.length;
   }
 
+  /** Moves time to the earliest pending timer and fires it; false when none is pending. */
+  advanceToNext(): boolean {
+    const next = [...this.timers].sort((a, b) => a.at - b.at)[0];
+    if (!next) return false;
+    this.advance(next.at - this.t);
+    return true;
+  }
+
   /** Moves time forward by `ms`, firing due timers in order. */
   advance(ms: number): void {
     const end = this.t + ms;
