@@ -7,7 +7,7 @@ import type { RoomView } from './room.service';
 export interface ContextDeps {
   event: BotEvent;
   robot: BotContext['robot'];
-  room?: RoomView;
+  room?: RoomView | undefined;
   outbox: Pick<RobotOutbox, 'enqueue'>;
   log: Logger;
 }

@@ -249,7 +249,7 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
             view.agentCode,
           )))
         : undefined;
-      const ctx = createContext({ event, robot: view, ...(room ? { room } : {}), outbox: h.outbox, log });
+      const ctx = createContext({ event, robot: view, room, outbox: h.outbox, log });
       await this.pipeline(ctx);
     } catch (err) {
       log.error({ err, eventId: event.id }, 'event handling failed');

@@ -303,17 +303,10 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
       this.deps.log.debug({ messageId: message.id, ageMs: age }, 'dropping an old message');
       return;
     }
+    const event: BotEvent = { kind: 'message', id: message.id, robotId: this.id, at, message, talker: message.talker(), text: message.text() };
     const room = message.room();
-    this.emit('event', {
-      kind: 'message',
-      id: message.id,
-      robotId: this.id,
-      at,
-      message,
-      talker: message.talker(),
-      text: message.text(),
-      ...(room ? { room } : {}),
-    });
+    if (room) event.room = room;
+    this.emit('event', event);
   }
 
   private onRoomJoin(bot: Wechaty, room: Room, invitees: Contact[], inviter: Contact | undefined, date?: Date): void {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BotPlugin } from '../../bot/plugin';
+import type { BotEvent, BotPlugin } from '../../bot/plugin';
 import type { PluginServices } from '../services';
 import { isRobotMentioned, RoomRing, type ContextLine } from './mention-rules';
 
@@ -11,13 +11,19 @@ const configSchema = z
     after: z.number().int().min(0).max(100).default(5),
     afterWindowMs: z.number().int().min(0).max(3_600_000).default(120_000),
     /** Rooms whose recent traffic is kept in memory (the earliest met dropped first). */
-    maxRooms: z.number().int().min(1).max(1_000_000).default(20_000),
+    maxRooms: z.number().int().min(1).max(1_000_000).default(5_000),
   })
   .strict();
 
+type MessageEvent = Extract<BotEvent, { kind: 'message' }>;
+
+function toLine(e: MessageEvent): ContextLine {
+  return { messageId: e.id, talkerId: e.talker.id, talkerName: e.talker.name(), text: e.text, at: e.at };
+}
+
 interface OpenWindow {
   id: string;
-  lines: ContextLine[];
+  events: MessageEvent[];
   remaining: number;
   timer: AbortController;
 }
@@ -34,7 +40,7 @@ export const mentionCapturePlugin: BotPlugin<z.infer<typeof configSchema>, Plugi
   description: 'Stores @-mentions of the robot with the messages around them',
   parseConfig: (raw) => configSchema.parse(raw ?? {}),
   create({ config, services, log }) {
-    const rings = new Map<string, RoomRing>();
+    const rings = new Map<string, RoomRing<MessageEvent>>();
     const open = new Map<string, OpenWindow[]>();
 
     const close = async (roomId: string, w: OpenWindow) => {
@@ -44,16 +50,16 @@ export const mentionCapturePlugin: BotPlugin<z.infer<typeof configSchema>, Plugi
       if (list.length === 0) open.delete(roomId);
       w.timer.abort();
       try {
-        await services.mentions.completeAfter(w.id, w.lines);
+        await services.mentions.completeAfter(w.id, w.events.map(toLine));
       } catch (err) {
         log.error({ err, mentionId: w.id }, 'trailing context not stored');
       }
     };
 
-    const ringOf = (roomId: string): RoomRing => {
+    const ringOf = (roomId: string): RoomRing<MessageEvent> => {
       let ring = rings.get(roomId);
       if (!ring) {
-        ring = new RoomRing(config.before);
+        ring = new RoomRing<MessageEvent>(config.before);
         // Bounded: past maxRooms, the room met longest ago loses its recent traffic.
         if (rings.size >= config.maxRooms) rings.delete(rings.keys().next().value as string);
         rings.set(roomId, ring);
@@ -65,11 +71,10 @@ export const mentionCapturePlugin: BotPlugin<z.infer<typeof configSchema>, Plugi
       async handle(ctx, next) {
         const { event, room } = ctx;
         if (event.kind !== 'message' || !room) return next();
-        const line: ContextLine = { messageId: event.id, talkerId: event.talker.id, talkerName: event.talker.name(), text: event.text, at: event.at };
         const windows = open.get(room.id);
         if (windows) {
           for (const w of [...windows]) {
-            w.lines.push(line);
+            w.events.push(event);
             if (--w.remaining <= 0) await close(room.id, w);
           }
         }
@@ -79,6 +84,7 @@ export const mentionCapturePlugin: BotPlugin<z.infer<typeof configSchema>, Plugi
           event.text.includes('@') &&
           isRobotMentioned({ mentionSelf: await event.message.mentionSelf().catch(() => false), text: event.text, names: [ctx.robot.wxName, room.robotNickname] });
         if (mentioned) {
+          const line = toLine(event);
           const mention = await services.mentions.capture({
             owner: ctx.robot.owner,
             robotId: ctx.robot.id,
@@ -90,17 +96,17 @@ export const mentionCapturePlugin: BotPlugin<z.infer<typeof configSchema>, Plugi
             talkerName: line.talkerName,
             text: event.text,
             at: event.at,
-            before: ring.snapshot(),
+            before: ring.snapshot().map(toLine),
           });
           if (config.after > 0) {
-            const w: OpenWindow = { id: mention.id, lines: [], remaining: config.after, timer: new AbortController() };
+            const w: OpenWindow = { id: mention.id, events: [], remaining: config.after, timer: new AbortController() };
             open.set(room.id, [...(open.get(room.id) ?? []), w]);
             services.clock.sleep(config.afterWindowMs, w.timer.signal).then(() => close(room.id, w), () => undefined);
           } else {
             await services.mentions.completeAfter(mention.id, []);
           }
         }
-        ring.push(line);
+        ring.push(event);
         return next();
       },
       async dispose() {

@@ -9,18 +9,21 @@ export interface ContextLine {
   at: Date;
 }
 
-/** The last `size` messages of one room, oldest first. */
-export class RoomRing {
-  private readonly lines: ContextLine[] = [];
+/**
+ * The last `size` items of one room, oldest first. Items are kept as they come (the message
+ * path stores references, no copies) and turned into context lines only for a capture.
+ */
+export class RoomRing<T = ContextLine> {
+  private readonly items: T[] = [];
   constructor(private readonly size: number) {}
 
-  push(line: ContextLine): void {
-    this.lines.push(line);
-    if (this.lines.length > this.size) this.lines.shift();
+  push(item: T): void {
+    this.items.push(item);
+    if (this.items.length > this.size) this.items.shift();
   }
 
-  snapshot(): ContextLine[] {
-    return [...this.lines];
+  snapshot(): T[] {
+    return [...this.items];
   }
 }
 
