@@ -23,26 +23,36 @@ export class NextCalledTwiceError extends Error {
  * chain goes on without it.
  */
 export function composePipeline(stages: readonly PipelineStage[], log: Logger): (ctx: BotContext & { plugin?: string }) => Promise<void> {
+  // Plain functions and promise chaining instead of nested async functions: this runs for every
+  // message and every stage, and each async layer costs extra microtask turns.
   return (ctx) => {
-    const dispatch = async (i: number): Promise<void> => {
+    const dispatch = (from: number): Promise<void> => {
+      let i = from;
+      while (i < stages.length && (!stages[i].events.includes(ctx.event.kind) || !pluginEnabledIn(ctx.room, stages[i].name))) i++;
       const stage = stages[i];
-      if (!stage) return;
-      if (!stage.events.includes(ctx.event.kind) || !pluginEnabledIn(ctx.room, stage.name)) return dispatch(i + 1);
+      if (!stage) return DONE;
       let called = false;
-      const next: Next = async () => {
-        if (called) throw new NextCalledTwiceError(`plugin ${stage.name} called next() twice`);
+      const next: Next = () => {
+        if (called) return Promise.reject(new NextCalledTwiceError(`plugin ${stage.name} called next() twice`));
         called = true;
-        await dispatch(i + 1);
-        ctx.plugin = stage.name;
+        return dispatch(i + 1).then(() => {
+          ctx.plugin = stage.name;
+        });
+      };
+      const failed = (err: unknown): Promise<void> => {
+        log.error({ err, plugin: stage.name, robotId: ctx.event.robotId, eventId: ctx.event.id }, 'plugin failed');
+        return called ? DONE : dispatch(i + 1);
       };
       ctx.plugin = stage.name;
       try {
-        await stage.handle(ctx, next);
+        const result = stage.handle(ctx, next);
+        return result instanceof Promise ? result.then(undefined, failed) : DONE;
       } catch (err) {
-        log.error({ err, plugin: stage.name, robotId: ctx.event.robotId, eventId: ctx.event.id }, 'plugin failed');
-        if (!called) await dispatch(i + 1);
+        return failed(err);
       }
     };
     return dispatch(0);
   };
 }
+
+const DONE: Promise<void> = Promise.resolve();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { BotPlugin } from '../../bot/plugin';
+import type { BotContext, BotPlugin } from '../../bot/plugin';
+import type { RoomView } from '../../bot/room.service';
 import { Cooldowns } from '../shared/cooldown';
 import { commandText } from '../shared/command-text';
 import { PerOwner } from '../shared/owner-cache';
@@ -51,18 +52,32 @@ export const keywordReplyPlugin: BotPlugin<z.infer<typeof configSchema>, PluginS
     const timer = setInterval(() => void flush(), config.flushMs);
     timer.unref();
 
+    /** The rule that answers this message, if any (no I/O once the owner's rules are loaded). */
+    const decide = (ctx: BotContext, compiled: OwnerRules): KeywordRule | undefined => {
+      const room = ctx.room as RoomView;
+      const hit = compiled.matcher.match(commandText(ctx), room.id);
+      const rule = hit && compiled.rules.get(hit.id);
+      if (!rule || !cooldowns.take(`${rule.id}:${room.id}`, services.clock.now(), rule.cooldownSec * 1000)) return undefined;
+      return rule;
+    };
+    const answer = async (ctx: BotContext, rule: KeywordRule) => {
+      for (const reply of rule.replies) await ctx.reply(reply);
+      counts.set(rule.id, (counts.get(rule.id) ?? 0) + 1);
+    };
+
     return {
-      async handle(ctx, next) {
-        const { event, room } = ctx;
-        if (event.kind !== 'message' || !room) return next();
-        const text = commandText(ctx);
-        const { matcher, rules } = rulesOf.peek(ctx.robot.owner) ?? (await rulesOf.get(ctx.robot.owner));
-        const hit = matcher.match(text, room.id);
-        const rule = hit && rules.get(hit.id);
-        if (!rule) return next();
-        if (!cooldowns.take(`${rule.id}:${room.id}`, services.clock.now(), rule.cooldownSec * 1000)) return next();
-        for (const reply of rule.replies) await ctx.reply(reply);
-        counts.set(rule.id, (counts.get(rule.id) ?? 0) + 1);
+      // Not async: most messages match nothing and go straight on.
+      handle(ctx, next) {
+        if (ctx.event.kind !== 'message' || !ctx.room) return next();
+        const compiled = rulesOf.peek(ctx.robot.owner);
+        if (compiled) {
+          const rule = decide(ctx, compiled);
+          return rule ? answer(ctx, rule) : next();
+        }
+        return rulesOf.get(ctx.robot.owner).then((loaded) => {
+          const rule = decide(ctx, loaded);
+          return rule ? answer(ctx, rule) : next();
+        });
       },
       async dispose() {
         clearInterval(timer);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { BotEvent, BotPlugin } from '../../bot/plugin';
+import type { BotContext, BotEvent, BotPlugin, Next } from '../../bot/plugin';
+import type { RoomView } from '../../bot/room.service';
 import type { PluginServices } from '../services';
 import { isRobotMentioned, RoomRing, type ContextLine } from './mention-rules';
 
@@ -67,47 +68,57 @@ export const mentionCapturePlugin: BotPlugin<z.infer<typeof configSchema>, Plugi
       return ring;
     };
 
+    /** Appends to open windows, captures a mention, then remembers the message. */
+    const slowPath = async (ctx: BotContext, event: MessageEvent, room: RoomView, next: Next): Promise<void> => {
+      const windows = open.get(room.id);
+      if (windows) {
+        for (const w of [...windows]) {
+          w.events.push(event);
+          if (--w.remaining <= 0) await close(room.id, w);
+        }
+      }
+      const ring = ringOf(room.id);
+      // Every mention puts "@name" in the text; only then ask the puppet (mentionSelf may do I/O).
+      const mentioned =
+        event.text.includes('@') &&
+        isRobotMentioned({ mentionSelf: await event.message.mentionSelf().catch(() => false), text: event.text, names: [ctx.robot.wxName, room.robotNickname] });
+      if (mentioned) {
+        const line = toLine(event);
+        const mention = await services.mentions.capture({
+          owner: ctx.robot.owner,
+          robotId: ctx.robot.id,
+          roomId: room.id,
+          roomTopic: room.topic,
+          conversationId: room.puppetId,
+          messageId: event.id,
+          talkerId: line.talkerId,
+          talkerName: line.talkerName,
+          text: event.text,
+          at: event.at,
+          before: ring.snapshot().map(toLine),
+        });
+        if (config.after > 0) {
+          const w: OpenWindow = { id: mention.id, events: [], remaining: config.after, timer: new AbortController() };
+          open.set(room.id, [...(open.get(room.id) ?? []), w]);
+          services.clock.sleep(config.afterWindowMs, w.timer.signal).then(() => close(room.id, w), () => undefined);
+        } else {
+          await services.mentions.completeAfter(mention.id, []);
+        }
+      }
+      ring.push(event);
+      return next();
+    };
+
     return {
-      async handle(ctx, next) {
+      // Not async: an ordinary message (no @, no open window) is remembered and passed on at once.
+      handle(ctx, next) {
         const { event, room } = ctx;
         if (event.kind !== 'message' || !room) return next();
-        const windows = open.get(room.id);
-        if (windows) {
-          for (const w of [...windows]) {
-            w.events.push(event);
-            if (--w.remaining <= 0) await close(room.id, w);
-          }
+        if (!event.text.includes('@') && !open.has(room.id)) {
+          ringOf(room.id).push(event);
+          return next();
         }
-        const ring = ringOf(room.id);
-        // Every mention puts "@name" in the text; only then ask the puppet (mentionSelf may do I/O).
-        const mentioned =
-          event.text.includes('@') &&
-          isRobotMentioned({ mentionSelf: await event.message.mentionSelf().catch(() => false), text: event.text, names: [ctx.robot.wxName, room.robotNickname] });
-        if (mentioned) {
-          const line = toLine(event);
-          const mention = await services.mentions.capture({
-            owner: ctx.robot.owner,
-            robotId: ctx.robot.id,
-            roomId: room.id,
-            roomTopic: room.topic,
-            conversationId: room.puppetId,
-            messageId: event.id,
-            talkerId: line.talkerId,
-            talkerName: line.talkerName,
-            text: event.text,
-            at: event.at,
-            before: ring.snapshot().map(toLine),
-          });
-          if (config.after > 0) {
-            const w: OpenWindow = { id: mention.id, events: [], remaining: config.after, timer: new AbortController() };
-            open.set(room.id, [...(open.get(room.id) ?? []), w]);
-            services.clock.sleep(config.afterWindowMs, w.timer.signal).then(() => close(room.id, w), () => undefined);
-          } else {
-            await services.mentions.completeAfter(mention.id, []);
-          }
-        }
-        ring.push(event);
-        return next();
+        return slowPath(ctx, event, room, next);
       },
       async dispose() {
         await Promise.all([...open].flatMap(([roomId, ws]) => [...ws].map((w) => close(roomId, w))));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { BotPlugin } from '../../bot/plugin';
+import type { BotContext, BotEvent, BotPlugin, Next } from '../../bot/plugin';
+import type { RoomView } from '../../bot/room.service';
 import { commandText } from '../shared/command-text';
 import { PerOwner } from '../shared/owner-cache';
 import { fillTemplate, foldText } from '../shared/text';
@@ -35,29 +36,37 @@ export const signInPlugin: BotPlugin<z.infer<typeof configSchema>, PluginService
       services.signIn,
     );
 
+    /** The sign-in keyword this message is (folded), or undefined: decided without I/O. */
+    const keywordOf = (ctx: BotContext): string | undefined => {
+      const raw = commandText(ctx);
+      return raw.length > 0 && raw.length <= 50 ? foldText(raw) : undefined;
+    };
+
+    const signIn = async (ctx: BotContext, text: string, rules: SignInRule[], next: Next): Promise<void> => {
+      const event = ctx.event as Extract<BotEvent, { kind: 'message' }>;
+      const room = ctx.room as RoomView;
+      const rule = rules.find((r) => (r.roomIds.length === 0 || r.roomIds.includes(room.id)) && r.keywords.some((k) => foldText(k) === text));
+      if (!rule) return next();
+      const name = event.talker.name();
+      const windows = rule.windows.map((w) => `${w.start}-${w.end}`).join('、');
+      if (!inWindows(localMinutes(event.at, services.signIn.timeZone), rule.windows)) {
+        await ctx.reply(fillTemplate(rule.replies.outside, { name, windows }), { mention: [event.talker] });
+        return;
+      }
+      const result = await services.signIn.signIn({ rule, robotId: ctx.robot.id, roomId: room.id, memberId: event.talker.id, memberName: name, at: event.at });
+      const template = result.status === 'signed' ? rule.replies.first : rule.replies.repeat;
+      await ctx.reply(fillTemplate(template, { name, points: result.record.points, streak: result.record.streak, total: result.total, windows }), { mention: [event.talker] });
+    };
+
     return {
-      async handle(ctx, next) {
-        const { event, room } = ctx;
-        if (event.kind !== 'message' || !room) return next();
-        const raw = commandText(ctx);
-        if (raw.length > 50) return next();
-        const text = foldText(raw);
+      // Not async: most messages are no sign-in and go straight on.
+      handle(ctx, next) {
+        if (ctx.event.kind !== 'message' || !ctx.room) return next();
+        const text = keywordOf(ctx);
         if (!text) return next();
-        const { rules, keywords } = rulesOf.peek(ctx.robot.owner) ?? (await rulesOf.get(ctx.robot.owner));
-        if (!keywords.has(text)) return next();
-        const rule = rules.find(
-          (r) => (r.roomIds.length === 0 || r.roomIds.includes(room.id)) && r.keywords.some((k) => foldText(k) === text),
-        );
-        if (!rule) return next();
-        const name = event.talker.name();
-        const windows = rule.windows.map((w) => `${w.start}-${w.end}`).join('、');
-        if (!inWindows(localMinutes(event.at, services.signIn.timeZone), rule.windows)) {
-          await ctx.reply(fillTemplate(rule.replies.outside, { name, windows }), { mention: [event.talker] });
-          return;
-        }
-        const result = await services.signIn.signIn({ rule, robotId: ctx.robot.id, roomId: room.id, memberId: event.talker.id, memberName: name, at: event.at });
-        const template = result.status === 'signed' ? rule.replies.first : rule.replies.repeat;
-        await ctx.reply(fillTemplate(template, { name, points: result.record.points, streak: result.record.streak, total: result.total, windows }), { mention: [event.talker] });
+        const cached = rulesOf.peek(ctx.robot.owner);
+        if (cached) return cached.keywords.has(text) ? signIn(ctx, text, cached.rules, next) : next();
+        return rulesOf.get(ctx.robot.owner).then((loaded) => (loaded.keywords.has(text) ? signIn(ctx, text, loaded.rules, next) : next()));
       },
     };
   },

@@ -1,6 +1,6 @@
 import type { Contact, Room } from 'wechaty';
 import { z } from 'zod';
-import type { BotContext, BotPlugin } from '../../bot/plugin';
+import type { BotContext, BotPlugin, Next } from '../../bot/plugin';
 import type { PluginServices } from '../services';
 import { parseJoinNotice, renderWelcome, WelcomeBatcher } from './welcome-rules';
 
@@ -71,8 +71,15 @@ export const welcomePlugin: BotPlugin<z.infer<typeof configSchema>, PluginServic
       }
     };
 
+    const fromNotice = async (ctx: BotContext, room: Room, names: string[], next: Next): Promise<void> => {
+      const people = await Promise.all(names.map(async (name) => ({ name, ...(await room.member(name).then((c) => (c ? { contact: c } : {}), () => ({}))) })));
+      add(ctx, room, people);
+      return next();
+    };
+
     return {
-      async handle(ctx, next) {
+      // Not async: it only notes joins (the welcome goes out later, from a timer).
+      handle(ctx, next) {
         const { event } = ctx;
         if (!ctx.room) return next();
         if (event.kind === 'room-join') {
@@ -80,11 +87,7 @@ export const welcomePlugin: BotPlugin<z.infer<typeof configSchema>, PluginServic
           if (people.length > 0) add(ctx, event.room, people);
         } else if (event.room && event.message.type() === SYSTEM_MESSAGE_TYPE) {
           const names = parseJoinNotice(event.text).filter((n) => n !== ctx.robot.wxName);
-          if (names.length > 0) {
-            const room = event.room;
-            const people = await Promise.all(names.map(async (name) => ({ name, ...(await room.member(name).then((c) => (c ? { contact: c } : {}), () => ({}))) })));
-            add(ctx, room, people);
-          }
+          if (names.length > 0) return fromNotice(ctx, event.room, names, next);
         }
         return next();
       },
