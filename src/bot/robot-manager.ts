@@ -13,7 +13,7 @@ import type { BotEvent, SendTicket } from './plugin';
 import type { PuppetFactory } from './puppets';
 import { Robot, type RobotPolicy } from './robot';
 import type { CreateRobotInput, QrCode, RobotService, RobotView } from './robot.service';
-import type { RoomService, SyncResult } from './room.service';
+import type { RoomService, RoomView, SyncResult } from './room.service';
 import type { SendLogService } from './send-log.service';
 
 /** Events of the whole runtime, each with the robot id. */
@@ -236,25 +236,26 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
     if (h.view.callbackUrl) void notifyLogin(h.view.callbackUrl, id, this.deps.callbacks, this.deps.clock, log);
   }
 
-  private async handle(h: Hosted, event: BotEvent, log: Logger): Promise<void> {
-    try {
-      const view = h.view;
-      const wxRoom = event.room;
-      const room = wxRoom
-        ? (this.deps.rooms.peek(view.id, wxRoom.id) ??
-          (await this.deps.rooms.resolve(
-            view.id,
-            wxRoom.id,
-            async () => ({ puppetId: wxRoom.id, topic: await wxRoom.topic(), memberCount: wxRoom.payload?.memberIdList?.length ?? 0 }),
-            view.agentCode,
-          )))
-        : undefined;
-      const ctx = createContext({ event, robot: view, room, outbox: h.outbox, log });
-      await this.pipeline(ctx);
-    } catch (err) {
-      log.error({ err, eventId: event.id }, 'event handling failed');
-    } finally {
+  private handle(h: Hosted, event: BotEvent, log: Logger): Promise<void> {
+    const view = h.view;
+    const wxRoom = event.room;
+    const done = () => {
       this.emit('handled', { robotId: h.robot.id, event });
-    }
+    };
+    const failed = (err: unknown) => log.error({ err, eventId: event.id }, 'event handling failed');
+    const run = (room: RoomView | undefined) => this.pipeline(createContext({ event, robot: view, room, outbox: h.outbox, log }));
+    // The cached room (the common case) goes straight to the pipeline, without an await.
+    const cached = wxRoom ? this.deps.rooms.peek(view.id, wxRoom.id) : undefined;
+    const ran =
+      cached || !wxRoom
+        ? run(cached)
+        : this.deps.rooms
+            .resolve(view.id, wxRoom.id, async () => ({ puppetId: wxRoom.id, topic: await wxRoom.topic(), memberCount: wxRoom.payload?.memberIdList?.length ?? 0 }), view.agentCode)
+            .then(run);
+    return ran.then(done, (err) => {
+      failed(err);
+      done();
+    });
   }
+
 }
