@@ -25,35 +25,27 @@ export class NextCalledTwiceError extends Error {
 export function composePipeline(stages: readonly PipelineStage[], log: Logger): (ctx: BotContext & { plugin?: string }) => Promise<void> {
   // Plain functions and promise chaining instead of nested async functions: this runs for every
   // message and every stage, and each async layer costs extra microtask turns.
-  const byKind = new Map<BotEventKind, readonly PipelineStage[]>();
-  const stagesFor = (kind: BotEventKind) => {
-    let list = byKind.get(kind);
-    if (!list) byKind.set(kind, (list = stages.filter((s) => s.events.includes(kind))));
-    return list;
-  };
   return (ctx) => {
-    const list = stagesFor(ctx.event.kind);
     const dispatch = (from: number): Promise<void> => {
       let i = from;
-      while (i < list.length && !pluginEnabledIn(ctx.room, list[i].name)) i++;
-      const stage = list[i];
+      while (i < stages.length && (!stages[i].events.includes(ctx.event.kind) || !pluginEnabledIn(ctx.room, stages[i].name))) i++;
+      const stage = stages[i];
       if (!stage) return DONE;
       let called = false;
       const next: Next = () => {
         if (called) return Promise.reject(new NextCalledTwiceError(`plugin ${stage.name} called next() twice`));
         called = true;
-        return dispatch(i + 1);
+        return dispatch(i + 1).then(() => {
+          ctx.plugin = stage.name;
+        });
       };
       const failed = (err: unknown): Promise<void> => {
         log.error({ err, plugin: stage.name, robotId: ctx.event.robotId, eventId: ctx.event.id }, 'plugin failed');
         return called ? DONE : dispatch(i + 1);
       };
-      // Each stage sees the shared context through its own thin view, so `plugin` (the send
-      // log's source) is right for it whenever it replies, before or after next().
-      const view = Object.create(ctx) as typeof ctx;
-      view.plugin = stage.name;
+      ctx.plugin = stage.name;
       try {
-        const result = stage.handle(view, next);
+        const result = stage.handle(ctx, next);
         return result instanceof Promise ? result.then(undefined, failed) : DONE;
       } catch (err) {
         return failed(err);
