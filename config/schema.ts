@@ -65,6 +65,45 @@ export const configSchema = z
       })
       .strict(),
     callbacks: z.object({ timeoutMs: z.number().int().positive(), attempts: z.number().int().positive() }).strict(),
+    api: z
+      .object({
+        /** Secret: only from QUNBOT_ADMIN_KEY. When set, this key is the admin key (stored hashed). */
+        adminKey: z.string().min(24, 'must be at least 24 characters').optional(),
+        /** Largest JSON body accepted, in kilobytes. */
+        bodyLimitKb: z.number().int().positive(),
+        /** Largest page a list endpoint returns. */
+        maxPageSize: z.number().int().positive(),
+      })
+      .strict(),
+    webhooks: z
+      .object({
+        /** Host names, IP addresses or CIDR ranges that callbacks may reach although private or loopback. */
+        allowHosts: z.array(z.string().min(1)),
+        timeoutMs: z.number().int().positive(),
+        maxResponseBytes: z.number().int().positive(),
+        /** A delivery still failing after this long is marked dead. */
+        maxAgeHours: z.number().positive(),
+        backoff: z.object({ initialMs: z.number().int().positive(), maxMs: z.number().int().positive(), jitter: z.number().min(0).max(1) }).strict(),
+        pollMs: z.number().int().positive(),
+        concurrency: z.number().int().positive(),
+        /** Secret: only from QUNBOT_WEBHOOK_KEY; signs native webhooks. Else generated into dataDir. */
+        signingKey: z.string().min(32, 'must be at least 32 characters').optional(),
+      })
+      .strict(),
+    compat: z
+      .object({
+        /** Seed 001 robots API at /robots...: off unless enabled (its token travels in URLs). */
+        seed001: z
+          .object({
+            enabled: z.boolean(),
+            /** The developer callback URL (group messages in bound rooms are POSTed here). */
+            callbackUrl: z.url({ protocol: /^https?$/ }).optional(),
+            /** Secret: only from SEED001_CALLBACK_TOKEN; sent as `token` in developer callbacks. */
+            callbackToken: z.string().min(1).optional(),
+          })
+          .strict(),
+      })
+      .strict(),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -103,6 +142,11 @@ export const envBindings: readonly EnvBinding[] = [
   { env: 'WECHATY_LOG', path: 'bot.wechatyLogLevel', kind: 'string' },
   { env: 'OUTBOX_RATE_PER_SEC', path: 'outbox.ratePerSec', kind: 'number' },
   { env: 'OUTBOX_ROOM_GAP_MS', path: 'outbox.roomGapMs', kind: 'number' },
+  { env: 'QUNBOT_ADMIN_KEY', path: 'api.adminKey', kind: 'string', secret: true },
+  { env: 'QUNBOT_WEBHOOK_KEY', path: 'webhooks.signingKey', kind: 'string', secret: true },
+  { env: 'SEED001_ENABLED', path: 'compat.seed001.enabled', kind: 'boolean' },
+  { env: 'SEED001_CALLBACK_URL', path: 'compat.seed001.callbackUrl', kind: 'string' },
+  { env: 'SEED001_CALLBACK_TOKEN', path: 'compat.seed001.callbackToken', kind: 'string', secret: true },
   { env: 'LOG_LEVEL', path: 'log.level', kind: 'string' },
   { env: 'LOG_PRETTY', path: 'log.pretty', kind: 'boolean' },
 ];

@@ -1,5 +1,7 @@
 import { ConfigError, loadConfig } from '../config';
 import { createApp } from './api/app';
+import { nativeApi } from './api/v1';
+import { ApiKeyService } from './auth/api-key.service';
 import { startServer } from './api/server';
 import { createRuntime } from './bot/runtime';
 import { openDatabase } from './db';
@@ -29,7 +31,12 @@ export async function start(env: NodeJS.ProcessEnv = process.env, overrides: Pic
     const db = await openDatabase(config, log);
     stops.push(() => db.close());
     const runtime = createRuntime({ config, connection: db.connection, log, ...overrides, stages: (services) => buildStages(config.bot.plugins, { services, log, settings: config.bot.pluginSettings }) });
-    const app = createApp({ log, db });
+    const keys = new ApiKeyService(db.connection);
+    const firstKey = await keys.bootstrap(config.api.adminKey);
+    // Printed once, to the terminal only (never to the log): it is stored hashed.
+    if (firstKey) process.stderr.write(`\nqunbot: first start, admin API key (shown once, keep it safe):\n  ${firstKey}\n\n`);
+    const native = nativeApi({ runtime, keys, maxPageSize: config.api.maxPageSize, checkCallbackUrl: async () => undefined });
+    const app = createApp({ log, db, routers: [native.router], bodyLimitKb: config.api.bodyLimitKb });
     const server = await startServer(app, { ...config.http, log });
     stops.push(() => server.close());
     stops.push(() => runtime.manager.shutdown());

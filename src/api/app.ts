@@ -1,4 +1,6 @@
 import Koa from 'koa';
+import type Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
 import type { Logger } from '../logger';
 import { errorHandler } from './middleware/error-handler';
 import { requestId } from './middleware/request-id';
@@ -9,6 +11,10 @@ import { healthRoutes } from './routes/health.routes';
 export interface AppDeps {
   log: Logger;
   db: { ping(): Promise<boolean> };
+  /** Routers mounted after health: the native API, the seed dialects (src/main.ts builds them). */
+  routers?: readonly Router[];
+  /** Largest JSON body accepted (default 256 kB); larger ones get 413. */
+  bodyLimitKb?: number;
 }
 
 /** Builds the Koa app without listening (tests use `app.callback()` with supertest). */
@@ -23,5 +29,11 @@ export function createApp(deps: AppDeps): Koa {
   const health = healthRoutes({ ping: () => deps.db.ping() });
   app.use(health.routes());
   app.use(health.allowedMethods({ throw: true }));
+  // JSON only; the raw text stays on ctx.request.rawBody (signed dialects need it). Bad JSON: 400.
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: `${deps.bodyLimitKb ?? 256}kb`, jsonStrict: true, encoding: 'utf-8' }));
+  for (const router of deps.routers ?? []) {
+    app.use(router.routes());
+    app.use(router.allowedMethods({ throw: true }));
+  }
   return app;
 }

@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { findPage, type Page, type PageRequest } from '../pagination';
 import { isRecordId } from './core/ids';
 import type { RobotStatus } from './core/robot-state';
 import { robotModel, type RobotDoc } from './robot.model';
@@ -100,6 +101,14 @@ export class RobotService {
   async list(filter: { owner?: string; status?: RobotStatus } = {}): Promise<RobotView[]> {
     const docs = await this.Robot.find(filter).sort({ _id: 1 }).lean();
     return docs.map(toView);
+  }
+
+  /** One page of robots in id order (the API's list). */
+  page(filter: { owner?: string; status?: RobotStatus }, page: PageRequest): Promise<Page<RobotView>> {
+    const f: Record<string, unknown> = {};
+    if (filter.owner !== undefined) f.owner = filter.owner;
+    if (filter.status !== undefined) f.status = filter.status;
+    return findPage(this.Robot, f, page, toView);
   }
 
   async puppetSettings(id: string): Promise<PuppetSettings | null> {

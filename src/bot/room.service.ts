@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { findPage, type Page, type PageRequest } from '../pagination';
 import { isRecordId } from './core/ids';
 import { isBoundByAgentCode, matchRooms, type FoundRoom } from './core/room-identity';
 import { roomModel, type RoomDoc } from './room.model';
@@ -177,6 +178,14 @@ export class RoomService {
   async list(robotId: string, filter: { present?: boolean; bound?: boolean; production?: boolean } = {}): Promise<RoomView[]> {
     const docs = await this.Room.find({ robotId, ...filter }).sort({ topic: 1, _id: 1 }).lean();
     return docs.map(toView);
+  }
+
+  /** One page of rooms in id order, over the given robots (the API's list). */
+  page(robotIds: string[], filter: { present?: boolean; bound?: boolean; production?: boolean; launch?: boolean; topic?: string }, page: PageRequest): Promise<Page<RoomView>> {
+    const f: Record<string, unknown> = { robotId: { $in: robotIds } };
+    for (const k of ['present', 'bound', 'production', 'launch'] as const) if (filter[k] !== undefined) f[k] = filter[k];
+    if (filter.topic !== undefined) f.topic = filter.topic;
+    return findPage(this.Room, f, page, toView);
   }
 
   async findByTopic(robotId: string, topic: string): Promise<RoomView | null> {

@@ -1,0 +1,120 @@
+import type { Context } from 'koa';
+import type Router from '@koa/router';
+import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import type { Principal } from '../auth/api-key.service';
+import { AppError, forbidden, unauthorized } from './errors';
+import { errorBody } from './schemas/common';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type AnyObject = z.ZodObject<z.ZodRawShape>;
+type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
+
+/** Who may call an endpoint: any valid key, or only an admin key (one not limited to an owner). */
+export type Access = 'key' | 'admin';
+
+export interface EndpointInput<P, Q, B> {
+  params: Infer<P>;
+  query: Infer<Q>;
+  body: Infer<B>;
+  principal: Principal;
+  ctx: Context;
+}
+
+/**
+ * One HTTP endpoint: its path, the zod schemas of its input and output, and its handler.
+ * The same schemas validate requests and produce the OpenAPI document.
+ */
+export interface Endpoint<P extends AnyObject | undefined, Q extends AnyObject | undefined, B extends z.ZodType | undefined, R extends z.ZodType> {
+  method: Method;
+  /** Koa-style path relative to the API's prefix, e.g. `/robots/:id`. */
+  path: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  access?: Access;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Success status (default 200; 201 for creations). */
+  status?: number;
+  response: R;
+  handle(input: EndpointInput<P, Q, B>): Promise<z.infer<R>>;
+}
+
+/** How a request proves who it is; the API layer resolves the key, this module only asks. */
+export type Authenticate = (ctx: Context) => Promise<Principal | null>;
+
+function issues(err: z.ZodError, where: string) {
+  return err.issues.slice(0, 20).map((i) => ({ in: where, path: i.path.map(String).join('.'), code: i.code, message: i.message }));
+}
+
+function validate<S extends z.ZodType | undefined>(schema: S, value: unknown, where: string): Infer<S> {
+  if (!schema) return undefined as Infer<S>;
+  const r = schema.safeParse(value);
+  if (!r.success) throw new AppError(400, 'invalid_request', `invalid ${where}`, issues(r.error, where));
+  return r.data as Infer<S>;
+}
+
+function hasBody(ctx: Context): boolean {
+  return Number(ctx.get('content-length') || 0) > 0 || ctx.get('transfer-encoding') !== '';
+}
+
+/** Reads the JSON body the body parser left; a body of another type is a 415. */
+function jsonBody(ctx: Context): unknown {
+  if (!hasBody(ctx)) return {};
+  if (!ctx.request.is('application/json')) throw new AppError(415, 'unsupported_media_type', 'send the body as application/json');
+  return (ctx.request as unknown as { body?: unknown }).body ?? {};
+}
+
+function openApiPath(path: string): string {
+  return path.replace(/:(\w+)/g, '{$1}');
+}
+
+/** A router whose endpoints are validated by zod and listed in the OpenAPI registry. */
+export class EndpointRouter {
+  constructor(
+    private readonly router: Router,
+    private readonly registry: OpenAPIRegistry,
+    private readonly authenticate: Authenticate,
+    private readonly prefix = '',
+  ) {}
+
+  add<P extends AnyObject | undefined, Q extends AnyObject | undefined, B extends z.ZodType | undefined, R extends z.ZodType>(e: Endpoint<P, Q, B, R>): this {
+    const status = e.status ?? 200;
+    const access = e.access ?? 'key';
+    this.router[e.method](e.path, async (ctx) => {
+      const principal = await this.authenticate(ctx);
+      if (!principal) throw unauthorized('send a valid API key: Authorization: Bearer <key>');
+      if (access === 'admin' && !principal.admin) throw forbidden('this endpoint needs an admin key');
+      const params = validate(e.params, ctx.params, 'path');
+      const query = validate(e.query, ctx.query, 'query');
+      const body = validate(e.body, e.body ? jsonBody(ctx) : undefined, 'body');
+      const result = await e.handle({ params, query, body, principal, ctx } as EndpointInput<P, Q, B>);
+      ctx.status = status;
+      ctx.body = result;
+    });
+    const route: RouteConfig = {
+      method: e.method,
+      path: this.prefix + openApiPath(e.path),
+      tags: [e.tag],
+      summary: e.summary,
+      ...(e.description ? { description: e.description } : {}),
+      security: [{ apiKey: [] }],
+      request: {
+        ...(e.params ? { params: e.params } : {}),
+        ...(e.query ? { query: e.query } : {}),
+        ...(e.body ? { body: { required: true, content: { 'application/json': { schema: e.body } } } } : {}),
+      },
+      responses: {
+        [status]: { description: 'success', content: { 'application/json': { schema: e.response } } },
+        400: { description: 'invalid input (code invalid_request, details list the fields)', content: { 'application/json': { schema: errorBody } } },
+        401: { description: 'missing or unknown API key', content: { 'application/json': { schema: errorBody } } },
+        ...(access === 'admin' ? { 403: { description: 'needs an admin key', content: { 'application/json': { schema: errorBody } } } } : {}),
+        ...(e.params ? { 404: { description: 'not found (or another owner\'s)', content: { 'application/json': { schema: errorBody } } } } : {}),
+      },
+    };
+    this.registry.registerPath(route);
+    return this;
+  }
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { ROBOT_STATUSES, PUPPET_KINDS } from '../../bot/robot.model';
+
+export const ownerName = z.string().regex(/^[\w.@:-]{1,64}$/, 'letters, digits and . _ @ : - (1-64)');
+export const httpUrl = z.url({ protocol: /^https?$/ }).max(2000);
+
+export const robotView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    owner: z.string(),
+    agentCode: z.string().optional(),
+    callbackUrl: z.string().optional(),
+    username: z.string().optional(),
+    puppetKind: z.enum(PUPPET_KINDS),
+    desired: z.enum(['running', 'stopped']),
+    status: z.enum(ROBOT_STATUSES),
+    statusReason: z.string().optional(),
+    statusAt: z.date().optional(),
+    wxId: z.string().optional(),
+    wxName: z.string().optional(),
+    loggedInAt: z.date().optional(),
+    createdAt: z.date(),
+  })
+  .meta({ id: 'Robot' });
+
+export const qrCodeView = z
+  .object({
+    payload: z.string().meta({ description: 'the text encoded in the QR code' }),
+    dataUrl: z.string().meta({ description: 'the QR code as a PNG data URL' }),
+    expiresAt: z.date(),
+  })
+  .meta({ id: 'QrCode' });
+
+export const createRobotBody = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    owner: ownerName.optional().meta({ description: 'required with an admin key; an owner key creates for its own owner' }),
+    agentCode: z.string().regex(/^[A-Za-z0-9]{6}$/, 'six letters or digits').optional().meta({ description: 'rooms whose name ends with it are bound to the robot' }),
+    callbackUrl: httpUrl.optional().meta({ description: 'GET after each QR login (seed 001)' }),
+    username: z.string().max(100).optional(),
+    puppet: z
+      .object({
+        kind: z.enum(PUPPET_KINDS),
+        endpoint: z.string().regex(/^[\w.-]+:\d{1,5}$/, 'host:port').optional(),
+        token: z.string().min(1).max(200).optional(),
+        tlsDisable: z.boolean().optional(),
+      })
+      .strict()
+      .optional()
+      .meta({ description: 'admin keys only; default: the configured puppet' }),
+  })
+  .strict();
+
+export const updateRobotBody = createRobotBody.pick({ name: true, agentCode: true, callbackUrl: true, username: true }).partial().strict();

@@ -1,0 +1,11 @@
+import type { ApiKeyService } from '../../auth/api-key.service';
+import type { Runtime } from '../../bot/runtime';
+
+/** What the native API needs, passed in explicitly by the composition root (src/main.ts). */
+export interface V1Deps {
+  runtime: Runtime;
+  keys: ApiKeyService;
+  maxPageSize: number;
+  /** Rejects (with a 4xx AppError) a callback URL that may not be called (SSRF guard). */
+  checkCallbackUrl(url: string): Promise<void>;
+}

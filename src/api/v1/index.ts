@@ -1,0 +1,28 @@
+import Router from '@koa/router';
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { EndpointRouter } from '../endpoint';
+import { apiKeyAuthenticator } from '../middleware/authenticate';
+import type { V1Deps } from './deps';
+import { robotEndpoints } from './robots.endpoints';
+
+export const V1_PREFIX = '/api/v1';
+
+/** The native API: every endpoint validated by zod and listed in one OpenAPI 3.1 document. */
+export function nativeApi(deps: V1Deps) {
+  const router = new Router({ prefix: V1_PREFIX });
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'An API key: Authorization: Bearer qb_... (or the X-Api-Key header)' });
+  const api = new EndpointRouter(router, registry, apiKeyAuthenticator(deps.keys), V1_PREFIX);
+  robotEndpoints(api, deps);
+
+  let doc: object | undefined;
+  const document = () =>
+    (doc ??= new OpenApiGeneratorV31(registry.definitions).generateDocument({
+      openapi: '3.1.0',
+      info: { title: 'qunbot API', version: '1', description: 'Native management API of qunbot. Errors: { error: { code, message, details } }.' },
+    }));
+  router.get('/openapi.json', (ctx) => {
+    ctx.body = document();
+  });
+  return { router, document };
+}

@@ -1,0 +1,48 @@
+import type Router from '@koa/router';
+import request from 'supertest';
+import { createApp } from '../../src/api/app';
+import { nativeApi } from '../../src/api/v1';
+import type { V1Deps } from '../../src/api/v1/deps';
+import { ApiKeyService } from '../../src/auth/api-key.service';
+import type { Runtime } from '../../src/bot/runtime';
+import type { Database } from '../../src/db';
+import { silentLog } from './logger';
+import { testRuntime } from './runtime';
+
+type Agent = ReturnType<typeof request>;
+
+/** Supertest with an API key on every request. */
+export function withKey(server: Parameters<typeof request>[0], key: string) {
+  const auth = (t: ReturnType<Agent['get']>) => t.set('Authorization', `Bearer ${key}`);
+  return {
+    get: (p: string) => auth(request(server).get(p)),
+    post: (p: string) => auth(request(server).post(p)),
+    put: (p: string) => auth(request(server).put(p)),
+    patch: (p: string) => auth(request(server).patch(p)),
+    delete: (p: string) => auth(request(server).delete(p)),
+  };
+}
+
+/**
+ * The native API over a test database: a runtime (robots are not started unless a test does),
+ * an admin key, and owner keys on demand. `extraRouters` mounts more (seed dialects).
+ */
+export async function apiHarness(db: Database, opts: { runtime?: Runtime; maxPageSize?: number; deps?: Partial<V1Deps>; extraRouters?: (h: { runtime: Runtime; keys: ApiKeyService }) => Router[] } = {}) {
+  const runtime = opts.runtime ?? testRuntime(db);
+  const keys = new ApiKeyService(db.connection);
+  const adminKey = (await keys.create({ name: 'test admin' })).key;
+  const native = nativeApi({ runtime, keys, maxPageSize: opts.maxPageSize ?? 100, checkCallbackUrl: async () => undefined, ...opts.deps });
+  const app = createApp({ log: silentLog, db, routers: [native.router, ...(opts.extraRouters?.({ runtime, keys }) ?? [])] });
+  const server = app.callback();
+  return {
+    runtime,
+    keys,
+    native,
+    server,
+    adminKey,
+    admin: withKey(server, adminKey),
+    anonymous: () => request(server),
+    /** A client with a fresh key limited to `owner`. */
+    owner: async (owner: string) => withKey(server, (await keys.create({ name: `key of ${owner}`, owner })).key),
+  };
+}
