@@ -11,9 +11,11 @@ import type { V1Deps } from './deps';
 
 const tag = 'robots';
 
-function publicView(r: RobotView) {
-  const { qr: _qr, ...rest } = r;
-  return rest;
+/** The robot without its QR code (lists and changes; GET one robot includes it). */
+function publicView(r: RobotView): Omit<RobotView, 'qr'> {
+  const rest: Partial<RobotView> = { ...r };
+  delete rest.qr;
+  return rest as Omit<RobotView, 'qr'>;
 }
 
 const notRunning = (id: string) => new AppError(409, 'robot_not_running', `robot ${id} is not running: POST /api/v1/robots/${id}/login first`);
