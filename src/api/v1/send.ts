@@ -1,0 +1,29 @@
+import type { OutboundContent } from '../../bot/content';
+import { OutboxFullError } from '../../bot/outbox';
+import { RobotNotFoundError } from '../../bot/robot-manager';
+import type { Runtime } from '../../bot/runtime';
+import type { SendRecord } from '../../bot/send-log.service';
+import { AppError } from '../errors';
+
+export interface ApiSend {
+  conversationId: string;
+  roomId?: string;
+  content: OutboundContent;
+  mentionIds?: string[];
+  source: string;
+}
+
+/**
+ * Queues a send in the robot's outbox (which paces it) and answers with the send-log record.
+ * A robot that is not running is a 409; a full outbox a 429 (the caller retries later).
+ */
+export async function queueSend(rt: Pick<Runtime, 'manager'>, robotId: string, send: ApiSend): Promise<SendRecord> {
+  try {
+    const ticket = await rt.manager.send(robotId, send);
+    return ticket.record;
+  } catch (err) {
+    if (err instanceof RobotNotFoundError) throw new AppError(409, 'robot_not_running', `robot ${robotId} is not running: POST /api/v1/robots/${robotId}/login first`);
+    if (err instanceof OutboxFullError) throw new AppError(429, 'outbox_full', err.message);
+    throw err;
+  }
+}
