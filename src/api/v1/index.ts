@@ -3,6 +3,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { EndpointRouter } from '../endpoint';
 import { apiKeyAuthenticator } from '../middleware/authenticate';
 import type { V1Deps } from './deps';
+import { docsRoutes } from './docs.routes';
 import { robotEndpoints } from './robots.endpoints';
 
 export const V1_PREFIX = '/api/v1';
@@ -24,5 +25,6 @@ export function nativeApi(deps: V1Deps) {
   router.get('/openapi.json', (ctx) => {
     ctx.body = document();
   });
+  docsRoutes(router, V1_PREFIX);
   return { router, document };
 }
