@@ -64,7 +64,8 @@ export const configSchema = z
         maxQueue: z.number().int().positive(),
       })
       .strict(),
-    callbacks: z.object({ timeoutMs: z.number().int().positive(), attempts: z.number().int().positive() }).strict(),
+    /** Seed-format callbacks (seed 001 login GET, developer POST): per-attempt timeout. They are queued in the webhook outbox and retried like webhooks. */
+    callbacks: z.object({ timeoutMs: z.number().int().positive() }).strict(),
     api: z
       .object({
         /** Secret: only from QUNBOT_ADMIN_KEY. When set, this key is the admin key (stored hashed). */
@@ -79,12 +80,16 @@ export const configSchema = z
       .object({
         /** Host names, IP addresses or CIDR ranges that callbacks may reach although private or loopback. */
         allowHosts: z.array(z.string().min(1)),
+        /** Per-attempt limit of a native webhook (connect, headers, body and overall). */
         timeoutMs: z.number().int().positive(),
+        /** At most this much of an answer is read; the rest is dropped. */
         maxResponseBytes: z.number().int().positive(),
         /** A delivery still failing after this long is marked dead. */
         maxAgeHours: z.number().positive(),
         backoff: z.object({ initialMs: z.number().int().positive(), maxMs: z.number().int().positive(), jitter: z.number().min(0).max(1) }).strict(),
+        /** How often the worker looks for due deliveries (a publish in this process wakes it at once). */
         pollMs: z.number().int().positive(),
+        /** Requests in flight per process. */
         concurrency: z.number().int().positive(),
         /** Secret: only from QUNBOT_WEBHOOK_KEY; signs native webhooks. Else generated into dataDir. */
         signingKey: z.string().min(32, 'must be at least 32 characters').optional(),

@@ -1,0 +1,93 @@
+import type { Connection } from 'mongoose';
+import { findPage, type Page, type PageRequest } from '../pagination';
+import { isRecordId } from '../bot/core/ids';
+import type { EventType } from './events';
+import { subscriptionModel, type SubscriptionDoc } from './subscription.model';
+
+export interface Subscription {
+  id: string;
+  owner?: string;
+  url: string;
+  events: EventType[];
+  active: boolean;
+  description?: string;
+  secretVersion: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type NewSubscription = Pick<Subscription, 'url' | 'events'> & Partial<Pick<Subscription, 'owner' | 'active' | 'description'>>;
+export type SubscriptionPatch = Partial<Pick<Subscription, 'url' | 'events' | 'active' | 'description'>>;
+
+function toView(d: SubscriptionDoc): Subscription {
+  return {
+    id: d._id.toString(),
+    url: d.url,
+    events: [...d.events] as EventType[],
+    active: d.active,
+    secretVersion: d.secretVersion,
+    createdAt: d.createdAt,
+    updatedAt: d.updatedAt,
+    ...(d.owner ? { owner: d.owner } : {}),
+    ...(d.description ? { description: d.description } : {}),
+  };
+}
+
+/** Webhook subscriptions: who receives which event types at which URL. */
+export class SubscriptionService {
+  private readonly Sub;
+  /** Bumped by every change made through this instance (lets callers cache lookups safely). */
+  version = 0;
+  constructor(conn: Connection) {
+    this.Sub = subscriptionModel(conn);
+  }
+
+  async create(s: NewSubscription): Promise<Subscription> {
+    this.version++;
+    const doc = await this.Sub.create({ ...s, events: [...new Set(s.events)], active: s.active ?? true });
+    return toView(doc.toObject() as SubscriptionDoc);
+  }
+
+  async get(id: string): Promise<Subscription | null> {
+    if (!isRecordId(id)) return null;
+    const d = await this.Sub.findById(id).lean();
+    return d ? toView(d as SubscriptionDoc) : null;
+  }
+
+  /** Owner undefined: every subscription (admin view). */
+  page(filter: { owner?: string }, page: PageRequest): Promise<Page<Subscription>> {
+    return findPage(this.Sub, filter.owner !== undefined ? { owner: filter.owner } : {}, page, (d) => toView(d as SubscriptionDoc));
+  }
+
+  async update(id: string, patch: SubscriptionPatch): Promise<Subscription | null> {
+    if (!isRecordId(id)) return null;
+    const set = { ...patch, ...(patch.events ? { events: [...new Set(patch.events)] } : {}) };
+    this.version++;
+    const d = await this.Sub.findByIdAndUpdate(id, { $set: set }, { returnDocument: 'after' }).lean();
+    return d ? toView(d as SubscriptionDoc) : null;
+  }
+
+  async rotate(id: string): Promise<Subscription | null> {
+    if (!isRecordId(id)) return null;
+    const d = await this.Sub.findByIdAndUpdate(id, { $inc: { secretVersion: 1 } }, { returnDocument: 'after' }).lean();
+    return d ? toView(d as SubscriptionDoc) : null;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    if (!isRecordId(id)) return false;
+    this.version++;
+    return (await this.Sub.deleteOne({ _id: id })).deletedCount === 1;
+  }
+
+  /** The active subscriptions an event of `owner` goes to: the owner's and the owner-less ones. */
+  async targets(type: EventType, owner: string | undefined): Promise<Subscription[]> {
+    const owners = owner !== undefined ? [{ owner }, { owner: { $exists: false } }] : [{ owner: { $exists: false } }];
+    const docs = await this.Sub.find({ active: true, events: type, $or: owners }).lean();
+    return docs.map((d) => toView(d as SubscriptionDoc));
+  }
+
+  /** True when any active subscription lists the type (cheap gate for per-message events). */
+  async anyFor(type: EventType): Promise<boolean> {
+    return (await this.Sub.exists({ active: true, events: type })) !== null;
+  }
+}
