@@ -88,9 +88,9 @@ export class EndpointRouter {
       if (!principal) throw unauthorized('send a valid API key: Authorization: Bearer <key>');
       if (access === 'admin' && !principal.admin) throw forbidden('this endpoint needs an admin key');
       const params = validate(e.params, ctx.params, 'path');
-      const query = validate(e.query, ctx.query, 'query');
+      const query = validate(e.query?.strict(), ctx.query, 'query');
       const body = validate(e.body, e.body ? jsonBody(ctx) : undefined, 'body');
-      const result = await e.handle({ params, query, body, principal, ctx } as EndpointInput<P, Q, B>);
+      const result = await e.handle({ params, query, body, principal, ctx } as unknown as EndpointInput<P, Q, B>);
       ctx.status = status;
       ctx.body = result;
     });

@@ -1,12 +1,16 @@
 import { z } from 'zod';
+import { isSafeText, UNSAFE_TEXT_MESSAGE } from './core/safe-text';
+
+/** Text as people write it (newlines allowed), without control characters or broken unicode. */
+export const safeText = (max: number) => z.string().min(1).max(max).refine(isSafeText, UNSAFE_TEXT_MESSAGE);
 
 /** Everything qunbot can send to a room or contact. The API validates input with these schemas. */
-export const textContent = z.object({ type: z.literal('text'), text: z.string().min(1).max(4000) });
+export const textContent = z.object({ type: z.literal('text'), text: safeText(4000) });
 export const imageContent = z.object({ type: z.literal('image'), url: z.url({ protocol: /^https?$/ }).max(2000) });
 export const linkContent = z.object({
   type: z.literal('link'),
-  title: z.string().min(1).max(200),
-  description: z.string().max(500).optional(),
+  title: safeText(200),
+  description: z.string().max(500).refine(isSafeText, UNSAFE_TEXT_MESSAGE).optional(),
   url: z.url({ protocol: /^https?$/ }).max(2000),
   thumbnailUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
 });
@@ -14,9 +18,9 @@ export const miniProgramContent = z.object({
   type: z.literal('miniprogram'),
   appid: z.string().min(1).max(100),
   username: z.string().min(1).max(100),
-  title: z.string().min(1).max(200),
+  title: safeText(200),
   pagePath: z.string().max(1000).optional(),
-  description: z.string().max(500).optional(),
+  description: z.string().max(500).refine(isSafeText, UNSAFE_TEXT_MESSAGE).optional(),
   thumbUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
 });
 export const outboundContent = z.discriminatedUnion('type', [textContent, imageContent, linkContent, miniProgramContent]);

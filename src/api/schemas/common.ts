@@ -1,4 +1,20 @@
 import { z } from 'zod';
+import { isSafeText, UNSAFE_TEXT_MESSAGE } from '../../bot/core/safe-text';
+
+// Bidirectional overrides and isolates: used to make names read differently from what they are.
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
+// Only format characters and spaces: a name nobody can see.
+const INVISIBLE = /^[\p{Cf}\p{Z}]+$/u;
+
+/** A one-line name: trimmed, 1..max characters, visible, no control characters or broken unicode. */
+export const nameText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine(isSafeText, UNSAFE_TEXT_MESSAGE)
+    .refine((s) => !BIDI_CONTROL.test(s) && !INVISIBLE.test(s), 'bidirectional controls and invisible names are not allowed');
 
 /** Every error answer: `{ error: { code, message, details?, requestId } }`. */
 export const errorBody = z

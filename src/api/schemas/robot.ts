@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nameText } from './common';
 import { ROBOT_STATUSES, PUPPET_KINDS } from '../../bot/robot.model';
 
 export const ownerName = z.string().regex(/^[\w.@:-]{1,64}$/, 'letters, digits and . _ @ : - (1-64)');
@@ -34,11 +35,11 @@ export const qrCodeView = z
 
 export const createRobotBody = z
   .object({
-    name: z.string().trim().min(1).max(100),
+    name: nameText(100),
     owner: ownerName.optional().meta({ description: 'required with an admin key; an owner key creates for its own owner' }),
     agentCode: z.string().regex(/^[A-Za-z0-9]{6}$/, 'six letters or digits').optional().meta({ description: 'rooms whose name ends with it are bound to the robot' }),
     callbackUrl: httpUrl.optional().meta({ description: 'GET after each QR login (seed 001)' }),
-    username: z.string().max(100).optional(),
+    username: nameText(100).optional(),
     puppet: z
       .object({
         kind: z.enum(PUPPET_KINDS),

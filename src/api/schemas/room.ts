@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { outboundContent } from '../../bot/content';
 import { SEND_STATUSES } from '../../bot/send-log.model';
+import { nameText } from './common';
 
 export const roomView = z
   .object({
@@ -27,7 +28,7 @@ export const updateRoomBody = z
     launch: z.boolean(),
     bound: z.boolean(),
     starLevel: z.number().int().min(0).max(5),
-    robotNickname: z.string().trim().min(1).max(64),
+    robotNickname: nameText(64),
     plugins: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,39}$/), z.boolean()).refine((p) => Object.keys(p).length <= 20, 'at most 20 plugins'),
   })
   .partial()

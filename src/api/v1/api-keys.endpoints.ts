@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { notFound } from '../errors';
 import type { EndpointRouter } from '../endpoint';
-import { idParam, okBody } from '../schemas/common';
+import { idParam, nameText, okBody } from '../schemas/common';
 import { ownerName } from '../schemas/robot';
 import type { V1Deps } from './deps';
 
@@ -17,7 +17,7 @@ export function apiKeyEndpoints(api: EndpointRouter, deps: V1Deps): void {
   api.add({
     method: 'post', path: '/api-keys', tag, access: 'admin', status: 201,
     summary: 'Create an API key (for one owner, or an admin key without owner); the key is shown only in this answer',
-    body: z.object({ name: z.string().trim().min(1).max(100), owner: ownerName.optional() }).strict(),
+    body: z.object({ name: nameText(100), owner: ownerName.optional() }).strict(),
     response: apiKeyView.extend({ key: z.string().meta({ description: 'shown once; stored only as a hash' }) }),
     handle: async ({ body }) => keys.create({ name: body.name, ...(body.owner ? { owner: body.owner } : {}) }),
   });

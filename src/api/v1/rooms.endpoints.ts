@@ -3,7 +3,7 @@ import { RobotNotFoundError } from '../../bot/robot-manager';
 import type { RoomPatch } from '../../bot/room.service';
 import { AppError, notFound } from '../errors';
 import type { EndpointRouter } from '../endpoint';
-import { idParam, pageOf, pageQuery, queryBool } from '../schemas/common';
+import { idParam, nameText, pageOf, pageQuery, queryBool } from '../schemas/common';
 import { ownerName } from '../schemas/robot';
 import { roomView, syncResultView, updateRoomBody } from '../schemas/room';
 import { ownerFilter, visibleRobot, visibleRoom } from './access';
@@ -38,7 +38,7 @@ export function roomEndpoints(api: EndpointRouter, deps: V1Deps): void {
       bound: queryBool.optional(),
       production: queryBool.optional(),
       launch: queryBool.optional(),
-      topic: z.string().max(200).optional().meta({ description: 'exact topic' }),
+      topic: nameText(200).optional().meta({ description: 'exact topic' }),
       ...pageQuery(deps.maxPageSize),
     }),
     response: pageOf(roomView),
