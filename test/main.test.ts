@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import request from 'supertest';
 import { start } from '../src/main';
-import { testMongoUri } from './support/mongo';
+import { testMongoUri, uniqueDbName } from './support/mongo';
 
 const ROOT = path.resolve(__dirname, '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -32,5 +32,42 @@ describe('main', () => {
     const { code, stderr } = await run({ NODE_ENV: 'test', PORT: 'not-a-port', MONGODB_URI: testMongoUri() });
     expect(code).toBe(1);
     expect(stderr).toContain('http.port (from PORT="not-a-port")');
+  });
+  test('when started the first time without QUNBOT_ADMIN_KEY, then an admin key is printed once and works; the next start prints none', async () => {
+    const env = { NODE_ENV: 'test', MONGODB_URI: `${testMongoUri().replace(/\/$/, '')}/${uniqueDbName('first_key')}`, PORT: '0' };
+    const printed: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    let first: Awaited<ReturnType<typeof start>> | undefined;
+    let second: Awaited<ReturnType<typeof start>> | undefined;
+    try {
+      first = await start(env);
+      const key = /(qb_[\w-]{43})/.exec(printed.join(''))?.[1];
+      expect(key).toBeDefined();
+      expect((await request(first.url).get('/api/v1/robots').set('Authorization', `Bearer ${key}`)).status).toBe(200);
+      expect((await request(first.url).get('/api/v1/robots')).status).toBe(401);
+      await first.stop();
+      first = undefined;
+      printed.length = 0;
+      second = await start(env);
+      expect(printed.join('')).not.toMatch(/qb_/);
+    } finally {
+      spy.mockRestore();
+      await first?.stop();
+      await second?.stop();
+    }
+  });
+
+  test('when QUNBOT_ADMIN_KEY is set, then that key is the admin key', async () => {
+    const adminKey = 'test-admin-key-from-env-0123456789';
+    const { url, stop } = await start({ NODE_ENV: 'test', MONGODB_URI: `${testMongoUri().replace(/\/$/, '')}/qb_main_env_key`, PORT: '0', QUNBOT_ADMIN_KEY: adminKey });
+    try {
+      expect((await request(url).post('/api/v1/api-keys').set('Authorization', `Bearer ${adminKey}`).send({ name: 'k', owner: 'o' })).status).toBe(201);
+      expect((await request(url).get('/api/v1/robots').set('Authorization', 'Bearer wrong-key-0123456789')).status).toBe(401);
+    } finally {
+      await stop();
+    }
   });
 });
