@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import type { BackoffPolicy } from '../bot/core/backoff';
 import type { Clock } from '../bot/core/clock';
@@ -62,7 +63,15 @@ class Wake {
  * Failures are retried with exponential backoff and jitter until the delivery's deadline, then it
  * is dead (listed, retryable from the API).
  */
-export class DeliveryWorker {
+/** What happened to one claimed attempt (for logs, metrics and tests). */
+export interface Settled {
+  delivery: Delivery;
+  outcome: 'delivered' | 'retry' | 'dead' | 'released';
+  status?: number;
+  error?: string;
+}
+
+export class DeliveryWorker extends EventEmitter<{ settled: [Settled]; expired: [number] }> {
   readonly id: string;
   private readonly inflight = new Map<string, { done: Promise<void>; abort: AbortController }>();
   private readonly wakeup = new Wake();
@@ -73,6 +82,7 @@ export class DeliveryWorker {
   private readonly log: Logger;
 
   constructor(private readonly deps: WorkerDeps) {
+    super();
     this.id = deps.workerId ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     const t = deps.policy.timeouts;
     this.leaseMs = deps.policy.leaseMs ?? 2 * Math.max(t.nativeMs, t.callbackMs) + 10_000;
@@ -115,7 +125,10 @@ export class DeliveryWorker {
         if (clock.now() - this.lastExpire >= policy.pollMs) {
           this.lastExpire = clock.now();
           const dead = await deliveries.expire(new Date(clock.now()));
-          if (dead > 0) this.log.warn({ dead }, 'webhook deliveries past their deadline marked dead');
+          if (dead > 0) {
+            this.log.warn({ dead }, 'webhook deliveries past their deadline marked dead');
+            this.emit('expired', dead);
+          }
         }
         while (!this.stopping && this.inflight.size < policy.concurrency) {
           const d = await deliveries.claim(this.id, new Date(clock.now()), this.leaseMs);
@@ -157,11 +170,13 @@ export class DeliveryWorker {
     if ('drop' in req) {
       await deliveries.failed(d.id, this.id, { error: req.drop });
       this.log.warn({ ...log, reason: req.drop }, 'webhook delivery dropped');
+      this.emit('settled', { delivery: d, outcome: 'dead', error: req.drop });
       return;
     }
     const res = await this.deps.sender.send(req, signal);
     if (signal.aborted) {
       await deliveries.release(d.id, this.id);
+      this.emit('settled', { delivery: d, outcome: 'released' });
       return;
     }
     const now = clock.now();
@@ -169,6 +184,7 @@ export class DeliveryWorker {
     if (verdict === 'delivered') {
       await deliveries.delivered(d.id, this.id, new Date(now), res.status as number);
       this.log.debug({ ...log, status: res.status }, 'webhook delivered');
+      this.emit('settled', { delivery: d, outcome: 'delivered', status: res.status as number });
       return;
     }
     const error = res.error ?? `answered ${res.status}${res.snippet ? `: ${res.snippet.slice(0, 200)}` : ''}`;
@@ -176,5 +192,6 @@ export class DeliveryWorker {
     await deliveries.failed(d.id, this.id, { error, ...(res.status !== undefined ? { status: res.status } : {}), ...('retryAt' in next ? { retryAt: new Date(next.retryAt) } : {}) });
     if ('dead' in next) this.log.warn({ ...log, status: res.status, error }, 'webhook delivery dead');
     else this.log.info({ ...log, status: res.status, error, retryAt: new Date(next.retryAt) }, 'webhook delivery failed, will retry');
+    this.emit('settled', { delivery: d, outcome: 'dead' in next ? 'dead' : 'retry', error, ...(res.status !== undefined ? { status: res.status } : {}) });
   }
 }
