@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from '../config';
 import { createApp } from './api/app';
 import { nativeApi } from './api/v1';
+import { installSeed001Envelope, seed001Router } from './api/compat/seed001';
 import { ApiKeyService } from './auth/api-key.service';
 import { startServer } from './api/server';
 import { createRuntime } from './bot/runtime';
@@ -36,7 +37,9 @@ export async function start(env: NodeJS.ProcessEnv = process.env, overrides: Pic
     // Printed once, to the terminal only (never to the log): it is stored hashed.
     if (firstKey) process.stderr.write(`\nqunbot: first start, admin API key (shown once, keep it safe):\n  ${firstKey}\n\n`);
     const native = nativeApi({ runtime, keys, maxPageSize: config.api.maxPageSize, checkCallbackUrl: async () => undefined });
-    const app = createApp({ log, db, routers: [native.router], bodyLimitKb: config.api.bodyLimitKb });
+    const seed001 = config.compat.seed001.enabled ? [seed001Router({ runtime, keys, log })] : [];
+    const app = createApp({ log, db, routers: [native.router, ...seed001], bodyLimitKb: config.api.bodyLimitKb });
+    if (seed001.length > 0) installSeed001Envelope(app);
     const server = await startServer(app, { ...config.http, log });
     stops.push(() => server.close());
     stops.push(() => runtime.manager.shutdown());

@@ -46,3 +46,23 @@ export async function apiHarness(db: Database, opts: { runtime?: Runtime; maxPag
     owner: async (owner: string) => withKey(server, (await keys.create({ name: `key of ${owner}`, owner })).key),
   };
 }
+
+/**
+ * A seed dialect alone over a test database, wired as src/main.ts wires it: `routers` builds its
+ * routers from the key service; `prepare` may adjust the app before it is composed (e.g. a
+ * dialect's outermost error envelope). `log` receives the app's lines.
+ */
+export async function compatHarness(db: Database, opts: { routers: (keys: ApiKeyService) => Router[]; prepare?: (app: ReturnType<typeof createApp>) => void; log?: Parameters<typeof createApp>[0]['log'] }) {
+  const keys = new ApiKeyService(db.connection);
+  const app = createApp({ log: opts.log ?? silentLog, db, routers: opts.routers(keys) });
+  opts.prepare?.(app);
+  const server = app.callback();
+  return {
+    keys,
+    server,
+    adminToken: (await keys.create({ name: 'compat admin' })).key,
+    /** A fresh key limited to `owner`. */
+    ownerToken: async (owner: string) => (await keys.create({ name: `compat ${owner}`, owner })).key,
+    client: () => request(server),
+  };
+}

@@ -1,0 +1,91 @@
+import type Koa from 'koa';
+import type { Middleware } from 'koa';
+
+/**
+ * Seed 001 return codes (the seed's 错误码 list). Only these are answered; which one qunbot uses
+ * for what is fixed here and documented in the README:
+ * - 2000 missing, unknown or revoked `token` (应用不存在)
+ * - 1102 the robot is not logged in to WeChat (微信已经退出登录)
+ * - 1    unexpected server failure (请求接口失败; HTTP 500)
+ * - -1   the send could not be queued (消息发送失败: the robot's outbox is full)
+ * - -1001 `to_user` names no room of this robot (微信群不存在)
+ * - -1005 invalid parameters, malformed JSON, not application/json, body too large (参数错误)
+ * - -1006 the robot does not exist or is another owner's, no such route or method, no QR code
+ *         to show (无效操作)
+ */
+export const RetCode = {
+  ok: 0,
+  appNotFound: 2000,
+  loggedOut: 1102,
+  failed: 1,
+  sendFailed: -1,
+  roomNotFound: -1001,
+  badParams: -1005,
+  invalidOperation: -1006,
+} as const;
+
+export type RetCodeValue = (typeof RetCode)[keyof typeof RetCode];
+
+/** A business error of the dialect: answered as `{ retCode, errorMsg }` (HTTP 200 unless `status`). */
+export class Seed001Error extends Error {
+  override name = 'Seed001Error';
+  constructor(
+    readonly retCode: RetCodeValue,
+    message: string,
+    readonly status = 200,
+  ) {
+    super(message);
+  }
+}
+
+export interface Envelope {
+  retCode: number;
+  errorMsg: string;
+  data?: unknown;
+}
+
+export function ok(data?: unknown): Envelope {
+  return data === undefined ? { retCode: RetCode.ok, errorMsg: '' } : { retCode: RetCode.ok, errorMsg: '', data };
+}
+
+export function fail(retCode: number, errorMsg: string): Envelope {
+  return { retCode, errorMsg };
+}
+
+/** Paths the dialect answers (the native API is under /api/v1, health at /healthz). */
+export const isSeed001Path = (path: string): boolean => /^\/robots(\/|$)/.test(path);
+
+function retCodeForStatus(status: number): number {
+  if (status === 401 || status === 403) return RetCode.appNotFound;
+  if (status === 404 || status === 405 || status === 501) return RetCode.invalidOperation;
+  if (status >= 500) return RetCode.failed;
+  return RetCode.badParams;
+}
+
+/**
+ * Errors raised before the dialect's router runs (the shared JSON body parser: malformed JSON
+ * 400, too large 413; the router's 404/405) are answered by the app's error handler in the
+ * native shape `{ error: { code, message } }`. On /robots paths this rewrites them into the seed
+ * envelope, keeping the HTTP status. It must wrap the error handler, so it is mounted outermost
+ * (see installSeed001Envelope).
+ */
+export function seed001ErrorEnvelope(): Middleware {
+  return async (ctx, next) => {
+    await next();
+    if (!isSeed001Path(ctx.path) || ctx.status < 400) return;
+    const body = ctx.body as { error?: { message?: unknown } } | undefined;
+    if (!body || typeof body !== 'object' || !body.error || typeof body.error !== 'object') return;
+    const status = ctx.status;
+    const message = typeof body.error.message === 'string' ? body.error.message : 'request failed';
+    ctx.body = fail(retCodeForStatus(status), status === 400 ? `参数错误: ${message}` : message);
+    ctx.status = status;
+  };
+}
+
+/**
+ * Puts seed001ErrorEnvelope in front of the app's whole middleware chain. Koa composes the chain
+ * when `app.callback()` is called, so call this right after createApp and before listening.
+ */
+export function installSeed001Envelope(app: Koa): void {
+  app.middleware.unshift(seed001ErrorEnvelope());
+}
