@@ -1,5 +1,6 @@
 import type { ApiKeyService } from '../../auth/api-key.service';
 import type { Runtime } from '../../bot/runtime';
+import type { WebhookOutbox } from '../../webhooks/outbox';
 
 /** What the native API needs, passed in explicitly by the composition root (src/main.ts). */
 export interface V1Deps {
@@ -8,4 +9,6 @@ export interface V1Deps {
   maxPageSize: number;
   /** Rejects (with a 4xx AppError) a callback URL that may not be called (SSRF guard). */
   checkCallbackUrl(url: string): Promise<void>;
+  /** The webhook outbox (subscriptions, deliveries); without it the /webhooks endpoints are absent. */
+  webhooks?: WebhookOutbox;
 }
