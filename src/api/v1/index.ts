@@ -5,6 +5,10 @@ import { apiKeyAuthenticator } from '../middleware/authenticate';
 import type { V1Deps } from './deps';
 import { docsRoutes } from './docs.routes';
 import { robotEndpoints } from './robots.endpoints';
+import { keywordEndpoints } from './keywords.endpoints';
+import { welcomeEndpoints } from './welcome.endpoints';
+import { mentionEndpoints } from './mentions.endpoints';
+import { signInEndpoints } from './sign-in.endpoints';
 
 export const V1_PREFIX = '/api/v1';
 
@@ -15,6 +19,10 @@ export function nativeApi(deps: V1Deps) {
   registry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'An API key: Authorization: Bearer qb_... (or the X-Api-Key header)' });
   const api = new EndpointRouter(router, registry, apiKeyAuthenticator(deps.keys), V1_PREFIX);
   robotEndpoints(api, deps);
+  keywordEndpoints(api, deps);
+  welcomeEndpoints(api, deps);
+  mentionEndpoints(api, deps);
+  signInEndpoints(api, deps);
 
   let doc: object | undefined;
   const document = () =>

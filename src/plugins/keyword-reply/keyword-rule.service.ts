@@ -2,13 +2,13 @@ import { EventEmitter } from 'node:events';
 import type { Connection } from 'mongoose';
 import { z } from 'zod';
 import { isRecordId } from '../../bot/core/ids';
+import { findPage, type Page, type PageRequest } from '../../pagination';
 import { outboundContent, type OutboundContent } from '../../bot/content';
 import { regexProblem, type MatchMode } from './matcher';
 import { keywordRuleModel, type KeywordRuleDoc } from './keyword-rule.model';
 
-/** Input for a keyword rule; the API validates with this schema. */
-export const keywordRuleInput = z
-  .object({
+/** The fields of a keyword rule (without the regular-expression check, which keywordRuleInput adds). */
+export const keywordRuleFields = z.object({
     keywords: z.array(z.string().trim().min(1).max(100)).min(1).max(50),
     mode: z.enum(['exact', 'contains', 'regex']).default('contains'),
     replies: z.array(outboundContent).min(1).max(5),
@@ -16,14 +16,21 @@ export const keywordRuleInput = z
     enabled: z.boolean().default(true),
     priority: z.number().int().min(-1000).max(1000).default(0),
     cooldownSec: z.number().int().min(0).max(86_400).default(0),
-  })
-  .superRefine((v, ctx) => {
-    if (v.mode !== 'regex') return;
-    v.keywords.forEach((k, i) => {
-      const problem = regexProblem(k);
-      if (problem) ctx.addIssue({ code: 'custom', path: ['keywords', i], message: problem });
-    });
+});
+
+/** Keywords of a regex rule that may not be saved: invalid, too long, or catastrophic. */
+export function keywordRegexProblems(v: { mode?: MatchMode | undefined; keywords: readonly string[] }): { index: number; problem: string }[] {
+  if (v.mode !== 'regex') return [];
+  return v.keywords.flatMap((k, index) => {
+    const problem = regexProblem(k);
+    return problem ? [{ index, problem }] : [];
   });
+}
+
+/** Input for a keyword rule; the API validates with these fields and keywordRegexProblems. */
+export const keywordRuleInput = keywordRuleFields.superRefine((v, ctx) => {
+  for (const { index, problem } of keywordRegexProblems(v)) ctx.addIssue({ code: 'custom', path: ['keywords', index], message: problem });
+});
 
 export type KeywordRuleInput = z.input<typeof keywordRuleInput>;
 
@@ -92,6 +99,21 @@ export class KeywordRuleService extends EventEmitter<{ changed: [string] }> {
     if (!isRecordId(id)) return null;
     const d = await this.Rule.findOne({ _id: id, owner }).lean();
     return d ? toRule(d) : null;
+  }
+
+  /** A rule by id whoever owns it (the API checks the owner), or null. */
+  async byId(id: string): Promise<KeywordRule | null> {
+    if (!isRecordId(id)) return null;
+    const d = await this.Rule.findById(id).lean();
+    return d ? toRule(d) : null;
+  }
+
+  /** One page of rules in id order; no owner: every owner's. */
+  page(filter: { owner?: string | undefined; enabled?: boolean | undefined }, page: PageRequest): Promise<Page<KeywordRule>> {
+    const f: Record<string, unknown> = {};
+    if (filter.owner !== undefined) f.owner = filter.owner;
+    if (filter.enabled !== undefined) f.enabled = filter.enabled;
+    return findPage(this.Rule, f, page, toRule);
   }
 
   async list(owner: string, opts: { enabledOnly?: boolean } = {}): Promise<KeywordRule[]> {

@@ -85,6 +85,30 @@ export class MentionService extends EventEmitter<{ captured: [Mention] }> {
     return { items: docs.map(toMention), total };
   }
 
+  /**
+   * One page of captures, newest first (by id: captures are stored as they happen). The cursor
+   * is the last id of the previous page; no owner: every owner's.
+   */
+  async page(filter: { owner?: string | undefined; unread?: boolean | undefined; robotId?: string | undefined; roomId?: string | undefined }, page: { limit: number; cursor?: string | undefined }): Promise<{ items: Mention[]; nextCursor?: string }> {
+    const f: Record<string, unknown> = {};
+    if (filter.owner !== undefined) f.owner = filter.owner;
+    if (filter.unread !== undefined) f.read = !filter.unread;
+    if (filter.robotId !== undefined) f.robotId = filter.robotId;
+    if (filter.roomId !== undefined) f.roomId = filter.roomId;
+    if (page.cursor !== undefined && isRecordId(page.cursor)) f._id = { $lt: page.cursor };
+    const docs = await this.Mention.find(f).sort({ _id: -1 }).limit(page.limit + 1).lean();
+    const more = docs.length > page.limit;
+    const items = (more ? docs.slice(0, page.limit) : docs).map(toMention);
+    return more ? { items, nextCursor: items[items.length - 1].id } : { items };
+  }
+
+  /** A capture by id whoever owns it (the API checks the owner), or null. */
+  async byId(id: string): Promise<Mention | null> {
+    if (!isRecordId(id)) return null;
+    const d = await this.Mention.findById(id).lean();
+    return d ? toMention(d) : null;
+  }
+
   async get(owner: string, id: string): Promise<Mention | null> {
     if (!isRecordId(id)) return null;
     const d = await this.Mention.findOne({ _id: id, owner }).lean();

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Connection } from 'mongoose';
 import { z } from 'zod';
 import { isRecordId } from '../../bot/core/ids';
+import { findPage, type Page, type PageRequest } from '../../pagination';
 import { award, dayBefore, localDay, nextStreak, type TimeWindow } from './sign-in-rules';
 import { signInRecordModel, signInRuleModel, type SignInRecordDoc, type SignInRuleDoc } from './sign-in.model';
 
@@ -104,6 +105,21 @@ export class SignInService extends EventEmitter<{ changed: [string] }> {
     const r = await this.Rule.deleteOne({ _id: id, owner });
     if (r.deletedCount) this.emit('changed', owner);
     return r.deletedCount === 1;
+  }
+
+  /** A rule by id whoever owns it (the API checks the owner), or null. */
+  async ruleById(id: string): Promise<SignInRule | null> {
+    if (!isRecordId(id)) return null;
+    const d = await this.Rule.findById(id).lean();
+    return d ? toRule(d) : null;
+  }
+
+  /** One page of rules in id order; no owner: every owner's. */
+  rulePage(filter: { owner?: string | undefined; enabled?: boolean | undefined }, page: PageRequest): Promise<Page<SignInRule>> {
+    const f: Record<string, unknown> = {};
+    if (filter.owner !== undefined) f.owner = filter.owner;
+    if (filter.enabled !== undefined) f.enabled = filter.enabled;
+    return findPage(this.Rule, f, page, toRule);
   }
 
   async rules(owner: string): Promise<SignInRule[]> {

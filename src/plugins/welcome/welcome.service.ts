@@ -38,6 +38,18 @@ export class WelcomeService {
     return { roomId, ...data, isDefault: false };
   }
 
+  /** The room's own setting, or null when the default applies. */
+  async find(roomId: string): Promise<Omit<WelcomeSetting, 'isDefault'> | null> {
+    const d = await this.Setting.findOne({ roomId }).lean();
+    return d ? { roomId, text: d.text, enabled: d.enabled ?? true, mention: d.mention ?? true } : null;
+  }
+
+  /** Drops the room's own setting (the default applies again); false when it had none. */
+  async reset(roomId: string): Promise<boolean> {
+    const r = await this.Setting.deleteOne({ roomId });
+    return r.deletedCount === 1;
+  }
+
   async listFor(roomIds: readonly string[]): Promise<Map<string, WelcomeSetting>> {
     const docs = await this.Setting.find({ roomId: { $in: roomIds } }).lean();
     return new Map(docs.map((d) => [d.roomId, { roomId: d.roomId, text: d.text, enabled: d.enabled ?? true, mention: d.mention ?? true, isDefault: false }]));

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { outboundContent } from '../../bot/content';
+import { keywordRuleFields } from '../../plugins/keyword-reply/keyword-rule.service';
+import { queryBool } from './common';
+import { patchOf } from './patch';
+import { ownerName } from './robot';
+
+export const keywordRuleView = z
+  .object({
+    id: z.string(),
+    owner: z.string(),
+    keywords: z.array(z.string()),
+    mode: z.enum(['exact', 'contains', 'regex']),
+    replies: z.array(outboundContent),
+    roomIds: z.array(z.string()).meta({ description: 'rooms the rule applies to; empty: every room of the owner' }),
+    enabled: z.boolean(),
+    priority: z.number().int(),
+    cooldownSec: z.number().int(),
+    triggerTimes: z.number().int().meta({ description: 'replies sent for this rule (seed 002 trigger_times; written in batches every few seconds)' }),
+  })
+  .meta({ id: 'KeywordRule' });
+
+/** The service's own fields (same limits as the plugin checks), closed to unknown fields. */
+export const keywordRuleBody = keywordRuleFields.strict();
+
+export const createKeywordRuleBody = keywordRuleFields
+  .extend({ owner: ownerName.optional().meta({ description: 'required with an admin key; an owner key creates for its own owner' }) })
+  .strict();
+
+export const patchKeywordRuleBody = patchOf(keywordRuleFields);
+
+export const keywordRuleListFilter = { owner: ownerName.optional(), enabled: queryBool.optional() };

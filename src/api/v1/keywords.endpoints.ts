@@ -1,0 +1,103 @@
+import type { Principal } from '../../auth/api-key.service';
+import type { Runtime } from '../../bot/runtime';
+import { keywordRegexProblems, type KeywordRule } from '../../plugins/keyword-reply/keyword-rule.service';
+import { AppError, notFound } from '../errors';
+import type { EndpointRouter } from '../endpoint';
+import { idParam, okBody, pageOf, pageQuery } from '../schemas/common';
+import { createKeywordRuleBody, keywordRuleBody, keywordRuleListFilter, keywordRuleView, patchKeywordRuleBody } from '../schemas/keyword';
+import { z } from 'zod';
+import { ownerFilter, ownerForCreate, canSee } from './access';
+import type { V1Deps } from './deps';
+import { checkOwnRooms } from './plugin-access';
+
+const tag = 'keyword rules';
+
+/** A regex keyword that cannot be saved (invalid, or one that may backtrack catastrophically). */
+function checkRegexes(v: { mode?: KeywordRule['mode'] | undefined; keywords: readonly string[] }): void {
+  const problems = keywordRegexProblems(v);
+  if (problems.length === 0) return;
+  throw new AppError(
+    400,
+    'invalid_regex',
+    'a regular-expression keyword is invalid or may backtrack catastrophically',
+    problems.map((p) => ({ in: 'body', path: `keywords.${p.index}`, code: 'invalid_regex', message: p.problem })),
+  );
+}
+
+async function visibleRule(rt: Pick<Runtime, 'keywords'>, p: Principal, id: string): Promise<KeywordRule> {
+  const rule = await rt.keywords.byId(id);
+  if (!rule || !canSee(p, rule.owner)) throw notFound('keyword rule');
+  return rule;
+}
+
+/** The rule as input again (PATCH merges the change into it). */
+function asInput(r: KeywordRule) {
+  return { keywords: r.keywords, mode: r.mode, replies: r.replies, roomIds: r.roomIds, enabled: r.enabled, priority: r.priority, cooldownSec: r.cooldownSec };
+}
+
+/** Seed 002 keywords: reply rules of an owner's robots (the keyword-reply plugin applies them). */
+export function keywordEndpoints(api: EndpointRouter, deps: V1Deps): void {
+  const { runtime: rt } = deps;
+
+  const save = async (rule: KeywordRule, input: z.infer<typeof keywordRuleBody>) => {
+    checkRegexes(input);
+    await checkOwnRooms(rt, rule.owner, input.roomIds);
+    const saved = await rt.keywords.update(rule.owner, rule.id, input);
+    if (!saved) throw notFound('keyword rule');
+    return saved;
+  };
+
+  api.add({
+    method: 'post', path: '/keyword-rules', tag, summary: 'Create a keyword rule', status: 201,
+    description: 'A regex keyword that is invalid or may backtrack catastrophically is refused with 400 invalid_regex; a room that is not the owner\'s with 400 unknown_room.',
+    body: createKeywordRuleBody, response: keywordRuleView,
+    handle: async ({ body, principal }) => {
+      const { owner: asked, ...input } = body;
+      const owner = ownerForCreate(principal, asked);
+      checkRegexes(input);
+      await checkOwnRooms(rt, owner, input.roomIds);
+      return rt.keywords.create(owner, input);
+    },
+  });
+
+  api.add({
+    method: 'get', path: '/keyword-rules', tag, summary: 'List keyword rules (id order)',
+    query: z.object({ ...keywordRuleListFilter, ...pageQuery(deps.maxPageSize) }), response: pageOf(keywordRuleView),
+    handle: async ({ query, principal }) => {
+      const owner = ownerFilter(principal, query.owner);
+      return rt.keywords.page({ owner, enabled: query.enabled }, { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) });
+    },
+  });
+
+  api.add({
+    method: 'get', path: '/keyword-rules/:id', tag, summary: 'Get a keyword rule with its trigger count',
+    params: idParam, response: keywordRuleView,
+    handle: async ({ params, principal }) => visibleRule(rt, principal, params.id),
+  });
+
+  api.add({
+    method: 'put', path: '/keyword-rules/:id', tag, summary: 'Replace a keyword rule (fields left out take their defaults)',
+    params: idParam, body: keywordRuleBody, response: keywordRuleView,
+    handle: async ({ params, body, principal }) => save(await visibleRule(rt, principal, params.id), body),
+  });
+
+  api.add({
+    method: 'patch', path: '/keyword-rules/:id', tag, summary: 'Change some fields of a keyword rule',
+    params: idParam, body: patchKeywordRuleBody, response: keywordRuleView,
+    handle: async ({ params, body, principal }) => {
+      const rule = await visibleRule(rt, principal, params.id);
+      const merged = { ...asInput(rule), ...Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) } as z.infer<typeof keywordRuleBody>;
+      return save(rule, merged);
+    },
+  });
+
+  api.add({
+    method: 'delete', path: '/keyword-rules/:id', tag, summary: 'Delete a keyword rule',
+    params: idParam, response: okBody,
+    handle: async ({ params, principal }) => {
+      const rule = await visibleRule(rt, principal, params.id);
+      if (!(await rt.keywords.remove(rule.owner, rule.id))) throw notFound('keyword rule');
+      return { ok: true as const };
+    },
+  });
+}
