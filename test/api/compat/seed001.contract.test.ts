@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Response } from 'supertest';
 import type { Runtime } from '../../../src/bot/runtime';
 import { installSeed001Envelope, seed001Router } from '../../../src/api/compat/seed001';
+import { AppError } from '../../../src/api/errors';
 import { compatHarness } from '../../support/api';
 import { memoryLog } from '../../support/logger';
 import { useTestDatabase } from '../../support/mongo';
@@ -322,6 +323,28 @@ describe('seed 001 robots API (contract, robot on puppet-service gRPC mock)', ()
       expect((await post(`/robots/${idle}/login`, { token, agent_id: 'toolong1' })).body.errorMsg).toContain('agent_id');
       expect((await runtime.robots.list()).length).toBe(before);
       expect((await runtime.robots.get(idle))?.agentCode).toBeUndefined();
+      expect(runtime.manager.robot(idle)).toBeUndefined();
+    });
+
+    test('when the callback URL guard refuses callback_url, then -1005 with its reason and nothing is saved', async () => {
+      const guarded = await compatHarness(t.db, {
+        routers: (keys) => [
+          seed001Router({
+            runtime, keys, log: logs.log,
+            checkCallbackUrl: async (url) => {
+              if (new URL(url).hostname === '169.254.169.254') throw new AppError(400, 'callback_url_refused', 'link-local addresses are not allowed');
+            },
+          }),
+        ],
+        prepare: installSeed001Envelope,
+      });
+      const tok = await guarded.ownerToken('alice');
+      tokens.push(tok);
+      const res = await guarded.client().post(`/robots/${idle}/login`).send({ token: tok, callback_url: 'http://169.254.169.254/latest', agent_id: 'AB12CD' });
+      expect(res.body).toEqual({ retCode: -1005, errorMsg: '参数错误: callback_url: link-local addresses are not allowed' });
+      const still = await runtime.robots.get(idle);
+      expect(still?.callbackUrl).toBeUndefined();
+      expect(still?.agentCode).toBeUndefined();
       expect(runtime.manager.robot(idle)).toBeUndefined();
     });
 
