@@ -6,7 +6,7 @@ import type { Clock } from './core/clock';
 import type { RobotStatus } from './core/robot-state';
 import { createContext } from './context';
 import type { OutboundContent } from './content';
-import { notifyLogin, type CallbackPolicy } from './login-callback';
+import type { CallbackPolicy } from './login-callback';
 import { RobotOutbox, type OutboxPolicy } from './outbox';
 import { composePipeline, type PipelineStage } from './pipeline';
 import type { BotEvent, SendTicket } from './plugin';
@@ -233,7 +233,6 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
     } catch (err) {
       log.error({ err }, 'room sync after login failed');
     }
-    if (h.view.callbackUrl) void notifyLogin(h.view.callbackUrl, id, this.deps.callbacks, this.deps.clock, log);
   }
 
   private handle(h: Hosted, event: BotEvent, log: Logger): Promise<void> {

@@ -1,46 +1,126 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { notifyLogin } from '../../src/bot/login-callback';
-import { FakeClock } from '../support/fake-clock';
+import type { Runtime } from '../../src/bot/runtime';
+import { bridgeRuntime } from '../../src/webhooks/bridge';
+import type { WebhookOutbox } from '../../src/webhooks/outbox';
 import { silentLog } from '../support/logger';
+import { useTestDatabase } from '../support/mongo';
+import { createRooms, startMockService, type MockService } from '../support/puppet-mock';
+import { nextEvent, testRuntime, testRuntimeConfig } from '../support/runtime';
+import { startReceiver, type Receiver } from '../webhooks/receiver';
+import { makeOutbox, webhookConfig } from '../webhooks/support';
 
-/** A receiver that answers with the given statuses in turn. */
-async function receiver(statuses: number[]) {
-  const hits: string[] = [];
-  const server = http.createServer((req, res) => {
-    hits.push(`${req.method} ${req.url}`);
-    res.statusCode = statuses[Math.min(hits.length - 1, statuses.length - 1)];
-    res.end();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/cb?x=1`, hits, close: () => new Promise<void>((r) => server.close(() => r())) };
+const t = useTestDatabase(__filename);
+
+interface Envelope {
+  id: string;
+  type: string;
+  owner?: string;
+  payload: Record<string, unknown>;
 }
 
-describe('notifyLogin', () => {
-  test('when the receiver fails with 5xx then succeeds, then it retries with backoff and reports delivery', async () => {
-    const r = await receiver([503, 500, 204]);
-    const clock = new FakeClock();
-    const done = notifyLogin(r.url, 'robot-1', { timeoutMs: 2000, attempts: 5 }, clock, silentLog);
-    for (let i = 0; i < 2; i++) clock.advance(await clock.nextSleep());
-    expect(await done).toBe(true);
-    expect(r.hits).toEqual(['GET /cb?x=1', 'GET /cb?x=1', 'GET /cb?x=1']);
-    await r.close();
+/**
+ * Runtime events reach the outbox: a robot over puppet-service logs in, members talk in a bound
+ * and an unbound room, and the receiver gets the seed 001 callbacks and the native webhooks.
+ */
+describe('runtime events through the webhook outbox', () => {
+  let svc: MockService;
+  let runtime: Runtime;
+  let outbox: WebhookOutbox;
+  let receiver: Receiver;
+  let detach: () => void;
+  let robotId: string;
+  let rooms: ReturnType<typeof createRooms>;
+  const natives = () => receiver.hits.filter((h) => h.url === '/native' && h.mode === 'ok').map((h) => JSON.parse(h.body) as Envelope);
+
+  beforeAll(async () => {
+    svc = await startMockService('QunBot');
+    receiver = await startReceiver();
+    rooms = createRooms(svc, 2, 2, (i) => (i === 0 ? '福利群 AG1234' : 'Chat 1'));
+    runtime = testRuntime(t.db, { config: testRuntimeConfig() });
+    const base = webhookConfig();
+    outbox = makeOutbox(t.db, { ...base, compat: { seed001: { ...base.compat.seed001, enabled: true, callbackToken: 'dev-token' } } });
+    detach = bridgeRuntime({
+      manager: runtime.manager,
+      robots: runtime.robots,
+      rooms: runtime.rooms,
+      mentions: runtime.mentions,
+      outbox,
+      seed001: { enabled: true, callbackUrl: `${receiver.url}/dev` },
+      now: () => Date.now(),
+      log: silentLog,
+    });
+    outbox.start();
+    const robot = await runtime.manager.create({
+      name: 'r1',
+      owner: 'owner-1',
+      agentCode: 'AG1234',
+      callbackUrl: `${receiver.url}/login-done?k=1`,
+      puppet: { kind: 'service', token: svc.token, endpoint: svc.endpoint, tlsDisable: true },
+    });
+    robotId = robot.id;
+    await outbox.subscriptions.create({ url: `${receiver.url}/native`, owner: 'owner-1', events: ['robot.qrcode', 'robot.login', 'message.received', 'message.mention'] });
+    await outbox.subscriptions.create({ url: `${receiver.url}/other-owner`, owner: 'owner-2', events: ['robot.login', 'message.received'] });
   });
 
-  test('when the receiver keeps failing, then it gives up after the configured attempts', async () => {
-    const r = await receiver([500]);
-    const clock = new FakeClock();
-    const done = notifyLogin(r.url, 'robot-1', { timeoutMs: 2000, attempts: 3 }, clock, silentLog);
-    for (let i = 0; i < 2; i++) clock.advance(await clock.nextSleep());
-    expect(await done).toBe(false);
-    expect(r.hits).toHaveLength(3);
-    await r.close();
+  afterAll(async () => {
+    detach();
+    await runtime.manager.stopAll();
+    await outbox.stop();
+    await svc.stop();
+    await receiver.close();
   });
 
-  test('when the receiver answers 4xx, then it is not retried (the URL is wrong, not down)', async () => {
-    const r = await receiver([404]);
-    expect(await notifyLogin(r.url, 'robot-1', { timeoutMs: 2000, attempts: 3 }, new FakeClock(), silentLog)).toBe(true);
-    expect(r.hits).toHaveLength(1);
-    await r.close();
+  test('when the robot shows a QR code and logs in, then the owner gets robot.qrcode and robot.login, and the login callback GET arrives with the same event id', async () => {
+    const qr = nextEvent(runtime.manager, 'qrcode', (e) => e.robotId === robotId);
+    await runtime.manager.start(robotId);
+    svc.mocker.scan('https://login.weixin.qq.com/l/wh-test', 2);
+    await qr;
+    const synced = nextEvent(runtime.manager, 'rooms-synced', (e) => e.robotId === robotId);
+    svc.mocker.login(svc.user);
+    await synced;
+    await receiver.until(() => natives().some((e) => e.type === 'robot.login') && receiver.hits.some((h) => h.url.startsWith('/login-done')));
+
+    expect(natives().find((e) => e.type === 'robot.qrcode')).toMatchObject({ owner: 'owner-1', payload: { robotId, qrcode: 'https://login.weixin.qq.com/l/wh-test' } });
+    const loginEvent = natives().find((e) => e.type === 'robot.login');
+    expect(loginEvent).toMatchObject({ owner: 'owner-1', payload: { robotId, wxId: svc.user.id, wxName: 'QunBot' } });
+    const callback = receiver.hits.find((h) => h.url.startsWith('/login-done'));
+    expect(callback).toMatchObject({ method: 'GET', url: '/login-done?k=1', body: '' });
+    expect(callback?.headers['x-qunbot-robot-id']).toBe(robotId);
+    expect(callback?.headers['x-qunbot-event-id']).toBe(loginEvent?.id);
+    expect(callback?.headers['x-qunbot-signature']).toBeUndefined();
+    expect(receiver.hits.some((h) => h.url === '/other-owner')).toBe(false);
+  });
+
+  test('when members talk in a bound and an unbound room, then the developer callback carries only the bound room\'s message and message.received carries both', async () => {
+    const [bound, unbound] = rooms;
+    const boundRecord = (await runtime.rooms.list(robotId)).find((r) => r.bound);
+    unbound.people[0].say('not for the developer').to(unbound.room);
+    bound.people[1].say('hello developer').to(bound.room);
+    await receiver.until(() => receiver.hits.some((h) => h.url === '/dev') && natives().filter((e) => e.type === 'message.received').length >= 2);
+
+    const dev = receiver.hits.filter((h) => h.url === '/dev');
+    expect(dev).toHaveLength(1);
+    expect(JSON.parse(dev[0].body)).toEqual({
+      token: 'dev-token',
+      action: 'send_message',
+      data: { content: 'hello developer', robot_id: robotId, room_id: boundRecord?.id, nickname: bound.people[1].payload.name },
+    });
+    expect(dev[0].headers['content-type']).toBe('application/json');
+    expect(dev[0].headers['x-qunbot-signature']).toBeUndefined();
+    const texts = natives().filter((e) => e.type === 'message.received').map((e) => e.payload.text).sort();
+    expect(texts).toEqual(['hello developer', 'not for the developer']);
+    expect(natives().find((e) => e.payload.text === 'hello developer')?.payload).toMatchObject({ robotId, roomId: boundRecord?.id, roomTopic: '福利群 AG1234', talker: { id: bound.people[1].id } });
+  });
+
+  test('when a mention is captured, then message.mention goes to the owner only while the notify switch is on', async () => {
+    const capture = (messageId: string) =>
+      runtime.mentions.capture({ owner: 'owner-1', robotId, roomId: 'room-x', conversationId: 'c@chatroom', messageId, talkerId: 'u1', talkerName: 'Ann', text: '@QunBot help', at: new Date(), before: [] });
+    const quiet = await capture('m-quiet');
+    await runtime.mentions.setNotify('owner-1', true);
+    const loud = await capture('m-loud');
+    await receiver.until(() => natives().some((e) => e.type === 'message.mention'));
+    const mentions = natives().filter((e) => e.type === 'message.mention');
+    expect(mentions).toHaveLength(1);
+    expect(mentions[0]).toMatchObject({ id: `mention-${loud.id}`, owner: 'owner-1', payload: { mentionId: loud.id, robotId, text: '@QunBot help', talker: { id: 'u1', name: 'Ann' } } });
+    expect((await outbox.deliveries.page({ eventId: `mention-${quiet.id}` }, { limit: 5 })).items).toEqual([]);
   });
 });
