@@ -8,6 +8,7 @@ import { createRuntime } from './bot/runtime';
 import { openDatabase } from './db';
 import { createLogger } from './logger';
 import { buildStages } from './plugins';
+import { startWebhooks } from './webhooks';
 
 type Stop = () => Promise<void>;
 
@@ -36,8 +37,11 @@ export async function start(env: NodeJS.ProcessEnv = process.env, overrides: Pic
     const firstKey = await keys.bootstrap(config.api.adminKey);
     // Printed once, to the terminal only (never to the log): it is stored hashed.
     if (firstKey) process.stderr.write(`\nqunbot: first start, admin API key (shown once, keep it safe):\n  ${firstKey}\n\n`);
-    const native = nativeApi({ runtime, keys, maxPageSize: config.api.maxPageSize, checkCallbackUrl: async () => undefined });
-    const seed001 = config.compat.seed001.enabled ? [seed001Router({ runtime, keys, log })] : [];
+    // Stopped after the robots (stops run in reverse), so their last events are still queued.
+    const webhooks = startWebhooks({ config, connection: db.connection, runtime, log });
+    stops.push(() => webhooks.stop());
+    const native = nativeApi({ runtime, keys, maxPageSize: config.api.maxPageSize, checkCallbackUrl: webhooks.checkCallbackUrl, webhooks: webhooks.outbox });
+    const seed001 = config.compat.seed001.enabled ? [seed001Router({ runtime, keys, log, checkCallbackUrl: webhooks.checkCallbackUrl })] : [];
     const app = createApp({ log, db, routers: [native.router, ...seed001], bodyLimitKb: config.api.bodyLimitKb });
     if (seed001.length > 0) installSeed001Envelope(app);
     const server = await startServer(app, { ...config.http, log });

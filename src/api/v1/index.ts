@@ -9,6 +9,7 @@ import { keywordEndpoints } from './keywords.endpoints';
 import { welcomeEndpoints } from './welcome.endpoints';
 import { mentionEndpoints } from './mentions.endpoints';
 import { signInEndpoints } from './sign-in.endpoints';
+import { webhookEndpoints } from './webhooks.endpoints';
 
 export const V1_PREFIX = '/api/v1';
 
@@ -23,6 +24,7 @@ export function nativeApi(deps: V1Deps) {
   welcomeEndpoints(api, deps);
   mentionEndpoints(api, deps);
   signInEndpoints(api, deps);
+  webhookEndpoints(api, deps);
 
   let doc: object | undefined;
   const document = () =>
