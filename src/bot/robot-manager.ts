@@ -6,7 +6,6 @@ import type { Clock } from './core/clock';
 import type { RobotStatus } from './core/robot-state';
 import { createContext } from './context';
 import type { OutboundContent } from './content';
-import type { CallbackPolicy } from './login-callback';
 import { RobotOutbox, type OutboxPolicy } from './outbox';
 import { composePipeline, type PipelineStage } from './pipeline';
 import type { BotEvent, SendTicket } from './plugin';
@@ -35,7 +34,6 @@ export interface RobotManagerDeps {
   stages: readonly PipelineStage[];
   policy: RobotPolicy;
   outbox: OutboxPolicy;
-  callbacks: CallbackPolicy;
   dataDir: string;
   clock: Clock;
   log: Logger;

@@ -11,7 +11,7 @@ import { SendLogService } from './send-log.service';
 import { createPluginServices, type PluginOwnServices } from '../plugins/services';
 
 export interface RuntimeDeps {
-  config: Readonly<Pick<Config, 'bot' | 'outbox' | 'callbacks' | 'dataDir' | 'timeZone'>>;
+  config: Readonly<Pick<Config, 'bot' | 'outbox' | 'dataDir' | 'timeZone'>>;
   connection: Connection;
   log: Logger;
   /** The plugin stages, built from the services (see src/plugins/index.ts). */
@@ -58,7 +58,6 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       errorBurst: b.errorBurst,
     },
     outbox: config.outbox,
-    callbacks: config.callbacks,
     dataDir: config.dataDir,
     clock,
     log: deps.log,

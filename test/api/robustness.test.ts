@@ -147,7 +147,8 @@ describe('robustness: malformed requests across every native endpoint', () => {
     await h.runtime.rooms.sync(robot.id, undefined, [{ puppetId: 'room-1@chatroom', topic: 'Room 1', memberCount: 3 }]);
     const doc = h.native.document() as Json;
     const ops = operations(doc);
-    expect(ops.length).toBeGreaterThanOrEqual(15);
+    expect(ops.length).toBeGreaterThanOrEqual(40);
+    expect(ops.map((o) => o.path)).toEqual(expect.arrayContaining(['/api/v1/robots', '/api/v1/rooms/{id}', '/api/v1/messages', '/api/v1/keyword-rules', '/api/v1/mentions/{id}/reply', '/api/v1/sign-in-rules', '/api/v1/webhooks', '/api/v1/api-keys']));
 
     const before = await snapshot();
     const statuses = new Map<number, number>();

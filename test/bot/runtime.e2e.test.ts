@@ -1,5 +1,3 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { PipelineStage } from '../../src/bot/pipeline';
 import type { BotEvent } from '../../src/bot/plugin';
 import type { Runtime } from '../../src/bot/runtime';
@@ -7,32 +5,12 @@ import { useTestDatabase } from '../support/mongo';
 import { createRooms, startMockService, type MockService } from '../support/puppet-mock';
 import { nextEvent, testRuntime, testRuntimeConfig } from '../support/runtime';
 
-/** A local HTTP receiver for the seed 001 login callback. */
-async function startReceiver() {
-  const hits: { url: string; robotId: string | undefined }[] = [];
-  let notify: (() => void) | undefined;
-  const server = http.createServer((req, res) => {
-    hits.push({ url: req.url ?? '', robotId: req.headers['x-qunbot-robot-id'] as string | undefined });
-    res.end('ok');
-    notify?.();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/login-done?k=1`,
-    hits,
-    nextHit: () => new Promise<void>((r) => (notify = r)),
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
-
 // File-level, so its teardown runs after every describe's own afterAll.
 const t = useTestDatabase(__filename);
 
 describe('robot runtime over puppet-service gRPC', () => {
   let svc: MockService;
   let runtime: Runtime;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let robotId: string;
   const seen: BotEvent[] = [];
   const config = testRuntimeConfig();
@@ -59,14 +37,12 @@ describe('robot runtime over puppet-service gRPC', () => {
 
   beforeAll(async () => {
     svc = await startMockService('QunBot');
-    receiver = await startReceiver();
     rooms = createRooms(svc, 3, 4, (i) => (i === 0 ? '粉丝福利群 AG1234' : `Group ${i}`));
     runtime = testRuntime(t.db, { stages, config });
     const robot = await runtime.manager.create({
       name: 'r1',
       owner: 'owner-1',
       agentCode: 'AG1234',
-      callbackUrl: receiver.url,
       puppet: { kind: 'service', token: svc.token, endpoint: svc.endpoint, tlsDisable: true },
     });
     robotId = robot.id;
@@ -75,7 +51,6 @@ describe('robot runtime over puppet-service gRPC', () => {
   afterAll(async () => {
     await runtime.manager.stopAll();
     await svc.stop();
-    await receiver.close();
   });
 
   test('when the robot starts and the puppet shows a QR code, then the QR is stored as payload and PNG', async () => {
@@ -91,14 +66,12 @@ describe('robot runtime over puppet-service gRPC', () => {
     expect(stored?.qr?.expiresAt.getTime()).toBeGreaterThan(Date.now());
   });
 
-  test('when the user logs in, then status, identity, room sync and the login callback follow', async () => {
+  test('when the user logs in, then status, identity and room sync follow (the login callback: test/bot/login-callback.test.ts)', async () => {
     const loggedIn = nextEvent(runtime.manager, 'login', (e) => e.robotId === robotId);
     const synced = nextEvent(runtime.manager, 'rooms-synced', (e) => e.robotId === robotId);
-    const called = receiver.nextHit();
     svc.mocker.login(svc.user);
     expect(await loggedIn).toMatchObject({ wxId: svc.user.id, wxName: 'QunBot' });
     const { result } = await synced;
-    await called;
 
     const stored = await runtime.robots.get(robotId);
     expect(stored).toMatchObject({ status: 'logged_in', wxId: svc.user.id, wxName: 'QunBot', desired: 'running' });
@@ -111,7 +84,6 @@ describe('robot runtime over puppet-service gRPC', () => {
     expect(list.filter((r) => r.bound).map((r) => r.topic)).toEqual(['粉丝福利群 AG1234']);
     expect(list.find((r) => r.topic === 'Group 1')?.ownerName).toBe(rooms[1].people[0].payload.name);
 
-    expect(receiver.hits[0]).toEqual({ url: '/login-done?k=1', robotId });
   });
 
   test('when a member says ping in a room, then the pipeline sees it and the reply @-mentions them in that room', async () => {

@@ -6,8 +6,10 @@ import type { V1Deps } from '../../src/api/v1/deps';
 import { ApiKeyService } from '../../src/auth/api-key.service';
 import type { Runtime } from '../../src/bot/runtime';
 import type { Database } from '../../src/db';
+import { systemClock } from '../../src/bot/core/clock';
+import { WebhookOutbox } from '../../src/webhooks/outbox';
 import { silentLog } from './logger';
-import { testRuntime } from './runtime';
+import { testRuntime, testRuntimeConfig } from './runtime';
 
 type Agent = ReturnType<typeof request>;
 
@@ -31,7 +33,9 @@ export async function apiHarness(db: Database, opts: { runtime?: Runtime; maxPag
   const runtime = opts.runtime ?? testRuntime(db);
   const keys = new ApiKeyService(db.connection);
   const adminKey = (await keys.create({ name: 'test admin' })).key;
-  const native = nativeApi({ runtime, keys, maxPageSize: opts.maxPageSize ?? 100, checkCallbackUrl: async () => undefined, ...opts.deps });
+  // A webhook outbox that stores deliveries but is not started (tests that deliver pass their own).
+  const webhooks = opts.deps?.webhooks ?? new WebhookOutbox({ config: testRuntimeConfig(), connection: db.connection, clock: systemClock, log: silentLog });
+  const native = nativeApi({ runtime, keys, maxPageSize: opts.maxPageSize ?? 100, checkCallbackUrl: async () => undefined, ...opts.deps, webhooks });
   const app = createApp({ log: silentLog, db, routers: [native.router, ...(opts.extraRouters?.({ runtime, keys }) ?? [])] });
   const server = app.callback();
   return {

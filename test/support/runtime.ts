@@ -23,7 +23,6 @@ export function testRuntimeConfig(over: { startTimeoutSec?: number; backoffMs?: 
       backoff: { ...base.bot.backoff, initialMs: over.backoffMs ?? base.bot.backoff.initialMs },
     },
     outbox: { ...base.outbox, ratePerSec: 1000, burst: 1000, roomGapMs: 0, jitterMs: 0 },
-    callbacks: { timeoutMs: 2000, attempts: 3 },
   };
 }
 

@@ -4,11 +4,14 @@ import { EndpointRouter } from '../endpoint';
 import { apiKeyAuthenticator } from '../middleware/authenticate';
 import type { V1Deps } from './deps';
 import { docsRoutes } from './docs.routes';
+import { apiKeyEndpoints } from './api-keys.endpoints';
+import { messageEndpoints } from './messages.endpoints';
 import { robotEndpoints } from './robots.endpoints';
 import { keywordEndpoints } from './keywords.endpoints';
 import { welcomeEndpoints } from './welcome.endpoints';
 import { mentionEndpoints } from './mentions.endpoints';
 import { signInEndpoints } from './sign-in.endpoints';
+import { roomEndpoints } from './rooms.endpoints';
 import { webhookEndpoints } from './webhooks.endpoints';
 
 export const V1_PREFIX = '/api/v1';
@@ -24,6 +27,9 @@ export function nativeApi(deps: V1Deps) {
   welcomeEndpoints(api, deps);
   mentionEndpoints(api, deps);
   signInEndpoints(api, deps);
+  roomEndpoints(api, deps);
+  messageEndpoints(api, deps);
+  apiKeyEndpoints(api, deps);
   webhookEndpoints(api, deps);
 
   let doc: object | undefined;
