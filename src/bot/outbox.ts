@@ -115,6 +115,9 @@ export class RobotOutbox extends EventEmitter<{ settled: [SendRecord]; waiting: 
 
   private push(r: Pick<SendRecord, 'id' | 'conversationId' | 'content' | 'mentionIds'>): void {
     this.queue.push({ id: r.id, conversationId: r.conversationId, content: r.content, mentionIds: r.mentionIds });
+    // A send waiting out one room's gap must not hold back a new send to a room that is ready:
+    // cut the wait short so the loop picks again.
+    this.sleeping?.abort();
     this.poke();
   }
 
