@@ -40,6 +40,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 /** info (the production default) into /dev/null: the request log's cost counts, the terminal's does not. */
 const LOG_LEVEL = process.env.BENCH_API_LOG_LEVEL ?? 'info';
 const PATH = `/api/v1/robots?limit=${ROBOTS}`;
+const WATCHDOG_MS = (120 + (ROUNDS * 2 + 2) * (SECONDS + WARMUP_SECONDS) * 2) * 1000;
 
 type Role = 'qunbot' | 'bare';
 
@@ -173,6 +174,12 @@ async function main(): Promise<void> {
   if (role) return serve(role);
 
   const mongo = await benchMongo();
+  // A stuck database or server must end the run with an error, not hang it.
+  const watchdog = setTimeout(() => {
+    log(`bench api: no result after ${WATCHDOG_MS / 1000} s; giving up`);
+    void Promise.race([mongo.stop(), new Promise((r) => setTimeout(r, 5000))]).finally(() => process.exit(1));
+  }, WATCHDOG_MS);
+  watchdog.unref();
   const dbName = `bench_api_${Date.now()}`;
   const env = { ...process.env, BENCH_MONGODB_URI: mongo.uri, BENCH_DB: dbName };
   process.env.BENCH_MONGODB_URI = mongo.uri;
