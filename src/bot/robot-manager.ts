@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { log as wechatyLog } from 'wechaty';
 import type { Logger } from '../logger';
@@ -179,10 +180,12 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
     const settings = await this.deps.robots.puppetSettings(id);
     const log = this.log.child({ robotId: id });
     const cacheDir = path.resolve(this.deps.dataDir, 'robots', id);
+    await mkdir(cacheDir, { recursive: true });
     const robot = new Robot({
       id,
       initialStatus: view.status,
       createPuppet: () => this.deps.createPuppet(settings ?? { kind: view.puppetKind }, { id, cacheDir }),
+      memoryPath: path.join(cacheDir, 'wechaty'),
       saveStatus: (status, extra) => this.deps.robots.setStatus(id, status, extra),
       policy: this.deps.policy,
       clock: this.deps.clock,

@@ -36,6 +36,8 @@ export interface RobotDeps {
   id: string;
   initialStatus: RobotStatus;
   createPuppet: () => Puppet;
+  /** Where Wechaty keeps its memory card (`<path>.memory-card.json`); the robot's cache folder. */
+  memoryPath: string;
   saveStatus: (status: RobotStatus, extra: StatusExtra) => Promise<void>;
   policy: RobotPolicy;
   clock: Clock;
@@ -198,7 +200,7 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
       log.error({ err }, 'robot cannot start: bad puppet settings');
       return;
     }
-    const bot = WechatyBuilder.build({ name: `qunbot-${this.id}`, puppet: puppet as never });
+    const bot = WechatyBuilder.build({ name: this.deps.memoryPath, puppet: puppet as never });
     this.bot = bot;
     this.wire(bot);
     this.armWatchdog();
