@@ -95,6 +95,20 @@ export const configSchema = z
         signingKey: z.string().min(32, 'must be at least 32 characters').optional(),
       })
       .strict(),
+    broadcasts: z
+      .object({
+        /** A run found late (qunbot was down) still goes out within this many minutes of its time; later ones are recorded as missed. */
+        graceMinutes: z.number().min(0),
+        /** A process works on a claimed run for this long before another may take it over. */
+        leaseSec: z.number().int().positive(),
+        /** Sent messages younger than this are recalled in WeChat on recall (WeChat allows 2 minutes). */
+        recallWindowSec: z.number().int().min(0),
+        /** Most rooms one run may target. */
+        maxTargets: z.number().int().positive(),
+        /** Most active tasks per owner. */
+        maxActivePerOwner: z.number().int().positive(),
+      })
+      .strict(),
     compat: z
       .object({
         /** Seed 001 robots API at /robots...: off unless enabled (its token travels in URLs). */
@@ -149,6 +163,7 @@ export const envBindings: readonly EnvBinding[] = [
   { env: 'OUTBOX_ROOM_GAP_MS', path: 'outbox.roomGapMs', kind: 'number' },
   { env: 'QUNBOT_ADMIN_KEY', path: 'api.adminKey', kind: 'string', secret: true },
   { env: 'QUNBOT_WEBHOOK_KEY', path: 'webhooks.signingKey', kind: 'string', secret: true },
+  { env: 'BROADCAST_GRACE_MINUTES', path: 'broadcasts.graceMinutes', kind: 'number' },
   { env: 'SEED001_ENABLED', path: 'compat.seed001.enabled', kind: 'boolean' },
   { env: 'SEED001_CALLBACK_URL', path: 'compat.seed001.callbackUrl', kind: 'string' },
   { env: 'SEED001_CALLBACK_TOKEN', path: 'compat.seed001.callbackToken', kind: 'string', secret: true },

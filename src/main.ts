@@ -9,6 +9,9 @@ import { openDatabase } from './db';
 import { createLogger } from './logger';
 import { buildStages } from './plugins';
 import { startWebhooks } from './webhooks';
+import { createBroadcasts } from './broadcasts';
+import { broadcastJobs } from './jobs/broadcast.job';
+import { Scheduler } from './jobs/scheduler';
 
 type Stop = () => Promise<void>;
 
@@ -40,7 +43,9 @@ export async function start(env: NodeJS.ProcessEnv = process.env, overrides: Pic
     // Stopped after the robots (stops run in reverse), so their last events are still queued.
     const webhooks = startWebhooks({ config, connection: db.connection, runtime, log });
     stops.push(() => webhooks.stop());
-    const native = nativeApi({ runtime, keys, maxPageSize: config.api.maxPageSize, checkCallbackUrl: webhooks.checkCallbackUrl, webhooks: webhooks.outbox });
+    const broadcasts = createBroadcasts({ config, connection: db.connection, sendLog: runtime.sendLog, manager: runtime.manager, clock: runtime.clock, log, publish: (e) => webhooks.outbox.publish(e) });
+    stops.push(async () => broadcasts.close());
+    const native = nativeApi({ runtime, keys, maxPageSize: config.api.maxPageSize, checkCallbackUrl: webhooks.checkCallbackUrl, webhooks: webhooks.outbox, broadcasts });
     const seed001 = config.compat.seed001.enabled ? [seed001Router({ runtime, keys, log, checkCallbackUrl: webhooks.checkCallbackUrl })] : [];
     const app = createApp({ log, db, routers: [native.router, ...seed001], bodyLimitKb: config.api.bodyLimitKb });
     if (seed001.length > 0) installSeed001Envelope(app);
@@ -48,6 +53,10 @@ export async function start(env: NodeJS.ProcessEnv = process.env, overrides: Pic
     stops.push(() => server.close());
     stops.push(() => runtime.manager.shutdown());
     await runtime.manager.startAll();
+    // After the robots are hosted, so a due run finds them; stopped first.
+    const scheduler = new Scheduler(broadcastJobs(broadcasts.runner), log);
+    scheduler.start();
+    stops.push(() => scheduler.stop());
     log.info({ env: config.env, db: db.source, robots: runtime.manager.size, plugins: config.bot.plugins }, 'qunbot started');
     return { stop, url: server.url, runtime };
   } catch (err) {

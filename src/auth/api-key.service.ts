@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Connection, Model } from 'mongoose';
 import { isRecordId } from '../bot/core/ids';
 import { apiKeyModel, type ApiKeyDoc } from './api-key.model';
+import { isDuplicateKey } from '../db-errors';
 
 /** Who is calling: an API key, limited to one owner or (owner undefined) to none. */
 export interface Principal {
@@ -83,7 +84,7 @@ export class ApiKeyService {
       await this.model.create({ name: 'admin (first start)', hash: hashKey(key), prefix: key.slice(0, 10), bootstrap: true });
       return key;
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) return undefined;
+      if (isDuplicateKey(err)) return undefined;
       throw err;
     }
   }

@@ -83,6 +83,23 @@ export class RobotOutbox extends EventEmitter<{ settled: [SendRecord]; waiting: 
     return { record, settled };
   }
 
+  /**
+   * Takes sends already in the send log (e.g. a broadcast's, made idempotently by key) into the
+   * queue. Persisted work is not refused for being many: `maxQueue` limits callers that wait.
+   */
+  adopt(records: readonly SendRecord[]): number {
+    if (this.stopped) return 0;
+    const known = new Set(this.queue.map((p) => p.id));
+    let added = 0;
+    for (const r of records) {
+      if (r.status !== 'queued' || known.has(r.id)) continue;
+      known.add(r.id);
+      this.push(r);
+      added++;
+    }
+    return added;
+  }
+
   /** Reloads sends left queued by a previous run (crash or restart). */
   async recover(): Promise<{ requeued: number; unknown: number }> {
     const { queued, unknown } = await this.deps.sendLog.recover(this.deps.robotId);

@@ -14,7 +14,7 @@ import type { PuppetFactory } from './puppets';
 import { Robot, type RobotPolicy } from './robot';
 import type { CreateRobotInput, QrCode, RobotService, RobotView } from './robot.service';
 import type { RoomService, RoomView, SyncResult } from './room.service';
-import type { SendLogService } from './send-log.service';
+import type { SendLogService, SendRecord } from './send-log.service';
 
 /** Events of the whole runtime, each with the robot id. */
 export interface RuntimeEvents {
@@ -23,6 +23,8 @@ export interface RuntimeEvents {
   login: [{ robotId: string; wxId: string; wxName: string }];
   logout: [{ robotId: string }];
   'rooms-synced': [{ robotId: string; result: SyncResult }];
+  /** A send reached its outcome (sent, failed, room not found, cancelled...). */
+  settled: [{ robotId: string; record: SendRecord }];
   /** An event went through the plugin pipeline (whatever the plugins did with it). */
   handled: [{ robotId: string; event: BotEvent }];
 }
@@ -127,6 +129,29 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
     return hosted.outbox.enqueue(send);
   }
 
+  /** True when the robot runs in this process (it may still be logging in). */
+  isHosted(robotId: string): boolean {
+    return this.hosted.has(robotId);
+  }
+
+  /**
+   * Hands sends already in the send log to a running robot's outbox; false when the robot is not
+   * running here (they stay queued in the database and go when it next logs in).
+   */
+  adopt(robotId: string, records: readonly SendRecord[]): boolean {
+    const hosted = this.hosted.get(robotId);
+    if (!hosted) return false;
+    hosted.outbox.adopt(records);
+    return true;
+  }
+
+  /** Recalls a message the robot sent (false when the puppet refuses, e.g. past WeChat's window). */
+  async recall(robotId: string, messageId: string): Promise<boolean> {
+    const hosted = this.hosted.get(robotId);
+    if (!hosted) throw new RobotNotFoundError(`robot ${robotId} is not running`);
+    return hosted.robot.recall(messageId);
+  }
+
   /** Re-reads a running robot's record (after the API changed its agent code or callback). */
   async refresh(id: string): Promise<void> {
     const hosted = this.hosted.get(id);
@@ -215,6 +240,7 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
       void this.afterLogin(h, log);
     });
     robot.on('event', (event) => void this.handle(h, event, log));
+    outbox.on('settled', (record) => this.emit('settled', { robotId: id, record }));
   }
 
   private async afterLogin(h: Hosted, log: Logger): Promise<void> {

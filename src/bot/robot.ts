@@ -168,6 +168,12 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
     return { status: 'sent', ...(sent && sent.id ? { messageId: sent.id } : {}) };
   }
 
+  /** Recalls a message this robot sent; false when the puppet cannot (unsupported, too late). */
+  async recall(messageId: string): Promise<boolean> {
+    const bot = this.requireLoggedIn();
+    return bot.puppet.messageRecall(messageId);
+  }
+
   private requireLoggedIn(): Wechaty {
     if (!this.bot || this.statusNow !== 'logged_in') throw new NotReadyError(`robot ${this.id} is not logged in`);
     return this.bot;

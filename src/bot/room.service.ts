@@ -3,6 +3,7 @@ import { findPage, type Page, type PageRequest } from '../pagination';
 import { isRecordId } from './core/ids';
 import { isBoundByAgentCode, matchRooms, type FoundRoom } from './core/room-identity';
 import { roomModel, type RoomDoc } from './room.model';
+import { isDuplicateKey } from '../db-errors';
 
 /** A room as the puppet reports it at sync time. */
 export interface PuppetRoom extends FoundRoom {
@@ -164,7 +165,7 @@ export class RoomService {
       ).lean()) as RoomDoc;
     } catch (err) {
       // Two first messages from one room raced to create it: the other one won, read its record.
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKey(err)) throw err;
       return (await this.Room.findOne({ robotId, puppetId }).lean()) as RoomDoc;
     }
   }

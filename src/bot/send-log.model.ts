@@ -18,10 +18,19 @@ const sendLogSchema = new Schema(
     puppetMessageId: String,
     error: String,
     sentAt: Date,
+    /** Makes creation idempotent: a second create with the same key returns the first record. */
+    key: String,
+    /** Sends that belong together, e.g. the deliveries of one broadcast run. */
+    batchId: Schema.Types.ObjectId,
+    /** Set when the sent message was recalled in WeChat; `recallError` when that failed. */
+    recalledAt: Date,
+    recallError: String,
   },
   { timestamps: true },
 );
 sendLogSchema.index({ robotId: 1, status: 1, createdAt: 1 });
+sendLogSchema.index({ key: 1 }, { unique: true, partialFilterExpression: { key: { $type: 'string' } } });
+sendLogSchema.index({ batchId: 1, status: 1 }, { partialFilterExpression: { batchId: { $exists: true } } });
 
 export type SendLogDoc = InferSchemaType<typeof sendLogSchema> & { _id: import('mongoose').Types.ObjectId; createdAt: Date };
 

@@ -27,7 +27,18 @@ export interface EventPayloads {
     before: { talker: Person; text: string; at: string }[];
   };
   'room.join': { robotId: string; roomId?: string; roomTopic?: string; invitees: Person[]; inviter?: Person; at: string };
-  'broadcast.finished': { broadcastId: string; robotId?: string; name?: string; sent: number; failed: number; finishedAt: string; [extra: string]: unknown };
+  'broadcast.finished': {
+    broadcastId: string;
+    runId: string;
+    run: number;
+    name: string;
+    scheduledFor: string;
+    finishedAt: string;
+    /** Rooms per outcome: queued, sending, sent, partial, failed, room_not_found, unknown, cancelled, recalled, total. */
+    counts: Record<string, number>;
+    sent: number;
+    failed: number;
+  };
   'message.received': { robotId: string; messageId: string; roomId?: string; roomTopic?: string; talker: Person; text: string; at: string };
 }
 

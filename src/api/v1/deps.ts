@@ -1,5 +1,6 @@
 import type { ApiKeyService } from '../../auth/api-key.service';
 import type { Runtime } from '../../bot/runtime';
+import type { Broadcasts } from '../../broadcasts';
 import type { WebhookOutbox } from '../../webhooks/outbox';
 
 /** What the native API needs, passed in explicitly by the composition root (src/main.ts). */
@@ -11,4 +12,6 @@ export interface V1Deps {
   checkCallbackUrl(url: string): Promise<void>;
   /** The webhook outbox (subscriptions, deliveries); without it the /webhooks endpoints are absent. */
   webhooks?: WebhookOutbox;
+  /** Scheduled broadcasts; without it the /broadcasts endpoints are absent. */
+  broadcasts?: Broadcasts;
 }

@@ -13,6 +13,7 @@ import { mentionEndpoints } from './mentions.endpoints';
 import { signInEndpoints } from './sign-in.endpoints';
 import { roomEndpoints } from './rooms.endpoints';
 import { webhookEndpoints } from './webhooks.endpoints';
+import { broadcastEndpoints } from './broadcasts.endpoints';
 
 export const V1_PREFIX = '/api/v1';
 
@@ -31,6 +32,7 @@ export function nativeApi(deps: V1Deps) {
   messageEndpoints(api, deps);
   apiKeyEndpoints(api, deps);
   webhookEndpoints(api, deps);
+  broadcastEndpoints(api, deps);
 
   let doc: object | undefined;
   const document = () =>

@@ -5,6 +5,7 @@ import { isRecordId } from '../../bot/core/ids';
 import { findPage, type Page, type PageRequest } from '../../pagination';
 import { award, dayBefore, localDay, nextStreak, type TimeWindow } from './sign-in-rules';
 import { signInRecordModel, signInRuleModel, type SignInRecordDoc, type SignInRuleDoc } from './sign-in.model';
+import { isDuplicateKey } from '../../db-errors';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
 
@@ -159,7 +160,7 @@ export class SignInService extends EventEmitter<{ changed: [string] }> {
       });
       return { status: 'signed', record: toRecord(doc.toObject()), total: await this.total(input.roomId, input.memberId) };
     } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKey(err)) throw err;
       const winner = await this.Record.findOne({ roomId: input.roomId, memberId: input.memberId, day }).lean();
       return { status: 'repeat', record: toRecord(winner as SignInRecordDoc), total: await this.total(input.roomId, input.memberId) };
     }

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import type { Principal } from '../../auth/api-key.service';
+import { BroadcastError, type BroadcastInput, type BroadcastView, type Broadcasts } from '../../broadcasts';
+import { AppError, notFound } from '../errors';
+import type { EndpointRouter } from '../endpoint';
+import { broadcastBody, broadcastDetailView, broadcastListFilter, broadcastView, createBroadcastBody, deliveryView, recallView, runParams, runView } from '../schemas/broadcast';
+import { idParam, okBody, pageOf, pageQuery } from '../schemas/common';
+import { canSee, ownerFilter, ownerForCreate } from './access';
+import type { V1Deps } from './deps';
+
+const tag = 'broadcasts';
+const STATUS = { invalid: 400, not_found: 404, conflict: 409 } as const;
+
+/** Service errors as API errors (the service knows nothing of HTTP). */
+async function call<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof BroadcastError) throw new AppError(STATUS[err.kind], err.code, err.message, err.details);
+    throw err;
+  }
+}
+
+function toInput(owner: string, body: z.infer<typeof broadcastBody>): BroadcastInput {
+  const s = body.schedule;
+  return {
+    owner,
+    name: body.name,
+    materials: body.materials,
+    targets: body.targets,
+    schedule: s.kind === 'once' ? { kind: 'once', at: new Date(s.at) } : s,
+    ...(body.endAt ? { endAt: new Date(body.endAt) } : {}),
+    ...(body.maxRuns !== undefined ? { maxRuns: body.maxRuns } : {}),
+    source: 'api',
+  };
+}
+
+async function visible(b: Broadcasts, p: Principal, id: string): Promise<BroadcastView> {
+  const task = await b.service.get(id);
+  if (!task || !canSee(p, task.owner)) throw notFound('broadcast');
+  return task;
+}
+
+/** Seed 002 tasks: scheduled group broadcasts, their runs and per-room outcomes, and recall. */
+export function broadcastEndpoints(api: EndpointRouter, deps: V1Deps): void {
+  const b = deps.broadcasts;
+  if (!b) return;
+
+  api.add({
+    method: 'post', path: '/broadcasts', tag, summary: 'Create a broadcast (now, once at a time, or on a cron schedule)', status: 201,
+    description: 'Each run sends the materials to every target room through the robots\' outboxes (paced). 400 invalid_schedule / schedule_in_past / unknown_room; 409 too_many_broadcasts.',
+    body: createBroadcastBody, response: broadcastView,
+    handle: async ({ body, principal }) => {
+      const { owner: asked, ...rest } = body;
+      const created = await call(() => b.service.create(toInput(ownerForCreate(principal, asked), rest)));
+      if (created.schedule.kind === 'now') b.runner.kick();
+      return created;
+    },
+  });
+
+  api.add({
+    method: 'get', path: '/broadcasts', tag, summary: 'List broadcasts (id order)',
+    query: z.object({ ...broadcastListFilter, ...pageQuery(deps.maxPageSize) }), response: pageOf(broadcastView),
+    handle: async ({ query, principal }) =>
+      b.service.page({ owner: ownerFilter(principal, query.owner), state: query.state }, { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) }),
+  });
+
+  api.add({
+    method: 'get', path: '/broadcasts/:id', tag, summary: 'Get a broadcast with its last run and the per-room status of that run',
+    params: idParam, response: broadcastDetailView,
+    handle: async ({ params, principal }) => {
+      const task = await visible(b, principal, params.id);
+      const lastRun = await b.service.latestRun(task.id);
+      return { ...task, lastRun, deliveries: lastRun ? await b.service.deliveries(lastRun.id) : [] };
+    },
+  });
+
+  api.add({
+    method: 'get', path: '/broadcasts/:id/runs', tag, summary: 'List the runs of a broadcast with their reports',
+    params: idParam, query: z.object(pageQuery(deps.maxPageSize)), response: pageOf(runView),
+    handle: async ({ params, query, principal }) => {
+      const task = await visible(b, principal, params.id);
+      return b.service.runs(task.id, { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) });
+    },
+  });
+
+  api.add({
+    method: 'get', path: '/broadcasts/:id/runs/:seq', tag, summary: 'Get one run with the per-room status',
+    params: runParams, response: runView.extend({ deliveries: z.array(deliveryView) }),
+    handle: async ({ params, principal }) => {
+      const task = await visible(b, principal, params.id);
+      const run = await b.service.run(task.id, params.seq);
+      if (!run) throw notFound('run');
+      return { ...run, deliveries: await b.service.deliveries(run.id) };
+    },
+  });
+
+  api.add({
+    method: 'put', path: '/broadcasts/:id', tag, summary: 'Replace a broadcast that has not run yet',
+    description: '409 broadcast_started once its first run began (recall it and create a new one).',
+    params: idParam, body: broadcastBody, response: broadcastView,
+    handle: async ({ params, body, principal }) => {
+      const task = await visible(b, principal, params.id);
+      const updated = await call(() => b.service.update(task.id, toInput(task.owner, body)));
+      if (updated.schedule.kind === 'now' && updated.state === 'active') b.runner.kick();
+      return updated;
+    },
+  });
+
+  for (const [verb, summary] of [['pause', 'Pause a broadcast (no run starts while paused)'], ['resume', 'Resume a paused broadcast (a run that fell due meanwhile runs if within the grace period)']] as const) {
+    api.add({
+      method: 'post', path: `/broadcasts/:id/${verb}`, tag, summary,
+      params: idParam, response: broadcastView,
+      handle: async ({ params, principal }) => {
+        const task = await visible(b, principal, params.id);
+        const changed = await call(() => (verb === 'pause' ? b.service.pause(task.id) : b.service.resume(task.id)));
+        if (verb === 'resume') b.runner.kick();
+        return changed;
+      },
+    });
+  }
+
+  api.add({
+    method: 'post', path: '/broadcasts/:id/recall', tag, summary: 'Recall a broadcast (seed 002 群发消息撤回)',
+    description: 'No further runs; pending sends are cancelled; sent messages are withdrawn in WeChat where the puppet supports it within the recall window (2 minutes); the answer lists what could not be recalled and why.',
+    params: idParam, response: recallView,
+    handle: async ({ params, principal }) => {
+      const task = await visible(b, principal, params.id);
+      return call(() => b.recall(task.id));
+    },
+  });
+
+  api.add({
+    method: 'delete', path: '/broadcasts/:id', tag, summary: 'Delete a broadcast with its runs (409 broadcast_sending while a run is sending: recall it first)',
+    params: idParam, response: okBody,
+    handle: async ({ params, principal }) => {
+      const task = await visible(b, principal, params.id);
+      if (!(await call(() => b.service.delete(task.id)))) throw notFound('broadcast');
+      return { ok: true as const };
+    },
+  });
+}

@@ -1,0 +1,221 @@
+import type { Connection, Types } from 'mongoose';
+import type { Clock } from '../bot/core/clock';
+import { isRecordId } from '../bot/core/ids';
+import type { SendLogService } from '../bot/send-log.service';
+import { findPage, type Page, type PageRequest } from '../pagination';
+import { broadcastDeliveryModel } from './broadcast-delivery.model';
+import { broadcastRunModel, type BroadcastRunDoc } from './broadcast-run.model';
+import { broadcastTaskModel, type BroadcastTaskDoc } from './broadcast-task.model';
+import { countStatuses, deliveryStatus, type PartState, type SkipReason } from './report';
+import { cronProblem, firstRunAt, type Schedule } from './schedule';
+import type { TargetResolver } from './targets';
+import { limitsOf, materialsOf, scheduleOf, targetsOf } from './task-doc';
+import { BroadcastError, type BroadcastInput, type BroadcastView, type DeliveryView, type RunView, type Targets } from './types';
+
+export interface BroadcastPolicy {
+  maxTargets: number;
+  maxActivePerOwner: number;
+  /** The zone of cron schedules that name none. */
+  timeZone: string;
+}
+
+export interface BroadcastServiceDeps {
+  connection: Connection;
+  sendLog: SendLogService;
+  targets: TargetResolver;
+  clock: Clock;
+  policy: BroadcastPolicy;
+}
+
+function toView(d: BroadcastTaskDoc): BroadcastView {
+  const limits = limitsOf(d);
+  return {
+    id: d._id.toString(),
+    owner: d.owner,
+    name: d.name,
+    materials: materialsOf(d),
+    targets: targetsOf(d),
+    schedule: scheduleOf(d),
+    ...limits,
+    state: d.state,
+    nextRunAt: d.nextRunAt ?? null,
+    runs: d.seq,
+    executed: d.executed,
+    ...(d.source ? { source: d.source } : {}),
+    createdAt: d.createdAt,
+    updatedAt: d.updatedAt,
+  };
+}
+
+/** Broadcast tasks: create, read, change while not started, pause, resume, delete. */
+export class BroadcastService {
+  readonly Task;
+  readonly Run;
+  readonly Delivery;
+
+  constructor(private readonly deps: BroadcastServiceDeps) {
+    this.Task = broadcastTaskModel(deps.connection);
+    this.Run = broadcastRunModel(deps.connection);
+    this.Delivery = broadcastDeliveryModel(deps.connection);
+  }
+
+  /** Checks everything, then writes the task once (nothing half-written on bad input). */
+  async create(input: BroadcastInput): Promise<BroadcastView> {
+    const doc = await this.prepare(input);
+    const active = await this.Task.countDocuments({ owner: input.owner, state: { $in: ['active', 'paused'] } });
+    if (active >= this.deps.policy.maxActivePerOwner) throw new BroadcastError('conflict', 'too_many_broadcasts', `at most ${this.deps.policy.maxActivePerOwner} active broadcasts per owner`);
+    const created = await this.Task.create({ ...doc, state: 'active' });
+    return toView(created.toObject());
+  }
+
+  /** The schedule, limits and targets checked, as the task document to store. */
+  private async prepare(input: BroadcastInput) {
+    const schedule = this.schedule(input);
+    const now = new Date(this.deps.clock.now());
+    if (input.schedule.kind === 'once' && input.schedule.at.getTime() < now.getTime() - 1000) {
+      throw new BroadcastError('invalid', 'schedule_in_past', 'a once schedule must be in the future (use kind "now" to send at once)', [{ in: 'body', path: 'schedule.at', code: 'in_past', message: 'in the past' }]);
+    }
+    if (input.endAt && input.endAt.getTime() <= now.getTime()) throw new BroadcastError('invalid', 'invalid_schedule', 'endAt must be in the future', [{ in: 'body', path: 'endAt', code: 'in_past', message: 'in the past' }]);
+    await this.checkTargets(input.owner, input.targets);
+    const nextRunAt = firstRunAt(schedule, now, { endAt: input.endAt, maxRuns: input.maxRuns });
+    if (!nextRunAt) throw new BroadcastError('invalid', 'invalid_schedule', 'the schedule never runs before its end date or run limit');
+    return {
+      owner: input.owner,
+      name: input.name,
+      materials: input.materials,
+      targets: input.targets,
+      schedule,
+      ...(input.endAt ? { endAt: input.endAt } : {}),
+      ...(input.maxRuns !== undefined ? { maxRuns: input.maxRuns } : {}),
+      ...(input.source ? { source: input.source } : {}),
+      nextRunAt,
+    };
+  }
+
+  private schedule(input: BroadcastInput): Schedule {
+    const s = input.schedule;
+    if (s.kind !== 'cron') return s;
+    const timeZone = s.timeZone ?? this.deps.policy.timeZone;
+    const problem = cronProblem(s.expression, timeZone);
+    if (problem) throw new BroadcastError('invalid', 'invalid_schedule', `invalid cron schedule: ${problem}`, [{ in: 'body', path: 'schedule', code: 'invalid_cron', message: problem }]);
+    return { kind: 'cron', expression: s.expression.trim(), timeZone };
+  }
+
+  private async checkTargets(owner: string, targets: Targets): Promise<void> {
+    if (targets.mode !== 'rooms') return;
+    if (targets.roomIds.length > this.deps.policy.maxTargets) throw new BroadcastError('invalid', 'too_many_targets', `at most ${this.deps.policy.maxTargets} rooms`);
+    const foreign = await this.deps.targets.foreignRooms(owner, targets.roomIds);
+    if (foreign.length > 0) {
+      throw new BroadcastError('invalid', 'unknown_room', 'some rooms are not rooms of this owner', foreign.map((id) => ({ in: 'body', path: 'targets.roomIds', code: 'unknown_room', message: id })));
+    }
+  }
+
+  async get(id: string): Promise<BroadcastView | null> {
+    if (!isRecordId(id)) return null;
+    const d = await this.Task.findById(id).lean();
+    return d ? toView(d) : null;
+  }
+
+  page(filter: { owner?: string | undefined; state?: string | undefined }, page: PageRequest): Promise<Page<BroadcastView>> {
+    const f: Record<string, unknown> = {};
+    if (filter.owner !== undefined) f.owner = filter.owner;
+    if (filter.state !== undefined) f.state = filter.state;
+    return findPage(this.Task, f, page, toView);
+  }
+
+  /** Replaces what the task sends and when, only while no run has started. */
+  async update(id: string, input: BroadcastInput): Promise<BroadcastView> {
+    const doc = await this.prepare(input);
+    const updated = await this.Task.findOneAndUpdate(
+      { _id: id, seq: 0, state: { $in: ['active', 'paused'] } },
+      { $set: doc, $unset: { ...(input.endAt ? {} : { endAt: 1 }), ...(input.maxRuns !== undefined ? {} : { maxRuns: 1 }) } },
+      { returnDocument: 'after' },
+    ).lean();
+    if (!updated) throw new BroadcastError('conflict', 'broadcast_started', 'a broadcast can be changed only before its first run (create a new one, or recall this one)');
+    return toView(updated);
+  }
+
+  async pause(id: string): Promise<BroadcastView> {
+    const d = await this.Task.findOneAndUpdate({ _id: id, state: 'active' }, { $set: { state: 'paused' } }, { returnDocument: 'after' }).lean();
+    if (!d) throw new BroadcastError('conflict', 'broadcast_not_active', 'only an active broadcast can be paused');
+    return toView(d);
+  }
+
+  /** Resumes; a run that fell due while paused is run if within the grace period, else missed. */
+  async resume(id: string): Promise<BroadcastView> {
+    const d = await this.Task.findOneAndUpdate({ _id: id, state: 'paused' }, { $set: { state: 'active' } }, { returnDocument: 'after' }).lean();
+    if (!d) throw new BroadcastError('conflict', 'broadcast_not_paused', 'only a paused broadcast can be resumed');
+    return toView(d);
+  }
+
+  /** Runs, newest first, with their counts (live for unfinished runs). */
+  async runs(taskId: string, page: PageRequest): Promise<Page<RunView>> {
+    const p = await findPage(this.Run, { taskId }, page, (d: BroadcastRunDoc) => d);
+    return { ...p, items: await Promise.all(p.items.map((d) => this.runView(d))) };
+  }
+
+  async run(taskId: string, seq: number): Promise<RunView | null> {
+    const d = await this.Run.findOne({ taskId, seq }).lean();
+    return d ? this.runView(d) : null;
+  }
+
+  async latestRun(taskId: string): Promise<RunView | null> {
+    const d = await this.Run.findOne({ taskId }).sort({ seq: -1 }).lean();
+    return d ? this.runView(d) : null;
+  }
+
+  private async runView(d: BroadcastRunDoc): Promise<RunView> {
+    const report = d.state === 'finished' && d.report ? (d.report as RunView['report']) : countStatuses((await this.deliveries(d._id.toString())).map((x) => x.status));
+    return {
+      id: d._id.toString(),
+      taskId: d.taskId.toString(),
+      seq: d.seq,
+      scheduledFor: d.scheduledFor,
+      plan: d.plan,
+      missed: d.missed,
+      state: d.state,
+      ...(d.startedAt ? { startedAt: d.startedAt } : {}),
+      ...(d.finishedAt ? { finishedAt: d.finishedAt } : {}),
+      report,
+    };
+  }
+
+  /** Per-room status of a run, from the send log (the source of truth for what went out). */
+  async deliveries(runId: string): Promise<DeliveryView[]> {
+    const docs = await this.Delivery.find({ runId }).sort({ _id: 1 }).lean();
+    const sends = new Map((await this.deps.sendLog.listBatches([runId])).map((s) => [s.id, s]));
+    return docs.map((d) => {
+      const parts = (d.sendIds ?? []).map((id: Types.ObjectId) => sends.get(id.toString())).filter((s) => s !== undefined);
+      const states: PartState[] = parts.map((s) => ({ status: s.status, ...(s.recalledAt ? { recalled: true } : {}) }));
+      const reason = (d.reason ?? undefined) as SkipReason | undefined;
+      return {
+        roomId: d.roomId.toString(),
+        robotId: d.robotId ? d.robotId.toString() : '',
+        ...(d.topic ? { topic: d.topic } : {}),
+        status: deliveryStatus(d.state, states, reason),
+        ...(reason ? { reason } : {}),
+        sends: parts.map((s) => ({
+          id: s.id,
+          status: s.status,
+          ...(s.puppetMessageId ? { puppetMessageId: s.puppetMessageId } : {}),
+          ...(s.sentAt ? { sentAt: s.sentAt } : {}),
+          ...(s.recalledAt ? { recalledAt: s.recalledAt } : {}),
+          ...(s.recallError ? { recallError: s.recallError } : {}),
+          ...(s.error ? { error: s.error } : {}),
+        })),
+      };
+    });
+  }
+
+  /** Deletes a task that is not sending any more, with its runs and deliveries (the send log stays). */
+  async delete(id: string): Promise<boolean> {
+    if (!isRecordId(id)) return false;
+    const busy = await this.Run.exists({ taskId: id, state: { $in: ['dispatching', 'sending'] } });
+    if (busy) throw new BroadcastError('conflict', 'broadcast_sending', 'the broadcast is sending: recall it first, then delete it');
+    const res = await this.Task.deleteOne({ _id: id });
+    if (res.deletedCount === 0) return false;
+    await this.Delivery.deleteMany({ taskId: id });
+    await this.Run.deleteMany({ taskId: id });
+    return true;
+  }
+}

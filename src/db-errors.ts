@@ -1,0 +1,10 @@
+/**
+ * True for MongoDB's duplicate-key error (E11000), also when it comes as a bulk write whose
+ * every failure is one: a unique index said "already there", which callers treat as done.
+ */
+export function isDuplicateKey(err: unknown): boolean {
+  const e = err as { code?: number; writeErrors?: { code?: number; err?: { code?: number } }[] } | null;
+  if (!e) return false;
+  if (e.code === 11000) return true;
+  return Array.isArray(e.writeErrors) && e.writeErrors.length > 0 && e.writeErrors.every((w) => (w.code ?? w.err?.code) === 11000);
+}
