@@ -2,6 +2,7 @@ import type { RobotStatus } from '../../../src/bot/core/robot-state';
 import type { RobotView } from '../../../src/bot/robot.service';
 import type { RoomView } from '../../../src/bot/room.service';
 import { isSeed000Path } from '../../../src/api/compat/seed000/envelope';
+import { keyedSerializer } from '../../../src/api/compat/seed000/router';
 import { pickAccountRobot, pickRobotToLogin, uniqueRooms } from '../../../src/api/compat/seed000/platform-robots';
 import { ownerOf, parseOwner, PlatformKeys, platformOwnerPrefix } from '../../../src/api/compat/seed000/platforms';
 import { getQrcodeBody, hostListQuery, productionBody, signRuleBody } from '../../../src/api/compat/seed000/schemas';
@@ -123,6 +124,35 @@ describe('seed 000 broadcast targets', () => {
       { robotId: 'r1', roomId: 'x2', puppetId: 'b@chatroom', topic: 'topic b@chatroom' },
       { robotId: 'r2', roomId: 'y2', puppetId: 'c@chatroom', topic: 'topic c@chatroom' },
     ]);
+  });
+});
+
+describe('seed 000 per-user serializing', () => {
+  test('when calls share a key, then each starts after the previous ended, even a failed one; other keys do not wait', async () => {
+    const serialize = keyedSerializer();
+    const order: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const first = serialize('u1', async () => {
+      order.push('first start');
+      await gate;
+      order.push('first end');
+      throw new Error('first failed');
+    });
+    const second = serialize('u1', async () => {
+      order.push('second');
+      return 2;
+    });
+    const other = serialize('u2', async () => {
+      order.push('other');
+      return 3;
+    });
+    expect(await other).toBe(3);
+    expect(order).toEqual(['first start', 'other']);
+    release();
+    await expect(first).rejects.toThrow('first failed');
+    expect(await second).toBe(2);
+    expect(order).toEqual(['first start', 'other', 'first end', 'second']);
   });
 });
 

@@ -4,8 +4,8 @@ import type { Middleware } from 'koa';
 /**
  * Seed 000 answers. The seed shows ad hoc bodies (`{data: [...]}`, `{login_user_list: [...]}`),
  * so qunbot adds `ret` and `msg` to them: `ret` 0 on success, -1 on every error, with a stable
- * `code` to branch on and the HTTP status telling the class (4xx: the request; 503: WeChat side
- * not ready, retry). The codes, fixed here and listed in the README:
+ * `code` to branch on and the HTTP status telling the class (4xx: the request; 503: the robot
+ * cannot reach WeChat, retry later). The codes, fixed here and listed in the README:
  *
  * | status | code                   | when                                                        |
  * |--------|------------------------|-------------------------------------------------------------|
@@ -22,7 +22,6 @@ import type { Middleware } from 'koa';
  * | 405    | method_not_allowed     | the path exists with another method                         |
  * | 413    | body_too_large         | the body is over the configured limit                       |
  * | 415    | unsupported_media_type | a body that is not application/json                         |
- * | 503    | qrcode_pending         | the robot shows no QR code yet (Retry-After; call again)    |
  * | 503    | login_unavailable      | the robot could not start (puppet unreachable, bad settings)|
  * | 500    | internal_error         | unexpected failure (logged with the request id)             |
  */

@@ -76,11 +76,13 @@ export const qrcodeEndpoints: EndpointFactory = (deps: EndpointDeps) => {
           case 'failed':
             throw new Seed000Error(503, 'login_unavailable', `the robot could not start a login (${step.status}${step.reason ? `: ${step.reason}` : ''}); try again later`);
           case 'timeout': {
-            // The robot keeps starting; the next call picks the same robot and answers its code.
             const status = liveStatus(rt, robot.id);
             if (status !== undefined && STOPPED.has(status)) throw new Seed000Error(503, 'login_unavailable', `the robot could not start a login (${status}); try again later`);
+            // Not an error: the login is under way (202) and the robot keeps starting; the next
+            // call picks the same robot and answers its code.
+            ctx.status = 202;
             ctx.set('Retry-After', String(RETRY_AFTER_SEC));
-            throw new Seed000Error(503, 'qrcode_pending', `the robot shows no QR code yet; call getqrcode again in ${RETRY_AFTER_SEC} s`);
+            return { msg: `the robot shows no QR code yet; call getqrcode again in ${RETRY_AFTER_SEC} s`, status: 'starting', robot_id: robot.id, qrcode: '', qrcode_img: '' };
           }
         }
       },

@@ -45,7 +45,7 @@ export interface Seed000Endpoint<S extends z.ZodType = z.ZodType> {
   path: string;
   /** Validates the query (get) or the JSON body (post); a `platform_id` field is checked against the key. */
   input: S;
-  /** The answer's fields (after `ret: 0, msg: 'ok'`); throw Seed000Error for a refusal. */
+  /** The answer's fields (after `ret: 0, msg: 'ok'`, which they may override); throw Seed000Error for a refusal. */
   handle(req: Seed000Request<z.output<S>>): Promise<Record<string, unknown>>;
 }
 
@@ -80,8 +80,8 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   return r.data;
 }
 
-/** Calls with the same key run one after another; keys are dropped when idle. */
-function keyedSerializer(): EndpointDeps['serialize'] {
+/** Calls with the same key run one after another (a failed call does not stop the next); keys are dropped when idle. */
+export function keyedSerializer(): EndpointDeps['serialize'] {
   const tails = new Map<string, Promise<unknown>>();
   return (key, fn) => {
     const prev = tails.get(key) ?? Promise.resolve();
@@ -128,9 +128,9 @@ export function seed000Router(deps: Seed000Deps, factories: readonly EndpointFac
         const platform = authenticate(ctx);
         const input = parse(e.input, e.method === 'post' ? jsonBody(ctx) : ctx.query);
         checkPlatformId(input, platform);
-        const fields = await e.handle({ ctx, platform, input });
         ctx.status = 200;
-        ctx.body = okBody(fields);
+        // A handler may set another 2xx status (getqrcode: 202 while no code is shown yet).
+        ctx.body = okBody(await e.handle({ ctx, platform, input }));
       } catch (err) {
         if (err instanceof Seed000Error) {
           ctx.status = err.status;
