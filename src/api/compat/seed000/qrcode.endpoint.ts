@@ -3,7 +3,7 @@ import { isActive } from '../../../bot/core/robot-state';
 import { qrPng } from '../seed001/qrcode-link';
 import { Seed000Error } from './envelope';
 import { STOPPED, watchLogin, type LoginStep } from './login-wait';
-import { isLoggedIn, liveStatus, pickRobotToLogin, robotByWxId, userRobots } from './platform-robots';
+import { liveStatus, pickRobotToLogin, robotByWxId, userRobots } from './platform-robots';
 import { ownerOf } from './platforms';
 import { endpoint, type EndpointDeps, type EndpointFactory } from './router';
 import { getQrcodeBody } from './schemas';
@@ -48,8 +48,9 @@ export const qrcodeEndpoints: EndpointFactory = (deps: EndpointDeps) => {
       // Listen first: a robot may show its QR code (or log in) while start() is still resolving.
       const watch = watchLogin(rt.manager, robot.id, deps.qrWaitMs);
       try {
+        // Running robots (logged in, or a login under way) are left as they are; others start.
         const status = liveStatus(rt, robot.id);
-        if (status === undefined || (!isActive(status) && !isLoggedIn(rt, robot.id))) await rt.manager.start(robot.id);
+        if (status === undefined || !isActive(status)) await rt.manager.start(robot.id);
       } catch (err) {
         watch.cancel();
         throw err;
