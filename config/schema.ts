@@ -1,5 +1,47 @@
 import { z } from 'zod';
 
+/**
+ * Seed 000 platforms: a JSON array `[{"id":"frxs","key":"..."}]`, given only through the
+ * SEED000_PLATFORMS environment variable (the keys are secrets). Messages never quote the text.
+ */
+const seed000Platforms = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      // JSON.parse's own message quotes the input, and the input holds keys.
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array such as [{"id":"frxs","key":"<at least 24 characters>"}]' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z
+      .array(
+        z
+          .object({
+            id: z.string().regex(/^[a-z0-9_]{1,16}$/, 'platform id: lower-case letters, digits and _ (1-16)'),
+            key: z.string().min(24, 'platform key: at least 24 characters').max(200, 'platform key: at most 200 characters'),
+          })
+          .strict(),
+      )
+      .min(1, 'name at least one platform')
+      .refine((list) => new Set(list.map((p) => p.id)).size === list.length, 'platform ids must be unique')
+      .refine((list) => new Set(list.map((p) => p.key)).size === list.length, 'each platform needs its own key'),
+  );
+
+const seed000Config = z
+  .object({
+    enabled: z.boolean(),
+    /** Secret: only from SEED000_PLATFORMS. */
+    platforms: seed000Platforms.optional(),
+    /** How long getqrcode waits for a starting robot to show its QR code. */
+    qrWaitSec: z.number().int().positive().max(120),
+  })
+  .strict()
+  // Enabled without platforms would refuse every request: stop at start-up instead.
+  .refine((c) => !c.enabled || (c.platforms?.length ?? 0) > 0, { message: 'seed 000 is enabled: set SEED000_PLATFORMS', path: ['platforms'] });
+
 /** The whole configuration, validated at start-up. Keys are documented in the README. */
 export const configSchema = z
   .object({
@@ -121,6 +163,12 @@ export const configSchema = z
             callbackToken: z.string().min(1).optional(),
           })
           .strict(),
+        /**
+         * Seed 000 platform robot API at /robot/...: off unless enabled (see seed000Config).
+         * default.json always sets it; optional only so that configs built in code without it
+         * (tests) still type-check.
+         */
+        seed000: seed000Config.optional(),
       })
       .strict(),
     log: z
@@ -167,6 +215,8 @@ export const envBindings: readonly EnvBinding[] = [
   { env: 'SEED001_ENABLED', path: 'compat.seed001.enabled', kind: 'boolean' },
   { env: 'SEED001_CALLBACK_URL', path: 'compat.seed001.callbackUrl', kind: 'string' },
   { env: 'SEED001_CALLBACK_TOKEN', path: 'compat.seed001.callbackToken', kind: 'string', secret: true },
+  { env: 'SEED000_ENABLED', path: 'compat.seed000.enabled', kind: 'boolean' },
+  { env: 'SEED000_PLATFORMS', path: 'compat.seed000.platforms', kind: 'string', secret: true },
   { env: 'LOG_LEVEL', path: 'log.level', kind: 'string' },
   { env: 'LOG_PRETTY', path: 'log.pretty', kind: 'boolean' },
 ];

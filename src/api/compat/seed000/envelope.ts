@@ -1,0 +1,102 @@
+import type Koa from 'koa';
+import type { Middleware } from 'koa';
+
+/**
+ * Seed 000 answers. The seed shows ad hoc bodies (`{data: [...]}`, `{login_user_list: [...]}`),
+ * so qunbot adds `ret` and `msg` to them: `ret` 0 on success, -1 on every error, with a stable
+ * `code` to branch on and the HTTP status telling the class (4xx: the request; 503: the robot
+ * cannot reach WeChat, retry later). The codes, fixed here and listed in the README:
+ *
+ * | status | code                   | when                                                        |
+ * |--------|------------------------|-------------------------------------------------------------|
+ * | 400    | invalid_json           | the body is not valid JSON                                  |
+ * | 400    | invalid_request        | a field is missing or has the wrong type (details name it)  |
+ * | 401    | missing_key            | no X-Platform-Key header                                    |
+ * | 401    | invalid_key            | the key is no configured platform's                         |
+ * | 403    | platform_mismatch      | platform_id names another platform than the key's           |
+ * | 404    | unknown_platform       | platform_id names no configured platform                    |
+ * | 404    | unknown_user           | md_username has no robot on this platform                   |
+ * | 404    | unknown_wx_username    | wx_username is no robot of this platform (or of that user)  |
+ * | 404    | unknown_chatroom       | some chatroom_list entries are no room of those robots      |
+ * | 404    | not_found              | no such path under /robot                                   |
+ * | 405    | method_not_allowed     | the path exists with another method                         |
+ * | 413    | body_too_large         | the body is over the configured limit                       |
+ * | 415    | unsupported_media_type | a body that is not application/json                         |
+ * | 503    | login_unavailable      | the robot could not start (puppet unreachable, bad settings)|
+ * | 500    | internal_error         | unexpected failure (logged with the request id)             |
+ */
+export class Seed000Error extends Error {
+  override name = 'Seed000Error';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export interface ErrorBody {
+  ret: -1;
+  code: string;
+  msg: string;
+  request_id?: string;
+  details?: unknown;
+}
+
+/** A success body: the endpoint's fields after `ret: 0, msg: 'ok'`. */
+export function okBody(fields: Record<string, unknown>): Record<string, unknown> {
+  return { ret: 0, msg: 'ok', ...fields };
+}
+
+export function errorBody(code: string, msg: string, requestId?: unknown, details?: unknown): ErrorBody {
+  return {
+    ret: -1,
+    code,
+    msg,
+    ...(typeof requestId === 'string' ? { request_id: requestId } : {}),
+    ...(details === undefined ? {} : { details }),
+  };
+}
+
+/** Paths the dialect answers (seed 001 is under /robots, the native API under /api/v1). */
+export const isSeed000Path = (path: string): boolean => /^\/robot(\/|$)/.test(path);
+
+/** Codes for errors raised before the dialect's router answers (body parser, router's 404/405). */
+const CODE_FOR_STATUS: Record<number, string> = {
+  400: 'invalid_json',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'body_too_large',
+  415: 'unsupported_media_type',
+};
+
+/**
+ * Errors raised before the router runs (malformed JSON 400, too large 413) or by the router
+ * itself (no such path 404, wrong method 405) are answered by the app's error handler in the
+ * native shape `{ error: { code, message, requestId } }`. On /robot paths this rewrites them into
+ * the seed 000 error body, keeping the HTTP status. It must wrap the error handler, so it is
+ * mounted outermost (see installSeed000Envelope).
+ */
+export function seed000ErrorEnvelope(): Middleware {
+  return async (ctx, next) => {
+    await next();
+    if (!isSeed000Path(ctx.path) || ctx.status < 400) return;
+    const body = ctx.body as { error?: { code?: unknown; message?: unknown; requestId?: unknown } } | undefined;
+    if (!body || typeof body !== 'object' || !body.error || typeof body.error !== 'object') return;
+    const status = ctx.status;
+    const code = CODE_FOR_STATUS[status] ?? (status >= 500 ? 'internal_error' : typeof body.error.code === 'string' ? body.error.code : 'bad_request');
+    const message = typeof body.error.message === 'string' ? body.error.message : 'request failed';
+    ctx.body = errorBody(code, status === 400 ? `the body is not valid JSON: ${message}` : message, body.error.requestId);
+    ctx.status = status;
+  };
+}
+
+/**
+ * Puts seed000ErrorEnvelope in front of the app's whole middleware chain. Koa composes the chain
+ * when `app.callback()` is called, so call this right after createApp and before listening.
+ */
+export function installSeed000Envelope(app: Koa): void {
+  app.middleware.unshift(seed000ErrorEnvelope());
+}

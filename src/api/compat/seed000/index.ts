@@ -1,0 +1,18 @@
+/** Seed 000 platform robot API (see /work/shared/seeds/000 and the README's "Seed 000" section). */
+import { accountEndpoints } from './accounts.endpoints';
+import { productionEndpoints } from './production.endpoints';
+import { qrcodeEndpoints } from './qrcode.endpoint';
+import { seed000Router as buildRouter, type EndpointFactory, type Seed000Deps } from './router';
+import { signRuleEndpoints } from './sign-rule.endpoint';
+
+/** Every endpoint of the dialect; a new one is a factory added here. */
+export const seed000Endpoints: readonly EndpointFactory[] = [qrcodeEndpoints, accountEndpoints, productionEndpoints, signRuleEndpoints];
+
+/** The seed 000 router with every endpoint. */
+export const seed000Router = (deps: Seed000Deps) => buildRouter(deps, seed000Endpoints);
+
+export type { Seed000Deps, EndpointFactory, EndpointDeps, Seed000Endpoint } from './router';
+export { endpoint, KEY_HEADER } from './router';
+export { installSeed000Envelope, seed000ErrorEnvelope, Seed000Error } from './envelope';
+export { productionTargets, type BroadcastTarget } from './platform-robots';
+export { ownerOf, parseOwner } from './platforms';
