@@ -49,7 +49,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, overrides: Pic
     const native = nativeApi({ runtime, keys, maxPageSize: config.api.maxPageSize, checkCallbackUrl: webhooks.checkCallbackUrl, webhooks: webhooks.outbox, broadcasts });
     const seed001 = config.compat.seed001.enabled ? [seed001Router({ runtime, keys, log, checkCallbackUrl: webhooks.checkCallbackUrl })] : [];
     const s0 = config.compat.seed000;
-    const seed000 = s0?.enabled ? [seed000Router({ runtime, log, platforms: s0.platforms ?? [], qrWaitMs: s0.qrWaitSec * 1000 })] : [];
+    const seed000 = s0?.enabled ? [seed000Router({ runtime, log, platforms: s0.platforms ?? [], qrWaitMs: s0.qrWaitSec * 1000, broadcasts })] : [];
     const app = createApp({ log, db, routers: [native.router, ...seed001, ...seed000], bodyLimitKb: config.api.bodyLimitKb });
     if (seed001.length > 0) installSeed001Envelope(app);
     if (seed000.length > 0) installSeed000Envelope(app);

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { z } from 'zod';
 import type { Runtime } from '../../../bot/runtime';
+import type { Broadcasts } from '../../../broadcasts';
 import type { Logger } from '../../../logger';
 import { errorBody, okBody, Seed000Error } from './envelope';
 import { PlatformKeys, type Platform, type PlatformConfig } from './platforms';
@@ -17,6 +18,8 @@ export interface Seed000Deps {
   log: Logger;
   /** How long getqrcode waits for a starting robot to show its QR code (default 15 s). */
   qrWaitMs?: number;
+  /** Broadcasts (send_msg); without them send_msg is absent. */
+  broadcasts?: Broadcasts;
 }
 
 /** What endpoints get besides their request. */
