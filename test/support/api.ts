@@ -8,6 +8,7 @@ import type { Runtime } from '../../src/bot/runtime';
 import type { Database } from '../../src/db';
 import { systemClock } from '../../src/bot/core/clock';
 import { WebhookOutbox } from '../../src/webhooks/outbox';
+import { createBroadcasts } from '../../src/broadcasts';
 import { silentLog } from './logger';
 import { testRuntime, testRuntimeConfig } from './runtime';
 
@@ -35,12 +36,15 @@ export async function apiHarness(db: Database, opts: { runtime?: Runtime; maxPag
   const adminKey = (await keys.create({ name: 'test admin' })).key;
   // A webhook outbox that stores deliveries but is not started (tests that deliver pass their own).
   const webhooks = opts.deps?.webhooks ?? new WebhookOutbox({ config: testRuntimeConfig(), connection: db.connection, clock: systemClock, log: silentLog });
-  const native = nativeApi({ runtime, keys, maxPageSize: opts.maxPageSize ?? 100, checkCallbackUrl: async () => undefined, ...opts.deps, webhooks });
+  // Broadcasts over the same runtime; nothing ticks them unless a test calls broadcasts.runner.tick().
+  const broadcasts = opts.deps?.broadcasts ?? createBroadcasts({ config: testRuntimeConfig(), connection: db.connection, sendLog: runtime.sendLog, manager: runtime.manager, clock: runtime.clock, log: silentLog, publish: (e) => webhooks.publish(e) });
+  const native = nativeApi({ runtime, keys, maxPageSize: opts.maxPageSize ?? 100, checkCallbackUrl: async () => undefined, ...opts.deps, webhooks, broadcasts });
   const app = createApp({ log: silentLog, db, routers: [native.router, ...(opts.extraRouters?.({ runtime, keys }) ?? [])] });
   const server = app.callback();
   return {
     runtime,
     keys,
+    broadcasts,
     native,
     server,
     adminKey,
