@@ -1,5 +1,37 @@
 import { z } from 'zod';
 
+/** One seed 003 channel (chid); see compat.seed003.channels. */
+const seed003Channel = z
+  .object({
+    chid: z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits and . _ - (1-64)'),
+    /** The channel's signing key (MD5 over body + key): long and random, e.g. `openssl rand -hex 16`. */
+    key: z.string().min(16, 'must be at least 16 characters').max(256),
+    /** Where QR code and login notifications are POSTed (SSRF guard applies). */
+    notifyUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /** Owner of the robots this channel drives (native API scoping); default `seed003:<chid>`. */
+    owner: z.string().regex(/^[\w.@:-]{1,64}$/, 'letters, digits and . _ @ : - (1-64)').optional(),
+  })
+  .strict()
+  .transform((c) => ({ ...c, owner: c.owner ?? `seed003:${c.chid}` }));
+
+/** SEED003_CHANNELS: a JSON array of channels (a secret: it holds the keys). Never echoed in errors. */
+const seed003Channels = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array such as [{"chid":"...","key":"...","notifyUrl":"https://..."}]' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z
+      .array(seed003Channel)
+      .max(1000)
+      .refine((list) => new Set(list.map((c) => c.chid)).size === list.length, 'each chid may appear once'),
+  );
+
 /** The whole configuration, validated at start-up. Keys are documented in the README. */
 export const configSchema = z
   .object({
@@ -107,6 +139,17 @@ export const configSchema = z
             callbackToken: z.string().min(1).optional(),
           })
           .strict(),
+        /** Seed 003 WXRC signed API at /api/<name>: off unless enabled (its MD5 signing is weak). */
+        seed003: z
+          .object({
+            enabled: z.boolean(),
+            /** A request whose txtime is further than this from now is refused (replay window). */
+            txtimeWindowSec: z.number().int().positive().max(86_400),
+            /** Secret: only from SEED003_CHANNELS (JSON array of {chid, key, notifyUrl?, owner?}). */
+            channels: seed003Channels.default([]),
+          })
+          .strict()
+          .refine((s) => !s.enabled || s.channels.length > 0, { message: 'SEED003_CHANNELS must name at least one channel when seed 003 is enabled', path: ['channels'] }),
       })
       .strict(),
     log: z
@@ -152,6 +195,9 @@ export const envBindings: readonly EnvBinding[] = [
   { env: 'SEED001_ENABLED', path: 'compat.seed001.enabled', kind: 'boolean' },
   { env: 'SEED001_CALLBACK_URL', path: 'compat.seed001.callbackUrl', kind: 'string' },
   { env: 'SEED001_CALLBACK_TOKEN', path: 'compat.seed001.callbackToken', kind: 'string', secret: true },
+  { env: 'SEED003_ENABLED', path: 'compat.seed003.enabled', kind: 'boolean' },
+  { env: 'SEED003_TXTIME_WINDOW_SEC', path: 'compat.seed003.txtimeWindowSec', kind: 'number' },
+  { env: 'SEED003_CHANNELS', path: 'compat.seed003.channels', kind: 'string', secret: true },
   { env: 'LOG_LEVEL', path: 'log.level', kind: 'string' },
   { env: 'LOG_PRETTY', path: 'log.pretty', kind: 'boolean' },
 ];
