@@ -1,34 +1,62 @@
 import { z } from 'zod';
 
 /**
- * Seed 000 platforms: a JSON array `[{"id":"frxs","key":"..."}]`, given only through the
- * SEED000_PLATFORMS environment variable (the keys are secrets). Messages never quote the text.
+ * A JSON array given in one environment variable. Such variables hold keys (secrets), so the
+ * messages never quote the text (JSON.parse's own message would).
  */
-const seed000Platforms = z
-  .string()
-  .transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      // JSON.parse's own message quotes the input, and the input holds keys.
-      ctx.addIssue({ code: 'custom', message: 'must be a JSON array such as [{"id":"frxs","key":"<at least 24 characters>"}]' });
-      return z.NEVER;
-    }
+function jsonFromEnv<T extends z.ZodType>(example: string, schema: T) {
+  return z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `must be a JSON array such as ${example}` });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+}
+
+/** Seed 000 platforms `[{"id":"frxs","key":"..."}]`, only from SEED000_PLATFORMS (the keys are secrets). */
+const seed000Platforms = jsonFromEnv(
+  '[{"id":"frxs","key":"<at least 24 characters>"}]',
+  z
+    .array(
+      z
+        .object({
+          id: z.string().regex(/^[a-z0-9_]{1,16}$/, 'platform id: lower-case letters, digits and _ (1-16)'),
+          key: z.string().min(24, 'platform key: at least 24 characters').max(200, 'platform key: at most 200 characters'),
+        })
+        .strict(),
+    )
+    .min(1, 'name at least one platform')
+    .refine((list) => new Set(list.map((p) => p.id)).size === list.length, 'platform ids must be unique')
+    .refine((list) => new Set(list.map((p) => p.key)).size === list.length, 'each platform needs its own key'),
+);
+
+/** One seed 003 channel (chid); see compat.seed003.channels. */
+const seed003Channel = z
+  .object({
+    chid: z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits and . _ - (1-64)'),
+    /** The channel's signing key (MD5 over body + key): long and random, e.g. `openssl rand -hex 16`. */
+    key: z.string().min(16, 'must be at least 16 characters').max(256),
+    /** Where QR code and login notifications are POSTed (SSRF guard applies). */
+    notifyUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /** Owner of the robots this channel drives (native API scoping); default `seed003:<chid>`. */
+    owner: z.string().regex(/^[\w.@:-]{1,64}$/, 'letters, digits and . _ @ : - (1-64)').optional(),
   })
-  .pipe(
-    z
-      .array(
-        z
-          .object({
-            id: z.string().regex(/^[a-z0-9_]{1,16}$/, 'platform id: lower-case letters, digits and _ (1-16)'),
-            key: z.string().min(24, 'platform key: at least 24 characters').max(200, 'platform key: at most 200 characters'),
-          })
-          .strict(),
-      )
-      .min(1, 'name at least one platform')
-      .refine((list) => new Set(list.map((p) => p.id)).size === list.length, 'platform ids must be unique')
-      .refine((list) => new Set(list.map((p) => p.key)).size === list.length, 'each platform needs its own key'),
-  );
+  .strict()
+  .transform((c) => ({ ...c, owner: c.owner ?? `seed003:${c.chid}` }));
+
+/** SEED003_CHANNELS: a JSON array of channels (a secret: it holds the keys). */
+const seed003Channels = jsonFromEnv(
+  '[{"chid":"...","key":"...","notifyUrl":"https://..."}]',
+  z
+    .array(seed003Channel)
+    .max(1000)
+    .refine((list) => new Set(list.map((c) => c.chid)).size === list.length, 'each chid may appear once'),
+);
 
 const seed000Config = z
   .object({
@@ -169,6 +197,17 @@ export const configSchema = z
          * (tests) still type-check.
          */
         seed000: seed000Config.optional(),
+        /** Seed 003 WXRC signed API at /api/<name>: off unless enabled (its MD5 signing is weak). */
+        seed003: z
+          .object({
+            enabled: z.boolean(),
+            /** A request whose txtime is further than this from now is refused (replay window). */
+            txtimeWindowSec: z.number().int().positive().max(86_400),
+            /** Secret: only from SEED003_CHANNELS (JSON array of {chid, key, notifyUrl?, owner?}). */
+            channels: seed003Channels.default([]),
+          })
+          .strict()
+          .refine((s) => !s.enabled || s.channels.length > 0, { message: 'SEED003_CHANNELS must name at least one channel when seed 003 is enabled', path: ['channels'] }),
       })
       .strict(),
     log: z
@@ -217,6 +256,9 @@ export const envBindings: readonly EnvBinding[] = [
   { env: 'SEED001_CALLBACK_TOKEN', path: 'compat.seed001.callbackToken', kind: 'string', secret: true },
   { env: 'SEED000_ENABLED', path: 'compat.seed000.enabled', kind: 'boolean' },
   { env: 'SEED000_PLATFORMS', path: 'compat.seed000.platforms', kind: 'string', secret: true },
+  { env: 'SEED003_ENABLED', path: 'compat.seed003.enabled', kind: 'boolean' },
+  { env: 'SEED003_TXTIME_WINDOW_SEC', path: 'compat.seed003.txtimeWindowSec', kind: 'number' },
+  { env: 'SEED003_CHANNELS', path: 'compat.seed003.channels', kind: 'string', secret: true },
   { env: 'LOG_LEVEL', path: 'log.level', kind: 'string' },
   { env: 'LOG_PRETTY', path: 'log.pretty', kind: 'boolean' },
 ];

@@ -3,6 +3,7 @@ import { createApp } from './api/app';
 import { nativeApi } from './api/v1';
 import { installSeed001Envelope, seed001Router } from './api/compat/seed001';
 import { installSeed000Envelope, seed000Router } from './api/compat/seed000';
+import { installSeed003Envelope, startSeed003 } from './api/compat/seed003';
 import { ApiKeyService } from './auth/api-key.service';
 import { startServer } from './api/server';
 import { createRuntime } from './bot/runtime';
@@ -50,9 +51,14 @@ export async function start(env: NodeJS.ProcessEnv = process.env, overrides: Pic
     const seed001 = config.compat.seed001.enabled ? [seed001Router({ runtime, keys, log, checkCallbackUrl: webhooks.checkCallbackUrl })] : [];
     const s0 = config.compat.seed000;
     const seed000 = s0?.enabled ? [seed000Router({ runtime, log, platforms: s0.platforms ?? [], qrWaitMs: s0.qrWaitSec * 1000, broadcasts })] : [];
-    const app = createApp({ log, db, routers: [native.router, ...seed001, ...seed000], bodyLimitKb: config.api.bodyLimitKb });
+    // Seed 003 (WXRC signed API at /api/<name>); its notifications bridge stops before the webhooks.
+    const s3 = config.compat.seed003;
+    const seed003 = s3?.enabled ? startSeed003({ runtime, connection: db.connection, outbox: webhooks.outbox, settings: s3, timeZone: config.timeZone, log }) : undefined;
+    if (seed003) stops.push(async () => seed003.stop());
+    const app = createApp({ log, db, routers: [native.router, ...seed001, ...seed000, ...(seed003 ? [seed003.router] : [])], bodyLimitKb: config.api.bodyLimitKb });
     if (seed001.length > 0) installSeed001Envelope(app);
     if (seed000.length > 0) installSeed000Envelope(app);
+    if (seed003) installSeed003Envelope(app);
     const server = await startServer(app, { ...config.http, log });
     stops.push(() => server.close());
     stops.push(() => runtime.manager.shutdown());

@@ -4,7 +4,7 @@ export const DELIVERY_STATUSES = ['queued', 'delivering', 'delivered', 'dead'] a
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** How a delivery is put on the wire (see formats.ts). */
-export const DELIVERY_FORMATS = ['native', 'login-callback', 'seed001-developer'] as const;
+export const DELIVERY_FORMATS = ['native', 'login-callback', 'seed001-developer', 'seed003-notify'] as const;
 export type DeliveryFormat = (typeof DELIVERY_FORMATS)[number];
 
 const deliverySchema = new Schema(

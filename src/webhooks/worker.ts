@@ -26,6 +26,8 @@ export interface WorkerDeps {
   sender: { send(req: WireRequest, signal?: AbortSignal): Promise<SendResult> };
   masterKey: string;
   seed001Token?: string;
+  /** Seed 003 channel keys by chid (they sign seed003-notify deliveries). */
+  seed003Keys?: ReadonlyMap<string, string>;
   policy: WorkerPolicy;
   clock: Clock;
   log: Logger;
@@ -163,6 +165,7 @@ export class DeliveryWorker extends EventEmitter<{ settled: [Settled]; expired: 
       subscription,
       masterKey: this.deps.masterKey,
       ...(this.deps.seed001Token ? { seed001Token: this.deps.seed001Token } : {}),
+      ...(this.deps.seed003Keys ? { seed003Keys: this.deps.seed003Keys } : {}),
       nowSec: Math.floor(clock.now() / 1000),
       timeouts: policy.timeouts,
     });

@@ -37,7 +37,7 @@ describe('runtime events through the webhook outbox', () => {
     rooms = createRooms(svc, 2, 2, (i) => (i === 0 ? '福利群 AG1234' : 'Chat 1'));
     runtime = testRuntime(t.db, { config: testRuntimeConfig() });
     const base = webhookConfig();
-    outbox = makeOutbox(t.db, { ...base, compat: { seed001: { ...base.compat.seed001, enabled: true, callbackToken: 'dev-token' } } });
+    outbox = makeOutbox(t.db, { ...base, compat: { ...base.compat, seed001: { ...base.compat.seed001, enabled: true, callbackToken: 'dev-token' } } });
     detach = bridgeRuntime({
       manager: runtime.manager,
       robots: runtime.robots,

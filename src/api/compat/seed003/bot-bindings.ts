@@ -1,0 +1,88 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { RobotManager } from '../../../bot/robot-manager';
+import type { RobotService } from '../../../bot/robot.service';
+import type { Seed003Channel } from './channels';
+
+interface BindingDoc {
+  chid: string;
+  botcode: string;
+  robotId: string;
+  createdAt: Date;
+}
+
+const bindingSchema = new Schema<BindingDoc>(
+  {
+    chid: { type: String, required: true },
+    botcode: { type: String, required: true },
+    robotId: { type: String, required: true, index: true },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'seed003_bots', versionKey: false },
+);
+// One robot per botcode and channel, even when two logins race.
+bindingSchema.index({ chid: 1, botcode: 1 }, { unique: true });
+
+function bindingModel(conn: Connection): Model<BindingDoc> {
+  return (conn.models.Seed003Binding as Model<BindingDoc>) ?? conn.model<BindingDoc>('Seed003Binding', bindingSchema);
+}
+
+/**
+ * `botcode` → robot, per channel. The rule: `login` with a botcode the channel has not bound yet
+ * binds the channel owner's robot whose `username` is that botcode (so an operator may prepare
+ * one through the native API, e.g. with its own puppet settings), or else creates one for the
+ * owner with the default puppet (name and username = botcode). Every other interface answers
+ * 3001 for an unbound botcode. A binding whose robot was deleted is dropped.
+ */
+export class BotBindings {
+  private readonly Binding: Model<BindingDoc>;
+  private ready: Promise<unknown> | undefined;
+
+  constructor(
+    conn: Connection,
+    private readonly deps: { robots: Pick<RobotService, 'get' | 'list'>; manager: Pick<RobotManager, 'create' | 'delete'>; now: () => number },
+  ) {
+    this.Binding = bindingModel(conn);
+  }
+
+  private init(): Promise<unknown> {
+    this.ready ??= this.Binding.init().catch((err: unknown) => {
+      this.ready = undefined;
+      throw err;
+    });
+    return this.ready;
+  }
+
+  /** The robot bound to the botcode, or null. */
+  async find(chid: string, botcode: string): Promise<string | null> {
+    const b = await this.Binding.findOne({ chid, botcode }).lean();
+    if (!b) return null;
+    if (await this.deps.robots.get(b.robotId)) return b.robotId;
+    await this.Binding.deleteOne({ _id: b._id });
+    return null;
+  }
+
+  /** The bound robot, binding (and if needed creating) it first. */
+  async ensure(channel: Seed003Channel, botcode: string): Promise<{ robotId: string; created: boolean }> {
+    await this.init();
+    for (let attempt = 0; ; attempt++) {
+      const bound = await this.find(channel.chid, botcode);
+      if (bound) return { robotId: bound, created: false };
+      const existing = (await this.deps.robots.list({ owner: channel.owner })).find((r) => r.username === botcode);
+      const robot = existing ?? (await this.deps.manager.create({ name: botcode, owner: channel.owner, username: botcode }));
+      try {
+        await this.Binding.create({ chid: channel.chid, botcode, robotId: robot.id, createdAt: new Date(this.deps.now()) });
+        return { robotId: robot.id, created: !existing };
+      } catch (err) {
+        if ((err as { code?: number }).code !== 11000 || attempt >= 2) throw err;
+        // Another login bound the botcode first: drop the robot made for this one, use theirs.
+        if (!existing) await this.deps.manager.delete(robot.id);
+      }
+    }
+  }
+
+  /** The (channel, botcode) pairs bound to a robot (notifications go to each channel). */
+  async of(robotId: string): Promise<{ chid: string; botcode: string }[]> {
+    const docs = await this.Binding.find({ robotId }).lean();
+    return docs.map((d) => ({ chid: d.chid, botcode: d.botcode }));
+  }
+}

@@ -1,0 +1,4 @@
+/** Seed 003 WXRC signed API (see /work/shared/seeds/003 and the README's "Seed 003" section). */
+export { startSeed003, type Seed003Deps } from './start';
+export { installSeed003Envelope, seed003ErrorEnvelope, RtCode } from './envelope';
+export { seed003Signature, verifySeed003Signature } from './signature';

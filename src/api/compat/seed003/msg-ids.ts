@@ -1,0 +1,41 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+
+interface CounterDoc {
+  _id: string;
+  seq: number;
+}
+
+const counterSchema = new Schema<CounterDoc>({ _id: String, seq: { type: Number, required: true } }, { collection: 'seed003_counters', versionKey: false });
+
+function counterModel(conn: Connection): Model<CounterDoc> {
+  return (conn.models.Seed003Counter as Model<CounterDoc>) ?? conn.model<CounterDoc>('Seed003Counter', counterSchema);
+}
+
+/**
+ * The seed's `msgid` (a Number): 1, 2, 3... per channel, one atomic increment per accepted send
+ * request, shared by every qunbot process on the database. The replay record of the request keeps
+ * the msgid beside qunbot's send-log id, so a msgid can be traced to what was sent.
+ */
+export class MsgIds {
+  private readonly Counter: Model<CounterDoc>;
+
+  constructor(conn: Connection) {
+    this.Counter = counterModel(conn);
+  }
+
+  async next(chid: string): Promise<number> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const hit = await this.Counter.findOneAndUpdate({ _id: chid }, { $inc: { seq: 1 } }, { returnDocument: 'after' }).lean();
+      if (hit) return hit.seq;
+      // The channel's first id: create its counter. Racing first requests may collide on the
+      // insert (duplicate key); the losers go round and increment the winner's counter.
+      try {
+        await this.Counter.create({ _id: chid, seq: 1 });
+        return 1;
+      } catch (err) {
+        if ((err as { code?: number }).code !== 11000) throw err;
+      }
+    }
+    throw new Error(`seed003: could not take a msgid for channel ${chid}`);
+  }
+}

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import type { RobotManager } from '../../../bot/robot-manager';
+import type { QrCode } from '../../../bot/robot.service';
+import type { Logger } from '../../../logger';
+import type { WebhookOutbox } from '../../../webhooks/outbox';
+import type { BotBindings } from './bot-bindings';
+import type { Seed003Channel } from './channels';
+import { formatTxtime } from './txtime';
+
+export type NotifyEvent =
+  | { event: 'qrcode'; qr: Pick<QrCode, 'payload' | 'dataUrl' | 'expiresAt'> }
+  | { event: 'login'; wxId?: string; wxName?: string }
+  | { event: 'logout' };
+
+export interface NotifierDeps {
+  manager: Pick<RobotManager, 'on' | 'off'>;
+  bindings: Pick<BotBindings, 'of'>;
+  channels: ReadonlyMap<string, Seed003Channel>;
+  outbox: Pick<WebhookOutbox, 'enqueuePlain'>;
+  timeZone: string;
+  now: () => number;
+  log: Logger;
+}
+
+const EVENT_TYPES = { qrcode: 'robot.qrcode', login: 'robot.login', logout: 'robot.logout' } as const;
+
+/**
+ * Seed 003 asynchronous notifications: the login QR code, then the login (and a logout) of a
+ * robot bound to a channel are POSTed to the channel's notifyUrl through the webhook outbox
+ * (persisted, retried, SSRF-guarded). The body is in the request's own shape and signed the same
+ * way (X-Ecaspsplus-Signature over the body + the channel key, added at send time so the key is
+ * never stored):
+ *   { "reqHead": { "chid", "txcode" (unique per notification), "txtime", "botcode" },
+ *     "reqBody": { "event": "qrcode" | "login" | "logout", ... } }
+ */
+export class Seed003Notifier {
+  constructor(private readonly deps: NotifierDeps) {}
+
+  /** Follows the runtime's robot events; returns the function that stops following. */
+  attach(): () => void {
+    const { manager, log } = this.deps;
+    const fail = (err: unknown) => log.error({ err, module: 'seed003' }, 'seed003 notification failed');
+    const onQr = ({ robotId, qr }: { robotId: string; qr: QrCode }) => void this.toRobot(robotId, { event: 'qrcode', qr }).catch(fail);
+    const onLogin = ({ robotId, wxId, wxName }: { robotId: string; wxId: string; wxName: string }) => void this.toRobot(robotId, { event: 'login', wxId, wxName }).catch(fail);
+    const onLogout = ({ robotId }: { robotId: string }) => void this.toRobot(robotId, { event: 'logout' }).catch(fail);
+    manager.on('qrcode', onQr);
+    manager.on('login', onLogin);
+    manager.on('logout', onLogout);
+    return () => {
+      manager.off('qrcode', onQr);
+      manager.off('login', onLogin);
+      manager.off('logout', onLogout);
+    };
+  }
+
+  /** Notifies every channel the robot is bound to. */
+  async toRobot(robotId: string, e: NotifyEvent): Promise<void> {
+    for (const { chid, botcode } of await this.deps.bindings.of(robotId)) {
+      const channel = this.deps.channels.get(chid);
+      if (channel) await this.toChannel(channel, botcode, robotId, e);
+    }
+  }
+
+  /** Queues one notification to one channel (nothing when it has no notifyUrl). */
+  async toChannel(channel: Seed003Channel, botcode: string, robotId: string, e: NotifyEvent): Promise<void> {
+    if (!channel.notifyUrl) return;
+    const { timeZone, now } = this.deps;
+    const txcode = randomUUID().replace(/-/g, '');
+    const reqBody =
+      e.event === 'qrcode'
+        ? { event: e.event, qrcode: e.qr.payload, qrcodeImg: e.qr.dataUrl, expireTime: formatTxtime(e.qr.expiresAt.getTime(), timeZone) }
+        : e.event === 'login'
+          ? { event: e.event, ...(e.wxId ? { wxId: e.wxId } : {}), ...(e.wxName ? { wxName: e.wxName } : {}) }
+          : { event: e.event };
+    const body = JSON.stringify({ reqHead: { chid: channel.chid, txcode, txtime: formatTxtime(now(), timeZone), botcode }, reqBody });
+    await this.deps.outbox.enqueuePlain({ format: 'seed003-notify', eventId: `seed003-${txcode}`, eventType: EVENT_TYPES[e.event], robotId, chid: channel.chid, owner: channel.owner, url: channel.notifyUrl, body });
+  }
+}
