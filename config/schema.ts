@@ -248,6 +248,7 @@ export const envBindings: readonly EnvBinding[] = [
   { env: 'WECHATY_LOG', path: 'bot.wechatyLogLevel', kind: 'string' },
   { env: 'OUTBOX_RATE_PER_SEC', path: 'outbox.ratePerSec', kind: 'number' },
   { env: 'OUTBOX_ROOM_GAP_MS', path: 'outbox.roomGapMs', kind: 'number' },
+  { env: 'OUTBOX_JITTER_MS', path: 'outbox.jitterMs', kind: 'number' },
   { env: 'QUNBOT_ADMIN_KEY', path: 'api.adminKey', kind: 'string', secret: true },
   { env: 'QUNBOT_WEBHOOK_KEY', path: 'webhooks.signingKey', kind: 'string', secret: true },
   { env: 'BROADCAST_GRACE_MINUTES', path: 'broadcasts.graceMinutes', kind: 'number' },
