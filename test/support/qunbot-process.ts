@@ -1,0 +1,55 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import path from 'node:path';
+import { testMongoUri } from './mongo';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** The environment of a qunbot child on a test database (quiet, port 0, its own HOME and data). */
+export function qunbotEnv(home: string, dbName: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: home,
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATA_DIR: path.join(home, 'data'),
+    MONGODB_URI: `${testMongoUri().replace(/\/$/, '')}/${dbName}`,
+    QUNBOT_ADMIN_KEY: 'child-test-admin-key-0123456789',
+    QUNBOT_WEBHOOK_KEY: 'child-test-webhook-signing-key-0123456789',
+  };
+}
+
+/** qunbot itself (src/main.ts) in a child process, on the test database and the mock's puppet service. */
+export function startQunbot(env: NodeJS.ProcessEnv): { child: ChildProcess; exited: Promise<NodeJS.Signals | number | null> } {
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
+  void exited.then((how) => {
+    if (how !== 'SIGKILL' && how !== 'SIGTERM' && how !== 0) process.stderr.write(`qunbot child exited ${String(how)}: ${stderr}\n`);
+  });
+  return { child, exited };
+}
+
+/** A local receiver of native webhooks: `finished` resolves with the first broadcast.finished event; `events` lists all. */
+export async function webhookReceiver() {
+  let resolve!: (e: { payload: { counts: Record<string, number>; runId: string } }) => void;
+  const finished = new Promise<{ payload: { counts: Record<string, number>; runId: string } }>((r) => (resolve = r));
+  const events: { type: string; id: string }[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      res.end('ok');
+      const event = JSON.parse(body) as { type: string; id: string };
+      events.push(event);
+      if (event.type === 'broadcast.finished') resolve(event as never);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}/hook`, finished, events, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
