@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Types } from 'mongoose';
 import type { Clock } from '../bot/core/clock';
 import type { SendLogService, SendRecord } from '../bot/send-log.service';
 import { isDuplicateKey } from '../db-errors';
@@ -90,16 +91,22 @@ export class BroadcastRunner {
     const result: TickResult = { fired: 0, missed: 0, takenOver: 0, lateness: [] };
     const now = this.deps.clock.now();
     const { Task } = this.deps.service;
+    const dueBy = new Date(now);
+    // Pages in (nextRunAt, _id) order: a task that could not be fired now is not read again.
+    let after: { nextRunAt: Date; _id: Types.ObjectId } | undefined;
     for (;;) {
-      const due = await Task.find({ state: 'active', nextRunAt: { $lte: new Date(now) } }).sort({ nextRunAt: 1 }).limit(DUE_PAGE).lean();
+      const page: Record<string, unknown> = after ? { $or: [{ nextRunAt: { $gt: after.nextRunAt, $lte: dueBy } }, { nextRunAt: after.nextRunAt, _id: { $gt: after._id } }] } : { nextRunAt: { $lte: dueBy } };
+      const due = await Task.find({ state: 'active', ...page }).sort({ nextRunAt: 1, _id: 1 }).limit(DUE_PAGE).lean();
       await this.each(due, async (t) => {
-        const outcome = await this.fire(t);
-        if (outcome === 'run') {
+        const fired = await this.fire(t);
+        if (fired?.action === 'run') {
           result.fired++;
-          result.lateness.push(this.deps.clock.now() - (t.nextRunAt as Date).getTime());
-        } else if (outcome === 'missed') result.missed++;
+          result.lateness.push(this.deps.clock.now() - fired.scheduledFor.getTime());
+        } else if (fired?.action === 'missed') result.missed++;
       });
       if (due.length < DUE_PAGE) break;
+      const last = due[due.length - 1];
+      after = { nextRunAt: last.nextRunAt as Date, _id: last._id };
     }
     result.takenOver = await this.takeOver();
     return result;
@@ -121,7 +128,7 @@ export class BroadcastRunner {
   }
 
   /** Claims the task's next run and carries it out; null when another process has it. */
-  private async fire(t: BroadcastTaskDoc): Promise<'run' | 'missed' | null> {
+  private async fire(t: BroadcastTaskDoc): Promise<Pick<FiringPlan, 'action' | 'scheduledFor'> | null> {
     const now = new Date(this.deps.clock.now());
     const plan = planFiring(scheduleOf(t), t.nextRunAt as Date, now, this.deps.policy.graceMs, limitsOf(t), t.executed);
     const seq = t.seq + 1;
@@ -149,7 +156,7 @@ export class BroadcastRunner {
       return null;
     }
     await this.carryOut(run, t);
-    return plan.action;
+    return plan;
   }
 
   /** Moves the task to its next run, once: guarded by the run counter it was read with. */
