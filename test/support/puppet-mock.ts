@@ -50,6 +50,16 @@ export class RecordingPuppetMock extends PuppetMock {
     return new Promise((resolve) => this.waiters.push({ count, resolve }));
   }
 
+  /** Opt-in: recalls succeed and are recorded. Off by default, like the stock mock (which refuses every recall). */
+  recallable = false;
+  readonly recalled: string[] = [];
+
+  override async messageRecall(messageId: string): Promise<boolean> {
+    if (!this.recallable) return super.messageRecall(messageId);
+    this.recalled.push(messageId);
+    return true;
+  }
+
   override async messageSendText(conversationId: string, text: string, mentionIdList?: string[]): Promise<void> {
     await super.messageSendText(conversationId, text);
     return this.record({ conversationId, kind: 'text', text, ...(mentionIdList?.length ? { mentionIds: mentionIdList } : {}) }) as unknown as void;
