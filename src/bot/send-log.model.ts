@@ -29,8 +29,9 @@ const sendLogSchema = new Schema(
   { timestamps: true },
 );
 sendLogSchema.index({ robotId: 1, status: 1, createdAt: 1 });
-sendLogSchema.index({ key: 1 }, { unique: true, partialFilterExpression: { key: { $type: 'string' } } });
-sendLogSchema.index({ batchId: 1, status: 1 }, { partialFilterExpression: { batchId: { $exists: true } } });
+// Sparse and plain rather than partial: SecantusDB (the test server) ignores partial indexes in queries.
+sendLogSchema.index({ key: 1 }, { unique: true, sparse: true });
+sendLogSchema.index({ batchId: 1, status: 1 });
 
 export type SendLogDoc = InferSchemaType<typeof sendLogSchema> & { _id: import('mongoose').Types.ObjectId; createdAt: Date };
 

@@ -62,6 +62,8 @@ export class BroadcastRunner {
   }
 
   private ticking: Promise<unknown> | undefined;
+  /** Runs being checked for finishing: true when another send settled meanwhile. */
+  private readonly finishing = new Map<string, boolean>();
   private again = false;
 
   /** Ticks now in the background (e.g. after a "now" broadcast was created), one at a time. */
@@ -92,11 +94,16 @@ export class BroadcastRunner {
     const now = this.deps.clock.now();
     const { Task } = this.deps.service;
     const dueBy = new Date(now);
-    // Pages in (nextRunAt, _id) order: a task that could not be fired now is not read again.
-    let after: { nextRunAt: Date; _id: Types.ObjectId } | undefined;
+    // Pages in nextRunAt order; a task read once in this tick (fired, or not fireable now) is not
+    // read again. A plain range on the indexed nextRunAt, plus the ids already seen at the page
+    // boundary (tasks due at the very same time).
+    let from: Date | undefined;
+    let seenAtFrom: Types.ObjectId[] = [];
     for (;;) {
-      const page: Record<string, unknown> = after ? { $or: [{ nextRunAt: { $gt: after.nextRunAt, $lte: dueBy } }, { nextRunAt: after.nextRunAt, _id: { $gt: after._id } }] } : { nextRunAt: { $lte: dueBy } };
-      const due = await Task.find({ state: 'active', ...page }).sort({ nextRunAt: 1, _id: 1 }).limit(DUE_PAGE).lean();
+      const due = await Task.find({ state: 'active', nextRunAt: { ...(from ? { $gte: from } : {}), $lte: dueBy }, ...(seenAtFrom.length ? { _id: { $nin: seenAtFrom } } : {}) })
+        .sort({ nextRunAt: 1, _id: 1 })
+        .limit(DUE_PAGE)
+        .lean();
       await this.each(due, async (t) => {
         const fired = await this.fire(t);
         if (fired?.action === 'run') {
@@ -105,8 +112,10 @@ export class BroadcastRunner {
         } else if (fired?.action === 'missed') result.missed++;
       });
       if (due.length < DUE_PAGE) break;
-      const last = due[due.length - 1];
-      after = { nextRunAt: last.nextRunAt as Date, _id: last._id };
+      const last = (due[due.length - 1].nextRunAt as Date).getTime();
+      if (from?.getTime() !== last) seenAtFrom = [];
+      from = new Date(last);
+      seenAtFrom.push(...due.filter((t) => (t.nextRunAt as Date).getTime() === last).map((t) => t._id));
     }
     result.takenOver = await this.takeOver();
     return result;
@@ -180,8 +189,9 @@ export class BroadcastRunner {
       run,
       task,
     );
-    if (outcome === 'lost') return;
+    if (outcome.outcome === 'lost') return;
     await Run.updateOne({ _id: run._id, state: 'dispatching', 'lease.by': this.me }, { $set: { state: 'sending' }, $unset: { lease: 1 } });
+    // Sends that settled before the run was `sending` could not finish it: check once now.
     await this.finish(run._id.toString());
   }
 
@@ -229,8 +239,25 @@ export class BroadcastRunner {
 
   /** Called for every settled send: finishes its run when nothing of it is open any more. */
   onSettled(record: SendRecord): void {
-    if (!record.batchId) return;
-    this.finish(record.batchId).catch((err) => this.log.error({ err, runId: record.batchId }, 'finishing a broadcast run failed'));
+    const runId = record.batchId;
+    if (!runId) return;
+    // One check per run at a time; sends settling meanwhile ask for one more check after it.
+    if (this.finishing.has(runId)) {
+      this.finishing.set(runId, true);
+      return;
+    }
+    this.finishing.set(runId, false);
+    const check = (): void => {
+      this.finish(runId)
+        .catch((err) => this.log.error({ err, runId }, 'finishing a broadcast run failed'))
+        .finally(() => {
+          if (this.finishing.get(runId)) {
+            this.finishing.set(runId, false);
+            check();
+          } else this.finishing.delete(runId);
+        });
+    };
+    check();
   }
 
   /** Runs still `sending`: finish those that settled (after a restart, sends may have ended as unknown). */

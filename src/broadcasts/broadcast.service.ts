@@ -83,7 +83,8 @@ export class BroadcastService {
       owner: input.owner,
       name: input.name,
       materials: input.materials,
-      targets: input.targets,
+      // Room ids are hex: stored lower-case so that lookups match whatever case the caller used.
+      targets: input.targets.mode === 'rooms' ? { mode: 'rooms' as const, roomIds: input.targets.roomIds.map((id) => id.toLowerCase()) } : input.targets,
       schedule,
       ...(input.endAt ? { endAt: input.endAt } : {}),
       ...(input.maxRuns !== undefined ? { maxRuns: input.maxRuns } : {}),
@@ -148,7 +149,7 @@ export class BroadcastService {
     return toView(d);
   }
 
-  /** Runs, newest first, with their counts (live for unfinished runs). */
+  /** Runs in order (1, 2, ...), with their counts (live for unfinished runs). */
   async runs(taskId: string, page: PageRequest): Promise<Page<RunView>> {
     const p = await findPage(this.Run, { taskId }, page, (d: BroadcastRunDoc) => d);
     return { ...p, items: await Promise.all(p.items.map((d) => this.runView(d))) };

@@ -31,7 +31,7 @@ const BATCH = 100;
  * key) and hands the sends to the robots' outboxes. Every step is idempotent, so a process that
  * takes over an interrupted run simply calls this again.
  */
-export async function dispatchRun(deps: DispatchDeps, run: BroadcastRunDoc, task: BroadcastTaskDoc): Promise<'done' | 'lost' | 'stopped'> {
+export async function dispatchRun(deps: DispatchDeps, run: BroadcastRunDoc, task: BroadcastTaskDoc): Promise<{ outcome: 'done' | 'lost' | 'stopped'; sends: number }> {
   const { service, sendLog } = deps;
   const runId = run._id.toString();
   const base = { taskId: run.taskId, runId: run._id, seq: run.seq };
@@ -46,12 +46,11 @@ export async function dispatchRun(deps: DispatchDeps, run: BroadcastRunDoc, task
     if (!isDuplicateKey(err)) throw err;
   }
   const materials = materialsOf(task);
+  let made = 0;
   for (;;) {
     const batch = await service.Delivery.find({ runId: run._id, state: 'planned' }).sort({ _id: 1 }).limit(BATCH).lean();
-    if (batch.length === 0) return 'done';
-    if (!(await deps.renewLease())) return 'lost';
-    const current = await service.Task.findById(task._id, { state: 1 }).lean();
-    if (!current || current.state === 'recalled') return 'stopped';
+    if (batch.length === 0) return { outcome: 'done', sends: made };
+    if (!(await deps.renewLease())) return { outcome: 'lost', sends: made };
     const skipped: Types.ObjectId[] = [];
     const sends: KeyedSend[] = [];
     for (const d of batch) {
@@ -65,6 +64,7 @@ export async function dispatchRun(deps: DispatchDeps, run: BroadcastRunDoc, task
       );
     }
     const records = await sendLog.createKeyed(sends);
+    made += records.length;
     const byDelivery = new Map<string, SendRecord[]>();
     records.forEach((r, i) => {
       const deliveryId = sends[i].key.split(':')[1];
@@ -81,7 +81,7 @@ export async function dispatchRun(deps: DispatchDeps, run: BroadcastRunDoc, task
     const after = await service.Task.findById(task._id, { state: 1 }).lean();
     if (!after || after.state === 'recalled') {
       await sendLog.cancelQueued([runId]);
-      return 'stopped';
+      return { outcome: 'stopped', sends: made };
     }
   }
 }

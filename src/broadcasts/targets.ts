@@ -30,11 +30,11 @@ export class TargetResolver {
 
   /** Listed ids that are not rooms of the owner's robots (the API refuses those). */
   async foreignRooms(owner: string, roomIds: readonly string[]): Promise<string[]> {
-    const valid = roomIds.filter(isRecordId);
+    const valid = roomIds.filter(isRecordId).map((id) => id.toLowerCase());
     const robotIds = await this.robotIds(owner);
     const found = await this.Room.find({ _id: { $in: valid }, robotId: { $in: robotIds } }, { _id: 1 }).lean();
     const known = new Set(found.map((r) => r._id.toString()));
-    return roomIds.filter((id) => !known.has(id));
+    return roomIds.filter((id) => !known.has(id.toLowerCase()));
   }
 
   /**
@@ -44,7 +44,7 @@ export class TargetResolver {
   async resolve(owner: string, targets: Targets, limit: number): Promise<{ rooms: TargetRoom[]; missing: string[] }> {
     const robotIds = await this.robotIds(owner);
     const filter: Record<string, unknown> = { robotId: { $in: robotIds } };
-    if (targets.mode === 'rooms') filter._id = { $in: targets.roomIds.filter(isRecordId) };
+    if (targets.mode === 'rooms') filter._id = { $in: targets.roomIds.filter(isRecordId).map((id) => id.toLowerCase()) };
     else {
       filter.present = true;
       if (targets.mode === 'flag') filter[targets.flag] = true;
@@ -52,7 +52,7 @@ export class TargetResolver {
     const docs = await this.Room.find(filter, { robotId: 1, puppetId: 1, topic: 1, present: 1 }).sort({ _id: 1 }).limit(limit).lean();
     const rooms = docs.map((d) => ({ roomId: d._id.toString(), robotId: d.robotId.toString(), puppetId: d.puppetId, topic: d.topic ?? '', present: d.present !== false }));
     const seen = new Set(rooms.map((r) => r.roomId));
-    const missing = targets.mode === 'rooms' ? targets.roomIds.filter((id) => !seen.has(id)) : [];
+    const missing = targets.mode === 'rooms' ? targets.roomIds.filter((id) => !seen.has(id.toLowerCase())) : [];
     return { rooms, missing };
   }
 }

@@ -188,6 +188,14 @@ describe('broadcast runner', () => {
     expect(robots.adopted.map((r) => r.conversationId)).toEqual([rooms[0].puppetId]);
   });
 
+  test('when listed room ids are given in upper-case hex, then they are the same rooms', async () => {
+    const { robot, rooms } = await robotWithRooms(t.db, 'case-owner', 2);
+    robots.hosted.add(robot.id);
+    await p.service.create(input('case-owner', { materials: [text('x')], targets: { mode: 'rooms', roomIds: [rooms[1].id.toUpperCase()] } }));
+    await p.runner.tick();
+    expect(robots.adopted.map((r) => r.conversationId)).toEqual([rooms[1].puppetId]);
+  });
+
   test('when the process died while dispatching, then another takes over after the lease and nothing is sent twice', async () => {
     const { robot } = await robotWithRooms(t.db, 'crash-owner', 4);
     robots.hosted.add(robot.id);

@@ -55,7 +55,9 @@ describe('webhook outbox over HTTP', () => {
   });
 
   test('when two worker processes share the database, then no attempt is sent twice', async () => {
-    const config = webhookConfig({ concurrency: 3 });
+    // A slow answer under load must not count as a failure (a retry would be a legitimate
+    // at-least-once repeat): this test is about claims, not timeouts.
+    const config = webhookConfig({ concurrency: 3, timeoutMs: 10_000 });
     const a = makeOutbox(t.db, config, { workerId: 'a' });
     const b = makeOutbox(t.db, config, { workerId: 'b' });
     await a.subscriptions.create({ url: `${receiver.url}/hook`, events: ['robot.login'] });
