@@ -1,5 +1,5 @@
 import type { Connection, Types } from 'mongoose';
-import { isDuplicateKey } from '../db-errors';
+import { insertAbsent } from '../db-errors';
 import type { OutboundContent } from './content';
 import { sendLogModel, type SendLogDoc } from './send-log.model';
 
@@ -14,8 +14,9 @@ export interface NewSend {
   source?: string;
 }
 
-/** A send whose creation is idempotent by `key`, grouped by `batchId`. */
-export interface KeyedSend extends NewSend {
+/** A send whose id and idempotency `key` the caller chose, grouped by `batchId`. */
+export interface PreparedSend extends NewSend {
+  id: string;
   key: string;
   batchId: string;
 }
@@ -67,27 +68,25 @@ export class SendLogService {
   }
 
   /**
-   * Creates the sends that do not exist yet (by key) and returns all of them, aligned with the input, so
-   * a caller interrupted half way can simply call again.
+   * Stores sends whose ids and keys the caller fixed (e.g. in a broadcast delivery), skipping any
+   * already stored, so a caller interrupted half way can simply call again. Returns the records
+   * and whether some were already there (then their stored state, not these, is the truth).
    */
-  async createKeyed(sends: readonly KeyedSend[]): Promise<SendRecord[]> {
-    if (sends.length === 0) return [];
-    try {
-      await this.Log.bulkWrite(
-        sends.map(({ key, ...s }) => ({ updateOne: { filter: { key }, update: { $setOnInsert: { ...s, status: 'queued', attempts: 0 } }, upsert: true } })),
-        { ordered: false },
-      );
-    } catch (err) {
-      // Two callers upserting one key at once: one insert loses on the unique index; the record exists.
-      if (!isDuplicateKey(err)) throw err;
-    }
-    const docs = await this.Log.find({ key: { $in: sends.map((s) => s.key) } }).lean();
-    const byKey = new Map(docs.map((d) => [d.key, toRecord(d)]));
-    return sends.map((s) => {
-      const r = byKey.get(s.key);
-      if (!r) throw new Error(`send ${s.key} was not stored`);
-      return r;
-    });
+  async insertPrepared(sends: readonly PreparedSend[]): Promise<{ records: SendRecord[]; existed: boolean }> {
+    if (sends.length === 0) return { records: [], existed: false };
+    const docs = sends.map(({ id, ...s }) => ({ _id: id, ...s, status: 'queued' as const, attempts: 0 }));
+    const existed = await insertAbsent(this.Log, docs);
+    const records = docs.map((d, i) => ({
+      id: sends[i].id,
+      robotId: d.robotId,
+      conversationId: d.conversationId,
+      ...(d.roomId ? { roomId: d.roomId } : {}),
+      content: d.content,
+      mentionIds: d.mentionIds ?? [],
+      status: 'queued' as const,
+      batchId: d.batchId,
+    }));
+    return { records, existed };
   }
 
   /** The sends of some batches. */
@@ -96,9 +95,11 @@ export class SendLogService {
     return docs.map(toRecord);
   }
 
-  /** How many sends of a batch may still go out. */
-  countOpen(batchId: string): Promise<number> {
-    return this.Log.countDocuments({ batchId, status: { $in: ['queued', 'sending'] } });
+  /** Which of the batches have sends that may still go out. */
+  async openBatches(batchIds: readonly string[]): Promise<Set<string>> {
+    if (batchIds.length === 0) return new Set();
+    const ids: unknown[] = await this.Log.distinct('batchId', { batchId: { $in: batchIds }, status: { $in: ['queued', 'sending'] } });
+    return new Set(ids.map(String));
   }
 
   /** queued -> cancelled for every send of the batches; an outbox that picks one up skips it. */

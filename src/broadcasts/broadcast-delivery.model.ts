@@ -1,8 +1,9 @@
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
 
 /**
- * One run to one room. `planned`: made, its sends not yet; `queued`: its sends are in the send
- * log (their statuses tell the rest); `skipped`: no send was made (see `reason`).
+ * One run to one room. `queued`: its sends (ids fixed in `sendIds` when the delivery is made)
+ * are, or are about to be, in the send log, whose statuses tell the rest; `skipped`: no send is
+ * made (see `reason`).
  */
 const deliverySchema = new Schema(
   {
@@ -15,8 +16,8 @@ const deliverySchema = new Schema(
     /** The puppet's id of the room when the run was dispatched. */
     conversationId: String,
     topic: String,
-    state: { type: String, enum: ['planned', 'queued', 'skipped'], default: 'planned' },
-    reason: { type: String, enum: ['robot_not_running', 'room_not_found', 'cancelled'] },
+    state: { type: String, enum: ['queued', 'skipped'], required: true },
+    reason: { type: String, enum: ['robot_not_running', 'room_not_found'] },
     /** The send-log records of the materials, in order. */
     sendIds: { type: [Schema.Types.ObjectId], default: undefined },
   },

@@ -2,15 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { Types } from 'mongoose';
 import type { Clock } from '../bot/core/clock';
 import type { SendLogService, SendRecord } from '../bot/send-log.service';
-import { isDuplicateKey } from '../db-errors';
 import type { Logger } from '../logger';
 import type { PublishInput } from '../webhooks/events';
-import type { BroadcastRunDoc } from './broadcast-run.model';
 import type { BroadcastTaskDoc } from './broadcast-task.model';
 import type { BroadcastService } from './broadcast.service';
-import { countStatuses, isSettled } from './report';
-import { dispatchRun, type RobotPort } from './run-dispatch';
-import { nextOccurrence, planFiring, type FiringPlan } from './schedule';
+import { countStatuses } from './report';
+import { advanceTasks, claimRuns, type Claim } from './run-claim';
+import { dispatchRuns, type DispatchItem, type RobotPort } from './run-dispatch';
+import { RunFinisher } from './run-finish';
+import { nextOccurrence } from './schedule';
 import type { TargetResolver } from './targets';
 import { limitsOf, scheduleOf } from './task-doc';
 
@@ -18,8 +18,6 @@ export interface RunnerPolicy {
   graceMs: number;
   leaseMs: number;
   maxTargets: number;
-  /** Due tasks handled at once (each a few database round trips). */
-  concurrency: number;
 }
 
 export interface RunnerDeps {
@@ -45,12 +43,14 @@ export interface TickResult {
   lateness: number[];
 }
 
-const DUE_PAGE = 500;
+/** Due tasks fired together (a few bulk database operations for the whole page). */
+const DUE_PAGE = 200;
 
 /**
- * Fires due broadcast runs. A run is claimed by inserting it (unique task + run number), so two
- * processes never fire one twice; the task is then advanced with a guard on its run counter;
- * a run whose process died is taken over when its lease expires. See README "Broadcasts".
+ * Fires due broadcast runs, a page of due tasks at a time. A run is claimed by inserting it
+ * (unique task + run number), so two processes never fire one twice; the task is then advanced
+ * with a guard on its run counter; a run whose process died is taken over when its lease
+ * expires. See README "Broadcasts".
  */
 export class BroadcastRunner {
   private readonly me: string;
@@ -59,12 +59,12 @@ export class BroadcastRunner {
   constructor(private readonly deps: RunnerDeps) {
     this.me = deps.processId ?? randomUUID();
     this.log = deps.log.child({ module: 'broadcasts' });
+    this.finisher = new RunFinisher({ service: deps.service, sendLog: deps.sendLog, clock: deps.clock, log: this.log, ...(deps.publish ? { publish: deps.publish } : {}) });
   }
 
   private ticking: Promise<unknown> | undefined;
-  /** Runs being checked for finishing: true when another send settled meanwhile. */
-  private readonly finishing = new Map<string, boolean>();
   private again = false;
+  private readonly finisher: RunFinisher;
 
   /** Ticks now in the background (e.g. after a "now" broadcast was created), one at a time. */
   kick(): void {
@@ -83,9 +83,10 @@ export class BroadcastRunner {
       });
   }
 
-  /** Resolves when a background tick (kick) is done. */
+  /** Resolves when a background tick (kick) and the finishing checks it asked for are done. */
   async idle(): Promise<void> {
     while (this.ticking) await this.ticking;
+    await this.finisher.idle();
   }
 
   /** One pass: fire what is due, take over abandoned runs, finish settled ones. */
@@ -104,13 +105,10 @@ export class BroadcastRunner {
         .sort({ nextRunAt: 1, _id: 1 })
         .limit(DUE_PAGE)
         .lean();
-      await this.each(due, async (t) => {
-        const fired = await this.fire(t);
-        if (fired?.action === 'run') {
-          result.fired++;
-          result.lateness.push(this.deps.clock.now() - fired.scheduledFor.getTime());
-        } else if (fired?.action === 'missed') result.missed++;
-      });
+      const fired = await this.firePage(due);
+      result.fired += fired.fired;
+      result.missed += fired.missed;
+      result.lateness.push(...fired.lateness);
       if (due.length < DUE_PAGE) break;
       const last = (due[due.length - 1].nextRunAt as Date).getTime();
       if (from?.getTime() !== last) seenAtFrom = [];
@@ -121,84 +119,46 @@ export class BroadcastRunner {
     return result;
   }
 
-  private async each<T>(items: readonly T[], fn: (item: T) => Promise<void>): Promise<void> {
-    let next = 0;
-    const worker = async () => {
-      while (next < items.length) {
-        const item = items[next++];
-        try {
-          await fn(item);
-        } catch (err) {
-          this.log.error({ err }, 'broadcast run failed; it is retried when its lease expires');
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.deps.policy.concurrency, items.length) }, worker));
+  /** Claims the next run of each due task and carries the claimed ones out, together. */
+  private async firePage(due: readonly BroadcastTaskDoc[]): Promise<Omit<TickResult, 'takenOver'>> {
+    const { policy } = this.deps;
+    const claims = await claimRuns({ Run: this.deps.service.Run, Task: this.deps.service.Task, me: this.me, leaseMs: policy.leaseMs, graceMs: policy.graceMs }, due, new Date(this.deps.clock.now()));
+    await this.carryOut(claims);
+    const now = this.deps.clock.now();
+    const ran = claims.filter((c) => c.plan.action === 'run');
+    return { fired: ran.length, missed: claims.length - ran.length, lateness: ran.map((c) => now - c.plan.scheduledFor.getTime()) };
   }
 
-  /** Claims the task's next run and carries it out; null when another process has it. */
-  private async fire(t: BroadcastTaskDoc): Promise<Pick<FiringPlan, 'action' | 'scheduledFor'> | null> {
-    const now = new Date(this.deps.clock.now());
-    const plan = planFiring(scheduleOf(t), t.nextRunAt as Date, now, this.deps.policy.graceMs, limitsOf(t), t.executed);
-    const seq = t.seq + 1;
-    let run: BroadcastRunDoc;
-    try {
-      const created = await this.deps.service.Run.create({
-        taskId: t._id,
-        owner: t.owner,
-        seq,
-        scheduledFor: plan.scheduledFor,
-        plan: plan.action,
-        missed: plan.missed,
-        state: 'dispatching',
-        lease: { by: this.me, until: new Date(now.getTime() + this.deps.policy.leaseMs) },
-        startedAt: now,
-      });
-      run = created.toObject();
-    } catch (err) {
-      if (isDuplicateKey(err)) return null;
-      throw err;
-    }
-    if (!(await this.advance(t, seq, plan))) {
-      // Paused, recalled or deleted since it was read: this firing does not happen.
-      await this.deps.service.Run.deleteOne({ _id: run._id, state: 'dispatching' });
-      return null;
-    }
-    await this.carryOut(run, t);
-    return plan;
-  }
-
-  /** Moves the task to its next run, once: guarded by the run counter it was read with. */
-  private async advance(t: Pick<BroadcastTaskDoc, '_id'>, seq: number, plan: Pick<FiringPlan, 'action' | 'next'>): Promise<boolean> {
-    const res = await this.deps.service.Task.updateOne(
-      { _id: t._id, seq: seq - 1, state: 'active' },
-      { $set: { nextRunAt: plan.next, ...(plan.next ? {} : { state: 'finished' }) }, $inc: { seq: 1, executed: plan.action === 'run' ? 1 : 0 } },
-    );
-    return res.modifiedCount === 1;
-  }
-
-  private async carryOut(run: BroadcastRunDoc, task: BroadcastTaskDoc): Promise<void> {
+  /** Records missed runs; dispatches the others, marks them `sending` and checks them for finishing. */
+  private async carryOut(claims: readonly Pick<Claim, 'run' | 'task'>[]): Promise<void> {
     const { Run } = this.deps.service;
-    if (run.plan === 'missed') {
-      await Run.updateOne({ _id: run._id, state: 'dispatching' }, { $set: { state: 'missed', finishedAt: new Date(this.deps.clock.now()), report: countStatuses([]) }, $unset: { lease: 1 } });
-      this.log.warn({ broadcastId: task._id.toString(), run: run.seq, scheduledFor: run.scheduledFor, missed: run.missed }, 'broadcast run missed (qunbot was down past the grace period)');
-      return;
+    const missed = claims.filter((c) => c.run.plan === 'missed');
+    if (missed.length > 0) {
+      await Run.updateMany(
+        { _id: { $in: missed.map((c) => c.run._id) }, state: 'dispatching' },
+        { $set: { state: 'missed', finishedAt: new Date(this.deps.clock.now()), report: countStatuses([]) }, $unset: { lease: 1 } },
+      );
+      for (const { run, task } of missed) this.log.warn({ broadcastId: task._id.toString(), run: run.seq, scheduledFor: run.scheduledFor, missed: run.missed }, 'broadcast run missed (qunbot was down past the grace period)');
     }
-    const outcome = await dispatchRun(
-      { service: this.deps.service, sendLog: this.deps.sendLog, targets: this.deps.targets, robots: this.deps.robots, maxTargets: this.deps.policy.maxTargets, renewLease: () => this.renew(run) },
-      run,
-      task,
+    const items: DispatchItem[] = claims.filter((c) => c.run.plan === 'run');
+    if (items.length === 0) return;
+    const { done } = await dispatchRuns(
+      { service: this.deps.service, sendLog: this.deps.sendLog, targets: this.deps.targets, robots: this.deps.robots, maxTargets: this.deps.policy.maxTargets, renewLeases: (ids) => this.renew(ids) },
+      items,
     );
-    if (outcome.outcome === 'lost') return;
-    await Run.updateOne({ _id: run._id, state: 'dispatching', 'lease.by': this.me }, { $set: { state: 'sending' }, $unset: { lease: 1 } });
-    // Sends that settled before the run was `sending` could not finish it: check once now.
-    await this.finish(run._id.toString());
+    if (done.length === 0) return;
+    await Run.updateMany({ _id: { $in: done }, state: 'dispatching', 'lease.by': this.me }, { $set: { state: 'sending' }, $unset: { lease: 1 } });
+    // Sends that settled before their run was `sending` could not finish it: check once now.
+    await this.finisher.finishMany(done);
   }
 
-  private async renew(run: BroadcastRunDoc): Promise<boolean> {
-    const until = new Date(this.deps.clock.now() + this.deps.policy.leaseMs);
-    const res = await this.deps.service.Run.updateOne({ _id: run._id, state: 'dispatching', 'lease.by': this.me }, { $set: { 'lease.until': until } });
-    return res.modifiedCount === 1 || res.matchedCount === 1;
+  /** Extends the leases of runs this process holds; returns the ids still held. */
+  private async renew(runIds: readonly string[]): Promise<Set<string>> {
+    const { Run } = this.deps.service;
+    const mine = { _id: { $in: runIds }, state: 'dispatching' as const, 'lease.by': this.me };
+    const res = await Run.updateMany(mine, { $set: { 'lease.until': new Date(this.deps.clock.now() + this.deps.policy.leaseMs) } });
+    if (res.matchedCount === runIds.length) return new Set(runIds);
+    return new Set((await Run.find(mine, { _id: 1 }).lean()).map((r) => r._id.toString()));
   }
 
   /** Runs left `dispatching` by a process that died: take the lease, finish the dispatch. */
@@ -225,7 +185,7 @@ export class BroadcastRunner {
         const limits = limitsOf(task);
         const executed = task.executed + (run.plan === 'run' ? 1 : 0);
         const ended = !next || (limits.endAt && next > limits.endAt) || (limits.maxRuns !== undefined && executed >= limits.maxRuns);
-        if (!(await this.advance(task, run.seq, { action: run.plan, next: ended ? null : next }))) {
+        if ((await advanceTasks(Task, [{ taskId: task._id, seq: run.seq, action: run.plan, next: ended ? null : next }])).size === 0) {
           await Run.deleteOne({ _id: run._id, state: 'dispatching' });
           continue;
         }
@@ -233,72 +193,24 @@ export class BroadcastRunner {
       // Nothing went out yet and it is now too late: record it as missed rather than send late.
       const started = await Delivery.exists({ runId: run._id });
       const late = now - run.scheduledFor.getTime() > this.deps.policy.graceMs;
-      await this.carryOut(!started && late ? { ...run, plan: 'missed' } : run, task);
+      await this.carryOut([{ run: !started && late ? { ...run, plan: 'missed' } : run, task }]);
     }
   }
 
-  /** Called for every settled send: finishes its run when nothing of it is open any more. */
+  /** Called for every settled send: its run is checked for finishing (checks are batched). */
   onSettled(record: SendRecord): void {
-    const runId = record.batchId;
-    if (!runId) return;
-    // One check per run at a time; sends settling meanwhile ask for one more check after it.
-    if (this.finishing.has(runId)) {
-      this.finishing.set(runId, true);
-      return;
-    }
-    this.finishing.set(runId, false);
-    const check = (): void => {
-      this.finish(runId)
-        .catch((err) => this.log.error({ err, runId }, 'finishing a broadcast run failed'))
-        .finally(() => {
-          if (this.finishing.get(runId)) {
-            this.finishing.set(runId, false);
-            check();
-          } else this.finishing.delete(runId);
-        });
-    };
-    check();
+    if (record.batchId) this.finisher.request([record.batchId]);
   }
 
   /** Runs still `sending`: finish those that settled (after a restart, sends may have ended as unknown). */
   async sweep(): Promise<void> {
     const open = await this.deps.service.Run.find({ state: 'sending' }, { _id: 1 }).lean();
-    for (const r of open) await this.finish(r._id.toString());
+    const ids = open.map((r) => r._id.toString());
+    for (let i = 0; i < ids.length; i += 500) await this.finisher.finishMany(ids.slice(i, i + 500));
   }
 
-  /**
-   * Finishes a settled run: its report is written and `broadcast.finished` published (with a
-   * stable id, so a crash between the two publishes it again, never twice to a receiver).
-   */
+  /** Finishes a run if it is settled (see RunFinisher); true when this call finished it. */
   async finish(runId: string): Promise<boolean> {
-    const { Run, Task } = this.deps.service;
-    const run = await Run.findById(runId).lean();
-    if (!run || run.state !== 'sending') return false;
-    if ((await this.deps.sendLog.countOpen(runId)) > 0) return false;
-    const counts = countStatuses((await this.deps.service.deliveries(runId)).map((d) => d.status));
-    if (!isSettled(counts)) return false;
-    const task = await Task.findById(run.taskId, { name: 1 }).lean();
-    const finishedAt = new Date(this.deps.clock.now());
-    if (this.deps.publish) {
-      await this.deps.publish({
-        type: 'broadcast.finished',
-        id: `broadcast.finished:${runId}`,
-        owner: run.owner,
-        payload: {
-          broadcastId: run.taskId.toString(),
-          runId,
-          run: run.seq,
-          name: task?.name ?? '',
-          scheduledFor: run.scheduledFor.toISOString(),
-          finishedAt: finishedAt.toISOString(),
-          counts,
-          sent: counts.sent,
-          failed: counts.failed + counts.room_not_found + counts.unknown,
-        },
-      });
-    }
-    const res = await Run.updateOne({ _id: run._id, state: 'sending' }, { $set: { state: 'finished', finishedAt, report: counts } });
-    if (res.modifiedCount === 1) this.log.info({ broadcastId: run.taskId.toString(), run: run.seq, ...counts }, 'broadcast run finished');
-    return res.modifiedCount === 1;
+    return (await this.finisher.finishMany([runId])).has(runId);
   }
 }

@@ -1,9 +1,9 @@
 import type { Connection, Types } from 'mongoose';
 import type { Clock } from '../bot/core/clock';
 import { isRecordId } from '../bot/core/ids';
-import type { SendLogService } from '../bot/send-log.service';
+import type { SendLogService, SendRecord } from '../bot/send-log.service';
 import { findPage, type Page, type PageRequest } from '../pagination';
-import { broadcastDeliveryModel } from './broadcast-delivery.model';
+import { broadcastDeliveryModel, type BroadcastDeliveryDoc } from './broadcast-delivery.model';
 import { broadcastRunModel, type BroadcastRunDoc } from './broadcast-run.model';
 import { broadcastTaskModel, type BroadcastTaskDoc } from './broadcast-task.model';
 import { countStatuses, deliveryStatus, type PartState, type SkipReason } from './report';
@@ -183,29 +183,39 @@ export class BroadcastService {
 
   /** Per-room status of a run, from the send log (the source of truth for what went out). */
   async deliveries(runId: string): Promise<DeliveryView[]> {
-    const docs = await this.Delivery.find({ runId }).sort({ _id: 1 }).lean();
-    const sends = new Map((await this.deps.sendLog.listBatches([runId])).map((s) => [s.id, s]));
-    return docs.map((d) => {
-      const parts = (d.sendIds ?? []).map((id: Types.ObjectId) => sends.get(id.toString())).filter((s) => s !== undefined);
-      const states: PartState[] = parts.map((s) => ({ status: s.status, ...(s.recalledAt ? { recalled: true } : {}) }));
-      const reason = (d.reason ?? undefined) as SkipReason | undefined;
-      return {
-        roomId: d.roomId.toString(),
-        robotId: d.robotId ? d.robotId.toString() : '',
-        ...(d.topic ? { topic: d.topic } : {}),
-        status: deliveryStatus(d.state, states, reason),
-        ...(reason ? { reason } : {}),
-        sends: parts.map((s) => ({
-          id: s.id,
-          status: s.status,
-          ...(s.puppetMessageId ? { puppetMessageId: s.puppetMessageId } : {}),
-          ...(s.sentAt ? { sentAt: s.sentAt } : {}),
-          ...(s.recalledAt ? { recalledAt: s.recalledAt } : {}),
-          ...(s.recallError ? { recallError: s.recallError } : {}),
-          ...(s.error ? { error: s.error } : {}),
-        })),
-      };
-    });
+    return (await this.deliveriesOf([runId])).get(runId) ?? [];
+  }
+
+  /** `deliveries` of many runs with two reads, by run id. */
+  async deliveriesOf(runIds: readonly string[]): Promise<Map<string, DeliveryView[]>> {
+    const byRun = new Map<string, DeliveryView[]>(runIds.map((id) => [id, []]));
+    if (runIds.length === 0) return byRun;
+    const docs = await this.Delivery.find({ runId: { $in: runIds } }).sort({ _id: 1 }).lean();
+    const sends = new Map((await this.deps.sendLog.listBatches(runIds)).map((s) => [s.id, s]));
+    for (const d of docs) byRun.get(d.runId.toString())?.push(this.deliveryView(d, sends));
+    return byRun;
+  }
+
+  private deliveryView(d: BroadcastDeliveryDoc, sends: Map<string, SendRecord>): DeliveryView {
+    const parts = (d.sendIds ?? []).map((id: Types.ObjectId) => sends.get(id.toString())).filter((s) => s !== undefined);
+    const states: PartState[] = parts.map((s) => ({ status: s.status, ...(s.recalledAt ? { recalled: true } : {}) }));
+    const reason = (d.reason ?? undefined) as SkipReason | undefined;
+    return {
+      roomId: d.roomId.toString(),
+      robotId: d.robotId ? d.robotId.toString() : '',
+      ...(d.topic ? { topic: d.topic } : {}),
+      status: deliveryStatus(d.state, states, reason),
+      ...(reason ? { reason } : {}),
+      sends: parts.map((s) => ({
+        id: s.id,
+        status: s.status,
+        ...(s.puppetMessageId ? { puppetMessageId: s.puppetMessageId } : {}),
+        ...(s.sentAt ? { sentAt: s.sentAt } : {}),
+        ...(s.recalledAt ? { recalledAt: s.recalledAt } : {}),
+        ...(s.recallError ? { recallError: s.recallError } : {}),
+        ...(s.error ? { error: s.error } : {}),
+      })),
+    };
   }
 
   /** Deletes a task that is not sending any more, with its runs and deliveries (the send log stays). */

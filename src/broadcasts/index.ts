@@ -51,7 +51,7 @@ export function createBroadcasts(deps: BroadcastsDeps): Broadcasts {
     robots: deps.manager,
     clock: deps.clock,
     log: deps.log,
-    policy: { graceMs: b.graceMinutes * 60_000, leaseMs: b.leaseSec * 1000, maxTargets: b.maxTargets, concurrency: 8 },
+    policy: { graceMs: b.graceMinutes * 60_000, leaseMs: b.leaseSec * 1000, maxTargets: b.maxTargets },
     ...(deps.publish ? { publish: deps.publish } : {}),
     ...(deps.processId ? { processId: deps.processId } : {}),
   });

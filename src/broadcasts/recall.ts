@@ -37,7 +37,6 @@ export async function recallBroadcast(deps: RecallDeps, taskId: string): Promise
   const { service, sendLog } = deps;
   const task = await service.Task.findOneAndUpdate({ _id: taskId }, { $set: { state: 'recalled', nextRunAt: null } }, { returnDocument: 'after' }).lean();
   if (!task) throw new BroadcastError('not_found', 'not_found', 'broadcast not found');
-  await service.Delivery.updateMany({ taskId: task._id, state: 'planned' }, { $set: { state: 'skipped', reason: 'cancelled' } });
   const runs = await service.Run.find({ taskId: task._id, state: { $in: ['dispatching', 'sending', 'finished'] } }, { _id: 1, state: 1 }).lean();
   const runIds = runs.map((r) => r._id.toString());
   const cancelled = await sendLog.cancelQueued(runIds);

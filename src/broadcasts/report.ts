@@ -9,17 +9,17 @@ export interface PartState {
 }
 
 /** Why a delivery was skipped without a send. */
-export type SkipReason = 'robot_not_running' | 'room_not_found' | 'cancelled';
+export type SkipReason = 'robot_not_running' | 'room_not_found';
 
 /**
- * A delivery's status from its parts. A skipped delivery (no send was made) is `room_not_found`,
- * `cancelled` (recalled before its turn) or, when its robot was not running, `failed`. Precedence: still going, then recalled, then the
+ * A delivery's status from its parts. A skipped delivery (no send was made) is `room_not_found`
+ * or, when its robot was not running, `failed`. Precedence: still going, then recalled, then the
  * worst outcome.
  */
-export function deliveryStatus(state: 'planned' | 'queued' | 'skipped', parts: readonly PartState[], reason?: SkipReason): DeliveryStatus {
-  if (state === 'planned') return 'queued';
-  if (state === 'skipped') return reason === 'room_not_found' ? 'room_not_found' : reason === 'cancelled' ? 'cancelled' : 'failed';
-  if (parts.length === 0) return 'failed';
+export function deliveryStatus(state: 'queued' | 'skipped', parts: readonly PartState[], reason?: SkipReason): DeliveryStatus {
+  if (state === 'skipped') return reason === 'room_not_found' ? 'room_not_found' : 'failed';
+  // Its sends are being written (the run is still dispatching).
+  if (parts.length === 0) return 'queued';
   const has = (s: PartState['status']) => parts.some((p) => p.status === s);
   if (has('queued')) return 'queued';
   if (has('sending')) return 'sending';

@@ -1,10 +1,11 @@
-import type { Types } from 'mongoose';
-import type { KeyedSend, SendLogService, SendRecord } from '../bot/send-log.service';
-import { isDuplicateKey } from '../db-errors';
+import { Types } from 'mongoose';
+import type { PreparedSend, SendLogService, SendRecord } from '../bot/send-log.service';
+import { insertAbsent } from '../db-errors';
+import type { BroadcastDeliveryDoc } from './broadcast-delivery.model';
 import type { BroadcastRunDoc } from './broadcast-run.model';
 import type { BroadcastTaskDoc } from './broadcast-task.model';
 import type { BroadcastService } from './broadcast.service';
-import type { TargetResolver } from './targets';
+import type { Resolved, TargetResolver } from './targets';
 import { materialsOf, targetsOf } from './task-doc';
 
 /** What broadcasts need of the robots (the RobotManager). */
@@ -20,68 +21,142 @@ export interface DispatchDeps {
   targets: TargetResolver;
   robots: RobotPort;
   maxTargets: number;
-  /** Keeps the run's lease; false when it was lost (another process took over). */
-  renewLease: () => Promise<boolean>;
+  /** Keeps the runs' leases; returns the ids of those still held (another process may have taken one over). */
+  renewLeases: (runIds: readonly string[]) => Promise<Set<string>>;
+  /** Deliveries written at once (default 1,000); a bigger run is written in several steps, its lease kept between them. */
+  chunk?: number;
 }
 
-const BATCH = 100;
+export interface DispatchItem {
+  run: Pick<BroadcastRunDoc, '_id' | 'taskId' | 'seq'>;
+  task: BroadcastTaskDoc;
+}
+
+const CHUNK = 1000;
+
+type DeliveryDoc = Pick<BroadcastDeliveryDoc, 'taskId' | 'runId' | 'seq' | 'roomId' | 'state'> & {
+  _id: Types.ObjectId;
+  robotId?: Types.ObjectId | string | null;
+  conversationId?: string | null;
+  topic?: string | null;
+  reason?: 'robot_not_running' | 'room_not_found' | null;
+  sendIds?: Types.ObjectId[] | null;
+};
 
 /**
- * Makes a run's deliveries (one per room, unique) and their sends (one per material, unique by
- * key) and hands the sends to the robots' outboxes. Every step is idempotent, so a process that
- * takes over an interrupted run simply calls this again.
+ * Makes the runs' deliveries (one per room: unique task + run + room) with the ids of their
+ * sends fixed in them, then those sends (one per material), and hands the sends to the robots'
+ * outboxes. Many runs (a page of due broadcasts) are written with a few bulk operations. Every
+ * step is idempotent: a process taking over an interrupted run calls this again, and whatever
+ * was already written wins (it is read back and used instead).
  */
-export async function dispatchRun(deps: DispatchDeps, run: BroadcastRunDoc, task: BroadcastTaskDoc): Promise<{ outcome: 'done' | 'lost' | 'stopped'; sends: number }> {
-  const { service, sendLog } = deps;
-  const runId = run._id.toString();
+export async function dispatchRuns(deps: DispatchDeps, items: readonly DispatchItem[]): Promise<{ done: string[]; lost: string[]; sends: number }> {
+  const resolved = await deps.targets.resolveMany(
+    items.map((i) => ({ owner: i.task.owner, targets: targetsOf(i.task) })),
+    deps.maxTargets,
+  );
+  let held = new Set(items.map((i) => i.run._id.toString()));
+  const lost: string[] = [];
+  let sends = 0;
+  let first = true;
+  for (const chunk of chunks(items.map((item, i) => ({ item, deliveries: deliveriesOf(deps, item, resolved[i]) })), deps.chunk ?? CHUNK)) {
+    if (!first) {
+      const still = await deps.renewLeases([...held]);
+      for (const id of held) if (!still.has(id)) lost.push(id);
+      held = still;
+    }
+    first = false;
+    const mine = chunk.filter((c) => held.has(c.item.run._id.toString()));
+    sends += await writeAndHandOver(deps, mine);
+  }
+  // A recall that raced with the dispatch: cancel what it could not see yet.
+  const taskIds = [...new Set(items.map((i) => i.task._id.toString()))];
+  const live = new Set((await deps.service.Task.find({ _id: { $in: taskIds }, state: { $ne: 'recalled' } }, { _id: 1 }).lean()).map((t) => t._id.toString()));
+  const stopped = items.filter((i) => !live.has(i.task._id.toString())).map((i) => i.run._id.toString());
+  if (stopped.length > 0) await deps.sendLog.cancelQueued(stopped);
+  return { done: [...held], lost, sends };
+}
+
+/** The deliveries of one run: a send id per material for a room its robot can send to now. */
+function deliveriesOf(deps: DispatchDeps, { run, task }: DispatchItem, { rooms, missing }: Resolved): DeliveryDoc[] {
   const base = { taskId: run.taskId, runId: run._id, seq: run.seq };
-  const { rooms, missing } = await deps.targets.resolve(task.owner, targetsOf(task), deps.maxTargets);
-  const planned = [
-    ...rooms.map((r) => ({ ...base, roomId: r.roomId, robotId: r.robotId, conversationId: r.puppetId, topic: r.topic, ...(r.present ? { state: 'planned' } : { state: 'skipped', reason: 'room_not_found' }) })),
-    ...missing.map((roomId) => ({ ...base, roomId, state: 'skipped', reason: 'room_not_found' })),
+  const materials = materialsOf(task).length;
+  return [
+    ...rooms.map((r): DeliveryDoc => {
+      const room = { ...base, _id: new Types.ObjectId(), roomId: new Types.ObjectId(r.roomId), robotId: r.robotId, conversationId: r.puppetId, topic: r.topic };
+      if (!r.present) return { ...room, state: 'skipped', reason: 'room_not_found' };
+      if (!deps.robots.isHosted(r.robotId)) return { ...room, state: 'skipped', reason: 'robot_not_running' };
+      return { ...room, state: 'queued', sendIds: Array.from({ length: materials }, () => new Types.ObjectId()) };
+    }),
+    ...missing.map((roomId): DeliveryDoc => ({ ...base, _id: new Types.ObjectId(), roomId: new Types.ObjectId(roomId), state: 'skipped', reason: 'room_not_found' })),
   ];
-  try {
-    if (planned.length > 0) await service.Delivery.insertMany(planned, { ordered: false });
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-  }
-  const materials = materialsOf(task);
-  let made = 0;
-  for (;;) {
-    const batch = await service.Delivery.find({ runId: run._id, state: 'planned' }).sort({ _id: 1 }).limit(BATCH).lean();
-    if (batch.length === 0) return { outcome: 'done', sends: made };
-    if (!(await deps.renewLease())) return { outcome: 'lost', sends: made };
-    const skipped: Types.ObjectId[] = [];
-    const sends: KeyedSend[] = [];
-    for (const d of batch) {
-      const robotId = d.robotId?.toString();
-      if (!robotId || !d.conversationId || !deps.robots.isHosted(robotId)) {
-        skipped.push(d._id);
-        continue;
+}
+
+type Work = { item: DispatchItem; deliveries: DeliveryDoc[] };
+
+/** Groups runs into steps of about `limit` deliveries (a bigger run is split over several). */
+function* chunks(work: readonly Work[], limit: number): Generator<Work[]> {
+  let step: Work[] = [];
+  let size = 0;
+  for (const w of work) {
+    for (let i = 0; i < Math.max(1, w.deliveries.length); i += limit) {
+      const part = { item: w.item, deliveries: w.deliveries.slice(i, i + limit) };
+      if (size > 0 && size + part.deliveries.length > limit) {
+        yield step;
+        step = [];
+        size = 0;
       }
-      materials.forEach((content, i) =>
-        sends.push({ key: `bc:${d._id.toString()}:${i}`, batchId: runId, robotId, conversationId: d.conversationId as string, roomId: d.roomId.toString(), content, source: `broadcast:${task._id.toString()}` }),
-      );
-    }
-    const records = await sendLog.createKeyed(sends);
-    made += records.length;
-    const byDelivery = new Map<string, SendRecord[]>();
-    records.forEach((r, i) => {
-      const deliveryId = sends[i].key.split(':')[1];
-      byDelivery.set(deliveryId, [...(byDelivery.get(deliveryId) ?? []), r]);
-    });
-    await service.Delivery.bulkWrite([
-      ...skipped.map((id) => ({ updateOne: { filter: { _id: id, state: 'planned' as const }, update: { $set: { state: 'skipped' as const, reason: 'robot_not_running' as const } } } })),
-      ...[...byDelivery].map(([id, rs]) => ({ updateOne: { filter: { _id: id, state: 'planned' as const }, update: { $set: { state: 'queued' as const, sendIds: rs.map((r) => r.id) } } } })),
-    ] as Parameters<typeof service.Delivery.bulkWrite>[0]);
-    const byRobot = new Map<string, SendRecord[]>();
-    for (const r of records) byRobot.set(r.robotId, [...(byRobot.get(r.robotId) ?? []), r]);
-    for (const [robotId, rs] of byRobot) deps.robots.adopt(robotId, rs);
-    // A recall that raced with this batch: cancel what it could not see yet.
-    const after = await service.Task.findById(task._id, { state: 1 }).lean();
-    if (!after || after.state === 'recalled') {
-      await sendLog.cancelQueued([runId]);
-      return { outcome: 'stopped', sends: made };
+      step.push(part);
+      size += part.deliveries.length;
     }
   }
+  if (step.length > 0) yield step;
+}
+
+/** Writes one step's deliveries and sends and hands the sends to the robots; the number of sends. */
+async function writeAndHandOver(deps: DispatchDeps, step: readonly Work[]): Promise<number> {
+  const { service, sendLog } = deps;
+  if (step.length === 0) return 0;
+  let deliveries = step.flatMap((w) => w.deliveries);
+  if (await insertAbsent<BroadcastDeliveryDoc>(service.Delivery, deliveries)) {
+    // Some were written before (a run taken over): the stored deliveries, and their send ids, count.
+    const runIds = [...new Set(step.map((w) => w.item.run._id.toString()))];
+    const rooms = new Set(deliveries.map((d) => `${d.runId.toString()}:${d.roomId.toString()}`));
+    const stored = await service.Delivery.find({ runId: { $in: runIds } }).lean();
+    deliveries = stored.filter((d) => rooms.has(`${d.runId.toString()}:${d.roomId.toString()}`)) as DeliveryDoc[];
+  }
+  const taskOf = new Map(step.map((w) => [w.item.run._id.toString(), w.item.task]));
+  const prepared: PreparedSend[] = [];
+  for (const d of deliveries) {
+    if (d.state !== 'queued' || !d.sendIds || !d.robotId || !d.conversationId) continue;
+    const runId = d.runId.toString();
+    const task = taskOf.get(runId) as BroadcastTaskDoc;
+    materialsOf(task).forEach((content, i) =>
+      prepared.push({
+        id: (d.sendIds as Types.ObjectId[])[i].toString(),
+        key: `bc:${d._id.toString()}:${i}`,
+        batchId: runId,
+        robotId: (d.robotId as Types.ObjectId | string).toString(),
+        conversationId: d.conversationId as string,
+        roomId: d.roomId.toString(),
+        content,
+        source: `broadcast:${task._id.toString()}`,
+      }),
+    );
+  }
+  const inserted = await sendLog.insertPrepared(prepared);
+  let records = inserted.records;
+  if (inserted.existed) {
+    // Some sends were made before: hand over those still queued, as stored (the outbox skips one it already has).
+    const ids = new Set(prepared.map((s) => s.id));
+    records = (await sendLog.listBatches([...new Set(prepared.map((s) => s.batchId))])).filter((r) => ids.has(r.id) && r.status === 'queued');
+  }
+  const byRobot = new Map<string, SendRecord[]>();
+  for (const r of records) {
+    const list = byRobot.get(r.robotId);
+    if (list) list.push(r);
+    else byRobot.set(r.robotId, [r]);
+  }
+  for (const [robotId, rs] of byRobot) deps.robots.adopt(robotId, rs);
+  return records.length;
 }

@@ -13,6 +13,12 @@ export interface TargetRoom {
   present: boolean;
 }
 
+export interface Resolved {
+  rooms: TargetRoom[];
+  /** Listed ids that are not (or no longer) rooms of the owner. */
+  missing: string[];
+}
+
 /** Reads the rooms a broadcast targets, always limited to its owner's robots. */
 export class TargetResolver {
   private readonly Robot;
@@ -41,18 +47,46 @@ export class TargetResolver {
    * The rooms of a run, at most `limit`. Listed rooms are returned even when gone (the run
    * reports them as not found); flag and all modes take the rooms the robot is in now.
    */
-  async resolve(owner: string, targets: Targets, limit: number): Promise<{ rooms: TargetRoom[]; missing: string[] }> {
-    const robotIds = await this.robotIds(owner);
-    const filter: Record<string, unknown> = { robotId: { $in: robotIds } };
-    if (targets.mode === 'rooms') filter._id = { $in: targets.roomIds.filter(isRecordId).map((id) => id.toLowerCase()) };
-    else {
-      filter.present = true;
-      if (targets.mode === 'flag') filter[targets.flag] = true;
-    }
-    const docs = await this.Room.find(filter, { robotId: 1, puppetId: 1, topic: 1, present: 1 }).sort({ _id: 1 }).limit(limit).lean();
-    const rooms = docs.map((d) => ({ roomId: d._id.toString(), robotId: d.robotId.toString(), puppetId: d.puppetId, topic: d.topic ?? '', present: d.present !== false }));
-    const seen = new Set(rooms.map((r) => r.roomId));
-    const missing = targets.mode === 'rooms' ? targets.roomIds.filter((id) => !seen.has(id.toLowerCase())) : [];
-    return { rooms, missing };
+  async resolve(owner: string, targets: Targets, limit: number): Promise<Resolved> {
+    return (await this.resolveMany([{ owner, targets }], limit))[0];
   }
+
+  /**
+   * `resolve` for many runs at once (a page of due broadcasts): one read of the owners' robots,
+   * one of all listed rooms, and one per distinct owner and flag for the other modes.
+   */
+  async resolveMany(items: readonly { owner: string; targets: Targets }[], limit: number): Promise<Resolved[]> {
+    const robots = await this.Robot.find({ owner: { $in: [...new Set(items.map((i) => i.owner))] } }, { _id: 1, owner: 1 }).lean();
+    const robotsOf = new Map<string, string[]>();
+    for (const r of robots) robotsOf.set(r.owner, [...(robotsOf.get(r.owner) ?? []), r._id.toString()]);
+    const listedIds = [...new Set(items.flatMap((i) => (i.targets.mode === 'rooms' ? i.targets.roomIds.filter(isRecordId).map((id) => id.toLowerCase()) : [])))];
+    const listed = new Map((listedIds.length ? await this.Room.find({ _id: { $in: listedIds } }, ROOM_FIELDS).lean() : []).map((d) => [d._id.toString(), toTarget(d)]));
+    const shared = new Map<string, Promise<TargetRoom[]>>();
+    const roomsOf = (owner: string, targets: Exclude<Targets, { mode: 'rooms' }>): Promise<TargetRoom[]> => {
+      const key = `${owner}\n${targets.mode === 'flag' ? targets.flag : ''}`;
+      let rooms = shared.get(key);
+      if (!rooms) {
+        const filter: Record<string, unknown> = { robotId: { $in: robotsOf.get(owner) ?? [] }, present: true, ...(targets.mode === 'flag' ? { [targets.flag]: true } : {}) };
+        rooms = this.Room.find(filter, ROOM_FIELDS).sort({ _id: 1 }).limit(limit).lean().then((docs) => docs.map(toTarget));
+        shared.set(key, rooms);
+      }
+      return rooms;
+    };
+    return Promise.all(
+      items.map(async ({ owner, targets }) => {
+        if (targets.mode !== 'rooms') return { rooms: await roomsOf(owner, targets), missing: [] };
+        const mine = new Set(robotsOf.get(owner));
+        const ids = [...new Set(targets.roomIds.filter(isRecordId).map((id) => id.toLowerCase()))].sort();
+        const rooms = ids.map((id) => listed.get(id)).filter((r): r is TargetRoom => r !== undefined && mine.has(r.robotId)).slice(0, limit);
+        const seen = new Set(rooms.map((r) => r.roomId));
+        return { rooms, missing: targets.roomIds.filter((id) => !seen.has(id.toLowerCase())) };
+      }),
+    );
+  }
+}
+
+const ROOM_FIELDS = { robotId: 1, puppetId: 1, topic: 1, present: 1 };
+
+function toTarget(d: { _id: { toString(): string }; robotId: { toString(): string }; puppetId: string; topic?: string | null; present?: boolean | null }): TargetRoom {
+  return { roomId: d._id.toString(), robotId: d.robotId.toString(), puppetId: d.puppetId, topic: d.topic ?? '', present: d.present !== false };
 }

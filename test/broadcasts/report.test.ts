@@ -3,8 +3,8 @@ import { countStatuses, deliveryStatus, isSettled, type PartState } from '../../
 const p = (status: PartState['status'], recalled = false): PartState => ({ status, ...(recalled ? { recalled } : {}) });
 
 describe('deliveryStatus', () => {
-  test.each<[string, 'planned' | 'queued' | 'skipped', PartState[], string]>([
-    ['planned, no sends yet', 'planned', [], 'queued'],
+  test.each<[string, 'queued' | 'skipped', PartState[], string]>([
+    ['queued, its sends still being written', 'queued', [], 'queued'],
     ['skipped: robot not running', 'skipped', [], 'failed'],
     ['skipped: the room is gone', 'skipped', [], 'room_not_found'],
     ['one text sent', 'queued', [p('sent')], 'sent'],

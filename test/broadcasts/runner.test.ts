@@ -1,86 +1,27 @@
 import { Types } from 'mongoose';
-import { BroadcastRunner } from '../../src/broadcasts/broadcast-runner';
-import { BroadcastService } from '../../src/broadcasts/broadcast.service';
 import { recallBroadcast } from '../../src/broadcasts/recall';
-import type { RobotPort } from '../../src/broadcasts/run-dispatch';
-import { TargetResolver } from '../../src/broadcasts/targets';
 import type { BroadcastInput } from '../../src/broadcasts/types';
-import { RobotService } from '../../src/bot/robot.service';
-import { RoomService } from '../../src/bot/room.service';
-import { SendLogService, type SendRecord } from '../../src/bot/send-log.service';
-import { connectDatabase, type Database } from '../../src/db';
+import type { SendRecord } from '../../src/bot/send-log.service';
+import { connectDatabase } from '../../src/db';
 import type { PublishInput } from '../../src/webhooks/events';
+import { broadcastParts, FakeRobots, MIN, robotWithRooms, sendAll, text } from '../support/broadcasts';
 import { FakeClock } from '../support/fake-clock';
 import { silentLog } from '../support/logger';
 import { testMongoUri, useTestDatabase } from '../support/mongo';
 
 const t = useTestDatabase(__filename);
-const MIN = 60_000;
-
-/** Robots as the runner sees them: adopted sends are collected; recall answers as told. */
-class FakeRobots implements RobotPort {
-  hosted = new Set<string>();
-  adopted: SendRecord[] = [];
-  recalls: string[] = [];
-  recallAnswer = true;
-  isHosted(id: string) {
-    return this.hosted.has(id);
-  }
-  adopt(id: string, records: readonly SendRecord[]) {
-    if (!this.hosted.has(id)) return false;
-    this.adopted.push(...records);
-    return true;
-  }
-  async recall(_robot: string, messageId: string) {
-    this.recalls.push(messageId);
-    return this.recallAnswer;
-  }
-}
-
-function parts(db: Database, clock: FakeClock, robots: RobotPort, processId: string, published: PublishInput[] = []) {
-  const sendLog = new SendLogService(db.connection);
-  const targets = new TargetResolver(db.connection);
-  const service = new BroadcastService({ connection: db.connection, sendLog, targets, clock, policy: { maxTargets: 1000, maxActivePerOwner: 100, timeZone: 'Asia/Shanghai' } });
-  const runner = new BroadcastRunner({
-    service, sendLog, targets, robots, clock, log: silentLog, processId,
-    policy: { graceMs: 10 * MIN, leaseMs: MIN, maxTargets: 1000, concurrency: 4 },
-    publish: async (e) => {
-      published.push(e);
-    },
-  });
-  return { sendLog, service, runner };
-}
-
-/** A robot of `owner` with `n` rooms (the first one flagged production). */
-async function robotWithRooms(db: Database, owner: string, n: number) {
-  const robot = await new RobotService(db.connection, { kind: 'mock', tlsDisable: true }).create({ owner, name: `${owner}'s robot` } as never);
-  const rooms = new RoomService(db.connection, () => Date.now());
-  await rooms.sync(robot.id, undefined, Array.from({ length: n }, (_, i) => ({ puppetId: `${owner}-${i}@chatroom`, topic: `${owner} group ${i}`, memberCount: 3 })));
-  const list = await rooms.list(robot.id);
-  await rooms.update(list[0].id, { production: true });
-  return { robot, rooms: list };
-}
-
-/** What the outbox would do: send each adopted send (claim, then finish). */
-async function sendAll(sendLog: SendLogService, records: readonly SendRecord[], outcome: 'sent' | 'failed' = 'sent') {
-  for (const r of records) {
-    if (await sendLog.claim(r.id)) await sendLog.finish(r.id, outcome, outcome === 'sent' ? { puppetMessageId: `pm-${r.id}` } : { error: 'boom' });
-  }
-}
-
-const text = (s: string) => ({ type: 'text' as const, text: s });
 
 describe('broadcast runner', () => {
   let clock: FakeClock;
   let robots: FakeRobots;
   let published: PublishInput[];
-  let p: ReturnType<typeof parts>;
+  let p: ReturnType<typeof broadcastParts>;
 
   beforeEach(() => {
     clock = new FakeClock(Date.UTC(2026, 10, 22, 1, 0, 0));
     robots = new FakeRobots();
     published = [];
-    p = parts(t.db, clock, robots, 'proc-a', published);
+    p = broadcastParts(t.db, clock, robots, 'proc-a', published);
   });
 
   const input = (owner: string, over: Partial<BroadcastInput> = {}): BroadcastInput => ({ owner, name: 'Morning news', materials: [text('早上好'), { type: 'link', title: 'News', url: 'https://example.com/n' }], targets: { mode: 'all' }, schedule: { kind: 'now' }, ...over });
@@ -131,7 +72,7 @@ describe('broadcast runner', () => {
     try {
       const robotsB = new FakeRobots();
       robotsB.hosted.add(robot.id);
-      const q = parts(other, clock, robotsB, 'proc-b');
+      const q = broadcastParts(other, clock, robotsB, 'proc-b');
       const task = await p.service.create(input('race-owner', { materials: [text('once')] }));
       const [ra, rb] = await Promise.all([p.runner.tick(), q.runner.tick()]);
       expect(ra.fired + rb.fired).toBe(1);

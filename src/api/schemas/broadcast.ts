@@ -64,7 +64,7 @@ export const deliveryView = z
     robotId: z.string(),
     topic: z.string().optional(),
     status: z.enum(DELIVERY_STATUSES),
-    reason: z.enum(['robot_not_running', 'room_not_found', 'cancelled']).optional(),
+    reason: z.enum(['robot_not_running', 'room_not_found']).optional(),
     sends: z.array(
       z.object({
         id: z.string(),
