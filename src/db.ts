@@ -21,6 +21,8 @@ export interface ConnectOptions {
   dbName?: string;
   /** Attempts before giving up at start-up. */
   attempts?: number;
+  /** The driver emits command events (benchmarks time the database work by operation). */
+  monitorCommands?: boolean;
 }
 
 function redactUri(uri: string): string {
@@ -43,6 +45,7 @@ export async function connectDatabase(opts: ConnectOptions, source = 'uri', onCl
     const conn = mongoose.createConnection(opts.uri, {
       serverSelectionTimeoutMS: opts.serverSelectionTimeoutMs,
       ...(dbName ? { dbName } : {}),
+      ...(opts.monitorCommands ? { monitorCommands: true } : {}),
     });
     try {
       connection = await conn.asPromise();

@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     firingsPerSecond: { due: round(qunbot.expected / qunbot.windowSeconds, 1), qunbot: qunbot.firingsPerSecond, baseline: baseline.firingsPerSecond },
     cpuMsPerMinute: { qunbot: qunbot.cpuMsPerMinute, qunbotDatabaseServer: qunbot.dbCpuMsPerMinute, baseline: baseline.cpuMsPerMinute, ratio: cpuRatio },
     cpuMsPerFiring: { qunbot: qunbot.cpuMsPerFiring, qunbotDatabaseServer: qunbot.dbCpuMsPerFiring, baseline: baseline.cpuMsPerFiring },
-    qunbotRunner: { tickMs: qunbot.tickMs, skippedTicks: qunbot.skippedTicks, databaseOpsPerFiring: qunbot.databaseOpsPerFiring, databaseOps: qunbot.databaseOps, unfinishedRuns: qunbot.unfinishedRuns, sends: qunbot.sends, seedSeconds: qunbot.seedSeconds },
+    qunbotRunner: { tickMs: qunbot.tickMs, skippedTicks: qunbot.skippedTicks, databaseOpsPerFiring: qunbot.databaseOpsPerFiring, databaseOps: qunbot.databaseOps, unfinishedRuns: qunbot.unfinishedRuns, sends: qunbot.sends, sent: qunbot.sent, seedSeconds: qunbot.seedSeconds },
     machineBusy: { qunbot: qunbot.machineBusy, baseline: baseline.machineBusy },
     windowSeconds: settings.windowSeconds,
     warmupSeconds: settings.warmupSeconds,

@@ -3,15 +3,19 @@
  * fired by the real Scheduler (node-cron ticking BroadcastRunner every second, sweeping every
  * 30 s) for the window; prints one PhaseResult JSON line.
  *
- * The robots are a stand-in for the RobotManager: every robot is hosted, and adopted sends are
- * marked sent in the send log with one update per batch, then reported `settled` as the outbox
- * does, so the runner finishes its runs as in production. Nothing talks to WeChat.
+ * The robots stand in for the RobotManager: every robot is hosted, with the real outbox (the
+ * send log's claim and outcome writes, pacing from the default config: 0.5 sends/s per robot,
+ * burst 2, 3 s between sends to one room), and a sender that answers "sent" at once instead of a
+ * puppet. Nothing talks to WeChat. As in production, the sends trail behind the firings: this mix
+ * asks for about 140 sends/s where 20 paced robots make 10/s.
  */
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import cron from 'node-cron';
 import pino from 'pino';
 import { loadConfig } from '../../config';
 import type { RobotManager } from '../../src/bot/robot-manager';
+import { RobotOutbox, type OutboxDeps } from '../../src/bot/outbox';
 import { sendLogModel } from '../../src/bot/send-log.model';
 import { SendLogService, type SendRecord } from '../../src/bot/send-log.service';
 import { systemClock, type Clock } from '../../src/bot/core/clock';
@@ -26,12 +30,14 @@ import { taskMix } from './schedules';
 import { OWNERS, ROOMS_PER_ROBOT, seed } from './seed';
 import { env, settings, sleepUntil, timeline } from './timeline';
 
-/** The RobotManager as broadcasts see it: hosts every robot; "sends" at once (see the file comment). */
+/** The RobotManager as broadcasts see it: every robot hosted, each with its real outbox (see the file comment). */
 class StandInRobots extends EventEmitter implements RobotPort {
   sends = 0;
+  sent = 0;
   /** When each run's first sends were handed to the robots, by run id: the time it fired. */
   readonly handedAt = new Map<string, number>();
-  constructor(private readonly Log: ReturnType<typeof sendLogModel>) {
+  private readonly outboxes = new Map<string, RobotOutbox>();
+  constructor(private readonly deps: Omit<OutboxDeps, 'robotId' | 'sender'>) {
     super();
   }
   isHosted(): boolean {
@@ -41,19 +47,28 @@ class StandInRobots extends EventEmitter implements RobotPort {
     this.sends += records.length;
     const now = Date.now();
     for (const r of records) if (r.batchId && !this.handedAt.has(r.batchId)) this.handedAt.set(r.batchId, now);
-    void this.settle(robotId, records);
+    this.outbox(robotId).adopt(records);
     return true;
   }
   async recall(): Promise<boolean> {
     return true;
   }
-  private async settle(robotId: string, records: readonly SendRecord[]): Promise<void> {
-    try {
-      await this.Log.updateMany({ _id: { $in: records.map((r) => r.id) }, status: 'queued' }, { $set: { status: 'sent', sentAt: new Date() } });
-    } catch {
-      return; // The run is over and the connection closed under it.
+  private outbox(robotId: string): RobotOutbox {
+    let outbox = this.outboxes.get(robotId);
+    if (!outbox) {
+      outbox = new RobotOutbox({ ...this.deps, robotId, sender: { send: async () => ({ status: 'sent', messageId: randomUUID() }) } });
+      outbox.on('settled', (record) => {
+        this.sent++;
+        this.emit('settled', { robotId, record });
+      });
+      outbox.start();
+      outbox.resume();
+      this.outboxes.set(robotId, outbox);
     }
-    for (const record of records) this.emit('settled', { robotId, record: { ...record, status: 'sent' } });
+    return outbox;
+  }
+  async stop(): Promise<void> {
+    await Promise.all([...this.outboxes.values()].map((o) => o.stop()));
   }
 }
 
@@ -63,15 +78,15 @@ const DRAIN_MS = 10_000;
 async function main(): Promise<void> {
   const t = timeline(settings.seedSeconds * 1000);
   const dbPids = (process.env.BENCH_DB_PIDS ?? '').split(',').filter(Boolean).map(Number);
-  const db = await connectDatabase({ uri: env('BENCH_MONGODB_URI'), dbName: env('BENCH_DB'), serverSelectionTimeoutMs: 5000, log: pino({ level: 'silent' }) });
+  const db = await connectDatabase({ uri: env('BENCH_MONGODB_URI'), dbName: env('BENCH_DB'), serverSelectionTimeoutMs: 5000, log: pino({ level: 'silent' }), monitorCommands: true });
   const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent' });
   const sendLog = new SendLogService(db.connection);
-  const robots = new StandInRobots(sendLogModel(db.connection));
+  const silent = pino({ level: 'silent' });
+  const robots = new StandInRobots({ sendLog, clock: systemClock, policy: config.outbox, log: silent });
   // Tasks are created as if at T0 (so their first runs fall in the measured run, not during
   // seeding); once seeding is done the clock is the real one again.
   let floor = t.t0;
   const clock: Clock = { now: () => Math.max(Date.now(), floor), sleep: systemClock.sleep };
-  const silent = pino({ level: 'silent' });
   const broadcasts = createBroadcasts({ config, connection: db.connection, sendLog, manager: robots as unknown as RobotManager, clock, log: silent });
   const { service, runner } = broadcasts;
   await Promise.all([service.Task.init(), service.Run.init(), service.Delivery.init(), sendLogModel(db.connection).init()]);
@@ -111,12 +126,24 @@ async function main(): Promise<void> {
   scheduler.start();
   log(`qunbot: scheduler started; ${((t.t0 - Date.now()) / 1000).toFixed(1)} s to T0, then ${t.warmupMs / 1000} s warm-up and a ${t.windowMs / 1000} s window`);
 
-  // Database operations in the window, by collection and method (mongoose's debug hook).
-  const ops = new Map<string, number>();
+  // Database commands in the window, by collection and command: how many, and the time they
+  // took as this process saw it (the server works on one at a time, so this is where its time goes).
+  const ops = new Map<string, { count: number; ms: number }>();
+  const commands = new Map<number, string>();
   let counting = false;
-  db.connection.set('debug', (collection: string, method: string) => {
-    if (counting) ops.set(`${collection}.${method}`, (ops.get(`${collection}.${method}`) ?? 0) + 1);
+  const client = db.connection.getClient();
+  client.on('commandStarted', (e) => {
+    if (counting) commands.set(e.requestId, `${String(e.commandName === 'getMore' ? e.command.collection : e.command[e.commandName])}.${e.commandName}`);
   });
+  const ended = (e: { requestId: number; duration: number }) => {
+    const name = commands.get(e.requestId);
+    if (name === undefined) return;
+    commands.delete(e.requestId);
+    const op = ops.get(name) ?? { count: 0, ms: 0 };
+    ops.set(name, { count: op.count + 1, ms: op.ms + e.duration });
+  };
+  client.on('commandSucceeded', ended);
+  client.on('commandFailed', ended);
   await sleepUntil(from);
   counting = true;
   const a = cpuMark(dbPids);
@@ -141,7 +168,7 @@ async function main(): Promise<void> {
   // Throughput: runs started in the window, whatever their scheduled time (behind a backlog, older ones).
   const started = await service.Run.countDocuments({ plan: 'run', startedAt: { $gte: new Date(from), $lt: new Date(to) } });
   const cpu = cpuBetween(a, b, dbPids);
-  const totalOps = [...ops.values()].reduce((x, y) => x + y, 0);
+  const totalOps = [...ops.values()].reduce((x, y) => x + y.count, 0);
   const result: PhaseResult = {
     phase: 'qunbot',
     tasks: specs.length,
@@ -157,12 +184,15 @@ async function main(): Promise<void> {
     /** Seconds whose tick node-cron skipped because the previous one still ran (noOverlap), over the whole phase. */
     skippedTicks: overlaps,
     sends: robots.sends,
-    databaseOps: Object.fromEntries([...ops].sort((x, y) => y[1] - x[1])),
+    /** Of those, sent by the paced outboxes by the end. */
+    sent: robots.sent,
+    databaseOps: Object.fromEntries([...ops].sort((x, y) => y[1].ms - x[1].ms).map(([name, op]) => [name, { count: op.count, ms: Math.round(op.ms) }])),
     unfinishedRuns: unfinished,
     seedSeconds: Math.round((seedEnd - seedStart) / 100) / 10,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
   // A tick may still be firing: the database goes, and the process with it.
+  await robots.stop();
   broadcasts.close();
   await db.connection.dropDatabase();
   process.exit(0);

@@ -14,6 +14,14 @@ export interface NewSend {
   source?: string;
 }
 
+/** What a send's status read says. */
+export interface SendStatusOnly {
+  id: string;
+  batchId: string;
+  status: SendStatus;
+  recalled: boolean;
+}
+
 /** A send whose id and idempotency `key` the caller chose, grouped by `batchId`. */
 export interface PreparedSend extends NewSend {
   id: string;
@@ -95,11 +103,11 @@ export class SendLogService {
     return docs.map(toRecord);
   }
 
-  /** Which of the batches have sends that may still go out. */
-  async openBatches(batchIds: readonly string[]): Promise<Set<string>> {
-    if (batchIds.length === 0) return new Set();
-    const ids: unknown[] = await this.Log.distinct('batchId', { batchId: { $in: batchIds }, status: { $in: ['queued', 'sending'] } });
-    return new Set(ids.map(String));
+  /** Only the statuses of the sends of some batches (cheaper to read than whole records). */
+  async statusesOf(batchIds: readonly string[]): Promise<SendStatusOnly[]> {
+    if (batchIds.length === 0) return [];
+    const docs = await this.Log.find({ batchId: { $in: batchIds } }, { batchId: 1, status: 1, recalledAt: 1 }).lean();
+    return docs.map((d) => ({ id: d._id.toString(), batchId: String(d.batchId), status: d.status, recalled: d.recalledAt != null }));
   }
 
   /** queued -> cancelled for every send of the batches; an outbox that picks one up skips it. */

@@ -45,6 +45,8 @@ export interface TickResult {
 
 /** Due tasks fired together (a few bulk database operations for the whole page). */
 const DUE_PAGE = 200;
+/** The span of nextRunAt read at once when looking for due tasks. */
+const SLICE_MS = 1000;
 
 /**
  * Fires due broadcast runs, a page of due tasks at a time. A run is claimed by inserting it
@@ -92,31 +94,45 @@ export class BroadcastRunner {
   /** One pass: fire what is due, take over abandoned runs, finish settled ones. */
   async tick(): Promise<TickResult> {
     const result: TickResult = { fired: 0, missed: 0, takenOver: 0, lateness: [] };
-    const now = this.deps.clock.now();
-    const { Task } = this.deps.service;
-    const dueBy = new Date(now);
-    // Pages in nextRunAt order; a task read once in this tick (fired, or not fireable now) is not
-    // read again. A plain range on the indexed nextRunAt, plus the ids already seen at the page
-    // boundary (tasks due at the very same time).
-    let from: Date | undefined;
-    let seenAtFrom: Types.ObjectId[] = [];
-    for (;;) {
-      const due = await Task.find({ state: 'active', nextRunAt: { ...(from ? { $gte: from } : {}), $lte: dueBy }, ...(seenAtFrom.length ? { _id: { $nin: seenAtFrom } } : {}) })
-        .sort({ nextRunAt: 1, _id: 1 })
-        .limit(DUE_PAGE)
-        .lean();
+    for await (const due of this.duePages(new Date(this.deps.clock.now()))) {
       const fired = await this.firePage(due);
       result.fired += fired.fired;
       result.missed += fired.missed;
       result.lateness.push(...fired.lateness);
-      if (due.length < DUE_PAGE) break;
-      const last = (due[due.length - 1].nextRunAt as Date).getTime();
-      if (from?.getTime() !== last) seenAtFrom = [];
-      from = new Date(last);
-      seenAtFrom.push(...due.filter((t) => (t.nextRunAt as Date).getTime() === last).map((t) => t._id));
     }
     result.takenOver = await this.takeOver();
     return result;
+  }
+
+  /**
+   * The tasks due by `dueBy`, oldest first, a page at a time: read in slices of nextRunAt (one
+   * second, widened while empty), each paged by id. One query over a large backlog would cost
+   * as much as the whole backlog on every page (the test server reads every match before the
+   * limit). A task fired moves past `dueBy`, so it is not read again.
+   */
+  private async *duePages(dueBy: Date): AsyncGenerator<BroadcastTaskDoc[]> {
+    const { Task } = this.deps.service;
+    const first = await Task.findOne({ state: 'active', nextRunAt: { $lte: dueBy } }, { nextRunAt: 1 }).sort({ nextRunAt: 1 }).lean();
+    if (!first?.nextRunAt) return;
+    const end = dueBy.getTime() + 1;
+    let width = SLICE_MS;
+    for (let from = first.nextRunAt.getTime(); from < end; ) {
+      const to = Math.min(from + width, end);
+      let after: Types.ObjectId | undefined;
+      let found = 0;
+      for (;;) {
+        const page = await Task.find({ state: 'active', nextRunAt: { $gte: new Date(from), $lt: new Date(to) }, ...(after ? { _id: { $gt: after } } : {}) })
+          .sort({ _id: 1 })
+          .limit(DUE_PAGE)
+          .lean();
+        found += page.length;
+        if (page.length > 0) yield page;
+        if (page.length < DUE_PAGE) break;
+        after = page[page.length - 1]._id;
+      }
+      from = to;
+      width = found > 0 ? SLICE_MS : width * 2;
+    }
   }
 
   /** Claims the next run of each due task and carries the claimed ones out, together. */

@@ -6,7 +6,7 @@ import { findPage, type Page, type PageRequest } from '../pagination';
 import { broadcastDeliveryModel, type BroadcastDeliveryDoc } from './broadcast-delivery.model';
 import { broadcastRunModel, type BroadcastRunDoc } from './broadcast-run.model';
 import { broadcastTaskModel, type BroadcastTaskDoc } from './broadcast-task.model';
-import { countStatuses, deliveryStatus, type PartState, type SkipReason } from './report';
+import { countStatuses, deliveryStatus, type DeliveryStatus, type PartState, type RunCounts, type SkipReason } from './report';
 import { cronProblem, firstRunAt, type Schedule } from './schedule';
 import type { TargetResolver } from './targets';
 import { limitsOf, materialsOf, scheduleOf, targetsOf } from './task-doc';
@@ -166,7 +166,7 @@ export class BroadcastService {
   }
 
   private async runView(d: BroadcastRunDoc): Promise<RunView> {
-    const report = d.state === 'finished' && d.report ? (d.report as RunView['report']) : countStatuses((await this.deliveries(d._id.toString())).map((x) => x.status));
+    const report = d.state === 'finished' && d.report ? (d.report as RunView['report']) : await this.counts(d._id.toString());
     return {
       id: d._id.toString(),
       taskId: d.taskId.toString(),
@@ -184,6 +184,30 @@ export class BroadcastService {
   /** Per-room status of a run, from the send log (the source of truth for what went out). */
   async deliveries(runId: string): Promise<DeliveryView[]> {
     return (await this.deliveriesOf([runId])).get(runId) ?? [];
+  }
+
+  /** A run's counts per delivery status, live from the send log. */
+  async counts(runId: string): Promise<RunCounts> {
+    return (await this.countsOf([runId])).get(runId) ?? countStatuses([]);
+  }
+
+  /**
+   * `counts` of many runs with two reads of statuses only; runs with a send still queued or
+   * sending are left out when `settledOnly` (they cannot finish yet, so their deliveries are not read).
+   */
+  async countsOf(runIds: readonly string[], settledOnly = false): Promise<Map<string, RunCounts>> {
+    const sends = await this.deps.sendLog.statusesOf(runIds);
+    const open = new Set(sends.filter((s) => s.status === 'queued' || s.status === 'sending').map((s) => s.batchId));
+    const wanted = settledOnly ? runIds.filter((id) => !open.has(id)) : runIds;
+    const statuses = new Map<string, DeliveryStatus[]>(wanted.map((id) => [id, []]));
+    if (wanted.length === 0) return new Map();
+    const parts = new Map(sends.map((s) => [s.id, { status: s.status, ...(s.recalled ? { recalled: true } : {}) } as PartState]));
+    const docs = await this.Delivery.find({ runId: { $in: wanted } }, { runId: 1, state: 1, reason: 1, sendIds: 1 }).lean();
+    for (const d of docs) {
+      const states = (d.sendIds ?? []).map((id: Types.ObjectId) => parts.get(id.toString())).filter((s) => s !== undefined);
+      statuses.get(d.runId.toString())?.push(deliveryStatus(d.state, states, (d.reason ?? undefined) as SkipReason | undefined));
+    }
+    return new Map([...statuses].map(([id, s]) => [id, countStatuses(s)]));
   }
 
   /** `deliveries` of many runs with two reads, by run id. */

@@ -3,7 +3,6 @@ import type { SendLogService } from '../bot/send-log.service';
 import type { Logger } from '../logger';
 import type { BroadcastService } from './broadcast.service';
 import type { BroadcastRunner } from './broadcast-runner';
-import { countStatuses } from './report';
 import type { RobotPort } from './run-dispatch';
 import { BroadcastError } from './types';
 
@@ -66,7 +65,7 @@ export async function recallBroadcast(deps: RecallDeps, taskId: string): Promise
   // Reports of finished runs change with recalled messages; unfinished runs finish now if settled.
   for (const r of runs) {
     if (r.state !== 'finished') await deps.runner.finish(r._id.toString());
-    else await service.Run.updateOne({ _id: r._id }, { $set: { report: countStatuses((await service.deliveries(r._id.toString())).map((d) => d.status)) } });
+    else await service.Run.updateOne({ _id: r._id }, { $set: { report: await service.counts(r._id.toString()) } });
   }
   deps.log.info({ broadcastId: taskId, cancelled: report.cancelled, recalled: report.recalled, notRecalled: report.notRecalled.length }, 'broadcast recalled');
   return report;

@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import type { PreparedSend, SendLogService, SendRecord } from '../bot/send-log.service';
 import { insertAbsent } from '../db-errors';
+import { groupBy } from '../group-by';
 import type { BroadcastDeliveryDoc } from './broadcast-delivery.model';
 import type { BroadcastRunDoc } from './broadcast-run.model';
 import type { BroadcastTaskDoc } from './broadcast-task.model';
@@ -151,12 +152,6 @@ async function writeAndHandOver(deps: DispatchDeps, step: readonly Work[]): Prom
     const ids = new Set(prepared.map((s) => s.id));
     records = (await sendLog.listBatches([...new Set(prepared.map((s) => s.batchId))])).filter((r) => ids.has(r.id) && r.status === 'queued');
   }
-  const byRobot = new Map<string, SendRecord[]>();
-  for (const r of records) {
-    const list = byRobot.get(r.robotId);
-    if (list) list.push(r);
-    else byRobot.set(r.robotId, [r]);
-  }
-  for (const [robotId, rs] of byRobot) deps.robots.adopt(robotId, rs);
+  for (const [robotId, rs] of groupBy(records, (r) => r.robotId)) deps.robots.adopt(robotId, rs);
   return records.length;
 }

@@ -3,7 +3,8 @@ import type { SendLogService } from '../bot/send-log.service';
 import type { Logger } from '../logger';
 import type { PublishInput } from '../webhooks/events';
 import type { BroadcastService } from './broadcast.service';
-import { countStatuses, isSettled } from './report';
+import { groupBy } from '../group-by';
+import { isSettled } from './report';
 
 export interface FinishDeps {
   service: BroadcastService;
@@ -11,10 +12,13 @@ export interface FinishDeps {
   clock: Clock;
   log: Logger;
   publish?: (input: PublishInput) => Promise<unknown>;
+  delayMs?: number;
 }
 
 /** Runs checked at once. */
 const BATCH = 500;
+/** How long a check waits for more settled sends (a run's sends settle one by one). */
+const DELAY_MS = 100;
 
 /**
  * Finishes settled runs: the report is written and `broadcast.finished` published (with a
@@ -28,7 +32,7 @@ export class RunFinisher {
 
   constructor(private readonly deps: FinishDeps) {}
 
-  /** Checks these runs soon (in the background). */
+  /** Checks these runs soon (in the background, after `delayMs`, to take the sends settling meanwhile along). */
   request(runIds: Iterable<string>): void {
     for (const id of runIds) this.pending.add(id);
     if (this.draining || this.pending.size === 0) return;
@@ -45,6 +49,7 @@ export class RunFinisher {
   }
 
   private async drain(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, this.deps.delayMs ?? DELAY_MS));
     while (this.pending.size > 0) {
       const batch = [...this.pending].slice(0, BATCH);
       for (const id of batch) this.pending.delete(id);
@@ -54,21 +59,19 @@ export class RunFinisher {
 
   /** Finishes those of the runs that are `sending` and settled; returns the ids this call finished. */
   async finishMany(runIds: readonly string[]): Promise<Set<string>> {
-    const { service, sendLog } = this.deps;
-    const runs = await service.Run.find({ _id: { $in: runIds }, state: 'sending' }).lean();
+    const { service } = this.deps;
+    const runs = await service.Run.find({ _id: { $in: runIds }, state: 'sending' }, { taskId: 1, owner: 1, seq: 1, scheduledFor: 1 }).lean();
     if (runs.length === 0) return new Set();
-    const open = await sendLog.openBatches(runs.map((r) => r._id.toString()));
-    const candidates = runs.filter((r) => !open.has(r._id.toString()));
-    if (candidates.length === 0) return new Set();
-    const views = await service.deliveriesOf(candidates.map((r) => r._id.toString()));
-    const settled = candidates
-      .map((run) => ({ run, counts: countStatuses((views.get(run._id.toString()) ?? []).map((d) => d.status)) }))
-      .filter((s) => isSettled(s.counts));
+    const counts = await service.countsOf(runs.map((r) => r._id.toString()), true);
+    const settled = runs.flatMap((run) => {
+      const c = counts.get(run._id.toString());
+      return c && isSettled(c) ? [{ run, counts: c }] : [];
+    });
     if (settled.length === 0) return new Set();
     const finishedAt = new Date(this.deps.clock.now());
     if (this.deps.publish) {
       const names = new Map((await service.Task.find({ _id: { $in: settled.map((s) => s.run.taskId) } }, { name: 1 }).lean()).map((t) => [t._id.toString(), t.name]));
-      for (const { run, counts } of settled) {
+      for (const { run, counts: c } of settled) {
         const runId = run._id.toString();
         await this.deps.publish({
           type: 'broadcast.finished',
@@ -81,15 +84,19 @@ export class RunFinisher {
             name: names.get(run.taskId.toString()) ?? '',
             scheduledFor: run.scheduledFor.toISOString(),
             finishedAt: finishedAt.toISOString(),
-            counts,
-            sent: counts.sent,
-            failed: counts.failed + counts.room_not_found + counts.unknown,
+            counts: c,
+            sent: c.sent,
+            failed: c.failed + c.room_not_found + c.unknown,
           },
         });
       }
     }
+    // Runs with the same report (most: every room sent) are written by one update.
+    const alike = groupBy(settled, (s) => JSON.stringify(s.counts));
     const res = await service.Run.bulkWrite(
-      settled.map(({ run, counts }) => ({ updateOne: { filter: { _id: run._id, state: 'sending' }, update: { $set: { state: 'finished', finishedAt, report: counts } } } })) as Parameters<typeof service.Run.bulkWrite>[0],
+      [...alike.values()].map((group) => ({
+        updateMany: { filter: { _id: { $in: group.map((s) => s.run._id) }, state: 'sending' }, update: { $set: { state: 'finished', finishedAt, report: group[0].counts } } },
+      })) as Parameters<typeof service.Run.bulkWrite>[0],
       { ordered: false },
     );
     let finished = settled;
@@ -98,7 +105,7 @@ export class RunFinisher {
       const mine = new Set((await service.Run.find({ _id: { $in: settled.map((s) => s.run._id) }, finishedAt }, { _id: 1 }).lean()).map((r) => r._id.toString()));
       finished = settled.filter((s) => mine.has(s.run._id.toString()));
     }
-    for (const { run, counts } of finished) this.deps.log.info({ broadcastId: run.taskId.toString(), run: run.seq, ...counts }, 'broadcast run finished');
+    for (const { run, counts: c } of finished) this.deps.log.info({ broadcastId: run.taskId.toString(), run: run.seq, ...c }, 'broadcast run finished');
     return new Set(finished.map((s) => s.run._id.toString()));
   }
 }

@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { isRecordId } from '../bot/core/ids';
 import { robotModel } from '../bot/robot.model';
+import { groupBy } from '../group-by';
 import { roomModel } from '../bot/room.model';
 import type { Targets } from './types';
 
@@ -57,8 +58,7 @@ export class TargetResolver {
    */
   async resolveMany(items: readonly { owner: string; targets: Targets }[], limit: number): Promise<Resolved[]> {
     const robots = await this.Robot.find({ owner: { $in: [...new Set(items.map((i) => i.owner))] } }, { _id: 1, owner: 1 }).lean();
-    const robotsOf = new Map<string, string[]>();
-    for (const r of robots) robotsOf.set(r.owner, [...(robotsOf.get(r.owner) ?? []), r._id.toString()]);
+    const robotsOf = new Map([...groupBy(robots, (r) => r.owner)].map(([owner, rs]) => [owner, rs.map((r) => r._id.toString())]));
     const listedIds = [...new Set(items.flatMap((i) => (i.targets.mode === 'rooms' ? i.targets.roomIds.filter(isRecordId).map((id) => id.toLowerCase()) : [])))];
     const listed = new Map((listedIds.length ? await this.Room.find({ _id: { $in: listedIds } }, ROOM_FIELDS).lean() : []).map((d) => [d._id.toString(), toTarget(d)]));
     const shared = new Map<string, Promise<TargetRoom[]>>();

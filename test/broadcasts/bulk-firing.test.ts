@@ -62,6 +62,30 @@ describe('firing a page of due broadcasts together', () => {
     expect((await lean([a.id]))[0].seq).toBe(0);
   });
 
+  test('when due tasks lie hours apart and more than a page share one second, then one tick fires each exactly once', async () => {
+    await robotWithRooms(t.db, 'backlog-owner', 1);
+    const model = await p.service.create(input('backlog-owner', { schedule: { kind: 'once', at: new Date(clock.now() + 1000) } }));
+    const doc = (await lean([model.id]))[0];
+    const at = (ms: number) => new Date(clock.now() + ms);
+    // 250 more at the same second as the first (over a page), one an hour later, one three hours later.
+    const copies = [...Array.from({ length: 250 }, () => at(1000)), at(3_600_000), at(3 * 3_600_000)].map((when, i) => {
+      const { _id, createdAt, updatedAt, ...rest } = doc;
+      void [_id, createdAt, updatedAt];
+      return { ...rest, name: `copy ${i}`, schedule: { kind: 'once', at: when }, nextRunAt: when };
+    });
+    await p.service.Task.insertMany(copies);
+    clock.advance(3 * 3_600_000 + 5000);
+
+    const res = await p.runner.tick();
+
+    expect(res.fired + res.missed).toBe(253);
+    // Only the last is within the 10-minute grace (5 s late); the others are recorded as missed, not sent late.
+    expect(res).toMatchObject({ fired: 1, missed: 252 });
+    expect(await p.service.Run.countDocuments({ owner: 'backlog-owner' })).toBe(253);
+    expect(await p.service.Task.countDocuments({ owner: 'backlog-owner', state: 'active' })).toBe(0);
+    expect((await p.runner.tick()).missed).toBe(0);
+  });
+
   /** Claims the due runs of `ids` and returns what dispatchRuns needs. */
   async function claimed(ids: string[]): Promise<DispatchItem[]> {
     return claimRuns(claimDeps(), await lean(ids), new Date(clock.now()));
