@@ -46,7 +46,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, overrides: Pic
     const webhooks = startWebhooks({ config, connection: db.connection, runtime, log });
     stops.push(() => webhooks.stop());
     const broadcasts = createBroadcasts({ config, connection: db.connection, sendLog: runtime.sendLog, manager: runtime.manager, clock: runtime.clock, log, publish: (e) => webhooks.outbox.publish(e) });
-    stops.push(async () => broadcasts.close());
+    stops.push(() => broadcasts.close());
     const native = nativeApi({ runtime, keys, maxPageSize: config.api.maxPageSize, checkCallbackUrl: webhooks.checkCallbackUrl, webhooks: webhooks.outbox, broadcasts });
     const seed001 = config.compat.seed001.enabled ? [seed001Router({ runtime, keys, log, checkCallbackUrl: webhooks.checkCallbackUrl })] : [];
     const s0 = config.compat.seed000;

@@ -193,7 +193,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
   // A tick may still be firing: the database goes, and the process with it.
   await robots.stop();
-  broadcasts.close();
+  void broadcasts.close(); // not awaited: a tick firing a backlog may go on
   await db.connection.dropDatabase();
   process.exit(0);
 }

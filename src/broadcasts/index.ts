@@ -30,8 +30,8 @@ export interface Broadcasts {
   service: BroadcastService;
   runner: BroadcastRunner;
   recall(taskId: string): Promise<RecallReport>;
-  /** Stops listening to the robots. */
-  close(): void;
+  /** Stops listening to the robots and waits for the tick and finishing checks under way. */
+  close(): Promise<void>;
 }
 
 export function createBroadcasts(deps: BroadcastsDeps): Broadcasts {
@@ -62,6 +62,9 @@ export function createBroadcasts(deps: BroadcastsDeps): Broadcasts {
     runner,
     recall: (taskId) =>
       recallBroadcast({ service, runner, sendLog: deps.sendLog, robots: deps.manager, clock: deps.clock, log: deps.log.child({ module: 'broadcasts' }), windowMs: b.recallWindowSec * 1000 }, taskId),
-    close: () => deps.manager.off('settled', onSettled),
+    close: async () => {
+      deps.manager.off('settled', onSettled);
+      await runner.idle();
+    },
   };
 }

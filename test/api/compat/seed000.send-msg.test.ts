@@ -38,7 +38,7 @@ describe('seed 000 send_msg: every item to every production group, as broadcasts
   });
 
   afterAll(async () => {
-    broadcasts.close();
+    await broadcasts.close();
     await runtime.manager.stopAll();
     await svc.stop();
   });

@@ -48,7 +48,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  h.broadcasts.close();
+  await h.broadcasts.close();
   await h.runtime.manager.stopAll();
 });
 
