@@ -47,7 +47,7 @@ class StandInRobots extends EventEmitter implements RobotPort {
     this.sends += records.length;
     const now = Date.now();
     for (const r of records) if (r.batchId && !this.handedAt.has(r.batchId)) this.handedAt.set(r.batchId, now);
-    this.outbox(robotId).adopt(records);
+    if (!process.env.BENCH_NO_SEND) this.outbox(robotId).adopt(records);
     return true;
   }
   async recall(): Promise<boolean> {

@@ -3,6 +3,7 @@ import type { Connection, Model } from 'mongoose';
 import { isRecordId } from '../bot/core/ids';
 import { apiKeyModel, type ApiKeyDoc } from './api-key.model';
 import { isDuplicateKey } from '../db-errors';
+import { updateByIdThenRead } from '../db-ops';
 
 /** Who is calling: an API key, limited to one owner or (owner undefined) to none. */
 export interface Principal {
@@ -117,7 +118,7 @@ export class ApiKeyService {
   /** Revokes a key; true when it existed and was active. */
   async revoke(id: string): Promise<boolean> {
     if (!isRecordId(id)) return false;
-    const d = await this.model.findOneAndUpdate({ _id: id, revokedAt: { $exists: false } }, { $set: { revokedAt: new Date(this.now()) } }).lean<ApiKeyDoc>();
+    const d = await updateByIdThenRead(this.model, { _id: id, revokedAt: { $exists: false } }, { $set: { revokedAt: new Date(this.now()) } });
     if (d) this.cache.delete(d.hash);
     return !!d;
   }

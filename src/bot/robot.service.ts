@@ -3,6 +3,7 @@ import { findPage, type Page, type PageRequest } from '../pagination';
 import { isRecordId } from './core/ids';
 import type { RobotStatus } from './core/robot-state';
 import { robotModel, type RobotDoc } from './robot.model';
+import { updateByIdThenRead } from '../db-ops';
 
 export type PuppetKind = 'service' | 'wechat4u' | 'mock';
 
@@ -129,7 +130,7 @@ export class RobotService {
 
   async update(id: string, patch: Partial<Pick<CreateRobotInput, 'name' | 'agentCode' | 'callbackUrl' | 'username'>>): Promise<RobotView | null> {
     if (!isRecordId(id)) return null;
-    const d = await this.Robot.findByIdAndUpdate(id, { $set: patch }, { returnDocument: 'after' }).lean();
+    const d = await updateByIdThenRead(this.Robot, { _id: id }, { $set: patch });
     return d ? toView(d) : null;
   }
 

@@ -4,6 +4,7 @@ import { isRecordId } from './core/ids';
 import { isBoundByAgentCode, matchRooms, type FoundRoom } from './core/room-identity';
 import { roomModel, type RoomDoc } from './room.model';
 import { isDuplicateKey } from '../db-errors';
+import { updateByIdThenRead } from '../db-ops';
 
 /** A room as the puppet reports it at sync time. */
 export interface PuppetRoom extends FoundRoom {
@@ -196,14 +197,14 @@ export class RoomService {
 
   async update(id: string, patch: RoomPatch): Promise<RoomView | null> {
     if (!isRecordId(id)) return null;
-    const d = await this.Room.findByIdAndUpdate(id, { $set: patch }, { returnDocument: 'after' }).lean();
+    const d = await updateByIdThenRead<typeof this.Room, RoomDoc>(this.Room, { _id: id }, { $set: patch });
     if (d) this.cache.delete(this.key(d.robotId.toString(), d.puppetId));
     return d ? toView(d) : null;
   }
 
   async setPluginEnabled(id: string, plugin: string, enabled: boolean): Promise<RoomView | null> {
     if (!isRecordId(id) || !/^[a-z][a-z0-9-]*$/.test(plugin)) return null;
-    const d = await this.Room.findByIdAndUpdate(id, { $set: { [`plugins.${plugin}`]: enabled } }, { returnDocument: 'after' }).lean();
+    const d = await updateByIdThenRead<typeof this.Room, RoomDoc>(this.Room, { _id: id }, { $set: { [`plugins.${plugin}`]: enabled } });
     if (d) this.cache.delete(this.key(d.robotId.toString(), d.puppetId));
     return d ? toView(d) : null;
   }

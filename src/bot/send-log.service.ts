@@ -1,7 +1,8 @@
 import type { Connection, Types } from 'mongoose';
-import { insertAbsent } from '../db-errors';
+import { insertAbsent } from '../db-ops';
 import type { OutboundContent } from './content';
 import { sendLogModel, type SendLogDoc } from './send-log.model';
+import { updateByIdThenRead } from '../db-ops';
 
 export type SendStatus = SendLogDoc['status'];
 
@@ -124,11 +125,7 @@ export class SendLogService {
 
   /** queued -> sending, atomically; null when another worker took it or it was cancelled. */
   async claim(id: string): Promise<SendRecord | null> {
-    const doc = await this.Log.findOneAndUpdate(
-      { _id: id, status: 'queued' },
-      { $set: { status: 'sending' }, $inc: { attempts: 1 } },
-      { returnDocument: 'after' },
-    ).lean();
+    const doc = await updateByIdThenRead(this.Log, { _id: id, status: 'queued' }, { $set: { status: 'sending' }, $inc: { attempts: 1 } });
     return doc ? toRecord(doc) : null;
   }
 

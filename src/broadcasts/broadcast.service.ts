@@ -11,6 +11,7 @@ import { cronProblem, firstRunAt, type Schedule } from './schedule';
 import type { TargetResolver } from './targets';
 import { limitsOf, materialsOf, scheduleOf, targetsOf } from './task-doc';
 import { BroadcastError, type BroadcastInput, type BroadcastView, type DeliveryView, type RunView, type Targets } from './types';
+import { updateByIdThenRead } from '../db-ops';
 
 export interface BroadcastPolicy {
   maxTargets: number;
@@ -127,24 +128,24 @@ export class BroadcastService {
   /** Replaces what the task sends and when, only while no run has started. */
   async update(id: string, input: BroadcastInput): Promise<BroadcastView> {
     const doc = await this.prepare(input);
-    const updated = await this.Task.findOneAndUpdate(
+    const updated = await updateByIdThenRead(
+      this.Task,
       { _id: id, seq: 0, state: { $in: ['active', 'paused'] } },
       { $set: doc, $unset: { ...(input.endAt ? {} : { endAt: 1 }), ...(input.maxRuns !== undefined ? {} : { maxRuns: 1 }) } },
-      { returnDocument: 'after' },
-    ).lean();
+    );
     if (!updated) throw new BroadcastError('conflict', 'broadcast_started', 'a broadcast can be changed only before its first run (create a new one, or recall this one)');
     return toView(updated);
   }
 
   async pause(id: string): Promise<BroadcastView> {
-    const d = await this.Task.findOneAndUpdate({ _id: id, state: 'active' }, { $set: { state: 'paused' } }, { returnDocument: 'after' }).lean();
+    const d = await updateByIdThenRead(this.Task, { _id: id, state: 'active' }, { $set: { state: 'paused' } });
     if (!d) throw new BroadcastError('conflict', 'broadcast_not_active', 'only an active broadcast can be paused');
     return toView(d);
   }
 
   /** Resumes; a run that fell due while paused is run if within the grace period, else missed. */
   async resume(id: string): Promise<BroadcastView> {
-    const d = await this.Task.findOneAndUpdate({ _id: id, state: 'paused' }, { $set: { state: 'active' } }, { returnDocument: 'after' }).lean();
+    const d = await updateByIdThenRead(this.Task, { _id: id, state: 'paused' }, { $set: { state: 'active' } });
     if (!d) throw new BroadcastError('conflict', 'broadcast_not_paused', 'only a paused broadcast can be resumed');
     return toView(d);
   }

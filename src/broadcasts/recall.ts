@@ -5,6 +5,7 @@ import type { BroadcastService } from './broadcast.service';
 import type { BroadcastRunner } from './broadcast-runner';
 import type { RobotPort } from './run-dispatch';
 import { BroadcastError } from './types';
+import { updateByIdThenRead } from '../db-ops';
 
 export interface RecallDeps {
   service: BroadcastService;
@@ -34,7 +35,7 @@ export interface RecallReport {
  */
 export async function recallBroadcast(deps: RecallDeps, taskId: string): Promise<RecallReport> {
   const { service, sendLog } = deps;
-  const task = await service.Task.findOneAndUpdate({ _id: taskId }, { $set: { state: 'recalled', nextRunAt: null } }, { returnDocument: 'after' }).lean();
+  const task = await updateByIdThenRead(service.Task, { _id: taskId }, { $set: { state: 'recalled', nextRunAt: null } });
   if (!task) throw new BroadcastError('not_found', 'not_found', 'broadcast not found');
   const runs = await service.Run.find({ taskId: task._id, state: { $in: ['dispatching', 'sending', 'finished'] } }, { _id: 1, state: 1 }).lean();
   const runIds = runs.map((r) => r._id.toString());

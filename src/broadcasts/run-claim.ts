@@ -1,5 +1,5 @@
 import { Types, type Model } from 'mongoose';
-import { insertAbsent } from '../db-errors';
+import { insertAbsent } from '../db-ops';
 import { groupBy } from '../group-by';
 import type { BroadcastRunDoc } from './broadcast-run.model';
 import type { BroadcastTaskDoc } from './broadcast-task.model';

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import type { PreparedSend, SendLogService, SendRecord } from '../bot/send-log.service';
-import { insertAbsent } from '../db-errors';
+import { insertAbsent } from '../db-ops';
 import { groupBy } from '../group-by';
 import type { BroadcastDeliveryDoc } from './broadcast-delivery.model';
 import type { BroadcastRunDoc } from './broadcast-run.model';

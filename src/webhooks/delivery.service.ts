@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import { isRecordId } from '../bot/core/ids';
 import { findPage, type Page, type PageRequest } from '../pagination';
 import { deliveryModel, type DeliveryDoc, type DeliveryFormat, type DeliveryStatus } from './delivery.model';
+import { updateByIdThenRead } from '../db-ops';
 
 export interface Delivery {
   id: string;
@@ -124,11 +125,7 @@ export class DeliveryService {
   /** A dead delivery queued again from now, with a fresh deadline and attempt count. */
   async retry(id: string, now: Date, maxAgeMs: number): Promise<Delivery | null> {
     if (!isRecordId(id)) return null;
-    const d = await this.D.findOneAndUpdate(
-      { _id: id, status: 'dead' },
-      { $set: { status: 'queued', attempts: 0, nextAttemptAt: now, deadline: new Date(now.getTime() + maxAgeMs) }, $unset: { lastError: 1 } },
-      { returnDocument: 'after' },
-    ).lean();
+    const d = await updateByIdThenRead(this.D, { _id: id, status: 'dead' }, { $set: { status: 'queued', attempts: 0, nextAttemptAt: now, deadline: new Date(now.getTime() + maxAgeMs) }, $unset: { lastError: 1 } });
     return d ? toView(d as DeliveryDoc) : null;
   }
 

@@ -3,6 +3,7 @@ import { findPage, type Page, type PageRequest } from '../pagination';
 import { isRecordId } from '../bot/core/ids';
 import type { EventType } from './events';
 import { subscriptionModel, type SubscriptionDoc } from './subscription.model';
+import { updateByIdThenRead } from '../db-ops';
 
 export interface Subscription {
   id: string;
@@ -63,13 +64,13 @@ export class SubscriptionService {
     if (!isRecordId(id)) return null;
     const set = { ...patch, ...(patch.events ? { events: [...new Set(patch.events)] } : {}) };
     this.version++;
-    const d = await this.Sub.findByIdAndUpdate(id, { $set: set }, { returnDocument: 'after' }).lean();
+    const d = await updateByIdThenRead(this.Sub, { _id: id }, { $set: set });
     return d ? toView(d as SubscriptionDoc) : null;
   }
 
   async rotate(id: string): Promise<Subscription | null> {
     if (!isRecordId(id)) return null;
-    const d = await this.Sub.findByIdAndUpdate(id, { $inc: { secretVersion: 1 } }, { returnDocument: 'after' }).lean();
+    const d = await updateByIdThenRead(this.Sub, { _id: id }, { $inc: { secretVersion: 1 } });
     return d ? toView(d as SubscriptionDoc) : null;
   }
 

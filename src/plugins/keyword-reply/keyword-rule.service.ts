@@ -6,6 +6,7 @@ import { findPage, type Page, type PageRequest } from '../../pagination';
 import { outboundContent, type OutboundContent } from '../../bot/content';
 import { regexProblem, type MatchMode } from './matcher';
 import { keywordRuleModel, type KeywordRuleDoc } from './keyword-rule.model';
+import { updateByIdThenRead } from '../../db-ops';
 
 /** The fields of a keyword rule (without the regular-expression check, which keywordRuleInput adds). */
 export const keywordRuleFields = z.object({
@@ -83,7 +84,7 @@ export class KeywordRuleService extends EventEmitter<{ changed: [string] }> {
   async update(owner: string, id: string, input: KeywordRuleInput): Promise<KeywordRule | null> {
     if (!isRecordId(id)) return null;
     const data = keywordRuleInput.parse(input);
-    const doc = await this.Rule.findOneAndUpdate({ _id: id, owner }, { $set: data }, { returnDocument: 'after' }).lean();
+    const doc = await updateByIdThenRead(this.Rule, { _id: id, owner }, { $set: data });
     if (doc) this.emit('changed', owner);
     return doc ? toRule(doc) : null;
   }

@@ -6,6 +6,7 @@ import { findPage, type Page, type PageRequest } from '../../pagination';
 import { award, dayBefore, localDay, nextStreak, type TimeWindow } from './sign-in-rules';
 import { signInRecordModel, signInRuleModel, type SignInRecordDoc, type SignInRuleDoc } from './sign-in.model';
 import { isDuplicateKey } from '../../db-errors';
+import { updateByIdThenRead } from '../../db-ops';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
 
@@ -96,7 +97,7 @@ export class SignInService extends EventEmitter<{ changed: [string] }> {
     const $set: Record<string, unknown> = { ...data, replies: undefined };
     for (const [k, v] of Object.entries(data.replies)) $set[`replies.${k}`] = v;
     delete $set.replies;
-    const doc = await this.Rule.findOneAndUpdate({ _id: id, owner }, { $set }, { returnDocument: 'after' }).lean();
+    const doc = await updateByIdThenRead(this.Rule, { _id: id, owner }, { $set });
     if (doc) this.emit('changed', owner);
     return doc ? toRule(doc) : null;
   }
@@ -133,7 +134,7 @@ export class SignInService extends EventEmitter<{ changed: [string] }> {
     const k = z.string().trim().min(1).max(50).parse(keyword);
     const first = await this.Rule.findOne({ owner }).sort({ _id: 1 }).lean();
     if (!first) return this.createRule(owner, { keywords: [k] });
-    const doc = await this.Rule.findOneAndUpdate({ _id: first._id }, { $set: { keywords: [k], enabled: true } }, { returnDocument: 'after' }).lean();
+    const doc = await updateByIdThenRead<typeof this.Rule, SignInRuleDoc>(this.Rule, { _id: first._id }, { $set: { keywords: [k], enabled: true } });
     this.emit('changed', owner);
     return toRule(doc as SignInRuleDoc);
   }

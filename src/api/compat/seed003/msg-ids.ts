@@ -25,6 +25,7 @@ export class MsgIds {
 
   async next(chid: string): Promise<number> {
     for (let attempt = 0; attempt < 5; attempt++) {
+      // findOneAndUpdate, not updateByIdThenRead: each caller must get its own value (one small document per channel).
       const hit = await this.Counter.findOneAndUpdate({ _id: chid }, { $inc: { seq: 1 } }, { returnDocument: 'after' }).lean();
       if (hit) return hit.seq;
       // The channel's first id: create its counter. Racing first requests may collide on the
