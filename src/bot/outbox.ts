@@ -196,10 +196,11 @@ export class RobotOutbox extends EventEmitter<{ settled: [SendRecord]; waiting: 
         if (current) this.settle(current);
         return;
       }
+      let written: Awaited<ReturnType<SendLogService['finish']>>;
       try {
         const out = await sender.send(item.conversationId, item.content, item.mentionIds);
-        if (out.status === 'sent') await sendLog.finish(item.id, 'sent', out.messageId ? { puppetMessageId: out.messageId } : {});
-        else await sendLog.finish(item.id, 'room_not_found');
+        if (out.status === 'sent') written = await sendLog.finish(item.id, 'sent', out.messageId ? { puppetMessageId: out.messageId } : {});
+        else written = await sendLog.finish(item.id, 'room_not_found');
       } catch (err) {
         if (err instanceof NotReadyError) {
           await sendLog.requeue(item.id);
@@ -209,9 +210,10 @@ export class RobotOutbox extends EventEmitter<{ settled: [SendRecord]; waiting: 
           return;
         }
         log.warn({ err, sendId: item.id }, 'send failed');
-        await sendLog.finish(item.id, 'failed', { error: (err as Error).message.slice(0, 500) });
+        written = await sendLog.finish(item.id, 'failed', { error: (err as Error).message.slice(0, 500) });
       }
-      const done = await sendLog.get(item.id);
+      // The outcome as written, without reading it back; read only if someone else changed it meanwhile.
+      const done = written ? { ...claimed, ...written } : await sendLog.get(item.id);
       if (done) this.settle(done);
     } catch (err) {
       // The database failed around the send: keep the item for the next attempt instead of losing it.

@@ -134,11 +134,11 @@ export class SendLogService {
     await this.Log.updateOne({ _id: id, status: 'sending' }, { $set: { status: 'queued' } });
   }
 
-  async finish(id: string, status: 'sent' | 'failed' | 'room_not_found', extra: { puppetMessageId?: string; error?: string } = {}): Promise<void> {
-    await this.Log.updateOne(
-      { _id: id, status: 'sending' },
-      { $set: { status, ...extra, ...(status === 'sent' ? { sentAt: new Date() } : {}) } },
-    );
+  /** sending -> the outcome; returns what was written (null when the send was no longer `sending`). */
+  async finish(id: string, status: 'sent' | 'failed' | 'room_not_found', extra: { puppetMessageId?: string; error?: string } = {}): Promise<Pick<SendRecord, 'status' | 'puppetMessageId' | 'error' | 'sentAt'> | null> {
+    const set = { status, ...extra, ...(status === 'sent' ? { sentAt: new Date() } : {}) };
+    const res = await this.Log.updateOne({ _id: id, status: 'sending' }, { $set: set });
+    return res.modifiedCount === 1 ? set : null;
   }
 
   async get(id: string): Promise<SendRecord | null> {

@@ -47,6 +47,7 @@ export interface TickResult {
 const DUE_PAGE = 200;
 /** The span of nextRunAt read at once when looking for due tasks. */
 const SLICE_MS = 1000;
+const PAGES_IN_FLIGHT = 2;
 
 /**
  * Fires due broadcast runs, a page of due tasks at a time. A run is claimed by inserting it
@@ -94,12 +95,22 @@ export class BroadcastRunner {
   /** One pass: fire what is due, take over abandoned runs, finish settled ones. */
   async tick(): Promise<TickResult> {
     const result: TickResult = { fired: 0, missed: 0, takenOver: 0, lateness: [] };
+    // Two pages in flight: the next is read and claimed while the last is still being written,
+    // so the database is not left idle between the round trips of one page.
+    const inFlight = new Set<Promise<void>>();
     for await (const due of this.duePages(new Date(this.deps.clock.now()))) {
-      const fired = await this.firePage(due);
-      result.fired += fired.fired;
-      result.missed += fired.missed;
-      result.lateness.push(...fired.lateness);
+      const page: Promise<void> = this.firePage(due)
+        .then((fired) => {
+          result.fired += fired.fired;
+          result.missed += fired.missed;
+          result.lateness.push(...fired.lateness);
+        })
+        .catch((err) => this.log.error({ err, tasks: due.length }, 'firing a page of broadcasts failed; claimed runs are taken over when their leases expire'))
+        .finally(() => inFlight.delete(page));
+      inFlight.add(page);
+      if (inFlight.size >= PAGES_IN_FLIGHT) await Promise.race(inFlight);
     }
+    await Promise.all(inFlight);
     result.takenOver = await this.takeOver();
     return result;
   }

@@ -18,7 +18,7 @@ export interface FinishDeps {
 /** Runs checked at once. */
 const BATCH = 500;
 /** How long a check waits for more settled sends (a run's sends settle one by one). */
-const DELAY_MS = 100;
+const DELAY_MS = 500;
 
 /**
  * Finishes settled runs: the report is written and `broadcast.finished` published (with a
