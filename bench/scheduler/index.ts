@@ -13,7 +13,8 @@
  * target; the node-cron figures are the baseline measured in the same run. Each phase runs in its
  * own process, one after the other (baseline first); the database server (a fresh SecantusDB, or
  * BENCH_MONGODB_URI) idles during the baseline. BENCH_TASKS, BENCH_WARMUP_SECONDS,
- * BENCH_WINDOW_SECONDS, BENCH_SEED_SECONDS and BENCH_CPU_PROF=<dir> change the run.
+ * BENCH_WINDOW_SECONDS, BENCH_SEED_SECONDS, BENCH_CPU_PROF=<dir> and BENCH_NO_SEND=1 (sends left
+ * queued: the firing cost alone) change the run.
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
