@@ -78,15 +78,15 @@ export class DeliveryService {
 
   /**
    * Claims one due delivery for `worker` until `leaseUntil`: a queued one whose time has come, or
-   * a delivering one whose lease ran out (its worker died). One findOneAndUpdate, so two workers
-   * never get the same attempt. The attempt counter moves with the claim.
+   * a delivering one whose lease ran out (its worker died). Each is one findOneAndUpdate, so two
+   * workers never get the same attempt. The attempt counter moves with the claim. Two queries
+   * rather than one `$or`: SecantusDB (the embedded and test server) scans the whole collection
+   * for the `$or` (400 ms at 20,000 deliveries, on every poll), while each branch uses its index.
    */
   async claim(worker: string, now: Date, leaseMs: number): Promise<Delivery | null> {
-    const d = await this.D.findOneAndUpdate(
-      { deadline: { $gt: now }, $or: [{ status: 'queued', nextAttemptAt: { $lte: now } }, { status: 'delivering', leaseUntil: { $lte: now } }] },
-      { $set: { status: 'delivering', leaseOwner: worker, leaseUntil: new Date(now.getTime() + leaseMs), lastAttemptAt: now }, $inc: { attempts: 1 } },
-      { sort: { nextAttemptAt: 1 }, returnDocument: 'after' },
-    ).lean();
+    const update = { $set: { status: 'delivering', leaseOwner: worker, leaseUntil: new Date(now.getTime() + leaseMs), lastAttemptAt: now }, $inc: { attempts: 1 } };
+    const due = await this.D.findOneAndUpdate({ status: 'queued', nextAttemptAt: { $lte: now }, deadline: { $gt: now } }, update, { sort: { nextAttemptAt: 1 }, returnDocument: 'after' }).lean();
+    const d = due ?? (await this.D.findOneAndUpdate({ status: 'delivering', leaseUntil: { $lte: now }, deadline: { $gt: now } }, update, { sort: { leaseUntil: 1 }, returnDocument: 'after' }).lean());
     return d ? toView(d as DeliveryDoc) : null;
   }
 
@@ -115,11 +115,11 @@ export class DeliveryService {
 
   /** Marks every delivery past its deadline (and not being sent) dead; returns how many. */
   async expire(now: Date): Promise<number> {
-    const r = await this.D.updateMany(
-      { deadline: { $lte: now }, $or: [{ status: 'queued' }, { status: 'delivering', leaseUntil: { $lte: now } }] },
-      { $set: { status: 'dead', lastError: 'deadline passed' }, $unset: { leaseOwner: 1, leaseUntil: 1 } },
-    );
-    return r.modifiedCount;
+    // Two updates rather than one `$or` (see claim).
+    const dead = { $set: { status: 'dead', lastError: 'deadline passed' }, $unset: { leaseOwner: 1, leaseUntil: 1 } };
+    const queued = await this.D.updateMany({ status: 'queued', deadline: { $lte: now } }, dead);
+    const abandoned = await this.D.updateMany({ status: 'delivering', leaseUntil: { $lte: now }, deadline: { $lte: now } }, dead);
+    return queued.modifiedCount + abandoned.modifiedCount;
   }
 
   /** A dead delivery queued again from now, with a fresh deadline and attempt count. */
