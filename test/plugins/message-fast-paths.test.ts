@@ -1,6 +1,6 @@
 import { alphabetPattern } from '../../src/plugins/keyword-reply/alphabet';
 import { KeywordMatcher, type MatchRule } from '../../src/plugins/keyword-reply/matcher';
-import { RoomRing } from '../../src/plugins/mention-capture/mention-rules';
+import { RecentMessages, RoomRing } from '../../src/plugins/mention-capture/mention-rules';
 import { commandText, foldedCommandText } from '../../src/plugins/shared/command-text';
 import { foldText, stripMentions } from '../../src/plugins/shared/text';
 import { fakeContext, messageEvent, roomView, talker } from '../support/plugin-context';
@@ -126,6 +126,32 @@ describe('RoomRing', () => {
     ring.push(3);
     expect(snap).toEqual([1, 2]);
     expect(ring.snapshot()).toEqual([2, 3]);
+  });
+});
+
+describe('RecentMessages', () => {
+  test.each([
+    [0, 3, []],
+    [2, 1, ['m1']],
+    [2, 2, ['m1', 'm2']],
+    [2, 5, ['m4', 'm5']],
+    [3, 10, ['m8', 'm9', 'm10']],
+  ] as [number, number, string[]][])('with size %i after %i messages, it gives back %j with their talker, text and time', (size, count, expected) => {
+    const recent = new RecentMessages<{ id: string }>(size);
+    for (let i = 1; i <= count; i++) recent.push(`m${i}`, { id: `t${i}` }, `text ${i}`, new Date(Date.UTC(2026, 10, 22, 0, 0, i)));
+    const got = recent.snapshot();
+    expect(got.map((m) => m.messageId)).toEqual(expected);
+    for (const m of got) {
+      const i = Number(m.messageId.slice(1));
+      expect(m).toEqual({ messageId: `m${i}`, talker: { id: `t${i}` }, text: `text ${i}`, at: new Date(Date.UTC(2026, 10, 22, 0, 0, i)) });
+    }
+  });
+
+  test('when a talker object is pushed, then the same object comes back (its name is read later)', () => {
+    const recent = new RecentMessages<{ name(): string }>(1);
+    const talker = { name: () => 'Ann' };
+    recent.push('m1', talker, 'hi', new Date(0));
+    expect(recent.snapshot()[0].talker).toBe(talker);
   });
 });
 

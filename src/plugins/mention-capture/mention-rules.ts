@@ -36,6 +36,49 @@ export class RoomRing<T = ContextLine> {
   }
 }
 
+/** A message as RecentMessages gives it back. */
+export interface RecentMessage<Talker> {
+  messageId: string;
+  talker: Talker;
+  text: string;
+  at: Date;
+}
+
+/**
+ * The last `size` messages of one room, oldest first, kept as columns (ids, talkers, texts,
+ * times) in circular buffers. Thousands of rooms keep ten messages each, long enough for every
+ * young-generation garbage collection to copy what they hold: so pushing allocates nothing and
+ * keeps only what the message already had (its id and text strings, the pooled talker and the
+ * time as a plain number), not the event with the Wechaty message and its payload.
+ */
+export class RecentMessages<Talker> {
+  private readonly ids: RoomRing<string>;
+  private readonly talkers: RoomRing<Talker>;
+  private readonly texts: RoomRing<string>;
+  private readonly times: RoomRing<number>;
+
+  constructor(size: number) {
+    this.ids = new RoomRing(size);
+    this.talkers = new RoomRing(size);
+    this.texts = new RoomRing(size);
+    this.times = new RoomRing(size);
+  }
+
+  push(messageId: string, talker: Talker, text: string, at: Date): void {
+    this.ids.push(messageId);
+    this.talkers.push(talker);
+    this.texts.push(text);
+    this.times.push(at.getTime());
+  }
+
+  snapshot(): RecentMessage<Talker>[] {
+    const talkers = this.talkers.snapshot();
+    const texts = this.texts.snapshot();
+    const times = this.times.snapshot();
+    return this.ids.snapshot().map((messageId, i) => ({ messageId, talker: talkers[i], text: texts[i], at: new Date(times[i]) }));
+  }
+}
+
 /**
  * Whether a message mentions the robot: the puppet's own flag (false on some puppets), or
  * `@<name>` in the text for the robot's WeChat name or its nickname in the room.
