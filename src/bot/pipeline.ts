@@ -26,29 +26,36 @@ export function composePipeline(stages: readonly PipelineStage[], log: Logger): 
   // Plain functions and promise chaining instead of nested async functions: this runs for every
   // message and every stage, and each async layer costs extra microtask turns.
   return (ctx) => {
+    /** A stage's error boundary: logged once; the chain goes on unless the stage had passed it on. */
+    const failed = (err: unknown, stage: PipelineStage, i: number, passedOn: boolean): Promise<void> => {
+      log.error({ err, plugin: stage.name, robotId: ctx.event.robotId, eventId: ctx.event.id }, 'plugin failed');
+      return passedOn ? DONE : dispatch(i + 1);
+    };
     const dispatch = (from: number): Promise<void> => {
       let i = from;
       while (i < stages.length && (!stages[i].events.includes(ctx.event.kind) || !pluginEnabledIn(ctx.room, stages[i].name))) i++;
       const stage = stages[i];
       if (!stage) return DONE;
       let called = false;
+      let passed: Promise<void> | undefined;
       const next: Next = () => {
         if (called) return Promise.reject(new NextCalledTwiceError(`plugin ${stage.name} called next() twice`));
         called = true;
-        return dispatch(i + 1).then(() => {
+        passed = dispatch(i + 1).then(() => {
           ctx.plugin = stage.name;
         });
-      };
-      const failed = (err: unknown): Promise<void> => {
-        log.error({ err, plugin: stage.name, robotId: ctx.event.robotId, eventId: ctx.event.id }, 'plugin failed');
-        return called ? DONE : dispatch(i + 1);
+        return passed;
       };
       ctx.plugin = stage.name;
       try {
         const result = stage.handle(ctx, next);
-        return result instanceof Promise ? result.then(undefined, failed) : DONE;
+        if (!(result instanceof Promise)) return DONE;
+        // A stage that returned what next() gave it (the common `return next()`) has nothing left
+        // to fail, and the rest of the chain never rejects (each stage has this boundary): no
+        // extra promise for it.
+        return result === passed ? result : result.then(undefined, (err: unknown) => failed(err, stage, i, called));
       } catch (err) {
-        return failed(err);
+        return failed(err, stage, i, called);
       }
     };
     return dispatch(0);

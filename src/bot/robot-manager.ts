@@ -265,23 +265,28 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
   private handle(h: Hosted, event: BotEvent, log: Logger): Promise<void> {
     const view = h.view;
     const wxRoom = event.room;
-    const done = () => {
-      this.emit('handled', { robotId: h.robot.id, event });
-    };
-    const failed = (err: unknown) => log.error({ err, eventId: event.id }, 'event handling failed');
-    const run = (room: RoomView | undefined) => this.pipeline(createContext({ event, robot: view, room, outbox: h.outbox, log }));
     // The cached room (the common case) goes straight to the pipeline, without an await.
     const cached = wxRoom ? this.deps.rooms.peek(view.id, wxRoom.id) : undefined;
     const ran =
       cached || !wxRoom
-        ? run(cached)
+        ? this.runPipeline(h, view, event, cached, log)
         : this.deps.rooms
             .resolve(view.id, wxRoom.id, async () => ({ puppetId: wxRoom.id, topic: await wxRoom.topic(), memberCount: wxRoom.payload?.memberIdList?.length ?? 0 }), view.agentCode)
-            .then(run);
-    return ran.then(done, (err) => {
-      failed(err);
-      done();
-    });
+            .then((room) => this.runPipeline(h, view, event, room, log));
+    return ran.then(
+      () => this.handled(h, event),
+      (err: unknown) => {
+        log.error({ err, eventId: event.id }, 'event handling failed');
+        this.handled(h, event);
+      },
+    );
   }
 
+  private runPipeline(h: Hosted, view: RobotView, event: BotEvent, room: RoomView | undefined, log: Logger): Promise<void> {
+    return this.pipeline(createContext({ event, robot: view, room, outbox: h.outbox, log }));
+  }
+
+  private handled(h: Hosted, event: BotEvent): void {
+    this.emit('handled', { robotId: h.robot.id, event });
+  }
 }

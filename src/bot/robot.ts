@@ -59,7 +59,9 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
   private bot: Wechaty | undefined;
   private attempt = 0;
   private readonly errorTimes: number[] = [];
-  private readonly dedupe: DedupeCache;
+  /** Message ids and room-join keys seen lately, apart: a message's own id is its key, no copy. */
+  private readonly seenMessages: DedupeCache;
+  private readonly seenJoins: DedupeCache;
   /** Aborts the start watchdog or the retry wait. */
   private timer: AbortController | undefined;
   private stopping = false;
@@ -69,7 +71,9 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
     super();
     this.id = deps.id;
     this.statusNow = deps.initialStatus;
-    this.dedupe = new DedupeCache(deps.policy.dedupe.size, deps.policy.dedupe.ttlMs, () => deps.clock.now());
+    const now = () => deps.clock.now();
+    this.seenMessages = new DedupeCache(deps.policy.dedupe.size, deps.policy.dedupe.ttlMs, now);
+    this.seenJoins = new DedupeCache(deps.policy.dedupe.size, deps.policy.dedupe.ttlMs, now);
   }
 
   get status(): RobotStatus {
@@ -304,7 +308,7 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
 
   private onMessage(bot: Wechaty, message: Message): void {
     if (bot !== this.bot || message.self()) return;
-    if (this.dedupe.seen(`m:${message.id}`)) return;
+    if (this.seenMessages.seen(message.id)) return;
     const at = message.date();
     const age = this.deps.clock.now() - at.getTime();
     if (age > this.deps.policy.maxMessageAgeMs) {
@@ -321,7 +325,7 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
     if (bot !== this.bot) return;
     const at = date ?? new Date(this.deps.clock.now());
     const id = `join:${room.id}:${invitees.map((c) => c.id).sort().join(',')}:${Math.floor(at.getTime() / 1000)}`;
-    if (this.dedupe.seen(id)) return;
+    if (this.seenJoins.seen(id)) return;
     this.emit('event', { kind: 'room-join', id, robotId: this.id, at, room, invitees, ...(inviter ? { inviter } : {}) });
   }
 

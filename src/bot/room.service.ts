@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { findPage, type Page, type PageRequest } from '../pagination';
 import { isRecordId } from './core/ids';
+import { PairMap } from './core/pair-map';
 import { isBoundByAgentCode, matchRooms, type FoundRoom } from './core/room-identity';
 import { roomModel, type RoomDoc } from './room.model';
 import { isDuplicateKey } from '../db-errors';
@@ -68,7 +69,8 @@ const CACHE_TTL_MS = 60_000;
  */
 export class RoomService {
   private readonly Room;
-  private readonly cache = new Map<string, { view: RoomView; at: number }>();
+  /** Room records by (robot id, puppet room id), each with when it was read. */
+  private readonly cache = new PairMap<{ view: RoomView; at: number }>(50_000);
   /** Lookups in flight, so a burst of first messages from one room costs one query. */
   private readonly loading = new Map<string, Promise<RoomView>>();
 
@@ -81,7 +83,7 @@ export class RoomService {
   }
 
   private forgetRobot(robotId: string): void {
-    for (const k of this.cache.keys()) if (k.startsWith(`${robotId}\u0000`)) this.cache.delete(k);
+    this.cache.deleteFirst(robotId);
   }
 
   async sync(robotId: string, agentCode: string | undefined, found: PuppetRoom[]): Promise<SyncResult> {
@@ -117,15 +119,15 @@ export class RoomService {
 
   /** The cached room record, if fresh (no I/O: the message path tries this first). */
   peek(robotId: string, puppetId: string): RoomView | undefined {
-    const hit = this.cache.get(this.key(robotId, puppetId));
+    const hit = this.cache.get(robotId, puppetId);
     return hit && this.now() - hit.at < CACHE_TTL_MS ? hit.view : undefined;
   }
 
   /** The room record for a puppet room id, creating it when the robot meets a room first by a message. */
   resolve(robotId: string, puppetId: string, describe: () => Promise<PuppetRoom>, agentCode?: string): Promise<RoomView> {
-    const k = this.key(robotId, puppetId);
-    const hit = this.cache.get(k);
+    const hit = this.cache.get(robotId, puppetId);
     if (hit && this.now() - hit.at < CACHE_TTL_MS) return Promise.resolve(hit.view);
+    const k = this.key(robotId, puppetId);
     let pending = this.loading.get(k);
     if (!pending) {
       pending = this.load(robotId, puppetId, describe, agentCode).finally(() => this.loading.delete(k));
@@ -140,8 +142,7 @@ export class RoomService {
   }
 
   private remember(view: RoomView): RoomView {
-    this.cache.set(this.key(view.robotId, view.puppetId), { view, at: this.now() });
-    if (this.cache.size > 50_000) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(view.robotId, view.puppetId, { view, at: this.now() });
     return view;
   }
 
@@ -198,14 +199,14 @@ export class RoomService {
   async update(id: string, patch: RoomPatch): Promise<RoomView | null> {
     if (!isRecordId(id)) return null;
     const d = await updateByIdThenRead<typeof this.Room, RoomDoc>(this.Room, { _id: id }, { $set: patch });
-    if (d) this.cache.delete(this.key(d.robotId.toString(), d.puppetId));
+    if (d) this.cache.delete(d.robotId.toString(), d.puppetId);
     return d ? toView(d) : null;
   }
 
   async setPluginEnabled(id: string, plugin: string, enabled: boolean): Promise<RoomView | null> {
     if (!isRecordId(id) || !/^[a-z][a-z0-9-]*$/.test(plugin)) return null;
     const d = await updateByIdThenRead<typeof this.Room, RoomDoc>(this.Room, { _id: id }, { $set: { [`plugins.${plugin}`]: enabled } });
-    if (d) this.cache.delete(this.key(d.robotId.toString(), d.puppetId));
+    if (d) this.cache.delete(d.robotId.toString(), d.puppetId);
     return d ? toView(d) : null;
   }
 

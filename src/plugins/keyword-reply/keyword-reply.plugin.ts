@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { BotContext, BotPlugin } from '../../bot/plugin';
 import type { RoomView } from '../../bot/room.service';
 import { Cooldowns } from '../shared/cooldown';
-import { commandText } from '../shared/command-text';
+import { commandText, foldedCommandText } from '../shared/command-text';
 import { PerOwner } from '../shared/owner-cache';
 import type { PluginServices } from '../services';
 import type { KeywordRule } from './keyword-rule.service';
@@ -55,7 +55,7 @@ export const keywordReplyPlugin: BotPlugin<z.infer<typeof configSchema>, PluginS
     /** The rule that answers this message, if any (no I/O once the owner's rules are loaded). */
     const decide = (ctx: BotContext, compiled: OwnerRules): KeywordRule | undefined => {
       const room = ctx.room as RoomView;
-      const hit = compiled.matcher.match(commandText(ctx), room.id);
+      const hit = compiled.matcher.matchFolded(foldedCommandText(ctx), commandText(ctx), room.id);
       const rule = hit && compiled.rules.get(hit.id);
       if (!rule || !cooldowns.take(`${rule.id}:${room.id}`, services.clock.now(), rule.cooldownSec * 1000)) return undefined;
       return rule;

@@ -1,6 +1,7 @@
 import { AhoCorasick } from '@monyone/aho-corasick/fast';
 import safeRegex from 'safe-regex2';
 import { foldText } from '../shared/text';
+import { alphabetPattern } from './alphabet';
 
 export type MatchMode = 'exact' | 'contains' | 'regex';
 
@@ -38,11 +39,18 @@ interface Compiled {
  * Aho-Corasick automaton (cost per message independent of the number of rules), regular
  * expressions tried separately on at most REGEX_INPUT_LIMIT characters. The highest priority
  * applicable rule wins; ties go to the rule listed first.
+ *
+ * The automaton only runs from the first character of the text that occurs in some contains
+ * keyword (no keyword can match before it), and not at all when there is none, as for much chat
+ * traffic (ASCII, digits, emoji, other ideographs). This matters because the automaton
+ * allocates for every character it looks at.
  */
 export class KeywordMatcher {
   private readonly exact = new Map<string, Compiled[]>();
   private readonly contains = new Map<string, Compiled[]>();
   private readonly automaton: AhoCorasick | undefined;
+  /** Finds the first code unit of a text that occurs in a contains keyword. */
+  private readonly alphabet: RegExp | undefined;
   private readonly regexes: { re: RegExp; c: Compiled }[] = [];
 
   constructor(rules: readonly MatchRule[]) {
@@ -62,6 +70,7 @@ export class KeywordMatcher {
       }
     });
     this.automaton = this.contains.size > 0 ? new AhoCorasick([...this.contains.keys()]) : undefined;
+    this.alphabet = alphabetPattern(this.contains.keys());
   }
 
   get size(): number {
@@ -70,10 +79,20 @@ export class KeywordMatcher {
 
   /** The winning rule for `text` in `roomId`, or undefined. */
   match(text: string, roomId?: string): MatchRule | undefined {
-    const folded = foldText(text);
+    return this.matchFolded(foldText(text), text, roomId);
+  }
+
+  /**
+   * `match` for a caller that already folded the text (the plugins fold a message once and share
+   * it): `folded` must be `foldText(text)`. Regular expressions still see the unfolded text.
+   */
+  matchFolded(folded: string, text: string, roomId?: string): MatchRule | undefined {
     if (!folded) return undefined;
     let best = pick(undefined, this.exact.get(folded), roomId);
-    if (this.automaton) for (const m of this.automaton.matchInText(folded)) best = pick(best, this.contains.get(m.keyword), roomId);
+    const from = this.alphabet ? folded.search(this.alphabet) : -1;
+    if (this.automaton && from >= 0) {
+      for (const m of this.automaton.matchInText(from === 0 ? folded : folded.slice(from))) best = pick(best, this.contains.get(m.keyword), roomId);
+    }
     if (this.regexes.length > 0) {
       const input = text.slice(0, REGEX_INPUT_LIMIT);
       for (const r of this.regexes) if (r.re.test(input)) best = pick(best, [r.c], roomId);

@@ -1,8 +1,9 @@
+import type { Contact } from 'wechaty';
 import { z } from 'zod';
 import type { BotContext, BotEvent, BotPlugin, Next } from '../../bot/plugin';
 import type { RoomView } from '../../bot/room.service';
 import type { PluginServices } from '../services';
-import { isRobotMentioned, RoomRing, type ContextLine } from './mention-rules';
+import { isRobotMentioned, RecentMessages, type ContextLine, type RecentMessage } from './mention-rules';
 
 const configSchema = z
   .object({
@@ -20,6 +21,11 @@ type MessageEvent = Extract<BotEvent, { kind: 'message' }>;
 
 function toLine(e: MessageEvent): ContextLine {
   return { messageId: e.id, talkerId: e.talker.id, talkerName: e.talker.name(), text: e.text, at: e.at };
+}
+
+/** A remembered message as a context line (the talker's name as of the capture, as for events). */
+function recentLine(m: RecentMessage<Contact>): ContextLine {
+  return { messageId: m.messageId, talkerId: m.talker.id, talkerName: m.talker.name(), text: m.text, at: m.at };
 }
 
 interface OpenWindow {
@@ -41,7 +47,7 @@ export const mentionCapturePlugin: BotPlugin<z.infer<typeof configSchema>, Plugi
   description: 'Stores @-mentions of the robot with the messages around them',
   parseConfig: (raw) => configSchema.parse(raw ?? {}),
   create({ config, services, log }) {
-    const rings = new Map<string, RoomRing<MessageEvent>>();
+    const rings = new Map<string, RecentMessages<Contact>>();
     const open = new Map<string, OpenWindow[]>();
 
     const close = async (roomId: string, w: OpenWindow) => {
@@ -57,10 +63,10 @@ export const mentionCapturePlugin: BotPlugin<z.infer<typeof configSchema>, Plugi
       }
     };
 
-    const ringOf = (roomId: string): RoomRing<MessageEvent> => {
+    const ringOf = (roomId: string): RecentMessages<Contact> => {
       let ring = rings.get(roomId);
       if (!ring) {
-        ring = new RoomRing<MessageEvent>(config.before);
+        ring = new RecentMessages<Contact>(config.before);
         // Bounded: past maxRooms, the room met longest ago loses its recent traffic.
         if (rings.size >= config.maxRooms) rings.delete(rings.keys().next().value as string);
         rings.set(roomId, ring);
@@ -95,7 +101,7 @@ export const mentionCapturePlugin: BotPlugin<z.infer<typeof configSchema>, Plugi
           talkerName: line.talkerName,
           text: event.text,
           at: event.at,
-          before: ring.snapshot().map(toLine),
+          before: ring.snapshot().map(recentLine),
         });
         if (config.after > 0) {
           const w: OpenWindow = { id: mention.id, events: [], remaining: config.after, timer: new AbortController() };
@@ -105,7 +111,7 @@ export const mentionCapturePlugin: BotPlugin<z.infer<typeof configSchema>, Plugi
           await services.mentions.completeAfter(mention.id, []);
         }
       }
-      ring.push(event);
+      ring.push(event.id, event.talker, event.text, event.at);
       return next();
     };
 
@@ -115,7 +121,7 @@ export const mentionCapturePlugin: BotPlugin<z.infer<typeof configSchema>, Plugi
         const { event, room } = ctx;
         if (event.kind !== 'message' || !room) return next();
         if (!event.text.includes('@') && !open.has(room.id)) {
-          ringOf(room.id).push(event);
+          ringOf(room.id).push(event.id, event.talker, event.text, event.at);
           return next();
         }
         return slowPath(ctx, event, room, next);

@@ -1,7 +1,8 @@
 import type { BotContext } from '../../bot/plugin';
-import { stripMentions } from './text';
+import { foldText, stripMentions } from './text';
 
 const KEY = Symbol('command-text');
+const FOLDED = Symbol('folded-command-text');
 
 /**
  * The message text with the @robot mentions (WeChat name, nickname in the room) removed, as
@@ -11,7 +12,22 @@ export function commandText(ctx: BotContext): string {
   const state = ctx.state as Record<symbol, string | undefined>;
   const cached = state[KEY];
   if (cached !== undefined) return cached;
-  const text = ctx.event.kind === 'message' ? stripMentions(ctx.event.text, [ctx.robot.wxName ?? '', ctx.room?.robotNickname ?? '']) : '';
+  const raw = ctx.event.kind === 'message' ? ctx.event.text : undefined;
+  // Without an '@' there is no mention to strip (stripMentions would only trim): skip the names.
+  const text = raw === undefined ? '' : raw.includes('@') ? stripMentions(raw, [ctx.robot.wxName ?? '', ctx.room?.robotNickname ?? '']) : raw.trim();
   state[KEY] = text;
   return text;
+}
+
+/**
+ * `foldText(commandText(ctx))`, computed once per event: sign-in and keyword-reply both match
+ * on it, and folding (NFKC, case) is the costly part of looking at a message.
+ */
+export function foldedCommandText(ctx: BotContext): string {
+  const state = ctx.state as Record<symbol, string | undefined>;
+  const cached = state[FOLDED];
+  if (cached !== undefined) return cached;
+  const folded = foldText(commandText(ctx));
+  state[FOLDED] = folded;
+  return folded;
 }

@@ -3,15 +3,20 @@
  * their half-width forms (ＡＢＣ１２３！ -> ABC123!), then case is folded and space trimmed.
  */
 export function foldText(text: string): string {
-  // Fast path for the common case (ASCII and CJK ideographs only): NFKC changes nothing there.
-  let t = NEEDS_NFKC.test(text) ? text.normalize('NFKC') : text;
-  if (HAS_UPPER.test(t)) t = t.toLowerCase();
-  return t.trim();
+  if (NEEDS_NFKC.test(text)) {
+    const t = text.normalize('NFKC');
+    return (HAS_UPPER.test(t) ? t.toLowerCase() : t).trim();
+  }
+  // Fast path for the common case (ASCII and CJK ideographs only): NFKC changes nothing there,
+  // and the only upper-case letters are A-Z (a plain class is much cheaper than \p{Lu} on
+  // ideographs).
+  return (ASCII_UPPER.test(text) ? text.toLowerCase() : text).trim();
 }
 
 // Anything outside printable ASCII, tab/newline and the CJK ideographs may change under NFKC.
 const NEEDS_NFKC = /[^\t\n\r\u0020-\u007e\u4e00-\u9fff]/;
 const HAS_UPPER = /\p{Lu}/u;
+const ASCII_UPPER = /[A-Z]/;
 
 /** The separators WeChat puts after an @name (a four-per-em space, or a plain space). */
 const MENTION_END = '[\\u2005\\u0020\\s]|$';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { BotContext, BotEvent, BotPlugin, Next } from '../../bot/plugin';
 import type { RoomView } from '../../bot/room.service';
-import { commandText } from '../shared/command-text';
+import { commandText, foldedCommandText } from '../shared/command-text';
 import { PerOwner } from '../shared/owner-cache';
 import { fillTemplate, foldText } from '../shared/text';
 import type { PluginServices } from '../services';
@@ -39,7 +39,7 @@ export const signInPlugin: BotPlugin<z.infer<typeof configSchema>, PluginService
     /** The sign-in keyword this message is (folded), or undefined: decided without I/O. */
     const keywordOf = (ctx: BotContext): string | undefined => {
       const raw = commandText(ctx);
-      return raw.length > 0 && raw.length <= 50 ? foldText(raw) : undefined;
+      return raw.length > 0 && raw.length <= 50 ? foldedCommandText(ctx) : undefined;
     };
 
     const signIn = async (ctx: BotContext, text: string, rules: SignInRule[], next: Next): Promise<void> => {
