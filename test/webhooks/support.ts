@@ -23,6 +23,18 @@ export function makeOutbox(db: Database, config: ReturnType<typeof webhookConfig
   return new WebhookOutbox({ config, connection: db.connection, clock: opts.clock ?? systemClock, log: silentLog, ...(opts.workerId ? { workerId: opts.workerId } : {}) });
 }
 
+/** Real time plus an offset the test moves forward: deadlines pass without waiting for them. */
+export function shiftedClock(): Clock & { shift(ms: number): void } {
+  let offset = 0;
+  return {
+    now: () => systemClock.now() + offset,
+    sleep: (ms, signal) => systemClock.sleep(ms, signal),
+    shift: (ms) => {
+      offset += ms;
+    },
+  };
+}
+
 /** Resolves with the first settled attempt matching `match`. */
 export function nextSettled(outbox: WebhookOutbox, match: (s: Settled) => boolean = () => true): Promise<Settled> {
   return new Promise((resolve) => {
