@@ -62,7 +62,12 @@ case $cmd in
     else
       install_secantus
       log "starting SecantusDB on port $PORT"
-      nohup "$VENV/bin/secantusd-py" --host 127.0.0.1 --port "$PORT" --storage-path :memory: --log-level WARNING >"$STATE/server.log" 2>&1 &
+      # On disk in a fresh directory, journal off (SECANTUS_TEST_FAST_STORAGE): throwaway like
+      # ':memory:', but WiredTiger can evict to disk. In ':memory:' mode everything, with the
+      # history that open snapshots pin, must fit the cache; once full, a write spins at 100 %
+      # CPU inside WiredTiger and every client waits (seen here mid-suite, after a few minutes).
+      rm -rf "$STATE/data"
+      SECANTUS_TEST_FAST_STORAGE=1 nohup "$VENV/bin/secantusd-py" --host 127.0.0.1 --port "$PORT" --storage-path "$STATE/data" --cache-size 2G --log-level WARNING >"$STATE/server.log" 2>&1 &
     fi
     pid=$!
     echo "$pid" >"$STATE/pid"
@@ -76,6 +81,7 @@ case $cmd in
       for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
       kill -9 "$pid" 2>/dev/null || true
       rm -f "$STATE/pid" "$STATE/uri"
+      rm -rf "$STATE/data"
     fi
     ;;
   uri)
