@@ -36,7 +36,7 @@ export function percentile(xs: number[], p: number): number {
 export const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /**
- * BENCH_MONGODB_URI, else a fresh in-memory SecantusDB for this benchmark alone (so a benchmark
+ * BENCH_MONGODB_URI, else a fresh throwaway SecantusDB for this benchmark alone (so a benchmark
  * never shares, or wears down, the test server).
  */
 export async function benchMongo(): Promise<{ uri: string; stop(): Promise<void> }> {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './free-port';
 import type { Logger } from './logger';
@@ -54,7 +55,11 @@ async function startMemoryServer(opts: EmbeddedOptions): Promise<EmbeddedMongo> 
 interface SecantusState { pid: number; port: number }
 
 async function startSecantus(opts: EmbeddedOptions): Promise<EmbeddedMongo> {
-  const storage = opts.dataDir ? path.resolve(opts.dataDir, 'secantus') : ':memory:';
+  // Without a data folder (tests, benchmarks): a throwaway folder on disk with the journal off,
+  // not ':memory:', where WiredTiger must hold everything in its cache and a write spins at 100 %
+  // CPU once it is full (see scripts/mongo-test-server.sh).
+  const throwaway = opts.dataDir ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'qunbot-secantus-'));
+  const storage = opts.dataDir ? path.resolve(opts.dataDir, 'secantus') : (throwaway as string);
   const stateFile = opts.dataDir ? path.resolve(opts.dataDir, 'secantus.json') : undefined;
   if (stateFile && fs.existsSync(stateFile)) {
     // A server left running by a previous qunbot (killed with -9) still holds the data folder: reuse it.
@@ -66,7 +71,10 @@ async function startSecantus(opts: EmbeddedOptions): Promise<EmbeddedMongo> {
   }
   if (opts.dataDir) fs.mkdirSync(opts.dataDir, { recursive: true });
   const port = await freePort();
-  const child = spawn('bash', [SCRIPT, 'run', storage, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('bash', [SCRIPT, 'run', storage, String(port)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: throwaway ? { ...process.env, SECANTUS_TEST_FAST_STORAGE: '1' } : process.env,
+  });
   let output = '';
   const collect = (b: Buffer) => { output = (output + b.toString()).slice(-4000); };
   child.stdout.on('data', collect);
@@ -96,6 +104,7 @@ async function startSecantus(opts: EmbeddedOptions): Promise<EmbeddedMongo> {
       child.kill('SIGTERM');
       await exited;
       if (stateFile) fs.rmSync(stateFile, { force: true });
+      if (throwaway) fs.rmSync(throwaway, { recursive: true, force: true });
     },
   };
 }
