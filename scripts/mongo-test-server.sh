@@ -47,7 +47,8 @@ case $cmd in
   run)
     storage=${2:?storage path}; port=${3:?port}
     install_secantus
-    exec "$VENV/bin/secantusd-py" --host 127.0.0.1 --port "$port" --storage-path "$storage" --log-level WARNING
+    # --standalone: see `start` below.
+    exec "$VENV/bin/secantusd-py" --host 127.0.0.1 --port "$port" --storage-path "$storage" --standalone --log-level WARNING
     ;;
   start)
     if [[ -n ${MONGODB_URI:-} ]]; then echo "$MONGODB_URI"; exit 0; fi
@@ -62,12 +63,16 @@ case $cmd in
     else
       install_secantus
       log "starting SecantusDB on port $PORT"
-      # On disk in a fresh directory, journal off (SECANTUS_TEST_FAST_STORAGE): throwaway like
-      # ':memory:', but WiredTiger can evict to disk. In ':memory:' mode everything, with the
-      # history that open snapshots pin, must fit the cache; once full, a write spins at 100 %
-      # CPU inside WiredTiger and every client waits (seen here mid-suite, after a few minutes).
+      # On disk in a fresh directory, without checkpoints (SECANTUS_TEST_FAST_STORAGE), removed
+      # at stop. --standalone (no oplog, no replica-set advertisement): with the oplog on, a first
+      # insert into a new collection that races its `create`/`createIndexes` (mongoose's
+      # Model.init() runs in the background while the app already writes) deadlocks SecantusDB:
+      # the insert's transaction holds the new collection's row and waits for the store lock,
+      # while `create` holds that lock and WiredTiger retries its conflicting write forever at
+      # 100 % CPU; every client then waits. Reproduced here within 29 to 357 such cycles with the
+      # oplog on (on disk, ':memory:' and durable alike), never in 1,800 with --standalone.
       rm -rf "$STATE/data"
-      SECANTUS_TEST_FAST_STORAGE=1 nohup "$VENV/bin/secantusd-py" --host 127.0.0.1 --port "$PORT" --storage-path "$STATE/data" --cache-size 2G --log-level WARNING >"$STATE/server.log" 2>&1 &
+      SECANTUS_TEST_FAST_STORAGE=1 nohup "$VENV/bin/secantusd-py" --host 127.0.0.1 --port "$PORT" --storage-path "$STATE/data" --standalone --cache-size 2G --log-level WARNING >"$STATE/server.log" 2>&1 &
     fi
     pid=$!
     echo "$pid" >"$STATE/pid"

@@ -55,9 +55,9 @@ async function startMemoryServer(opts: EmbeddedOptions): Promise<EmbeddedMongo> 
 interface SecantusState { pid: number; port: number }
 
 async function startSecantus(opts: EmbeddedOptions): Promise<EmbeddedMongo> {
-  // Without a data folder (tests, benchmarks): a throwaway folder on disk with the journal off,
-  // not ':memory:', where WiredTiger must hold everything in its cache and a write spins at 100 %
-  // CPU once it is full (see scripts/mongo-test-server.sh).
+  // Without a data folder (tests, benchmarks): a throwaway folder on disk without checkpoints,
+  // removed at stop. Either way SecantusDB runs --standalone (scripts/mongo-test-server.sh says
+  // why: with its oplog on, a first insert racing a collection's creation can deadlock it).
   const throwaway = opts.dataDir ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'qunbot-secantus-'));
   const storage = opts.dataDir ? path.resolve(opts.dataDir, 'secantus') : (throwaway as string);
   const stateFile = opts.dataDir ? path.resolve(opts.dataDir, 'secantus.json') : undefined;
