@@ -14,22 +14,21 @@ export interface ContextDeps {
 
 /** The context of one pipeline run. `plugin` names the stage running now (for the send log). */
 class PipelineContext implements BotContext {
-  readonly event: BotEvent;
-  readonly robot: BotContext['robot'];
-  readonly room: RoomView | undefined;
   readonly state: Record<string | symbol, unknown> = {};
   plugin: string | undefined;
   private childLog: Logger | undefined;
 
-  constructor(private readonly deps: ContextDeps) {
-    this.event = deps.event;
-    this.robot = deps.robot;
-    this.room = deps.room;
-  }
+  constructor(
+    readonly event: BotEvent,
+    readonly robot: BotContext['robot'],
+    readonly room: RoomView | undefined,
+    private readonly outbox: Pick<RobotOutbox, 'enqueue'>,
+    private readonly baseLog: Logger,
+  ) {}
 
   /** A child logger per event, made only when a plugin logs (most events log nothing). */
   get log(): Logger {
-    return (this.childLog ??= this.deps.log.child({ eventId: this.event.id }));
+    return (this.childLog ??= this.baseLog.child({ eventId: this.event.id }));
   }
 
   reply(content: OutboundContent | string, opts: ReplyOptions = {}): Promise<SendTicket> {
@@ -37,7 +36,7 @@ class PipelineContext implements BotContext {
     const c: OutboundContent = typeof content === 'string' ? { type: 'text', text: content } : content;
     const conversationId = event.kind === 'message' ? (event.room?.id ?? event.talker.id) : event.room.id;
     const mentionIds = (opts.mention ?? []).map((m) => (typeof m === 'string' ? m : m.id));
-    return this.deps.outbox.enqueue({
+    return this.outbox.enqueue({
       conversationId,
       content: c,
       ...(room ? { roomId: room.id } : {}),
@@ -47,7 +46,10 @@ class PipelineContext implements BotContext {
   }
 }
 
-/** Builds the context a pipeline run hands to each plugin. */
+/**
+ * Builds the context a pipeline run hands to each plugin (one per event: its fields are passed
+ * as they are, without an options object, as this runs for every message).
+ */
 export function createContext(deps: ContextDeps): BotContext & { plugin?: string } {
-  return new PipelineContext(deps);
+  return new PipelineContext(deps.event, deps.robot, deps.room, deps.outbox, deps.log);
 }

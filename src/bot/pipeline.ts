@@ -98,4 +98,14 @@ class StageContext implements BotContext {
   }
 }
 
+/**
+ * What a chain returns when it finished synchronously: every stage passed the event on or
+ * consumed it without waiting (most messages). The caller may go on at once instead of paying
+ * a `then` and a microtask per message.
+ */
 const DONE: Promise<void> = Promise.resolve();
+
+/** True when the pipeline's returned promise is the already-settled "finished synchronously". */
+export function finishedSynchronously(run: Promise<void>): boolean {
+  return run === DONE;
+}

@@ -8,7 +8,7 @@ import type { RobotStatus } from './core/robot-state';
 import { createContext } from './context';
 import type { OutboundContent } from './content';
 import { RobotOutbox, type OutboxPolicy } from './outbox';
-import { composePipeline, type PipelineStage } from './pipeline';
+import { composePipeline, finishedSynchronously, type PipelineStage } from './pipeline';
 import type { BotEvent, SendTicket } from './plugin';
 import type { PuppetFactory } from './puppets';
 import { Robot, type RobotPolicy } from './robot';
@@ -239,7 +239,7 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
       this.emit('login', { robotId: id, ...who });
       void this.afterLogin(h, log);
     });
-    robot.on('event', (event) => void this.handle(h, event, log));
+    robot.on('event', (event) => this.handle(h, event, log));
     outbox.on('settled', (record) => this.emit('settled', { robotId: id, record }));
   }
 
@@ -262,18 +262,26 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
     }
   }
 
-  private handle(h: Hosted, event: BotEvent, log: Logger): Promise<void> {
+  private handle(h: Hosted, event: BotEvent, log: Logger): void {
     const view = h.view;
     const wxRoom = event.room;
-    // The cached room (the common case) goes straight to the pipeline, without an await.
+    // The cached room (the common case) goes straight to the pipeline, without an await; a chain
+    // that finished synchronously is reported at once (no `then`, no microtask per message).
     const cached = wxRoom ? this.deps.rooms.peek(view.id, wxRoom.id) : undefined;
-    const ran =
-      cached || !wxRoom
-        ? this.runPipeline(h, view, event, cached, log)
-        : this.deps.rooms
-            .resolve(view.id, wxRoom.id, async () => ({ puppetId: wxRoom.id, topic: await wxRoom.topic(), memberCount: wxRoom.payload?.memberIdList?.length ?? 0 }), view.agentCode)
-            .then((room) => this.runPipeline(h, view, event, room, log));
-    return ran.then(
+    if (cached || !wxRoom) {
+      const ran = this.runPipeline(h, view, event, cached, log);
+      if (finishedSynchronously(ran)) this.handled(h, event);
+      else this.handledWhen(ran, h, event, log);
+      return;
+    }
+    const resolved = this.deps.rooms
+      .resolve(view.id, wxRoom.id, async () => ({ puppetId: wxRoom.id, topic: await wxRoom.topic(), memberCount: wxRoom.payload?.memberIdList?.length ?? 0 }), view.agentCode)
+      .then((room) => this.runPipeline(h, view, event, room, log));
+    this.handledWhen(resolved, h, event, log);
+  }
+
+  private handledWhen(ran: Promise<void>, h: Hosted, event: BotEvent, log: Logger): void {
+    ran.then(
       () => this.handled(h, event),
       (err: unknown) => {
         log.error({ err, eventId: event.id }, 'event handling failed');

@@ -307,7 +307,10 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
   }
 
   private onMessage(bot: Wechaty, message: Message): void {
-    if (bot !== this.bot || message.self()) return;
+    if (bot !== this.bot) return;
+    // What message.self() does, without loading the talker a second time for the event.
+    const talker = message.talker();
+    if (talker.id === bot.puppet.currentUserId) return;
     if (this.seenMessages.seen(message.id)) return;
     const at = message.date();
     const age = this.deps.clock.now() - at.getTime();
@@ -315,10 +318,7 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
       this.deps.log.debug({ messageId: message.id, ageMs: age }, 'dropping an old message');
       return;
     }
-    const event: BotEvent = { kind: 'message', id: message.id, robotId: this.id, at, message, talker: message.talker(), text: message.text() };
-    const room = message.room();
-    if (room) event.room = room;
-    this.emit('event', event);
+    this.emit('event', { kind: 'message', id: message.id, robotId: this.id, at, message, talker, room: message.room(), text: message.text() });
   }
 
   private onRoomJoin(bot: Wechaty, room: Room, invitees: Contact[], inviter: Contact | undefined, date?: Date): void {

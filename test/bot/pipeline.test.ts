@@ -1,5 +1,5 @@
 import type { BotContext, BotEvent } from '../../src/bot/plugin';
-import { composePipeline, NextCalledTwiceError, type PipelineStage } from '../../src/bot/pipeline';
+import { composePipeline, finishedSynchronously, NextCalledTwiceError, type PipelineStage } from '../../src/bot/pipeline';
 import type { RoomView } from '../../src/bot/room.service';
 import { memoryLog, silentLog } from '../support/logger';
 
@@ -90,5 +90,20 @@ describe('composePipeline', () => {
       silentLog,
     )(ctx);
     expect(names).toEqual(['second', 'first']);
+  });
+
+  test.each([
+    ['every stage passes it on at once', true, [(_c, next) => next(), (_c, next) => next()]],
+    ['a stage consumes it at once', true, [(_c, next) => next(), () => undefined]],
+    ['a stage throws (the rest goes on at once)', true, [() => { throw new Error('x'); }, (_c, next) => next()]],
+    ['a stage awaits before passing it on', false, [async (_c, next) => { await Promise.resolve(); return next(); }, (_c, next) => next()]],
+    ['a later stage waits', false, [(_c, next) => next(), async () => { await Promise.resolve(); }]],
+  ] as [string, boolean, PipelineStage['handle'][]][])('when %s, then finishedSynchronously is %j', async (_what, expected, handlers) => {
+    const reached: string[] = [];
+    const stages = handlers.map((h, i) => stage(`s${i}`, (ctx, next) => (reached.push(`s${i}`), h(ctx, next))));
+    const run = composePipeline(stages, silentLog)(fakeContext());
+    expect(finishedSynchronously(run)).toBe(expected);
+    await run;
+    expect(reached).toEqual(['s0', 's1']);
   });
 });
