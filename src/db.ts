@@ -113,3 +113,13 @@ export async function openDatabase(config: Readonly<Config>, log: Logger): Promi
     throw err;
   }
 }
+
+/**
+ * Resolves once every model registered on the connection has its collection and indexes
+ * (mongoose creates them in the background as each model is compiled). Called at start-up
+ * before the API serves or a robot starts, so a unique index is in place before the first write
+ * that relies on it.
+ */
+export async function modelsReady(connection: Connection): Promise<void> {
+  await Promise.all(Object.values(connection.models).map((model) => model.init()));
+}

@@ -7,7 +7,7 @@ import { installSeed003Envelope, startSeed003 } from './api/compat/seed003';
 import { ApiKeyService } from './auth/api-key.service';
 import { startServer } from './api/server';
 import { createRuntime } from './bot/runtime';
-import { openDatabase } from './db';
+import { modelsReady, openDatabase } from './db';
 import { createLogger } from './logger';
 import { buildStages } from './plugins';
 import { startWebhooks } from './webhooks';
@@ -39,9 +39,6 @@ export async function start(env: NodeJS.ProcessEnv = process.env, overrides: Pic
     stops.push(() => db.close());
     const runtime = createRuntime({ config, connection: db.connection, log, ...overrides, stages: (services) => buildStages(config.bot.plugins, { services, log, settings: config.bot.pluginSettings }) });
     const keys = new ApiKeyService(db.connection);
-    const firstKey = await keys.bootstrap(config.api.adminKey);
-    // Printed once, to the terminal only (never to the log): it is stored hashed.
-    if (firstKey) process.stderr.write(`\nqunbot: first start, admin API key (shown once, keep it safe):\n  ${firstKey}\n\n`);
     // Stopped after the robots (stops run in reverse), so their last events are still queued.
     const webhooks = startWebhooks({ config, connection: db.connection, runtime, log });
     stops.push(() => webhooks.stop());
@@ -55,6 +52,12 @@ export async function start(env: NodeJS.ProcessEnv = process.env, overrides: Pic
     const s3 = config.compat.seed003;
     const seed003 = s3?.enabled ? startSeed003({ runtime, connection: db.connection, outbox: webhooks.outbox, settings: s3, timeZone: config.timeZone, log }) : undefined;
     if (seed003) stops.push(async () => seed003.stop());
+    // Every model is registered by now: collections and indexes exist before the API key is
+    // written, the API serves or a robot starts (the webhook worker only claims existing rows).
+    await modelsReady(db.connection);
+    const firstKey = await keys.bootstrap(config.api.adminKey);
+    // Printed once, to the terminal only (never to the log): it is stored hashed.
+    if (firstKey) process.stderr.write(`\nqunbot: first start, admin API key (shown once, keep it safe):\n  ${firstKey}\n\n`);
     const app = createApp({ log, db, routers: [native.router, ...seed001, ...seed000, ...(seed003 ? [seed003.router] : [])], bodyLimitKb: config.api.bodyLimitKb });
     if (seed001.length > 0) installSeed001Envelope(app);
     if (seed000.length > 0) installSeed000Envelope(app);

@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import { modelsReady } from '../../src/db';
 import { insertAbsent, updateByIdThenRead } from '../../src/db-ops';
 import { useTestDatabase } from '../support/mongo';
 
@@ -42,5 +43,22 @@ describe('insertAbsent', () => {
       ['c', 2],
     ]);
     expect(await insertAbsent(M, [{ key: 'd', n: 3 }])).toBe(false);
+  });
+});
+
+describe('modelsReady', () => {
+  test('when it resolves, then every registered model has its collection and its unique indexes', async () => {
+    const conn = t.db.connection;
+    const names = ['ReadyA', 'ReadyB', 'ReadyC'];
+    for (const name of names) if (!conn.models[name]) conn.model(name, new Schema({ code: { type: String, unique: true }, at: { type: Date, index: true } }));
+    await modelsReady(conn);
+    for (const name of names) {
+      const indexes = await conn.models[name].collection.indexes();
+      expect(indexes.map((i) => [i.name, i.unique ?? false]).sort()).toEqual([
+        ['_id_', false],
+        ['at_1', false],
+        ['code_1', true],
+      ]);
+    }
   });
 });
