@@ -311,9 +311,10 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
     // What message.self() does, without loading the talker a second time for the event.
     const talker = message.talker();
     if (talker.id === bot.puppet.currentUserId) return;
-    if (this.seenMessages.seen(message.id)) return;
+    const now = this.deps.clock.now();
+    if (this.seenMessages.seen(message.id, now)) return;
     const at = message.date();
-    const age = this.deps.clock.now() - at.getTime();
+    const age = now - at.getTime();
     if (age > this.deps.policy.maxMessageAgeMs) {
       this.deps.log.debug({ messageId: message.id, ageMs: age }, 'dropping an old message');
       return;

@@ -20,8 +20,8 @@ export class DedupeCache {
     this.current.since = this.previous.since = now();
   }
 
-  seen(id: string): boolean {
-    const t = this.now();
+  /** `t` is the time now, for a caller that already read the clock. */
+  seen(id: string, t: number = this.now()): boolean {
     const at = recorded(this.current, id) ?? recorded(this.previous, id);
     if (at !== undefined && t - at < this.ttlMs) return true;
     if (this.current.at.size >= Math.max(1, Math.ceil(this.max / 2))) {

@@ -10,29 +10,47 @@ export interface ContextLine {
 }
 
 /**
- * The last `size` items of one room, oldest first. Items are kept as they come (the message
- * path stores references, no copies) and turned into context lines only for a capture. A fixed
- * circular buffer: pushing overwrites the oldest slot, so the message path neither shifts an
- * array nor allocates once the ring is full.
+ * The slots of a fixed circular buffer of `size`: where the next item goes (overwriting the
+ * oldest once full) and the order to read them back, oldest first. Rings built on it neither
+ * shift an array nor allocate on the message path once full.
  */
-export class RoomRing<T = ContextLine> {
-  private readonly items: T[] = [];
-  /** Slot of the oldest item once the ring is full (the next one to overwrite). */
+class RingSlots {
+  /** Items held so far (up to size). */
+  count = 0;
+  /** Slot of the oldest item once full (the next one to overwrite). */
   private head = 0;
-  constructor(private readonly size: number) {}
+  constructor(readonly size: number) {}
+
+  /** The slot for a new item; -1 when the ring holds nothing (size 0). */
+  take(): number {
+    if (this.count < this.size) return this.count++;
+    if (this.size === 0) return -1;
+    const slot = this.head;
+    this.head = slot + 1 === this.size ? 0 : slot + 1;
+    return slot;
+  }
+
+  /** The slots in use, oldest first. */
+  order(): number[] {
+    return Array.from({ length: this.count }, (_, i) => (this.head + i) % this.count);
+  }
+}
+
+/** The last `size` items of one room, oldest first, kept as they come (references, no copies). */
+export class RoomRing<T = ContextLine> {
+  private readonly slots: RingSlots;
+  private readonly items: T[] = [];
+  constructor(size: number) {
+    this.slots = new RingSlots(size);
+  }
 
   push(item: T): void {
-    if (this.size === 0) return;
-    if (this.items.length < this.size) {
-      this.items.push(item);
-      return;
-    }
-    this.items[this.head] = item;
-    this.head = this.head + 1 === this.size ? 0 : this.head + 1;
+    const slot = this.slots.take();
+    if (slot >= 0) this.items[slot] = item;
   }
 
   snapshot(): T[] {
-    return this.head === 0 ? this.items.slice() : [...this.items.slice(this.head), ...this.items.slice(0, this.head)];
+    return this.slots.order().map((slot) => this.items[slot]);
   }
 }
 
@@ -46,36 +64,33 @@ export interface RecentMessage<Talker> {
 
 /**
  * The last `size` messages of one room, oldest first, kept as columns (ids, talkers, texts,
- * times) in circular buffers. Thousands of rooms keep ten messages each, long enough for every
- * young-generation garbage collection to copy what they hold: so pushing allocates nothing and
- * keeps only what the message already had (its id and text strings, the pooled talker and the
- * time as a plain number), not the event with the Wechaty message and its payload.
+ * times) sharing one set of slots. Thousands of rooms keep ten messages each, long enough for
+ * every young-generation garbage collection to copy what they hold: so pushing allocates nothing
+ * and keeps only what the message already had (its id and text strings, the pooled talker and
+ * the time as a plain number), not the event with the Wechaty message and its payload.
  */
 export class RecentMessages<Talker> {
-  private readonly ids: RoomRing<string>;
-  private readonly talkers: RoomRing<Talker>;
-  private readonly texts: RoomRing<string>;
-  private readonly times: RoomRing<number>;
+  private readonly slots: RingSlots;
+  private readonly ids: string[] = [];
+  private readonly talkers: Talker[] = [];
+  private readonly texts: string[] = [];
+  private readonly times: number[] = [];
 
   constructor(size: number) {
-    this.ids = new RoomRing(size);
-    this.talkers = new RoomRing(size);
-    this.texts = new RoomRing(size);
-    this.times = new RoomRing(size);
+    this.slots = new RingSlots(size);
   }
 
   push(messageId: string, talker: Talker, text: string, at: Date): void {
-    this.ids.push(messageId);
-    this.talkers.push(talker);
-    this.texts.push(text);
-    this.times.push(at.getTime());
+    const slot = this.slots.take();
+    if (slot < 0) return;
+    this.ids[slot] = messageId;
+    this.talkers[slot] = talker;
+    this.texts[slot] = text;
+    this.times[slot] = at.getTime();
   }
 
   snapshot(): RecentMessage<Talker>[] {
-    const talkers = this.talkers.snapshot();
-    const texts = this.texts.snapshot();
-    const times = this.times.snapshot();
-    return this.ids.snapshot().map((messageId, i) => ({ messageId, talker: talkers[i], text: texts[i], at: new Date(times[i]) }));
+    return this.slots.order().map((slot) => ({ messageId: this.ids[slot], talker: this.talkers[slot], text: this.texts[slot], at: new Date(this.times[slot]) }));
   }
 }
 

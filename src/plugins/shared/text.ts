@@ -3,20 +3,22 @@
  * their half-width forms (ＡＢＣ１２３！ -> ABC123!), then case is folded and space trimmed.
  */
 export function foldText(text: string): string {
+  // Most chat text (lower-case ASCII, CJK ideographs) is only trimmed: one scan decides that.
+  if (!NOT_PLAIN.test(text)) return text.trim();
   if (NEEDS_NFKC.test(text)) {
     const t = text.normalize('NFKC');
     return (HAS_UPPER.test(t) ? t.toLowerCase() : t).trim();
   }
-  // Fast path for the common case (ASCII and CJK ideographs only): NFKC changes nothing there,
-  // and the only upper-case letters are A-Z (a plain class is much cheaper than \p{Lu} on
-  // ideographs).
-  return (ASCII_UPPER.test(text) ? text.toLowerCase() : text).trim();
+  // ASCII and CJK ideographs only: NFKC changes nothing there, and the only upper-case letters
+  // are A-Z (a plain class is much cheaper than \p{Lu} on ideographs).
+  return text.toLowerCase().trim();
 }
 
+/** Anything but tab/newline, printable ASCII other than A-Z, and the CJK ideographs. */
+const NOT_PLAIN = /[^\t\n\r\u0020-\u0040\u005b-\u007e\u4e00-\u9fff]/;
 // Anything outside printable ASCII, tab/newline and the CJK ideographs may change under NFKC.
 const NEEDS_NFKC = /[^\t\n\r\u0020-\u007e\u4e00-\u9fff]/;
 const HAS_UPPER = /\p{Lu}/u;
-const ASCII_UPPER = /[A-Z]/;
 
 /** The separators WeChat puts after an @name (a four-per-em space, or a plain space). */
 const MENTION_END = '[\\u2005\\u0020\\s]|$';

@@ -26,6 +26,16 @@ describe('DedupeCache', () => {
     expect(c.seen('a')).toBe(false);
   });
 
+  test('when the caller passes the time it read, then that time is used and not the clock', () => {
+    const clock = jest.fn(() => 0);
+    const c = new DedupeCache(100, 1000, clock);
+    clock.mockClear();
+    expect(c.seen('a', 5000)).toBe(false);
+    expect(c.seen('a', 5999)).toBe(true);
+    expect(c.seen('a', 6000)).toBe(false);
+    expect(clock).not.toHaveBeenCalled();
+  });
+
   test('when more than max ids arrive, then the oldest are forgotten and the size stays bounded', () => {
     const c = new DedupeCache(4, 60_000, () => 0);
     for (const id of ['a', 'b', 'c', 'd', 'e']) c.seen(id);
