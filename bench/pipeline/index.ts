@@ -20,7 +20,7 @@ import { heapPerRobot } from './heap';
 import type { ChunkResult } from './traffic';
 import { startVariant, type Mode } from './variants';
 
-const SETS = Number(process.env.BENCH_SETS ?? 3);
+const SETS = Number(process.env.BENCH_SETS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
 const CHUNK = Number(process.env.BENCH_CHUNK ?? 5_000);
 // Long enough for every stage's hot path to be optimized before the measured chunks.
