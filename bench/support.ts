@@ -1,6 +1,6 @@
 import os from 'node:os';
 import pino from 'pino';
-import { startEmbeddedMongo, type EmbeddedMongo } from '../src/embedded-mongo';
+import { startEmbeddedMongo, type EmbeddedMongo } from '../src/db/embedded-mongo';
 
 /** One benchmark result line (DESIGN.md §6); ratio is oriented so that higher is better. */
 export interface BenchResult {

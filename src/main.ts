@@ -7,8 +7,10 @@ import { installSeed003Envelope, startSeed003 } from './api/compat/seed003';
 import { ApiKeyService } from './auth/api-key.service';
 import { startServer } from './api/server';
 import { createRuntime } from './bot/runtime';
-import { modelsReady, openDatabase } from './db';
+import { modelsReady, openDatabase } from './db/connection';
 import { createLogger } from './logger';
+import { createPuppetFactory } from './bot/puppets';
+import { demoWorld } from './demo/mock-environment';
 import { buildStages } from './plugins';
 import { startWebhooks } from './webhooks';
 import { createBroadcasts } from './broadcasts';
@@ -37,7 +39,9 @@ export async function start(env: NodeJS.ProcessEnv = process.env, overrides: Pic
   try {
     const db = await openDatabase(config, log);
     stops.push(() => db.close());
-    const runtime = createRuntime({ config, connection: db.connection, log, ...overrides, stages: (services) => buildStages(config.bot.plugins, { services, log, settings: config.bot.pluginSettings }) });
+    // Mock robots (PUPPET=mock) play the demo's simulated WeChat unless a caller brings its own puppets.
+    const createPuppet = overrides.createPuppet ?? createPuppetFactory({ mockSetup: (m) => m.use(demoWorld()) });
+    const runtime = createRuntime({ config, connection: db.connection, log, createPuppet, stages: (services) => buildStages(config.bot.plugins, { services, log, settings: config.bot.pluginSettings }) });
     const keys = new ApiKeyService(db.connection);
     // Stopped after the robots (stops run in reverse), so their last events are still queued.
     const webhooks = startWebhooks({ config, connection: db.connection, runtime, log });

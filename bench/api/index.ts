@@ -28,7 +28,7 @@ import { nativeApi } from '../../src/api/v1';
 import { ApiKeyService } from '../../src/auth/api-key.service';
 import { robotModel, type RobotDoc } from '../../src/bot/robot.model';
 import { createRuntime } from '../../src/bot/runtime';
-import { connectDatabase, type Database } from '../../src/db';
+import { connectDatabase, type Database } from '../../src/db/connection';
 import { createLogger } from '../../src/logger';
 import { benchMongo, log, machine, median, printResult, round } from '../support';
 

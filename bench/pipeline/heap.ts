@@ -12,8 +12,8 @@ import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import { PuppetServer, PuppetService } from 'wechaty-puppet-service';
 import { loadConfig } from '../../config';
 import { createRuntime } from '../../src/bot/runtime';
-import { connectDatabase } from '../../src/db';
-import { freePort } from '../../src/free-port';
+import { connectDatabase } from '../../src/db/connection';
+import { freePort } from '../../src/lib/free-port';
 
 /** Heap per idle logged-in client over puppet-service, bare Wechaty versus a qunbot robot. */
 export async function heapPerRobot(uri: string, robots: number): Promise<{ bare: number; qunbot: number }> {

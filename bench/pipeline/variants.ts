@@ -14,7 +14,7 @@ import { loadConfig } from '../../config';
 import type { PipelineStage } from '../../src/bot/pipeline';
 import type { Puppet } from '../../src/bot/puppets';
 import { createRuntime } from '../../src/bot/runtime';
-import { connectDatabase } from '../../src/db';
+import { connectDatabase } from '../../src/db/connection';
 import { buildStages } from '../../src/plugins';
 import { loggedIn, sendChunk, world, type ChunkResult } from './traffic';
 

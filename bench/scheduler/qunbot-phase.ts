@@ -21,7 +21,7 @@ import { SendLogService, type SendRecord } from '../../src/bot/send-log.service'
 import { systemClock, type Clock } from '../../src/bot/core/clock';
 import { createBroadcasts } from '../../src/broadcasts';
 import type { RobotPort } from '../../src/broadcasts/run-dispatch';
-import { connectDatabase } from '../../src/db';
+import { connectDatabase } from '../../src/db/connection';
 import { broadcastJobs } from '../../src/jobs/broadcast.job';
 import { Scheduler } from '../../src/jobs/scheduler';
 import { log } from '../support';

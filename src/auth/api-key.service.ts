@@ -2,8 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Connection, Model } from 'mongoose';
 import { isRecordId } from '../bot/core/ids';
 import { apiKeyModel, type ApiKeyDoc } from './api-key.model';
-import { isDuplicateKey } from '../db-errors';
-import { updateByIdThenRead } from '../db-ops';
+import { isDuplicateKey } from '../db/errors';
+import { updateByIdThenRead } from '../db/ops';
 
 /** Who is calling: an API key, limited to one owner or (owner undefined) to none. */
 export interface Principal {

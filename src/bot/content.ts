@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isSafeText, UNSAFE_TEXT_MESSAGE } from './core/safe-text';
+import { isSafeText, UNSAFE_TEXT_MESSAGE } from '../lib/safe-text';
 
 /** Text as people write it (newlines allowed), without control characters or broken unicode. */
 export const safeText = (max: number) => z.string().min(1).max(max).refine(isSafeText, UNSAFE_TEXT_MESSAGE);

@@ -3,7 +3,6 @@ import type { impls } from 'wechaty-puppet';
 import { PuppetService } from 'wechaty-puppet-service';
 import { PuppetWechat4u } from 'wechaty-puppet-wechat4u';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
-import { demoWorld } from './mock-environment';
 import type { PuppetSettings } from './robot.service';
 
 export type Puppet = impls.PuppetInterface;
@@ -12,7 +11,7 @@ export type Puppet = impls.PuppetInterface;
 export type PuppetFactory = (settings: PuppetSettings, robot: { id: string; cacheDir: string }) => Puppet;
 
 export interface PuppetFactoryOptions {
-  /** Called with each new mock robot's mocker; the default plays the demo world (mock-environment.ts). */
+  /** Called with each new mock robot's mocker (src/main.ts plays the demo world of src/demo/ there). */
   mockSetup?: (mocker: mock.Mocker, robotId: string) => void;
 }
 
@@ -35,7 +34,7 @@ export function createPuppetFactory(opts: PuppetFactoryOptions = {}): PuppetFact
         return new PuppetWechat4u() as unknown as Puppet;
       case 'mock': {
         const mocker = new mock.Mocker();
-        (opts.mockSetup ?? ((m: mock.Mocker) => m.use(demoWorld())))(mocker, robot.id);
+        opts.mockSetup?.(mocker, robot.id);
         return new PuppetMock({ mocker }) as unknown as Puppet;
       }
     }

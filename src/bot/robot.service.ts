@@ -1,9 +1,9 @@
 import type { Connection } from 'mongoose';
-import { findPage, type Page, type PageRequest } from '../pagination';
+import { findPage, type Page, type PageRequest } from '../db/pagination';
 import { isRecordId } from './core/ids';
 import type { RobotStatus } from './core/robot-state';
 import { robotModel, type RobotDoc } from './robot.model';
-import { updateByIdThenRead } from '../db-ops';
+import { updateByIdThenRead } from '../db/ops';
 
 export type PuppetKind = 'service' | 'wechat4u' | 'mock';
 

@@ -1,11 +1,11 @@
 import type { Connection } from 'mongoose';
-import { findPage, type Page, type PageRequest } from '../pagination';
+import { findPage, type Page, type PageRequest } from '../db/pagination';
 import { isRecordId } from './core/ids';
 import { PairMap } from './core/pair-map';
 import { isBoundByAgentCode, matchRooms, type FoundRoom } from './core/room-identity';
 import { roomModel, type RoomDoc } from './room.model';
-import { isDuplicateKey } from '../db-errors';
-import { updateByIdThenRead } from '../db-ops';
+import { isDuplicateKey } from '../db/errors';
+import { updateByIdThenRead } from '../db/ops';
 
 /** A room as the puppet reports it at sync time. */
 export interface PuppetRoom extends FoundRoom {

@@ -1,8 +1,8 @@
 import type { Connection, Types } from 'mongoose';
-import { insertAbsent } from '../db-ops';
+import { insertAbsent } from '../db/ops';
 import type { OutboundContent } from './content';
 import { sendLogModel, type SendLogDoc } from './send-log.model';
-import { updateByIdThenRead } from '../db-ops';
+import { updateByIdThenRead } from '../db/ops';
 
 export type SendStatus = SendLogDoc['status'];
 

@@ -2,7 +2,7 @@ import type { Connection, Types } from 'mongoose';
 import type { Clock } from '../bot/core/clock';
 import { isRecordId } from '../bot/core/ids';
 import type { SendLogService, SendRecord } from '../bot/send-log.service';
-import { findPage, type Page, type PageRequest } from '../pagination';
+import { findPage, type Page, type PageRequest } from '../db/pagination';
 import { broadcastDeliveryModel, type BroadcastDeliveryDoc } from './broadcast-delivery.model';
 import { broadcastRunModel, type BroadcastRunDoc } from './broadcast-run.model';
 import { broadcastTaskModel, type BroadcastTaskDoc } from './broadcast-task.model';
@@ -11,7 +11,7 @@ import { cronProblem, firstRunAt, type Schedule } from './schedule';
 import type { TargetResolver } from './targets';
 import { limitsOf, materialsOf, scheduleOf, targetsOf } from './task-doc';
 import { BroadcastError, type BroadcastInput, type BroadcastView, type DeliveryView, type RunView, type Targets } from './types';
-import { updateByIdThenRead } from '../db-ops';
+import { updateByIdThenRead } from '../db/ops';
 
 export interface BroadcastPolicy {
   maxTargets: number;

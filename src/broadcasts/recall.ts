@@ -5,7 +5,7 @@ import type { BroadcastService } from './broadcast.service';
 import type { BroadcastRunner } from './broadcast-runner';
 import type { RobotPort } from './run-dispatch';
 import { BroadcastError } from './types';
-import { updateByIdThenRead } from '../db-ops';
+import { updateByIdThenRead } from '../db/ops';
 
 export interface RecallDeps {
   service: BroadcastService;

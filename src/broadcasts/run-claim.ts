@@ -1,6 +1,6 @@
 import { Types, type Model } from 'mongoose';
-import { insertAbsent } from '../db-ops';
-import { groupBy } from '../group-by';
+import { insertAbsent } from '../db/ops';
+import { groupBy } from '../lib/group-by';
 import type { BroadcastRunDoc } from './broadcast-run.model';
 import type { BroadcastTaskDoc } from './broadcast-task.model';
 import { planFiring, type FiringPlan } from './schedule';

@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import type { PreparedSend, SendLogService, SendRecord } from '../bot/send-log.service';
-import { insertAbsent } from '../db-ops';
-import { groupBy } from '../group-by';
+import { insertAbsent } from '../db/ops';
+import { groupBy } from '../lib/group-by';
 import type { BroadcastDeliveryDoc } from './broadcast-delivery.model';
 import type { BroadcastRunDoc } from './broadcast-run.model';
 import type { BroadcastTaskDoc } from './broadcast-task.model';

@@ -3,7 +3,7 @@ import type { SendLogService } from '../bot/send-log.service';
 import type { Logger } from '../logger';
 import type { PublishInput } from '../webhooks/events';
 import type { BroadcastService } from './broadcast.service';
-import { groupBy } from '../group-by';
+import { groupBy } from '../lib/group-by';
 import { isSettled } from './report';
 
 export interface FinishDeps {

@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { isRecordId } from '../bot/core/ids';
 import { robotModel } from '../bot/robot.model';
-import { groupBy } from '../group-by';
+import { groupBy } from '../lib/group-by';
 import { roomModel } from '../bot/room.model';
 import type { Targets } from './types';
 

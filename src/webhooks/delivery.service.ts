@@ -1,8 +1,8 @@
 import type { Connection } from 'mongoose';
 import { isRecordId } from '../bot/core/ids';
-import { findPage, type Page, type PageRequest } from '../pagination';
+import { findPage, type Page, type PageRequest } from '../db/pagination';
 import { deliveryModel, type DeliveryDoc, type DeliveryFormat, type DeliveryStatus } from './delivery.model';
-import { updateByIdThenRead } from '../db-ops';
+import { updateByIdThenRead } from '../db/ops';
 
 export interface Delivery {
   id: string;

@@ -1,9 +1,9 @@
 import type { Connection } from 'mongoose';
-import { findPage, type Page, type PageRequest } from '../pagination';
+import { findPage, type Page, type PageRequest } from '../db/pagination';
 import { isRecordId } from '../bot/core/ids';
 import type { EventType } from './events';
 import { subscriptionModel, type SubscriptionDoc } from './subscription.model';
-import { updateByIdThenRead } from '../db-ops';
+import { updateByIdThenRead } from '../db/ops';
 
 export interface Subscription {
   id: string;

@@ -1,7 +1,7 @@
 import dns from 'node:dns';
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import ipaddr from 'ipaddr.js';
-import { AppError } from '../api/errors';
+import { AppError } from '../http/errors';
 import { addressAllowed, hostAllowed, parseAllowList, refusedAddress, type AllowEntry } from './address';
 
 /** Resolves a host name to all its addresses (dns.lookup with `all`, injectable for tests). */

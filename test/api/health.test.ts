@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createApp } from '../../src/api/app';
-import { connectDatabase, type Database } from '../../src/db';
+import { connectDatabase, type Database } from '../../src/db/connection';
 import { silentLog } from '../support/logger';
 import { testMongoUri, uniqueDbName, useTestDatabase } from '../support/mongo';
 import { startTcpProxy } from '../support/tcp-proxy';

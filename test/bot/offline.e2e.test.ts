@@ -1,7 +1,7 @@
 import { PuppetServer } from 'wechaty-puppet-service';
 import { mock } from 'wechaty-puppet-mock';
 import type { Runtime } from '../../src/bot/runtime';
-import { freePort } from '../../src/free-port';
+import { freePort } from '../../src/lib/free-port';
 import { FakeClock } from '../support/fake-clock';
 import { useTestDatabase } from '../support/mongo';
 import { RecordingPuppetMock } from '../support/puppet-mock';

@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { recallBroadcast } from '../../src/broadcasts/recall';
 import type { BroadcastInput } from '../../src/broadcasts/types';
 import type { SendRecord } from '../../src/bot/send-log.service';
-import { connectDatabase } from '../../src/db';
+import { connectDatabase } from '../../src/db/connection';
 import type { PublishInput } from '../../src/webhooks/events';
 import { broadcastParts, FakeRobots, MIN, robotWithRooms, sendAll, text } from '../support/broadcasts';
 import { FakeClock } from '../support/fake-clock';

@@ -1,6 +1,6 @@
 import { Schema } from 'mongoose';
-import { modelsReady } from '../../src/db';
-import { insertAbsent, updateByIdThenRead } from '../../src/db-ops';
+import { modelsReady } from '../../src/db/connection';
+import { insertAbsent, updateByIdThenRead } from '../../src/db/ops';
 import { useTestDatabase } from '../support/mongo';
 
 const t = useTestDatabase(__filename);

@@ -5,7 +5,7 @@ import { nativeApi } from '../../src/api/v1';
 import type { V1Deps } from '../../src/api/v1/deps';
 import { ApiKeyService } from '../../src/auth/api-key.service';
 import type { Runtime } from '../../src/bot/runtime';
-import type { Database } from '../../src/db';
+import type { Database } from '../../src/db/connection';
 import { systemClock } from '../../src/bot/core/clock';
 import { WebhookOutbox } from '../../src/webhooks/outbox';
 import { createBroadcasts } from '../../src/broadcasts';

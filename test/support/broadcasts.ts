@@ -5,7 +5,7 @@ import { TargetResolver } from '../../src/broadcasts/targets';
 import { RobotService } from '../../src/bot/robot.service';
 import { RoomService } from '../../src/bot/room.service';
 import { SendLogService, type SendRecord } from '../../src/bot/send-log.service';
-import type { Database } from '../../src/db';
+import type { Database } from '../../src/db/connection';
 import type { PublishInput } from '../../src/webhooks/events';
 import type { FakeClock } from './fake-clock';
 import { silentLog } from './logger';

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { startEmbeddedMongo } from '../../src/embedded-mongo';
+import { startEmbeddedMongo } from '../../src/db/embedded-mongo';
 
 /**
  * Uses MONGODB_URI when set (CI starts scripts/mongo-test-server.sh); otherwise starts an

@@ -1,4 +1,4 @@
-import type { EmbeddedMongo } from '../../src/embedded-mongo';
+import type { EmbeddedMongo } from '../../src/db/embedded-mongo';
 
 export default async function globalTeardown(): Promise<void> {
   const server = (globalThis as { __qunbotMongo?: EmbeddedMongo }).__qunbotMongo;

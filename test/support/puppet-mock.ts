@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PuppetServer } from 'wechaty-puppet-service';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
-import { freePort } from '../../src/free-port';
+import { freePort } from '../../src/lib/free-port';
 
 /** What the robot sent, as the mock WeChat side received it. */
 export interface Received {

@@ -6,7 +6,7 @@ import type { Clock } from '../../src/bot/core/clock';
 import type { RuntimeEvents, RobotManager } from '../../src/bot/robot-manager';
 import { createRuntime, type Runtime } from '../../src/bot/runtime';
 import type { PuppetFactory } from '../../src/bot/puppets';
-import type { Database } from '../../src/db';
+import type { Database } from '../../src/db/connection';
 import type { Logger } from '../../src/logger';
 import { silentLog } from './logger';
 

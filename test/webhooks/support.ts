@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../config';
-import type { Database } from '../../src/db';
+import type { Database } from '../../src/db/connection';
 import { systemClock, type Clock } from '../../src/bot/core/clock';
 import { WebhookOutbox } from '../../src/webhooks/outbox';
 import type { Settled } from '../../src/webhooks/worker';

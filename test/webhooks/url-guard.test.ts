@@ -1,5 +1,5 @@
 import type { LookupAddress } from 'node:dns';
-import { AppError } from '../../src/api/errors';
+import { AppError } from '../../src/http/errors';
 import { checkCallbackUrl, UrlGuard, UrlRefusedError } from '../../src/webhooks/url-guard';
 
 /** A DNS of our own: names to answers (anything else does not resolve). */

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import type { Logger } from '../../logger';
-import { AppError, STATUS_CODES } from '../errors';
+import { AppError, STATUS_CODES } from '../../http/errors';
 
 interface HttpLikeError {
   status?: number;

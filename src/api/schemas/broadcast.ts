@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { outboundContent } from '../../bot/content';
 import { DELIVERY_STATUSES } from '../../broadcasts/report';
-import { nameText, recordId } from './common';
+import { nameText, recordId } from '../../http/schemas';
 import { ownerName } from './robot';
 
 const isoTime = z.iso.datetime({ offset: true }).meta({ description: 'ISO 8601 time with a zone, e.g. 2026-11-23T09:30:00+08:00' });

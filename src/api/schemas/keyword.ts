@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { outboundContent } from '../../bot/content';
 import { keywordRuleFields } from '../../plugins/keyword-reply/keyword-rule.service';
-import { queryBool } from './common';
-import { patchOf } from './patch';
+import { queryBool } from '../../http/schemas';
+import { patchOf } from '../../http/patch';
 import { ownerName } from './robot';
 
 export const keywordRuleView = z

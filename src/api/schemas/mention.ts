@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { queryBool, recordId } from './common';
+import { queryBool, recordId } from '../../http/schemas';
 import { ownerName } from './robot';
 
 const contextLine = z

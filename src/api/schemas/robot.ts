@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { nameText } from './common';
+import { nameText } from '../../http/schemas';
 import { ROBOT_STATUSES, PUPPET_KINDS } from '../../bot/robot.model';
 
 export const ownerName = z.string().regex(/^[\w.@:-]{1,64}$/, 'letters, digits and . _ @ : - (1-64)');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { outboundContent } from '../../bot/content';
 import { SEND_STATUSES } from '../../bot/send-log.model';
-import { nameText } from './common';
+import { nameText } from '../../http/schemas';
 
 export const roomView = z
   .object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { signInRuleInput } from '../../plugins/sign-in/sign-in.service';
-import { queryBool } from './common';
-import { patchOf } from './patch';
+import { queryBool } from '../../http/schemas';
+import { patchOf } from '../../http/patch';
 import { ownerName } from './robot';
 
 export const signInRuleView = z

@@ -2,7 +2,7 @@ import type { Principal } from '../../auth/api-key.service';
 import type { RobotView } from '../../bot/robot.service';
 import type { Runtime } from '../../bot/runtime';
 import type { RoomView } from '../../bot/room.service';
-import { AppError, forbidden, notFound } from '../errors';
+import { AppError, forbidden, notFound } from '../../http/errors';
 
 /** True when the caller may see things of `owner` (admin keys see every owner). */
 export function canSee(p: Principal, owner: string): boolean {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { notFound } from '../errors';
-import type { EndpointRouter } from '../endpoint';
-import { idParam, nameText, okBody } from '../schemas/common';
+import { notFound } from '../../http/errors';
+import type { EndpointRouter } from '../../http/endpoint';
+import { idParam, nameText, okBody } from '../../http/schemas';
 import { ownerName } from '../schemas/robot';
 import type { V1Deps } from './deps';
 

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { Principal } from '../../auth/api-key.service';
 import { BroadcastError, type BroadcastInput, type BroadcastView, type Broadcasts } from '../../broadcasts';
-import { AppError, notFound } from '../errors';
-import type { EndpointRouter } from '../endpoint';
+import { AppError, notFound } from '../../http/errors';
+import type { EndpointRouter } from '../../http/endpoint';
 import { broadcastBody, broadcastDetailView, broadcastListFilter, broadcastView, createBroadcastBody, deliveryView, recallView, runParams, runView } from '../schemas/broadcast';
-import { idParam, okBody, pageOf, pageQuery } from '../schemas/common';
+import { idParam, okBody, pageOf, pageQuery } from '../../http/schemas';
 import { canSee, ownerFilter, ownerForCreate } from './access';
 import type { V1Deps } from './deps';
 

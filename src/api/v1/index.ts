@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import { EndpointRouter } from '../endpoint';
+import { EndpointRouter } from '../../http/endpoint';
 import { apiKeyAuthenticator } from '../middleware/authenticate';
 import type { V1Deps } from './deps';
 import { docsRoutes } from './docs.routes';

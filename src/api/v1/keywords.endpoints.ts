@@ -1,9 +1,9 @@
 import type { Principal } from '../../auth/api-key.service';
 import type { Runtime } from '../../bot/runtime';
 import { keywordRegexProblems, type KeywordRule } from '../../plugins/keyword-reply/keyword-rule.service';
-import { AppError, notFound } from '../errors';
-import type { EndpointRouter } from '../endpoint';
-import { idParam, okBody, pageOf, pageQuery } from '../schemas/common';
+import { AppError, notFound } from '../../http/errors';
+import type { EndpointRouter } from '../../http/endpoint';
+import { idParam, okBody, pageOf, pageQuery } from '../../http/schemas';
 import { createKeywordRuleBody, keywordRuleBody, keywordRuleListFilter, keywordRuleView, patchKeywordRuleBody } from '../schemas/keyword';
 import { z } from 'zod';
 import { ownerFilter, ownerForCreate, canSee } from './access';

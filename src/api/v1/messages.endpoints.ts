@@ -1,7 +1,7 @@
 import { isRecordId } from '../../bot/core/ids';
-import { notFound } from '../errors';
-import type { EndpointRouter } from '../endpoint';
-import { idParam } from '../schemas/common';
+import { notFound } from '../../http/errors';
+import type { EndpointRouter } from '../../http/endpoint';
+import { idParam } from '../../http/schemas';
 import { sendMessageBody, sendView } from '../schemas/room';
 import { visibleRobot, visibleRoom } from './access';
 import type { V1Deps } from './deps';

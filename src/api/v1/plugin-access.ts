@@ -1,6 +1,6 @@
 import type { Principal } from '../../auth/api-key.service';
 import type { Runtime } from '../../bot/runtime';
-import { AppError, forbidden } from '../errors';
+import { AppError, forbidden } from '../../http/errors';
 
 /**
  * The owner a request acts for where nothing in it implies one (settings per owner): an owner

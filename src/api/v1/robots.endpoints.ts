@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { RobotView } from '../../bot/robot.service';
 import { RobotNotFoundError } from '../../bot/robot-manager';
-import { AppError, forbidden } from '../errors';
-import type { EndpointRouter } from '../endpoint';
-import { idParam, okBody, pageOf, pageQuery } from '../schemas/common';
+import { AppError, forbidden } from '../../http/errors';
+import type { EndpointRouter } from '../../http/endpoint';
+import { idParam, okBody, pageOf, pageQuery } from '../../http/schemas';
 import { createRobotBody, ownerName, qrCodeView, robotView, updateRobotBody } from '../schemas/robot';
 import { ROBOT_STATUSES } from '../../bot/robot.model';
 import { ownerFilter, ownerForCreate, visibleRobot } from './access';

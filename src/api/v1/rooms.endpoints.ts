@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { RobotNotFoundError } from '../../bot/robot-manager';
 import type { RoomPatch } from '../../bot/room.service';
-import { AppError, notFound } from '../errors';
-import type { EndpointRouter } from '../endpoint';
-import { idParam, nameText, pageOf, pageQuery, queryBool } from '../schemas/common';
+import { AppError, notFound } from '../../http/errors';
+import type { EndpointRouter } from '../../http/endpoint';
+import { idParam, nameText, pageOf, pageQuery, queryBool } from '../../http/schemas';
 import { ownerName } from '../schemas/robot';
 import { roomView, syncResultView, updateRoomBody } from '../schemas/room';
 import { ownerFilter, visibleRobot, visibleRoom } from './access';

@@ -3,7 +3,7 @@ import { OutboxFullError } from '../../bot/outbox';
 import { RobotNotFoundError } from '../../bot/robot-manager';
 import type { Runtime } from '../../bot/runtime';
 import type { SendRecord } from '../../bot/send-log.service';
-import { AppError } from '../errors';
+import { AppError } from '../../http/errors';
 
 export interface ApiSend {
   conversationId: string;

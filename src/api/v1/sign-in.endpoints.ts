@@ -2,9 +2,9 @@ import { z } from 'zod';
 import type { Principal } from '../../auth/api-key.service';
 import type { Runtime } from '../../bot/runtime';
 import type { SignInRule } from '../../plugins/sign-in/sign-in.service';
-import { notFound } from '../errors';
-import type { EndpointRouter } from '../endpoint';
-import { idParam, okBody, pageOf, pageQuery } from '../schemas/common';
+import { notFound } from '../../http/errors';
+import type { EndpointRouter } from '../../http/endpoint';
+import { idParam, okBody, pageOf, pageQuery } from '../../http/schemas';
 import {
   createSignInRuleBody,
   leaderboardView,

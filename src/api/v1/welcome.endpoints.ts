@@ -1,5 +1,5 @@
-import type { EndpointRouter } from '../endpoint';
-import { idParam, okBody } from '../schemas/common';
+import type { EndpointRouter } from '../../http/endpoint';
+import { idParam, okBody } from '../../http/schemas';
 import { welcomeBody, welcomeView } from '../schemas/welcome';
 import { visibleRoom } from './access';
 import type { V1Deps } from './deps';

@@ -2,11 +2,11 @@ import { EventEmitter } from 'node:events';
 import type { Connection } from 'mongoose';
 import { z } from 'zod';
 import { isRecordId } from '../../bot/core/ids';
-import { findPage, type Page, type PageRequest } from '../../pagination';
+import { findPage, type Page, type PageRequest } from '../../db/pagination';
 import { outboundContent, type OutboundContent } from '../../bot/content';
 import { regexProblem, type MatchMode } from './matcher';
 import { keywordRuleModel, type KeywordRuleDoc } from './keyword-rule.model';
-import { updateByIdThenRead } from '../../db-ops';
+import { updateByIdThenRead } from '../../db/ops';
 
 /** The fields of a keyword rule (without the regular-expression check, which keywordRuleInput adds). */
 export const keywordRuleFields = z.object({

@@ -2,11 +2,11 @@ import { EventEmitter } from 'node:events';
 import type { Connection } from 'mongoose';
 import { z } from 'zod';
 import { isRecordId } from '../../bot/core/ids';
-import { findPage, type Page, type PageRequest } from '../../pagination';
+import { findPage, type Page, type PageRequest } from '../../db/pagination';
 import { award, dayBefore, localDay, nextStreak, type TimeWindow } from './sign-in-rules';
 import { signInRecordModel, signInRuleModel, type SignInRecordDoc, type SignInRuleDoc } from './sign-in.model';
-import { isDuplicateKey } from '../../db-errors';
-import { updateByIdThenRead } from '../../db-ops';
+import { isDuplicateKey } from '../../db/errors';
+import { updateByIdThenRead } from '../../db/ops';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Response } from 'supertest';
 import type { Runtime } from '../../../src/bot/runtime';
 import { installSeed001Envelope, seed001Router } from '../../../src/api/compat/seed001';
-import { AppError } from '../../../src/api/errors';
+import { AppError } from '../../../src/http/errors';
 import { compatHarness } from '../../support/api';
 import { memoryLog } from '../../support/logger';
 import { useTestDatabase } from '../../support/mongo';

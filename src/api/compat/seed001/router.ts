@@ -10,7 +10,7 @@ import type { QrCode, RobotView } from '../../../bot/robot.service';
 import type { RoomView } from '../../../bot/room.service';
 import type { Runtime } from '../../../bot/runtime';
 import type { Logger } from '../../../logger';
-import { AppError } from '../../errors';
+import { AppError } from '../../../http/errors';
 import { canSee } from '../../v1/access';
 import { fail, ok, RetCode, Seed001Error } from './envelope';
 import { QrLinks, qrPng } from './qrcode-link';

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from './free-port';
-import type { Logger } from './logger';
+import { freePort } from '../lib/free-port';
+import type { Logger } from '../logger';
 
 /** A MongoDB-wire server qunbot started (or found running) for itself. */
 export interface EmbeddedMongo {

@@ -1,6 +1,6 @@
 import mongoose, { type Connection } from 'mongoose';
-import type { Config } from '../config';
-import type { Logger } from './logger';
+import type { Config } from '../../config';
+import type { Logger } from '../logger';
 import { startEmbeddedMongo, type EmbeddedMongo } from './embedded-mongo';
 
 /** The database handle passed to services and the API. */

@@ -4,7 +4,7 @@ import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openap
 import { z } from 'zod';
 import type { Principal } from '../auth/api-key.service';
 import { AppError, forbidden, unauthorized } from './errors';
-import { errorBody } from './schemas/common';
+import { errorBody } from './schemas';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type AnyObject = z.ZodObject<z.ZodRawShape>;

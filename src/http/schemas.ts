@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isSafeText, UNSAFE_TEXT_MESSAGE } from '../../bot/core/safe-text';
+import { isSafeText, UNSAFE_TEXT_MESSAGE } from '../lib/safe-text';
 
 // Bidirectional overrides and isolates: used to make names read differently from what they are.
 const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;

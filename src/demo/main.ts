@@ -1,9 +1,9 @@
 import QRCode from 'qrcode';
-import { describeContent } from './bot/content';
-import { start } from './main';
+import { describeContent } from '../bot/content';
+import { start } from '../main';
 
 /**
- * `npm run demo`: qunbot with one mock robot in a simulated WeChat (src/bot/mock-environment.ts):
+ * `npm run demo`: qunbot with one mock robot in a simulated WeChat (src/demo/mock-environment.ts):
  * a login QR code, a login, rooms with members chatting and joining, all through the real runtime.
  */
 async function demo(): Promise<void> {

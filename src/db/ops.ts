@@ -1,5 +1,5 @@
 import type { Model } from 'mongoose';
-import { isDuplicateKey } from './db-errors';
+import { isDuplicateKey } from './errors';
 
 /**
  * Inserts documents (unordered: one already there does not stop the others); true when some
