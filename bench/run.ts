@@ -26,7 +26,11 @@ const names = wanted.length > 0 ? wanted : all;
 if (names.length === 0) process.stdout.write('no benchmarks yet\n');
 
 const root = path.join(here, '..');
-const build = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'tsconfig.bench.json')], { stdio: 'inherit' });
+const build = spawnSync(
+  process.execPath,
+  [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'tsconfig.bench.json')],
+  { stdio: 'inherit' },
+);
 if (build.status !== 0) {
   process.stderr.write('compiling the benchmarks failed\n');
   process.exit(1);
@@ -36,7 +40,11 @@ const results: unknown[] = [];
 let failed = false;
 for (const name of names) {
   process.stderr.write(`== bench ${name}\n`);
-  const r = spawnSync(process.execPath, ['--expose-gc', path.join(root, 'dist-bench', 'bench', name, 'index.js')], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'silent' } });
+  const r = spawnSync(process.execPath, ['--expose-gc', path.join(root, 'dist-bench', 'bench', name, 'index.js')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'silent' },
+  });
   process.stdout.write(r.stdout);
   const last = r.stdout.trim().split('\n').pop() ?? '';
   try {

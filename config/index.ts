@@ -12,7 +12,9 @@ export class ConfigError extends Error {
 type Raw = Record<string, unknown>;
 
 // From source (tsx, jest) the JSON files sit beside this file; from the build (dist/config) they do not.
-const CONFIG_DIR = fs.existsSync(path.join(__dirname, 'default.json')) ? __dirname : path.resolve(__dirname, '../../config');
+const CONFIG_DIR = fs.existsSync(path.join(__dirname, 'default.json'))
+  ? __dirname
+  : path.resolve(__dirname, '../../config');
 
 function readJson(file: string): Raw {
   if (!fs.existsSync(file)) return {};
@@ -81,7 +83,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dir: string = C
   const fromEnv = new Map<string, EnvBinding>();
   for (const b of envBindings) {
     if (b.secret && getPath(raw, b.path) !== undefined) {
-      throw new ConfigError(`Invalid configuration: ${b.path} is a secret; set it only through ${b.env}, not in a config file`);
+      throw new ConfigError(
+        `Invalid configuration: ${b.path} is a secret; set it only through ${b.env}, not in a config file`,
+      );
     }
     const text = env[b.env];
     if (text === undefined || text === '') continue;

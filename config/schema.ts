@@ -26,7 +26,10 @@ const seed000Platforms = jsonFromEnv(
       z
         .object({
           id: z.string().regex(/^[a-z0-9_]{1,16}$/, 'platform id: lower-case letters, digits and _ (1-16)'),
-          key: z.string().min(24, 'platform key: at least 24 characters').max(200, 'platform key: at most 200 characters'),
+          key: z
+            .string()
+            .min(24, 'platform key: at least 24 characters')
+            .max(200, 'platform key: at most 200 characters'),
         })
         .strict(),
     )
@@ -44,7 +47,10 @@ const seed003Channel = z
     /** Where QR code and login notifications are POSTed (SSRF guard applies). */
     notifyUrl: z.url({ protocol: /^https?$/ }).optional(),
     /** Owner of the robots this channel drives (native API scoping); default `seed003:<chid>`. */
-    owner: z.string().regex(/^[\w.@:-]{1,64}$/, 'letters, digits and . _ @ : - (1-64)').optional(),
+    owner: z
+      .string()
+      .regex(/^[\w.@:-]{1,64}$/, 'letters, digits and . _ @ : - (1-64)')
+      .optional(),
   })
   .strict()
   .transform((c) => ({ ...c, owner: c.owner ?? `seed003:${c.chid}` }));
@@ -68,7 +74,10 @@ const seed000Config = z
   })
   .strict()
   // Enabled without platforms would refuse every request: stop at start-up instead.
-  .refine((c) => !c.enabled || (c.platforms?.length ?? 0) > 0, { message: 'seed 000 is enabled: set SEED000_PLATFORMS', path: ['platforms'] });
+  .refine((c) => !c.enabled || (c.platforms?.length ?? 0) > 0, {
+    message: 'seed 000 is enabled: set SEED000_PLATFORMS',
+    path: ['platforms'],
+  });
 
 /** The whole configuration, validated at start-up. Keys are documented in the README. */
 export const configSchema = z
@@ -89,7 +98,10 @@ export const configSchema = z
     mongodb: z
       .object({
         /** Secret: only from the MONGODB_URI environment variable. */
-        uri: z.string().regex(/^mongodb(\+srv)?:\/\/\S+$/, 'must be a mongodb:// or mongodb+srv:// URI').optional(),
+        uri: z
+          .string()
+          .regex(/^mongodb(\+srv)?:\/\/\S+$/, 'must be a mongodb:// or mongodb+srv:// URI')
+          .optional(),
         /** Which embedded server to start when no URI is given. */
         embedded: z.enum(['auto', 'memory-server', 'secantus', 'none']),
         serverSelectionTimeoutMs: z.number().int().positive(),
@@ -103,7 +115,10 @@ export const configSchema = z
             kind: z.enum(['service', 'wechat4u', 'mock']),
             /** Secret: only from PUPPET_SERVICE_TOKEN. */
             token: z.string().min(1).optional(),
-            endpoint: z.string().regex(/^[\w.-]+:\d{1,5}$/, 'must be host:port').optional(),
+            endpoint: z
+              .string()
+              .regex(/^[\w.-]+:\d{1,5}$/, 'must be host:port')
+              .optional(),
             tlsDisable: z.boolean(),
           })
           .strict(),
@@ -118,7 +133,13 @@ export const configSchema = z
         startTimeoutSec: z.number().int().positive(),
         /** How long a login QR code is shown as valid. */
         qrTtlSec: z.number().int().positive(),
-        backoff: z.object({ initialMs: z.number().int().positive(), maxMs: z.number().int().positive(), jitter: z.number().min(0).max(1) }).strict(),
+        backoff: z
+          .object({
+            initialMs: z.number().int().positive(),
+            maxMs: z.number().int().positive(),
+            jitter: z.number().min(0).max(1),
+          })
+          .strict(),
         /** This many puppet errors within windowMs take a logged-in robot offline (then it retries). */
         errorBurst: z.object({ count: z.number().int().positive(), windowMs: z.number().int().positive() }).strict(),
         /** Log level of Wechaty's own logger (it writes to stderr, not through pino). */
@@ -156,7 +177,13 @@ export const configSchema = z
         maxResponseBytes: z.number().int().positive(),
         /** A delivery still failing after this long is marked dead. */
         maxAgeHours: z.number().positive(),
-        backoff: z.object({ initialMs: z.number().int().positive(), maxMs: z.number().int().positive(), jitter: z.number().min(0).max(1) }).strict(),
+        backoff: z
+          .object({
+            initialMs: z.number().int().positive(),
+            maxMs: z.number().int().positive(),
+            jitter: z.number().min(0).max(1),
+          })
+          .strict(),
         /** How often the worker looks for due deliveries (a publish in this process wakes it at once). */
         pollMs: z.number().int().positive(),
         /** Requests in flight per process. */
@@ -207,7 +234,10 @@ export const configSchema = z
             channels: seed003Channels.default([]),
           })
           .strict()
-          .refine((s) => !s.enabled || s.channels.length > 0, { message: 'SEED003_CHANNELS must name at least one channel when seed 003 is enabled', path: ['channels'] }),
+          .refine((s) => !s.enabled || s.channels.length > 0, {
+            message: 'SEED003_CHANNELS must name at least one channel when seed 003 is enabled',
+            path: ['channels'],
+          }),
       })
       .strict(),
     log: z

@@ -37,7 +37,10 @@ export function createLogger(opts: LoggerOptions, destination?: pino.Destination
   if (destination) return pino(base, destination);
   const pretty = opts.pretty || (process.stdout.isTTY && process.env.LOG_PRETTY !== '0');
   if (pretty) {
-    return pino({ ...base, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,app' } } });
+    return pino({
+      ...base,
+      transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,app' } },
+    });
   }
   return pino(base);
 }

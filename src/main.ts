@@ -29,7 +29,10 @@ export interface Started {
  * Composition root: config -> logger -> database -> robots -> API. Returns a function that stops
  * it all in reverse: robots first, then the API, then the database.
  */
-export async function start(env: NodeJS.ProcessEnv = process.env, overrides: Pick<Parameters<typeof createRuntime>[0], 'createPuppet'> = {}): Promise<Started> {
+export async function start(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Pick<Parameters<typeof createRuntime>[0], 'createPuppet'> = {},
+): Promise<Started> {
   const config = loadConfig(env);
   const log = createLogger(config.log);
   const stops: Stop[] = [];
@@ -41,28 +44,68 @@ export async function start(env: NodeJS.ProcessEnv = process.env, overrides: Pic
     stops.push(() => db.close());
     // Mock robots (PUPPET=mock) play the demo's simulated WeChat unless a caller brings its own puppets.
     const createPuppet = overrides.createPuppet ?? createPuppetFactory({ mockSetup: (m) => m.use(demoWorld()) });
-    const runtime = createRuntime({ config, connection: db.connection, log, createPuppet, stages: (services) => buildStages(config.bot.plugins, { services, log, settings: config.bot.pluginSettings }) });
+    const runtime = createRuntime({
+      config,
+      connection: db.connection,
+      log,
+      createPuppet,
+      stages: (services) => buildStages(config.bot.plugins, { services, log, settings: config.bot.pluginSettings }),
+    });
     const keys = new ApiKeyService(db.connection);
     // Stopped after the robots (stops run in reverse), so their last events are still queued.
     const webhooks = startWebhooks({ config, connection: db.connection, runtime, log });
     stops.push(() => webhooks.stop());
-    const broadcasts = createBroadcasts({ config, connection: db.connection, sendLog: runtime.sendLog, manager: runtime.manager, clock: runtime.clock, log, publish: (e) => webhooks.outbox.publish(e) });
+    const broadcasts = createBroadcasts({
+      config,
+      connection: db.connection,
+      sendLog: runtime.sendLog,
+      manager: runtime.manager,
+      clock: runtime.clock,
+      log,
+      publish: (e) => webhooks.outbox.publish(e),
+    });
     stops.push(() => broadcasts.close());
-    const native = nativeApi({ runtime, keys, maxPageSize: config.api.maxPageSize, checkCallbackUrl: webhooks.checkCallbackUrl, webhooks: webhooks.outbox, broadcasts });
-    const seed001 = config.compat.seed001.enabled ? [seed001Router({ runtime, keys, log, checkCallbackUrl: webhooks.checkCallbackUrl })] : [];
+    const native = nativeApi({
+      runtime,
+      keys,
+      maxPageSize: config.api.maxPageSize,
+      checkCallbackUrl: webhooks.checkCallbackUrl,
+      webhooks: webhooks.outbox,
+      broadcasts,
+    });
+    const seed001 = config.compat.seed001.enabled
+      ? [seed001Router({ runtime, keys, log, checkCallbackUrl: webhooks.checkCallbackUrl })]
+      : [];
     const s0 = config.compat.seed000;
-    const seed000 = s0?.enabled ? [seed000Router({ runtime, log, platforms: s0.platforms ?? [], qrWaitMs: s0.qrWaitSec * 1000, broadcasts })] : [];
+    const seed000 = s0?.enabled
+      ? [seed000Router({ runtime, log, platforms: s0.platforms ?? [], qrWaitMs: s0.qrWaitSec * 1000, broadcasts })]
+      : [];
     // Seed 003 (WXRC signed API at /api/<name>); its notifications bridge stops before the webhooks.
     const s3 = config.compat.seed003;
-    const seed003 = s3?.enabled ? startSeed003({ runtime, connection: db.connection, outbox: webhooks.outbox, settings: s3, timeZone: config.timeZone, log }) : undefined;
+    const seed003 = s3?.enabled
+      ? startSeed003({
+          runtime,
+          connection: db.connection,
+          outbox: webhooks.outbox,
+          settings: s3,
+          timeZone: config.timeZone,
+          log,
+        })
+      : undefined;
     if (seed003) stops.push(async () => seed003.stop());
     // Every model is registered by now: collections and indexes exist before the API key is
     // written, the API serves or a robot starts (the webhook worker only claims existing rows).
     await modelsReady(db.connection);
     const firstKey = await keys.bootstrap(config.api.adminKey);
     // Printed once, to the terminal only (never to the log): it is stored hashed.
-    if (firstKey) process.stderr.write(`\nqunbot: first start, admin API key (shown once, keep it safe):\n  ${firstKey}\n\n`);
-    const app = createApp({ log, db, routers: [native.router, ...seed001, ...seed000, ...(seed003 ? [seed003.router] : [])], bodyLimitKb: config.api.bodyLimitKb });
+    if (firstKey)
+      process.stderr.write(`\nqunbot: first start, admin API key (shown once, keep it safe):\n  ${firstKey}\n\n`);
+    const app = createApp({
+      log,
+      db,
+      routers: [native.router, ...seed001, ...seed000, ...(seed003 ? [seed003.router] : [])],
+      bodyLimitKb: config.api.bodyLimitKb,
+    });
     if (seed001.length > 0) installSeed001Envelope(app);
     if (seed000.length > 0) installSeed000Envelope(app);
     if (seed003) installSeed003Envelope(app);
@@ -74,7 +117,10 @@ export async function start(env: NodeJS.ProcessEnv = process.env, overrides: Pic
     const scheduler = new Scheduler(broadcastJobs(broadcasts.runner), log);
     scheduler.start();
     stops.push(() => scheduler.stop());
-    log.info({ env: config.env, db: db.source, robots: runtime.manager.size, plugins: config.bot.plugins }, 'qunbot started');
+    log.info(
+      { env: config.env, db: db.source, robots: runtime.manager.size, plugins: config.bot.plugins },
+      'qunbot started',
+    );
     return { stop, url: server.url, runtime };
   } catch (err) {
     await stop();

@@ -9,7 +9,11 @@ const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 function run(env: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(TSX, ['src/main.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(TSX, ['src/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
     child.on('exit', (code) => resolve({ code, stderr }));
@@ -18,7 +22,11 @@ function run(env: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: str
 
 describe('main', () => {
   test('when started with MONGODB_URI, then it serves /readyz 200 and stops cleanly', async () => {
-    const { url, stop } = await start({ NODE_ENV: 'test', MONGODB_URI: `${testMongoUri().replace(/\/$/, '')}/qb_main_start`, PORT: '0' });
+    const { url, stop } = await start({
+      NODE_ENV: 'test',
+      MONGODB_URI: `${testMongoUri().replace(/\/$/, '')}/qb_main_start`,
+      PORT: '0',
+    });
     try {
       const res = await request(url).get('/readyz');
       expect(res.status).toBe(200);
@@ -34,7 +42,11 @@ describe('main', () => {
     expect(stderr).toContain('http.port (from PORT="not-a-port")');
   });
   test('when started the first time without QUNBOT_ADMIN_KEY, then an admin key is printed once and works; the next start prints none', async () => {
-    const env = { NODE_ENV: 'test', MONGODB_URI: `${testMongoUri().replace(/\/$/, '')}/${uniqueDbName('first_key')}`, PORT: '0' };
+    const env = {
+      NODE_ENV: 'test',
+      MONGODB_URI: `${testMongoUri().replace(/\/$/, '')}/${uniqueDbName('first_key')}`,
+      PORT: '0',
+    };
     const printed: string[] = [];
     const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
       printed.push(String(chunk));
@@ -62,10 +74,24 @@ describe('main', () => {
 
   test('when QUNBOT_ADMIN_KEY is set, then that key is the admin key', async () => {
     const adminKey = 'test-admin-key-from-env-0123456789';
-    const { url, stop } = await start({ NODE_ENV: 'test', MONGODB_URI: `${testMongoUri().replace(/\/$/, '')}/qb_main_env_key`, PORT: '0', QUNBOT_ADMIN_KEY: adminKey });
+    const { url, stop } = await start({
+      NODE_ENV: 'test',
+      MONGODB_URI: `${testMongoUri().replace(/\/$/, '')}/qb_main_env_key`,
+      PORT: '0',
+      QUNBOT_ADMIN_KEY: adminKey,
+    });
     try {
-      expect((await request(url).post('/api/v1/api-keys').set('Authorization', `Bearer ${adminKey}`).send({ name: 'k', owner: 'o' })).status).toBe(201);
-      expect((await request(url).get('/api/v1/robots').set('Authorization', 'Bearer wrong-key-0123456789')).status).toBe(401);
+      expect(
+        (
+          await request(url)
+            .post('/api/v1/api-keys')
+            .set('Authorization', `Bearer ${adminKey}`)
+            .send({ name: 'k', owner: 'o' })
+        ).status,
+      ).toBe(201);
+      expect(
+        (await request(url).get('/api/v1/robots').set('Authorization', 'Bearer wrong-key-0123456789')).status,
+      ).toBe(401);
     } finally {
       await stop();
     }

@@ -45,23 +45,53 @@ const WATCHDOG_MS = (120 + (ROUNDS * 2 + 2) * (SECONDS + WARMUP_SECONDS) * 2) * 
 type Role = 'qunbot' | 'bare';
 
 async function connect(): Promise<Database> {
-  return connectDatabase({ uri: process.env.BENCH_MONGODB_URI as string, dbName: process.env.BENCH_DB as string, serverSelectionTimeoutMs: 5000, log: pino({ level: 'silent' }) });
+  return connectDatabase({
+    uri: process.env.BENCH_MONGODB_URI as string,
+    dbName: process.env.BENCH_DB as string,
+    serverSelectionTimeoutMs: 5000,
+    log: pino({ level: 'silent' }),
+  });
 }
 
 /** The full qunbot HTTP stack, as src/main.ts composes it (minus the robots, which stay stopped). */
 async function qunbotServer(db: Database): Promise<http.RequestListener> {
   const appLog = createLogger({ level: LOG_LEVEL, pretty: false }, pino.destination({ dest: '/dev/null', sync: true }));
-  const config = { ...loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent' }), dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'qunbot-bench-api-')) };
+  const config = {
+    ...loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent' }),
+    dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'qunbot-bench-api-')),
+  };
   const runtime = createRuntime({ config, connection: db.connection, log: pino({ level: 'silent' }) });
   const keys = new ApiKeyService(db.connection);
-  const native = nativeApi({ runtime, keys, maxPageSize: config.api.maxPageSize, checkCallbackUrl: async () => undefined });
+  const native = nativeApi({
+    runtime,
+    keys,
+    maxPageSize: config.api.maxPageSize,
+    checkCallbackUrl: async () => undefined,
+  });
   return createApp({ log: appLog, db, routers: [native.router], bodyLimitKb: config.api.bodyLimitKb }).callback();
 }
 
 /** What the API shows of a robot in a list (RobotService's view without the QR code). */
 function listView(d: RobotDoc & { createdAt?: Date }) {
-  const v: Record<string, unknown> = { id: d._id.toString(), name: d.name, owner: d.owner, puppetKind: d.puppet.kind, desired: d.desired, status: d.status, createdAt: d.createdAt ?? new Date(0) };
-  for (const k of ['agentCode', 'callbackUrl', 'username', 'statusReason', 'statusAt', 'wxId', 'wxName', 'loggedInAt'] as const) {
+  const v: Record<string, unknown> = {
+    id: d._id.toString(),
+    name: d.name,
+    owner: d.owner,
+    puppetKind: d.puppet.kind,
+    desired: d.desired,
+    status: d.status,
+    createdAt: d.createdAt ?? new Date(0),
+  };
+  for (const k of [
+    'agentCode',
+    'callbackUrl',
+    'username',
+    'statusReason',
+    'statusAt',
+    'wxId',
+    'wxName',
+    'loggedInAt',
+  ] as const) {
     if (d[k] !== undefined && d[k] !== null) v[k] = d[k];
   }
   return v;
@@ -73,7 +103,10 @@ function bareServer(db: Database): http.RequestListener {
   const app = new Koa();
   app.use(async (ctx) => {
     if (ctx.path !== '/api/v1/robots') return;
-    const docs = (await Robot.find({}).sort({ _id: 1 }).limit(ROBOTS + 1).lean()) as unknown as RobotDoc[];
+    const docs = (await Robot.find({})
+      .sort({ _id: 1 })
+      .limit(ROBOTS + 1)
+      .lean()) as unknown as RobotDoc[];
     const more = docs.length > ROBOTS;
     const items = (more ? docs.slice(0, ROBOTS) : docs).map(listView);
     ctx.body = more ? { items, nextCursor: docs[ROBOTS - 1]._id.toString() } : { items };
@@ -103,8 +136,14 @@ interface Running {
 }
 
 function start(role: Role, env: NodeJS.ProcessEnv): Promise<Running> {
-  const prof = role === 'qunbot' && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...process.execArgv, ...prof, __filename], { env: { ...env, BENCH_ROLE: role }, stdio: ['pipe', 'pipe', 'inherit', 'ipc'] });
+  const prof =
+    role === 'qunbot' && process.env.BENCH_CPU_PROF
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+      : [];
+  const child = spawn(process.execPath, [...process.execArgv, ...prof, __filename], {
+    env: { ...env, BENCH_ROLE: role },
+    stdio: ['pipe', 'pipe', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.once('exit', (code) => reject(new Error(`${role} server exited (${code}) before listening`)));
@@ -140,9 +179,15 @@ interface Round {
 
 async function load(r: Running, key: string, seconds: number): Promise<Round> {
   const before = await cpuOf(r);
-  const res = await autocannon({ url: r.url + PATH, connections: CONNECTIONS, duration: seconds, headers: { authorization: `Bearer ${key}` } });
+  const res = await autocannon({
+    url: r.url + PATH,
+    connections: CONNECTIONS,
+    duration: seconds,
+    headers: { authorization: `Bearer ${key}` },
+  });
   const after = await cpuOf(r);
-  if (res.non2xx > 0 || res.errors > 0 || res.timeouts > 0) throw new Error(`${r.role}: ${res.non2xx} non-2xx answers, ${res.errors} errors, ${res.timeouts} timeouts`);
+  if (res.non2xx > 0 || res.errors > 0 || res.timeouts > 0)
+    throw new Error(`${r.role}: ${res.non2xx} non-2xx answers, ${res.errors} errors, ${res.timeouts} timeouts`);
   const cpuUs = (after.user - before.user + after.system - before.system) / res['2xx'];
   return { rps: res.requests.average, p50: res.latency.p50, p99: res.latency.p99, cpuUs };
 }
@@ -155,7 +200,10 @@ async function body(r: Running, key: string): Promise<{ items: unknown[] }> {
 
 /** 100 robots of 5 owners, some with the optional fields set, and an admin key. */
 async function seed(db: Database): Promise<string> {
-  const config = { ...loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent' }), dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'qunbot-bench-api-seed-')) };
+  const config = {
+    ...loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent' }),
+    dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'qunbot-bench-api-seed-')),
+  };
   const runtime = createRuntime({ config, connection: db.connection, log: pino({ level: 'silent' }) });
   for (let i = 0; i < ROBOTS; i++) {
     await runtime.robots.create({
@@ -189,7 +237,8 @@ async function main(): Promise<void> {
 
   const servers = { qunbot: await start('qunbot', env), bare: await start('bare', env) };
   const [q, b] = [await body(servers.qunbot, key), await body(servers.bare, key)];
-  if (q.items.length !== ROBOTS || !isDeepStrictEqual(q, b)) throw new Error(`the two servers answer differently (qunbot ${q.items.length} items, bare ${b.items.length})`);
+  if (q.items.length !== ROBOTS || !isDeepStrictEqual(q, b))
+    throw new Error(`the two servers answer differently (qunbot ${q.items.length} items, bare ${b.items.length})`);
   log(`both answer the same ${ROBOTS} robots (${JSON.stringify(q).length} bytes); warming up ${WARMUP_SECONDS} s each`);
   for (const r of [servers.bare, servers.qunbot]) await load(r, key, WARMUP_SECONDS);
 
@@ -201,14 +250,17 @@ async function main(): Promise<void> {
     for (const role_ of order) runs[role_].push(await load(servers[role_], key, SECONDS));
     const [rq, rb] = [runs.qunbot[i], runs.bare[i]];
     ratios.push(rq.rps / rb.rps);
-    log(`round ${i + 1}: qunbot ${round(rq.rps, 0)} req/s (p99 ${rq.p99} ms, ${round(rq.cpuUs, 0)} µs CPU/req), bare ${round(rb.rps, 0)} req/s (p99 ${rb.p99} ms, ${round(rb.cpuUs, 0)} µs CPU/req), ratio ${round(rq.rps / rb.rps)}`);
+    log(
+      `round ${i + 1}: qunbot ${round(rq.rps, 0)} req/s (p99 ${rq.p99} ms, ${round(rq.cpuUs, 0)} µs CPU/req), bare ${round(rb.rps, 0)} req/s (p99 ${rb.p99} ms, ${round(rb.cpuUs, 0)} µs CPU/req), ratio ${round(rq.rps / rb.rps)}`,
+    );
   }
   await Promise.all([stop(servers.qunbot), stop(servers.bare)]);
   await db.connection.dropDatabase();
   await db.close();
   await mongo.stop();
 
-  const med = (role_: Role, k: keyof Round) => round(median(runs[role_].map((r) => r[k])), k === 'rps' || k === 'cpuUs' ? 0 : 2);
+  const med = (role_: Role, k: keyof Round) =>
+    round(median(runs[role_].map((r) => r[k])), k === 'rps' || k === 'cpuUs' ? 0 : 2);
   printResult({
     bench: 'api',
     metric: `GET ${PATH} (${ROBOTS} robots) requests per second, full app versus a bare Koa handler with the same query`,
@@ -217,11 +269,18 @@ async function main(): Promise<void> {
     ratio: round(median(ratios)),
     target: 0.7,
     unit: 'req/s',
-    latencyMs: { qunbot: { p50: med('qunbot', 'p50'), p99: med('qunbot', 'p99') }, baseline: { p50: med('bare', 'p50'), p99: med('bare', 'p99') } },
+    latencyMs: {
+      qunbot: { p50: med('qunbot', 'p50'), p99: med('qunbot', 'p99') },
+      baseline: { p50: med('bare', 'p50'), p99: med('bare', 'p99') },
+    },
     ratios: ratios.map((r) => round(r)),
     // Where the database is the bottleneck (SecantusDB answers a 100-robot page in milliseconds),
     // req/s hide the HTTP stack; the servers' own CPU per request shows it.
-    serverCpuUsPerRequest: { qunbot: med('qunbot', 'cpuUs'), baseline: med('bare', 'cpuUs'), ratio: round(median(runs.bare.map((r) => r.cpuUs)) / median(runs.qunbot.map((r) => r.cpuUs))) },
+    serverCpuUsPerRequest: {
+      qunbot: med('qunbot', 'cpuUs'),
+      baseline: med('bare', 'cpuUs'),
+      ratio: round(median(runs.bare.map((r) => r.cpuUs)) / median(runs.qunbot.map((r) => r.cpuUs))),
+    },
     rounds: ROUNDS,
     seconds: SECONDS,
     connections: CONNECTIONS,

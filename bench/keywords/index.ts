@@ -36,7 +36,13 @@ const POOL = (() => {
 })();
 
 function rules(n: number): MatchRule[] {
-  return POOL.slice(0, n).map((k, i) => ({ id: `r${i}`, keywords: [k], mode: 'contains' as const, priority: i % 7, roomIds: [] }));
+  return POOL.slice(0, n).map((k, i) => ({
+    id: `r${i}`,
+    keywords: [k],
+    mode: 'contains' as const,
+    priority: i % 7,
+    roomIds: [],
+  }));
 }
 
 /** A message of 8 to 40 characters; one in five carries a keyword from the pool. */
@@ -83,11 +89,20 @@ function main(): void {
     time(messages.slice(0, 2000), (m) => matcher.match(m)); // warm up
     const q = time(messages, (m) => matcher.match(m));
     const b = time(messages, (m) => loopMatch(folded, m));
-    if (q.hits !== b.hits) throw new Error(`matcher and loop disagree at ${size} rules: ${q.hits} vs ${b.hits} messages matched`);
+    if (q.hits !== b.hits)
+      throw new Error(`matcher and loop disagree at ${size} rules: ${q.hits} vs ${b.hits} messages matched`);
     const row = {
       rules: size,
-      qunbot: { msgsPerSec: round(MESSAGES / (q.totalMs / 1000), 0), p50us: round(percentile(q.perMsgNs, 50) / 1000, 2), p99us: round(percentile(q.perMsgNs, 99) / 1000, 2) },
-      loop: { msgsPerSec: round(MESSAGES / (b.totalMs / 1000), 0), p50us: round(percentile(b.perMsgNs, 50) / 1000, 2), p99us: round(percentile(b.perMsgNs, 99) / 1000, 2) },
+      qunbot: {
+        msgsPerSec: round(MESSAGES / (q.totalMs / 1000), 0),
+        p50us: round(percentile(q.perMsgNs, 50) / 1000, 2),
+        p99us: round(percentile(q.perMsgNs, 99) / 1000, 2),
+      },
+      loop: {
+        msgsPerSec: round(MESSAGES / (b.totalMs / 1000), 0),
+        p50us: round(percentile(b.perMsgNs, 50) / 1000, 2),
+        p99us: round(percentile(b.perMsgNs, 99) / 1000, 2),
+      },
       speedup: round(b.totalMs / q.totalMs, 1),
       matched: q.hits,
     };

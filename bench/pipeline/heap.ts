@@ -31,14 +31,20 @@ export async function heapPerRobot(uri: string, robots: number): Promise<{ bare:
   for (let i = 0; i < robots; i++) {
     const mocker = new mock.Mocker();
     const user = mocker.createContact({ name: `u${i}` });
-    for (let r = 0; r < 10; r++) mocker.createRoom({ topic: `r${r}`, memberIdList: [user.id, ...mocker.createContacts(20).map((c) => c.id)] });
+    for (let r = 0; r < 10; r++)
+      mocker.createRoom({ topic: `r${r}`, memberIdList: [user.id, ...mocker.createContacts(20).map((c) => c.id)] });
     mocker.use((m) => {
       setImmediate(() => m.login(user));
       return () => undefined;
     });
     const token = `insecure_${randomUUID()}`;
     const endpoint = `127.0.0.1:${await freePort()}`;
-    const server = new PuppetServer({ endpoint, token, puppet: new PuppetMock({ mocker }), tls: { disable: true } } as never);
+    const server = new PuppetServer({
+      endpoint,
+      token,
+      puppet: new PuppetMock({ mocker }),
+      tls: { disable: true },
+    } as never);
     await server.start();
     servers.push({ server, token, endpoint });
   }
@@ -46,7 +52,9 @@ export async function heapPerRobot(uri: string, robots: number): Promise<{ bare:
 
   const bots = [];
   for (const s of servers) {
-    const bot = WechatyBuilder.build({ puppet: new PuppetService({ token: s.token, endpoint: s.endpoint, tls: { disable: true } }) as never });
+    const bot = WechatyBuilder.build({
+      puppet: new PuppetService({ token: s.token, endpoint: s.endpoint, tls: { disable: true } }) as never,
+    });
     bot.on('error', () => undefined);
     const li = new Promise<void>((r) => bot.on('login', () => r()));
     await bot.start();
@@ -56,12 +64,24 @@ export async function heapPerRobot(uri: string, robots: number): Promise<{ bare:
   const withBare = await settle();
   for (const b of bots) await b.stop();
 
-  const db = await connectDatabase({ uri, dbName: `bench_heap_${Date.now()}`, serverSelectionTimeoutMs: 5000, log: pino({ level: 'silent' }) });
-  const config = { ...loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent' }), dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'qunbot-bench-heap-')) };
+  const db = await connectDatabase({
+    uri,
+    dbName: `bench_heap_${Date.now()}`,
+    serverSelectionTimeoutMs: 5000,
+    log: pino({ level: 'silent' }),
+  });
+  const config = {
+    ...loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent' }),
+    dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'qunbot-bench-heap-')),
+  };
   const runtime = createRuntime({ config, connection: db.connection, log: pino({ level: 'silent' }) });
   const base2 = await settle();
   for (const s of servers) {
-    const robot = await runtime.manager.create({ name: 'h', owner: 'bench', puppet: { kind: 'service', token: s.token, endpoint: s.endpoint, tlsDisable: true } });
+    const robot = await runtime.manager.create({
+      name: 'h',
+      owner: 'bench',
+      puppet: { kind: 'service', token: s.token, endpoint: s.endpoint, tlsDisable: true },
+    });
     const synced = new Promise<void>((r) => {
       const f = (e: { robotId: string }) => e.robotId === robot.id && (runtime.manager.off('rooms-synced', f), r());
       runtime.manager.on('rooms-synced', f);

@@ -57,7 +57,10 @@ class VariantProcess {
   ) {}
 
   static async start(mode: Mode, uri: string): Promise<VariantProcess> {
-    const proc = fork(__filename, [], { env: { ...process.env, BENCH_MODE: mode, BENCH_MONGODB_URI: uri }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const proc = fork(__filename, [], {
+      env: { ...process.env, BENCH_MODE: mode, BENCH_MONGODB_URI: uri },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const v = new VariantProcess(proc, mode);
     await v.next('ready');
     return v;
@@ -79,7 +82,8 @@ class VariantProcess {
   /** The child's next message, which must be of this type; rejects if the child dies first. */
   private next(type: FromChild['type']): Promise<FromChild> {
     return new Promise((resolve, reject) => {
-      const onExit = (code: number | null) => reject(new Error(`the ${this.mode} process exited (${code}) before '${type}'`));
+      const onExit = (code: number | null) =>
+        reject(new Error(`the ${this.mode} process exited (${code}) before '${type}'`));
       this.proc.once('exit', onExit);
       this.proc.once('message', (m: FromChild) => {
         this.proc.off('exit', onExit);
@@ -111,7 +115,9 @@ function pairedRatios(chunks: Chunks, mode: Mode, from = 0, to = chunks.bare.len
 
 function summary(chunks: Chunks, mode: Mode) {
   const ratios = pairedRatios(chunks, mode).sort((a, b) => a - b);
-  const perSet = Array.from({ length: SETS }, (_, s) => round(median(pairedRatios(chunks, mode, s * ROUNDS, (s + 1) * ROUNDS))));
+  const perSet = Array.from({ length: SETS }, (_, s) =>
+    round(median(pairedRatios(chunks, mode, s * ROUNDS, (s + 1) * ROUNDS))),
+  );
   return {
     qunbot: round(median(chunks[mode].map((c) => c.rate)), 0),
     baseline: round(median(chunks.bare.map((c) => c.rate)), 0),
@@ -119,8 +125,15 @@ function summary(chunks: Chunks, mode: Mode) {
     target: 0.8,
     unit: 'msg/s',
     chunks: `${SETS} sets x ${ROUNDS} rounds x ${CHUNK} messages, after ${WARMUP} warm-up`,
-    medianLatencyMs: { qunbot: round(median(chunks[mode].map((c) => c.latencyMs)), 3), baseline: round(median(chunks.bare.map((c) => c.latencyMs)), 3) },
-    pairedRatio: { p10: round(ratios[Math.floor(ratios.length * 0.1)]), median: round(median(ratios)), p90: round(ratios[Math.floor(ratios.length * 0.9)]) },
+    medianLatencyMs: {
+      qunbot: round(median(chunks[mode].map((c) => c.latencyMs)), 3),
+      baseline: round(median(chunks.bare.map((c) => c.latencyMs)), 3),
+    },
+    pairedRatio: {
+      p10: round(ratios[Math.floor(ratios.length * 0.1)]),
+      median: round(median(ratios)),
+      p90: round(ratios[Math.floor(ratios.length * 0.9)]),
+    },
     medianRatioPerSet: perSet,
   };
 }
@@ -134,11 +147,19 @@ async function main(): Promise<void> {
     const from = chunks.bare.length;
     await measureSet(mongo.uri, chunks);
     const set = (m: Mode) => round(median(pairedRatios(chunks, m, from)));
-    log(`set ${s}: bare ${round(median(chunks.bare.slice(from).map((c) => c.rate)), 0)} msg/s; paired ratio noop ${set('noop')}, plugins ${set('plugins')}`);
+    log(
+      `set ${s}: bare ${round(median(chunks.bare.slice(from).map((c) => c.rate)), 0)} msg/s; paired ratio noop ${set('noop')}, plugins ${set('plugins')}`,
+    );
   }
-  printResult({ bench: 'pipeline', metric: 'messages dispatched per second (4 no-op plugins, 200 rooms)', ...summary(chunks, 'noop') });
+  printResult({
+    bench: 'pipeline',
+    metric: 'messages dispatched per second (4 no-op plugins, 200 rooms)',
+    ...summary(chunks, 'noop'),
+  });
   const heap = await heapPerRobot(mongo.uri, HEAP_ROBOTS);
-  log(`heap per idle logged-in robot over puppet-service (${HEAP_ROBOTS} robots): bare ${round(heap.bare)} MB, qunbot ${round(heap.qunbot)} MB`);
+  log(
+    `heap per idle logged-in robot over puppet-service (${HEAP_ROBOTS} robots): bare ${round(heap.bare)} MB, qunbot ${round(heap.qunbot)} MB`,
+  );
   printResult({
     bench: 'pipeline',
     metric: 'heap per idle logged-in robot (puppet-service)',
@@ -151,7 +172,8 @@ async function main(): Promise<void> {
   });
   printResult({
     bench: 'pipeline',
-    metric: 'messages dispatched per second (welcome, mention-capture, sign-in, keyword-reply with 1,000 rules; 200 rooms)',
+    metric:
+      'messages dispatched per second (welcome, mention-capture, sign-in, keyword-reply with 1,000 rules; 200 rooms)',
     ...summary(chunks, 'plugins'),
     machine: machine(),
   });

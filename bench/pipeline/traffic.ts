@@ -18,7 +18,14 @@ export function world(mocker: mock.Mocker): World {
   const user = mocker.createContact({ name: 'Bench Bot' });
   const rooms = Array.from({ length: ROOMS }, (_, i) => {
     const people = mocker.createContacts(5);
-    return { room: mocker.createRoom({ topic: `Room ${i}`, memberIdList: [user.id, ...people.map((p) => p.id)], ownerId: people[0].id }), people };
+    return {
+      room: mocker.createRoom({
+        topic: `Room ${i}`,
+        memberIdList: [user.id, ...people.map((p) => p.id)],
+        ownerId: people[0].id,
+      }),
+      people,
+    };
   });
   return { mocker, user, rooms };
 }

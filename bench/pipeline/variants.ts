@@ -48,17 +48,29 @@ const PLUGINS = ['welcome', 'mention-capture', 'sign-in', 'keyword-reply'];
 function keywordRules(n: number): string[] {
   let s = 12345;
   const random = () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
-  return Array.from({ length: n }, () => Array.from({ length: 2 + Math.floor(random() * 4) }, () => String.fromCharCode(0x4e00 + Math.floor(random() * 3000))).join(''));
+  return Array.from({ length: n }, () =>
+    Array.from({ length: 2 + Math.floor(random() * 4) }, () =>
+      String.fromCharCode(0x4e00 + Math.floor(random() * 3000)),
+    ).join(''),
+  );
 }
 
 async function qunbot(uri: string, mode: 'noop' | 'plugins'): Promise<Variant> {
   const silent = pino({ level: 'silent' });
-  const db = await connectDatabase({ uri, dbName: `bench_pipeline_${process.pid}_${Date.now()}`, serverSelectionTimeoutMs: 5000, log: silent });
+  const db = await connectDatabase({
+    uri,
+    dbName: `bench_pipeline_${process.pid}_${Date.now()}`,
+    serverSelectionTimeoutMs: 5000,
+    log: silent,
+  });
   const mocker = new mock.Mocker();
   const w = world(mocker);
   const noop: PipelineStage['handle'] = (_ctx, next) => next();
   const noopStage = (name: string): PipelineStage => ({ name, events: ['message', 'room-join'], handle: noop });
-  const config = { ...loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent' }), dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'qunbot-bench-data-')) };
+  const config = {
+    ...loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent' }),
+    dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'qunbot-bench-data-')),
+  };
   const runtime = createRuntime({
     config,
     connection: db.connection,
@@ -77,7 +89,13 @@ async function qunbot(uri: string, mode: 'noop' | 'plugins'): Promise<Variant> {
   if (mode === 'plugins') {
     const rules = keywordRules(1000);
     for (let i = 0; i < rules.length; i += 100) {
-      await Promise.all(rules.slice(i, i + 100).map((k) => runtime.keywords.create('bench', { keywords: [k], replies: [{ type: 'text', text: `reply ${k}` }] })));
+      await Promise.all(
+        rules
+          .slice(i, i + 100)
+          .map((k) =>
+            runtime.keywords.create('bench', { keywords: [k], replies: [{ type: 'text', text: `reply ${k}` }] }),
+          ),
+      );
     }
     await runtime.signIn.defineKeyword('bench', '签到');
   }

@@ -33,7 +33,10 @@ function databasePids(): number[] {
 
 function runPhase(script: string, env: NodeJS.ProcessEnv): PhaseResult {
   // BENCH_CPU_PROF=dir: a CPU profile of the qunbot phase (process.exit writes it).
-  const prof = script.startsWith('qunbot') && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const prof =
+    script.startsWith('qunbot') && process.env.BENCH_CPU_PROF
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+      : [];
   const r = spawnSync(process.execPath, [...process.execArgv, ...prof, path.join(__dirname, script)], {
     env: { ...process.env, ...env },
     encoding: 'utf8',
@@ -41,14 +44,20 @@ function runPhase(script: string, env: NodeJS.ProcessEnv): PhaseResult {
     timeout: PHASE_LIMIT_MS,
     killSignal: 'SIGKILL',
   });
-  if (r.status !== 0) throw new Error(`${script} failed (exit ${r.status}${r.signal ? `, ${r.signal}: killed after ${PHASE_LIMIT_MS / 1000} s` : ''})`);
+  if (r.status !== 0)
+    throw new Error(
+      `${script} failed (exit ${r.status}${r.signal ? `, ${r.signal}: killed after ${PHASE_LIMIT_MS / 1000} s` : ''})`,
+    );
   const last = r.stdout.trim().split('\n').pop() ?? '';
   return JSON.parse(last) as PhaseResult;
 }
 
 function describe(p: PhaseResult): string {
   const bound = p.notFired > 0 ? '≥ ' : '';
-  const db = p.dbCpuMsPerMinute === null ? '' : `; database server ${p.dbCpuMsPerMinute} ms CPU/min (${p.dbCpuMsPerFiring ?? '-'} ms per firing)`;
+  const db =
+    p.dbCpuMsPerMinute === null
+      ? ''
+      : `; database server ${p.dbCpuMsPerMinute} ms CPU/min (${p.dbCpuMsPerFiring ?? '-'} ms per firing)`;
   return [
     `${p.phase}: ${p.fired}/${p.expected} occurrences of the window fired (${p.notFired} not by the end${p.missed ? `, ${p.missed} recorded as missed` : ''});`,
     `  lateness p50 ${bound}${p.lateness.p50} ms, p99 ${bound}${p.lateness.p99} ms, max ${bound}${p.lateness.max} ms (fired ones only: p50 ${p.latenessFired.p50}, p99 ${p.latenessFired.p99} ms);`,
@@ -60,14 +69,20 @@ async function main(): Promise<void> {
   const mongo = await benchMongo();
   const dbPids = process.env.BENCH_MONGODB_URI ? [] : databasePids();
   const dbName = `bench_scheduler_${Date.now()}`;
-  log(`${settings.tasks} tasks; each phase: ${settings.warmupSeconds} s warm-up, ${settings.windowSeconds} s measured${dbPids.length ? `; database server pid ${dbPids.join(',')}` : ''}`);
+  log(
+    `${settings.tasks} tasks; each phase: ${settings.warmupSeconds} s warm-up, ${settings.windowSeconds} s measured${dbPids.length ? `; database server pid ${dbPids.join(',')}` : ''}`,
+  );
 
   let baseline: PhaseResult;
   let qunbot: PhaseResult;
   try {
     baseline = runPhase('node-cron-phase.js', {});
     log(describe(baseline));
-    qunbot = runPhase('qunbot-phase.js', { BENCH_MONGODB_URI: mongo.uri, BENCH_DB: dbName, BENCH_DB_PIDS: dbPids.join(',') });
+    qunbot = runPhase('qunbot-phase.js', {
+      BENCH_MONGODB_URI: mongo.uri,
+      BENCH_DB: dbName,
+      BENCH_DB_PIDS: dbPids.join(','),
+    });
     log(describe(qunbot));
   } finally {
     await mongo.stop();
@@ -75,8 +90,12 @@ async function main(): Promise<void> {
 
   const met = qunbot.lateness.p99 < TARGET_P99_MS;
   const cpuRatio = round(baseline.cpuMsPerMinute / Math.max(1, qunbot.cpuMsPerMinute), 3);
-  log(`CPU per minute: qunbot ${qunbot.cpuMsPerMinute} ms + ${qunbot.dbCpuMsPerMinute ?? '?'} ms in the database server; node-cron ${baseline.cpuMsPerMinute} ms (node-cron / qunbot process = ${cpuRatio})`);
-  log(`TARGET p99 < ${TARGET_P99_MS} ms over every occurrence in the window: ${met ? 'MET' : 'NOT MET'} (qunbot p99 ${qunbot.notFired > 0 ? '≥ ' : ''}${qunbot.lateness.p99} ms; node-cron p99 ${baseline.lateness.p99} ms)`);
+  log(
+    `CPU per minute: qunbot ${qunbot.cpuMsPerMinute} ms + ${qunbot.dbCpuMsPerMinute ?? '?'} ms in the database server; node-cron ${baseline.cpuMsPerMinute} ms (node-cron / qunbot process = ${cpuRatio})`,
+  );
+  log(
+    `TARGET p99 < ${TARGET_P99_MS} ms over every occurrence in the window: ${met ? 'MET' : 'NOT MET'} (qunbot p99 ${qunbot.notFired > 0 ? '≥ ' : ''}${qunbot.lateness.p99} ms; node-cron p99 ${baseline.lateness.p99} ms)`,
+  );
 
   printResult({
     bench: 'scheduler',
@@ -89,12 +108,46 @@ async function main(): Promise<void> {
     targetMet: met,
     /** True when some occurrences had not fired by the end: their lateness, and maybe the p99, is a lower bound. */
     lowerBound: { qunbot: qunbot.notFired > 0, baseline: baseline.notFired > 0 },
-    latenessMs: { qunbot: qunbot.lateness, baseline: baseline.lateness, qunbotFiredOnly: qunbot.latenessFired, baselineFiredOnly: baseline.latenessFired },
-    occurrences: { expected: qunbot.expected, qunbotFired: qunbot.fired, qunbotMissed: qunbot.missed, baselineExpected: baseline.expected, baselineFired: baseline.fired, baselineSkippedLate: baseline.missed },
-    firingsPerSecond: { due: round(qunbot.expected / qunbot.windowSeconds, 1), qunbot: qunbot.firingsPerSecond, baseline: baseline.firingsPerSecond },
-    cpuMsPerMinute: { qunbot: qunbot.cpuMsPerMinute, qunbotDatabaseServer: qunbot.dbCpuMsPerMinute, baseline: baseline.cpuMsPerMinute, ratio: cpuRatio },
-    cpuMsPerFiring: { qunbot: qunbot.cpuMsPerFiring, qunbotDatabaseServer: qunbot.dbCpuMsPerFiring, baseline: baseline.cpuMsPerFiring },
-    qunbotRunner: { tickMs: qunbot.tickMs, skippedTicks: qunbot.skippedTicks, databaseOpsPerFiring: qunbot.databaseOpsPerFiring, databaseOps: qunbot.databaseOps, unfinishedRuns: qunbot.unfinishedRuns, sends: qunbot.sends, sent: qunbot.sent, seedSeconds: qunbot.seedSeconds },
+    latenessMs: {
+      qunbot: qunbot.lateness,
+      baseline: baseline.lateness,
+      qunbotFiredOnly: qunbot.latenessFired,
+      baselineFiredOnly: baseline.latenessFired,
+    },
+    occurrences: {
+      expected: qunbot.expected,
+      qunbotFired: qunbot.fired,
+      qunbotMissed: qunbot.missed,
+      baselineExpected: baseline.expected,
+      baselineFired: baseline.fired,
+      baselineSkippedLate: baseline.missed,
+    },
+    firingsPerSecond: {
+      due: round(qunbot.expected / qunbot.windowSeconds, 1),
+      qunbot: qunbot.firingsPerSecond,
+      baseline: baseline.firingsPerSecond,
+    },
+    cpuMsPerMinute: {
+      qunbot: qunbot.cpuMsPerMinute,
+      qunbotDatabaseServer: qunbot.dbCpuMsPerMinute,
+      baseline: baseline.cpuMsPerMinute,
+      ratio: cpuRatio,
+    },
+    cpuMsPerFiring: {
+      qunbot: qunbot.cpuMsPerFiring,
+      qunbotDatabaseServer: qunbot.dbCpuMsPerFiring,
+      baseline: baseline.cpuMsPerFiring,
+    },
+    qunbotRunner: {
+      tickMs: qunbot.tickMs,
+      skippedTicks: qunbot.skippedTicks,
+      databaseOpsPerFiring: qunbot.databaseOpsPerFiring,
+      databaseOps: qunbot.databaseOps,
+      unfinishedRuns: qunbot.unfinishedRuns,
+      sends: qunbot.sends,
+      sent: qunbot.sent,
+      seedSeconds: qunbot.seedSeconds,
+    },
     machineBusy: { qunbot: qunbot.machineBusy, baseline: baseline.machineBusy },
     windowSeconds: settings.windowSeconds,
     warmupSeconds: settings.warmupSeconds,

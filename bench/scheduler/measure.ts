@@ -46,7 +46,14 @@ export interface Occurrences {
  * Lateness of each occurrence of each spec in [from, to): `firedAt(i, t)` is when spec i's
  * occurrence at t fired (undefined when it did not); `end` is when the phase stopped looking.
  */
-export function accountOccurrences(specs: readonly Spec[], t0: number, from: number, to: number, firedAt: (i: number, t: number) => number | undefined, end: number): Occurrences {
+export function accountOccurrences(
+  specs: readonly Spec[],
+  t0: number,
+  from: number,
+  to: number,
+  firedAt: (i: number, t: number) => number | undefined,
+  end: number,
+): Occurrences {
   const all: number[] = [];
   const fired: number[] = [];
   specs.forEach((spec, i) => {
@@ -59,12 +66,26 @@ export function accountOccurrences(specs: readonly Spec[], t0: number, from: num
       }
     }
   });
-  return { expected: all.length, fired: fired.length, notFired: all.length - fired.length, lateness: latenessStats(all), latenessFired: latenessStats(fired) };
+  return {
+    expected: all.length,
+    fired: fired.length,
+    notFired: all.length - fired.length,
+    lateness: latenessStats(all),
+    latenessFired: latenessStats(fired),
+  };
 }
 
 export function latenessStats(xs: readonly number[]): LatenessStats {
   if (xs.length === 0) return { count: 0, p50: NaN, p99: NaN, max: NaN };
-  return { count: xs.length, p50: round(percentile([...xs], 50), 1), p99: round(percentile([...xs], 99), 1), max: round(xs.reduce((m, x) => Math.max(m, x), -Infinity), 1) };
+  return {
+    count: xs.length,
+    p50: round(percentile([...xs], 50), 1),
+    p99: round(percentile([...xs], 99), 1),
+    max: round(
+      xs.reduce((m, x) => Math.max(m, x), -Infinity),
+      1,
+    ),
+  };
 }
 
 /** CPU time (user + system) of some processes, in ms, from /proc; 0 for those gone. */
@@ -115,7 +136,11 @@ export function cmdline(pid: number): string {
 }
 
 /** Throughput and CPU per firing from the firings made during a window. */
-export function perFiring(firings: number, windowMs: number, cpu: Pick<PhaseResult, 'cpuMsPerMinute' | 'dbCpuMsPerMinute'>): Pick<PhaseResult, 'firingsPerSecond' | 'cpuMsPerFiring' | 'dbCpuMsPerFiring'> {
+export function perFiring(
+  firings: number,
+  windowMs: number,
+  cpu: Pick<PhaseResult, 'cpuMsPerMinute' | 'dbCpuMsPerMinute'>,
+): Pick<PhaseResult, 'firingsPerSecond' | 'cpuMsPerFiring' | 'dbCpuMsPerFiring'> {
   const perMinute = firings / (windowMs / 60_000);
   return {
     firingsPerSecond: round(firings / (windowMs / 1000), 1),
@@ -146,7 +171,11 @@ export function cpuMark(dbPids: readonly number[]): CpuMark {
 }
 
 /** CPU per minute of this process and of the database between two marks, and the machine's load. */
-export function cpuBetween(a: CpuMark, b: CpuMark, dbPids: readonly number[]): Pick<PhaseResult, 'cpuMsPerMinute' | 'dbCpuMsPerMinute' | 'machineBusy'> {
+export function cpuBetween(
+  a: CpuMark,
+  b: CpuMark,
+  dbPids: readonly number[],
+): Pick<PhaseResult, 'cpuMsPerMinute' | 'dbCpuMsPerMinute' | 'machineBusy'> {
   const minutes = (b.at - a.at) / 60_000;
   const selfMs = (b.self.user - a.self.user + b.self.system - a.self.system) / 1000;
   return {

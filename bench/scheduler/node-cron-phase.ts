@@ -48,7 +48,9 @@ async function main(): Promise<void> {
     });
     return task;
   });
-  log(`node-cron: scheduled ${tasks.length} tasks in ${((Date.now() - started) / 1000).toFixed(1)} s; ${t.warmupMs / 1000} s warm-up and a ${t.windowMs / 1000} s window from T0`);
+  log(
+    `node-cron: scheduled ${tasks.length} tasks in ${((Date.now() - started) / 1000).toFixed(1)} s; ${t.warmupMs / 1000} s warm-up and a ${t.windowMs / 1000} s window from T0`,
+  );
 
   await sleepUntil(from);
   const a = cpuMark([]);

@@ -56,7 +56,11 @@ class StandInRobots extends EventEmitter implements RobotPort {
   private outbox(robotId: string): RobotOutbox {
     let outbox = this.outboxes.get(robotId);
     if (!outbox) {
-      outbox = new RobotOutbox({ ...this.deps, robotId, sender: { send: async () => ({ status: 'sent', messageId: randomUUID() }) } });
+      outbox = new RobotOutbox({
+        ...this.deps,
+        robotId,
+        sender: { send: async () => ({ status: 'sent', messageId: randomUUID() }) },
+      });
       outbox.on('settled', (record) => {
         this.sent++;
         this.emit('settled', { robotId, record });
@@ -78,7 +82,13 @@ const DRAIN_MS = 10_000;
 async function main(): Promise<void> {
   const t = timeline(settings.seedSeconds * 1000);
   const dbPids = (process.env.BENCH_DB_PIDS ?? '').split(',').filter(Boolean).map(Number);
-  const db = await connectDatabase({ uri: env('BENCH_MONGODB_URI'), dbName: env('BENCH_DB'), serverSelectionTimeoutMs: 5000, log: pino({ level: 'silent' }), monitorCommands: true });
+  const db = await connectDatabase({
+    uri: env('BENCH_MONGODB_URI'),
+    dbName: env('BENCH_DB'),
+    serverSelectionTimeoutMs: 5000,
+    log: pino({ level: 'silent' }),
+    monitorCommands: true,
+  });
   const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent' });
   const sendLog = new SendLogService(db.connection);
   const silent = pino({ level: 'silent' });
@@ -87,16 +97,31 @@ async function main(): Promise<void> {
   // seeding); once seeding is done the clock is the real one again.
   let floor = t.t0;
   const clock: Clock = { now: () => Math.max(Date.now(), floor), sleep: systemClock.sleep };
-  const broadcasts = createBroadcasts({ config, connection: db.connection, sendLog, manager: robots as unknown as RobotManager, clock, log: silent });
+  const broadcasts = createBroadcasts({
+    config,
+    connection: db.connection,
+    sendLog,
+    manager: robots as unknown as RobotManager,
+    clock,
+    log: silent,
+  });
   const { service, runner } = broadcasts;
-  await Promise.all([service.Task.init(), service.Run.init(), service.Delivery.init(), sendLogModel(db.connection).init()]);
+  await Promise.all([
+    service.Task.init(),
+    service.Run.init(),
+    service.Delivery.init(),
+    sendLogModel(db.connection).init(),
+  ]);
 
   const seedStart = Date.now();
   const specs = taskMix(t.tasks, t.warmupMs, t.warmupMs + t.windowMs);
   await seed(db.connection, service, specs, t.t0);
   const seedEnd = Date.now();
-  log(`qunbot: seeded ${OWNERS} robots, ${OWNERS * ROOMS_PER_ROBOT} rooms and ${specs.length} tasks in ${((seedEnd - seedStart) / 1000).toFixed(1)} s`);
-  if (seedEnd > t.t0 - 1000) throw new Error(`seeding took ${seedEnd - seedStart} ms, past T0; raise BENCH_SEED_SECONDS`);
+  log(
+    `qunbot: seeded ${OWNERS} robots, ${OWNERS * ROOMS_PER_ROBOT} rooms and ${specs.length} tasks in ${((seedEnd - seedStart) / 1000).toFixed(1)} s`,
+  );
+  if (seedEnd > t.t0 - 1000)
+    throw new Error(`seeding took ${seedEnd - seedStart} ms, past T0; raise BENCH_SEED_SECONDS`);
   floor = 0;
 
   const from = t.t0 + t.warmupMs;
@@ -121,10 +146,17 @@ async function main(): Promise<void> {
   );
   // node-cron logs each second it skips because the previous tick still runs: count them instead.
   let overlaps = 0;
-  cron.setLogger({ info: () => undefined, debug: () => undefined, error: (m) => log(`node-cron: ${String(m)}`), warn: (m) => (/overlap/.test(m) ? overlaps++ : log(`node-cron: ${m}`)) });
+  cron.setLogger({
+    info: () => undefined,
+    debug: () => undefined,
+    error: (m) => log(`node-cron: ${String(m)}`),
+    warn: (m) => (/overlap/.test(m) ? overlaps++ : log(`node-cron: ${m}`)),
+  });
   const scheduler = new Scheduler(jobs, silent);
   scheduler.start();
-  log(`qunbot: scheduler started; ${((t.t0 - Date.now()) / 1000).toFixed(1)} s to T0, then ${t.warmupMs / 1000} s warm-up and a ${t.windowMs / 1000} s window`);
+  log(
+    `qunbot: scheduler started; ${((t.t0 - Date.now()) / 1000).toFixed(1)} s to T0, then ${t.warmupMs / 1000} s warm-up and a ${t.windowMs / 1000} s window`,
+  );
 
   // Database commands in the window, by collection and command: how many, and the time they
   // took as this process saw it (the server works on one at a time, so this is where its time goes).
@@ -133,7 +165,11 @@ async function main(): Promise<void> {
   let counting = false;
   const client = db.connection.getClient();
   client.on('commandStarted', (e) => {
-    if (counting) commands.set(e.requestId, `${String(e.commandName === 'getMore' ? e.command.collection : e.command[e.commandName])}.${e.commandName}`);
+    if (counting)
+      commands.set(
+        e.requestId,
+        `${String(e.commandName === 'getMore' ? e.command.collection : e.command[e.commandName])}.${e.commandName}`,
+      );
   });
   const ended = (e: { requestId: number; duration: number }) => {
     const name = commands.get(e.requestId);
@@ -157,16 +193,28 @@ async function main(): Promise<void> {
   await scheduler.stop();
 
   // Which run stands for which occurrence: the task's number is in its name.
-  const taskIndex = new Map((await service.Task.find({}, { name: 1 }).lean()).map((d) => [d._id.toString(), Number(/^task (\d+)/.exec(d.name)?.[1])]));
-  const runs = await service.Run.find({ scheduledFor: { $gte: new Date(from), $lt: new Date(to) } }, { taskId: 1, scheduledFor: 1, plan: 1 }).lean();
+  const taskIndex = new Map(
+    (await service.Task.find({}, { name: 1 }).lean()).map((d) => [
+      d._id.toString(),
+      Number(/^task (\d+)/.exec(d.name)?.[1]),
+    ]),
+  );
+  const runs = await service.Run.find(
+    { scheduledFor: { $gte: new Date(from), $lt: new Date(to) } },
+    { taskId: 1, scheduledFor: 1, plan: 1 },
+  ).lean();
   const firedAt = new Map<string, number>();
   for (const r of runs) {
     const at = robots.handedAt.get(r._id.toString());
-    if (r.plan === 'run' && at !== undefined && at <= end) firedAt.set(`${taskIndex.get(r.taskId.toString())}:${r.scheduledFor.getTime()}`, at);
+    if (r.plan === 'run' && at !== undefined && at <= end)
+      firedAt.set(`${taskIndex.get(r.taskId.toString())}:${r.scheduledFor.getTime()}`, at);
   }
   const unfinished = await service.Run.countDocuments({ state: { $in: ['dispatching', 'sending'] } });
   // Throughput: runs started in the window, whatever their scheduled time (behind a backlog, older ones).
-  const started = await service.Run.countDocuments({ plan: 'run', startedAt: { $gte: new Date(from), $lt: new Date(to) } });
+  const started = await service.Run.countDocuments({
+    plan: 'run',
+    startedAt: { $gte: new Date(from), $lt: new Date(to) },
+  });
   const cpu = cpuBetween(a, b, dbPids);
   const totalOps = [...ops.values()].reduce((x, y) => x + y.count, 0);
   const result: PhaseResult = {
@@ -186,7 +234,11 @@ async function main(): Promise<void> {
     sends: robots.sends,
     /** Of those, sent by the paced outboxes by the end. */
     sent: robots.sent,
-    databaseOps: Object.fromEntries([...ops].sort((x, y) => y[1].ms - x[1].ms).map(([name, op]) => [name, { count: op.count, ms: Math.round(op.ms) }])),
+    databaseOps: Object.fromEntries(
+      [...ops]
+        .sort((x, y) => y[1].ms - x[1].ms)
+        .map(([name, op]) => [name, { count: op.count, ms: Math.round(op.ms) }]),
+    ),
     unfinishedRuns: unfinished,
     seedSeconds: Math.round((seedEnd - seedStart) / 100) / 10,
   };

@@ -34,8 +34,15 @@ export function taskMix(n: number, fromMs: number, toMs: number, seed = 20261122
   return Array.from({ length: n }, (_, i): Spec => {
     const slot = i % 10;
     if (slot < 4) return { group: 'every minute', kind: 'cron', expression: `${int(60)} * * * * *`, timeZone: zone() };
-    if (slot < 6) return { group: 'every few minutes', kind: 'cron', expression: `${int(60)} */${[2, 3, 5][int(3)]} * * * *`, timeZone: zone() };
-    if (slot < 7) return { group: 'hourly', kind: 'cron', expression: `${int(60)} ${int(60)} * * * *`, timeZone: zone() };
+    if (slot < 6)
+      return {
+        group: 'every few minutes',
+        kind: 'cron',
+        expression: `${int(60)} */${[2, 3, 5][int(3)]} * * * *`,
+        timeZone: zone(),
+      };
+    if (slot < 7)
+      return { group: 'hourly', kind: 'cron', expression: `${int(60)} ${int(60)} * * * *`, timeZone: zone() };
     if (slot < 8) return { group: 'daily', kind: 'cron', expression: `${int(60)} ${int(24)} * * *`, timeZone: zone() };
     const seconds = Math.floor((toMs - fromMs) / 1000);
     return { group: 'once', kind: 'once', offsetMs: fromMs + int(seconds) * 1000 };

@@ -21,7 +21,15 @@ async function seedRooms(conn: Connection): Promise<{ owner: string; roomIds: st
   for (let i = 0; i < OWNERS; i++) {
     const owner = `owner${i}`;
     const robot = await robots.create({ owner, name: `robot ${i}` } as Parameters<RobotService['create']>[0]);
-    const synced = await rooms.sync(robot.id, undefined, Array.from({ length: ROOMS_PER_ROBOT }, (_, r) => ({ puppetId: `${i}-${r}@chatroom`, topic: `group ${i}-${r}`, memberCount: 100 })));
+    const synced = await rooms.sync(
+      robot.id,
+      undefined,
+      Array.from({ length: ROOMS_PER_ROBOT }, (_, r) => ({
+        puppetId: `${i}-${r}@chatroom`,
+        topic: `group ${i}-${r}`,
+        memberCount: 100,
+      })),
+    );
     out.push({ owner, roomIds: synced.rooms.map((r) => r.id) });
   }
   return out;
@@ -32,13 +40,18 @@ function inputs(specs: readonly Spec[], owners: { owner: string; roomIds: string
   const random = rng(7);
   return specs.map((s, i) => {
     const { owner, roomIds } = owners[i % owners.length];
-    const picked = new Set(Array.from({ length: 1 + Math.floor(random() * 3) }, () => roomIds[Math.floor(random() * roomIds.length)]));
+    const picked = new Set(
+      Array.from({ length: 1 + Math.floor(random() * 3) }, () => roomIds[Math.floor(random() * roomIds.length)]),
+    );
     return {
       owner,
       name: `task ${i} (${s.group})`,
       materials: [{ type: 'text', text: `Broadcast ${i}` }],
       targets: { mode: 'rooms', roomIds: [...picked] },
-      schedule: s.kind === 'once' ? { kind: 'once', at: new Date(t0 + s.offsetMs) } : { kind: 'cron', expression: s.expression, timeZone: s.timeZone },
+      schedule:
+        s.kind === 'once'
+          ? { kind: 'once', at: new Date(t0 + s.offsetMs) }
+          : { kind: 'cron', expression: s.expression, timeZone: s.timeZone },
     };
   });
 }
@@ -53,7 +66,12 @@ function documentOf(input: BroadcastInput, now: number) {
 function shape(d: Record<string, unknown>): unknown {
   const { _id, createdAt, updatedAt, name, materials, targets, schedule, nextRunAt, owner, ...rest } = d;
   void [_id, createdAt, updatedAt, name, materials, owner];
-  return { ...rest, targets: Object.keys(targets as object).sort(), schedule: Object.keys(schedule as object).sort(), nextRunAt: nextRunAt instanceof Date };
+  return {
+    ...rest,
+    targets: Object.keys(targets as object).sort(),
+    schedule: Object.keys(schedule as object).sort(),
+    nextRunAt: nextRunAt instanceof Date,
+  };
 }
 
 /**
@@ -62,7 +80,12 @@ function shape(d: Record<string, unknown>): unknown {
  * create's per-owner count makes 10,000 of them take minutes on SecantusDB. A bulk document must
  * have the same shape as a created one of the same kind, or seeding fails.
  */
-export async function seed(conn: Connection, service: BroadcastService, specs: readonly Spec[], t0: number): Promise<void> {
+export async function seed(
+  conn: Connection,
+  service: BroadcastService,
+  specs: readonly Spec[],
+  t0: number,
+): Promise<void> {
   const owners = await seedRooms(conn);
   const all = inputs(specs, owners, t0);
   let next = 0;
@@ -79,7 +102,10 @@ export async function seed(conn: Connection, service: BroadcastService, specs: r
   const createdDocs = await service.Task.find({ _id: { $in: created } }, { name: 1, nextRunAt: 1 }).lean();
   for (const d of createdDocs) {
     const i = Number(/^task (\d+)/.exec(d.name)?.[1]);
-    if (documentOf(all[i], t0).nextRunAt?.getTime() !== d.nextRunAt?.getTime()) throw new Error(`task ${i}: the service scheduled it for ${d.nextRunAt?.toISOString()}, the bulk seeding would for ${documentOf(all[i], t0).nextRunAt?.toISOString()}`);
+    if (documentOf(all[i], t0).nextRunAt?.getTime() !== d.nextRunAt?.getTime())
+      throw new Error(
+        `task ${i}: the service scheduled it for ${d.nextRunAt?.toISOString()}, the bulk seeding would for ${documentOf(all[i], t0).nextRunAt?.toISOString()}`,
+      );
   }
   const rest = all.slice(THROUGH_SERVICE).map((input) => documentOf(input, t0));
   for (let i = 0; i < rest.length; i += 1000) await service.Task.insertMany(rest.slice(i, i + 1000));
@@ -90,7 +116,9 @@ export async function seed(conn: Connection, service: BroadcastService, specs: r
     const bulk = await service.Task.findOne({ _id: { $nin: created }, 'schedule.kind': kind }).lean();
     if (!viaService || !bulk) continue;
     if (!isDeepStrictEqual(shape(viaService as never), shape(bulk as never))) {
-      throw new Error(`bulk-seeded ${kind} tasks no longer look like created ones: ${JSON.stringify(shape(viaService as never))} vs ${JSON.stringify(shape(bulk as never))}`);
+      throw new Error(
+        `bulk-seeded ${kind} tasks no longer look like created ones: ${JSON.stringify(shape(viaService as never))} vs ${JSON.stringify(shape(bulk as never))}`,
+      );
     }
   }
 }

@@ -18,7 +18,12 @@ export const settings = {
 
 /** The timeline of a phase that needs `setupMs` before its first scheduled time. */
 export function timeline(setupMs: number, now = Date.now()): Timeline {
-  return { tasks: settings.tasks, t0: Math.ceil((now + setupMs) / 1000) * 1000, warmupMs: settings.warmupSeconds * 1000, windowMs: settings.windowSeconds * 1000 };
+  return {
+    tasks: settings.tasks,
+    t0: Math.ceil((now + setupMs) / 1000) * 1000,
+    warmupMs: settings.warmupSeconds * 1000,
+    windowMs: settings.windowSeconds * 1000,
+  };
 }
 
 export function env(name: string): string {

@@ -30,7 +30,14 @@ export function createApp(deps: AppDeps): Koa {
   app.use(health.routes());
   app.use(health.allowedMethods({ throw: true }));
   // JSON only; the raw text stays on ctx.request.rawBody (signed dialects need it). Bad JSON: 400.
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: `${deps.bodyLimitKb ?? 256}kb`, jsonStrict: true, encoding: 'utf-8' }));
+  app.use(
+    bodyParser({
+      enableTypes: ['json'],
+      jsonLimit: `${deps.bodyLimitKb ?? 256}kb`,
+      jsonStrict: true,
+      encoding: 'utf-8',
+    }),
+  );
   for (const router of deps.routers ?? []) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: true }));

@@ -18,7 +18,10 @@ const apiKeySchema = new Schema(
 );
 apiKeySchema.index({ bootstrap: 1 }, { unique: true, sparse: true });
 
-export type ApiKeyDoc = InferSchemaType<typeof apiKeySchema> & { _id: import('mongoose').Types.ObjectId; createdAt: Date };
+export type ApiKeyDoc = InferSchemaType<typeof apiKeySchema> & {
+  _id: import('mongoose').Types.ObjectId;
+  createdAt: Date;
+};
 
 export function apiKeyModel(conn: Connection): Model<ApiKeyDoc> {
   return (conn.models.ApiKey as Model<ApiKeyDoc>) ?? conn.model<ApiKeyDoc>('ApiKey', apiKeySchema);

@@ -58,14 +58,22 @@ export class ApiKeyService {
   private readonly model: Model<ApiKeyDoc>;
   private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
 
-  constructor(conn: Connection, private readonly now: () => number = Date.now) {
+  constructor(
+    conn: Connection,
+    private readonly now: () => number = Date.now,
+  ) {
     this.model = apiKeyModel(conn);
   }
 
   /** Creates a key; the returned `key` is the only time it exists in clear. */
   async create(input: { name: string; owner?: string }): Promise<ApiKeyView & { key: string }> {
     const key = generateKey();
-    const doc = await this.model.create({ name: input.name, hash: hashKey(key), prefix: key.slice(0, 10), ...(input.owner ? { owner: input.owner } : {}) });
+    const doc = await this.model.create({
+      name: input.name,
+      hash: hashKey(key),
+      prefix: key.slice(0, 10),
+      ...(input.owner ? { owner: input.owner } : {}),
+    });
     return { ...toView(doc.toObject()), key };
   }
 
@@ -76,13 +84,25 @@ export class ApiKeyService {
    */
   async bootstrap(fromEnv?: string): Promise<string | undefined> {
     if (fromEnv) {
-      await this.model.updateOne({ hash: hashKey(fromEnv) }, { $setOnInsert: { name: 'admin (QUNBOT_ADMIN_KEY)', prefix: fromEnv.slice(0, 10) }, $unset: { revokedAt: 1, owner: 1 } }, { upsert: true });
+      await this.model.updateOne(
+        { hash: hashKey(fromEnv) },
+        {
+          $setOnInsert: { name: 'admin (QUNBOT_ADMIN_KEY)', prefix: fromEnv.slice(0, 10) },
+          $unset: { revokedAt: 1, owner: 1 },
+        },
+        { upsert: true },
+      );
       return undefined;
     }
     if (await this.model.exists({ bootstrap: true })) return undefined;
     const key = generateKey();
     try {
-      await this.model.create({ name: 'admin (first start)', hash: hashKey(key), prefix: key.slice(0, 10), bootstrap: true });
+      await this.model.create({
+        name: 'admin (first start)',
+        hash: hashKey(key),
+        prefix: key.slice(0, 10),
+        bootstrap: true,
+      });
       return key;
     } catch (err) {
       if (isDuplicateKey(err)) return undefined;
@@ -97,15 +117,26 @@ export class ApiKeyService {
     const hit = this.cache.get(hash);
     const now = this.now();
     if (hit && hit.until > now) return hit.principal;
-    const doc = await this.model.findOneAndUpdate({ hash, revokedAt: { $exists: false } }, { $set: { lastUsedAt: new Date(now) } }, { returnDocument: 'after' }).lean<ApiKeyDoc>();
-    const principal: Principal | null = doc ? { keyId: doc._id.toString(), admin: !doc.owner, ...(doc.owner ? { owner: doc.owner } : {}) } : null;
+    const doc = await this.model
+      .findOneAndUpdate(
+        { hash, revokedAt: { $exists: false } },
+        { $set: { lastUsedAt: new Date(now) } },
+        { returnDocument: 'after' },
+      )
+      .lean<ApiKeyDoc>();
+    const principal: Principal | null = doc
+      ? { keyId: doc._id.toString(), admin: !doc.owner, ...(doc.owner ? { owner: doc.owner } : {}) }
+      : null;
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(hash, { principal, until: now + CACHE_MS });
     return principal;
   }
 
   async list(filter: { owner?: string } = {}): Promise<ApiKeyView[]> {
-    const docs = await this.model.find(filter.owner ? { owner: filter.owner } : {}).sort({ _id: 1 }).lean<ApiKeyDoc[]>();
+    const docs = await this.model
+      .find(filter.owner ? { owner: filter.owner } : {})
+      .sort({ _id: 1 })
+      .lean<ApiKeyDoc[]>();
     return docs.map(toView);
   }
 
@@ -118,7 +149,11 @@ export class ApiKeyService {
   /** Revokes a key; true when it existed and was active. */
   async revoke(id: string): Promise<boolean> {
     if (!isRecordId(id)) return false;
-    const d = await updateByIdThenRead(this.model, { _id: id, revokedAt: { $exists: false } }, { $set: { revokedAt: new Date(this.now()) } });
+    const d = await updateByIdThenRead(
+      this.model,
+      { _id: id, revokedAt: { $exists: false } },
+      { $set: { revokedAt: new Date(this.now()) } },
+    );
     if (d) this.cache.delete(d.hash);
     return !!d;
   }

@@ -12,7 +12,10 @@ export const linkContent = z.object({
   title: safeText(200),
   description: z.string().max(500).refine(isSafeText, UNSAFE_TEXT_MESSAGE).optional(),
   url: z.url({ protocol: /^https?$/ }).max(2000),
-  thumbnailUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+  thumbnailUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .optional(),
 });
 export const miniProgramContent = z.object({
   type: z.literal('miniprogram'),
@@ -21,9 +24,17 @@ export const miniProgramContent = z.object({
   title: safeText(200),
   pagePath: z.string().max(1000).optional(),
   description: z.string().max(500).refine(isSafeText, UNSAFE_TEXT_MESSAGE).optional(),
-  thumbUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+  thumbUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .optional(),
 });
-export const outboundContent = z.discriminatedUnion('type', [textContent, imageContent, linkContent, miniProgramContent]);
+export const outboundContent = z.discriminatedUnion('type', [
+  textContent,
+  imageContent,
+  linkContent,
+  miniProgramContent,
+]);
 
 export type OutboundContent = z.infer<typeof outboundContent>;
 

@@ -7,7 +7,11 @@ import type { NewSend, SendLogService, SendRecord } from './send-log.service';
 
 /** What actually talks to WeChat (a robot's Wechaty). */
 export interface Sender {
-  send(conversationId: string, content: OutboundContent, mentionIds: string[]): Promise<{ status: 'sent'; messageId?: string } | { status: 'room_not_found' }>;
+  send(
+    conversationId: string,
+    content: OutboundContent,
+    mentionIds: string[],
+  ): Promise<{ status: 'sent'; messageId?: string } | { status: 'room_not_found' }>;
 }
 
 /** Thrown by a Sender that cannot send right now (not logged in): the send waits, nothing is lost. */
@@ -19,7 +23,10 @@ export class NotReadyError extends Error {
 export class OutboxFullError extends Error {
   override name = 'OutboxFullError';
   readonly code = 'outbox_full';
-  constructor(readonly robotId: string, readonly limit: number) {
+  constructor(
+    readonly robotId: string,
+    readonly limit: number,
+  ) {
     super(`the outbox of robot ${robotId} is full (${limit} sends waiting); try again later`);
   }
 }
@@ -76,7 +83,8 @@ export class RobotOutbox extends EventEmitter<{ settled: [SendRecord]; waiting: 
   /** Logs the send as queued and schedules it. `settled` resolves with the outcome. */
   async enqueue(send: Omit<NewSend, 'robotId'>): Promise<{ record: SendRecord; settled: Promise<SendRecord> }> {
     if (this.stopped) throw new NotReadyError('the outbox is stopped');
-    if (this.queue.length >= this.deps.policy.maxQueue) throw new OutboxFullError(this.deps.robotId, this.deps.policy.maxQueue);
+    if (this.queue.length >= this.deps.policy.maxQueue)
+      throw new OutboxFullError(this.deps.robotId, this.deps.policy.maxQueue);
     const record = await this.deps.sendLog.create({ ...send, robotId: this.deps.robotId });
     const settled = new Promise<SendRecord>((resolve) => this.waiters.set(record.id, resolve));
     this.push(record);
@@ -105,7 +113,8 @@ export class RobotOutbox extends EventEmitter<{ settled: [SendRecord]; waiting: 
     const { queued, unknown } = await this.deps.sendLog.recover(this.deps.robotId);
     const known = new Set(this.queue.map((p) => p.id));
     for (const r of queued) if (!known.has(r.id)) this.push(r);
-    if (unknown > 0) this.deps.log.warn({ unknown }, 'sends interrupted by a crash are marked unknown and not repeated');
+    if (unknown > 0)
+      this.deps.log.warn({ unknown }, 'sends interrupted by a crash are marked unknown and not repeated');
     return { requeued: queued.length, unknown };
   }
 
@@ -199,7 +208,8 @@ export class RobotOutbox extends EventEmitter<{ settled: [SendRecord]; waiting: 
       let written: Awaited<ReturnType<SendLogService['finish']>>;
       try {
         const out = await sender.send(item.conversationId, item.content, item.mentionIds);
-        if (out.status === 'sent') written = await sendLog.finish(item.id, 'sent', out.messageId ? { puppetMessageId: out.messageId } : {});
+        if (out.status === 'sent')
+          written = await sendLog.finish(item.id, 'sent', out.messageId ? { puppetMessageId: out.messageId } : {});
         else written = await sendLog.finish(item.id, 'room_not_found');
       } catch (err) {
         if (err instanceof NotReadyError) {

@@ -29,7 +29,10 @@ export class NextCalledTwiceError extends Error {
  * it is: a run costs one object, and each stage its view and its `next`, no extra promises (this
  * runs for every message and every stage).
  */
-export function composePipeline(stages: readonly PipelineStage[], log: Logger): (ctx: BotContext & { plugin?: string }) => Promise<void> {
+export function composePipeline(
+  stages: readonly PipelineStage[],
+  log: Logger,
+): (ctx: BotContext & { plugin?: string }) => Promise<void> {
   const byKind = new Map<BotEventKind, readonly PipelineStage[]>();
   const stagesFor = (kind: BotEventKind): readonly PipelineStage[] => {
     let list = byKind.get(kind);

@@ -7,7 +7,16 @@ import type { RobotView } from './robot.service';
 
 /** What a plugin can react to. `id` is unique per event (used for dedupe and logs). */
 export type BotEvent =
-  | { kind: 'message'; id: string; robotId: string; at: Date; message: Message; talker: Contact; room?: Room | undefined; text: string }
+  | {
+      kind: 'message';
+      id: string;
+      robotId: string;
+      at: Date;
+      message: Message;
+      talker: Contact;
+      room?: Room | undefined;
+      text: string;
+    }
   | { kind: 'room-join'; id: string; robotId: string; at: Date; room: Room; invitees: Contact[]; inviter?: Contact };
 
 export type BotEventKind = BotEvent['kind'];

@@ -19,7 +19,8 @@ export function createPuppetFactory(opts: PuppetFactoryOptions = {}): PuppetFact
   return (settings, robot) => {
     switch (settings.kind) {
       case 'service': {
-        if (!settings.token) throw new Error('a puppet-service robot needs a token (PUPPET_SERVICE_TOKEN or the robot\'s puppet.token)');
+        if (!settings.token)
+          throw new Error("a puppet-service robot needs a token (PUPPET_SERVICE_TOKEN or the robot's puppet.token)");
         const puppet = new PuppetService({
           token: settings.token,
           ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),

@@ -81,7 +81,9 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
   /** Starts every robot whose desired state is running (at boot). */
   async startAll(): Promise<void> {
     const ids = await this.deps.robots.idsToRun();
-    await Promise.all(ids.map((id) => this.start(id).catch((err) => this.log.error({ err, robotId: id }, 'robot failed to start'))));
+    await Promise.all(
+      ids.map((id) => this.start(id).catch((err) => this.log.error({ err, robotId: id }, 'robot failed to start'))),
+    );
   }
 
   /** Starts a robot (it shows a QR code or logs in); it will also start at the next boot. */
@@ -123,7 +125,10 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
   }
 
   /** Queues a send through the robot's outbox (pacing applies). */
-  async send(robotId: string, send: { conversationId: string; roomId?: string; content: OutboundContent; mentionIds?: string[]; source: string }): Promise<SendTicket> {
+  async send(
+    robotId: string,
+    send: { conversationId: string; roomId?: string; content: OutboundContent; mentionIds?: string[]; source: string },
+  ): Promise<SendTicket> {
     const hosted = this.hosted.get(robotId);
     if (!hosted) throw new RobotNotFoundError(`robot ${robotId} is not running`);
     return hosted.outbox.enqueue(send);
@@ -216,7 +221,14 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
       clock: this.deps.clock,
       log,
     });
-    const outbox = new RobotOutbox({ robotId: id, sender: robot, sendLog: this.deps.sendLog, clock: this.deps.clock, policy: this.deps.outbox, log });
+    const outbox = new RobotOutbox({
+      robotId: id,
+      sender: robot,
+      sendLog: this.deps.sendLog,
+      clock: this.deps.clock,
+      policy: this.deps.outbox,
+      log,
+    });
     const hosted: Hosted = { robot, view, outbox, recovered: false };
     this.hosted.set(id, hosted);
     // Each Wechaty adds process listeners; many robots in one process are intended.
@@ -275,7 +287,16 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
       return;
     }
     const resolved = this.deps.rooms
-      .resolve(view.id, wxRoom.id, async () => ({ puppetId: wxRoom.id, topic: await wxRoom.topic(), memberCount: wxRoom.payload?.memberIdList?.length ?? 0 }), view.agentCode)
+      .resolve(
+        view.id,
+        wxRoom.id,
+        async () => ({
+          puppetId: wxRoom.id,
+          topic: await wxRoom.topic(),
+          memberCount: wxRoom.payload?.memberIdList?.length ?? 0,
+        }),
+        view.agentCode,
+      )
       .then((room) => this.runPipeline(h, view, event, room, log));
     this.handledWhen(resolved, h, event, log);
   }
@@ -290,7 +311,13 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
     );
   }
 
-  private runPipeline(h: Hosted, view: RobotView, event: BotEvent, room: RoomView | undefined, log: Logger): Promise<void> {
+  private runPipeline(
+    h: Hosted,
+    view: RobotView,
+    event: BotEvent,
+    room: RoomView | undefined,
+    log: Logger,
+  ): Promise<void> {
     return this.pipeline(createContext({ event, robot: view, room, outbox: h.outbox, log }));
   }
 

@@ -1,7 +1,16 @@
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
 
 export const PUPPET_KINDS = ['service', 'wechat4u', 'mock'] as const;
-export const ROBOT_STATUSES = ['created', 'starting', 'waiting_for_scan', 'logged_in', 'logged_out', 'offline', 'error', 'stopped'] as const;
+export const ROBOT_STATUSES = [
+  'created',
+  'starting',
+  'waiting_for_scan',
+  'logged_in',
+  'logged_out',
+  'offline',
+  'error',
+  'stopped',
+] as const;
 
 const puppetSchema = new Schema(
   {

@@ -58,8 +58,11 @@ export interface StatusExtra {
 }
 
 function toView(d: RobotDoc & { createdAt?: Date }): RobotView {
-  const qr = d.qr?.payload ? { payload: d.qr.payload, dataUrl: d.qr.dataUrl ?? '', expiresAt: d.qr.expiresAt as Date } : undefined;
-  const opt = <K extends string, V>(k: K, v: V | null | undefined) => (v === undefined || v === null ? {} : ({ [k]: v } as Record<K, V>));
+  const qr = d.qr?.payload
+    ? { payload: d.qr.payload, dataUrl: d.qr.dataUrl ?? '', expiresAt: d.qr.expiresAt as Date }
+    : undefined;
+  const opt = <K extends string, V>(k: K, v: V | null | undefined) =>
+    v === undefined || v === null ? {} : ({ [k]: v } as Record<K, V>);
   return {
     id: d._id.toString(),
     name: d.name,
@@ -83,7 +86,10 @@ function toView(d: RobotDoc & { createdAt?: Date }): RobotView {
 /** Robot records: creation, identity, desired state and the persisted status. */
 export class RobotService {
   private readonly Robot;
-  constructor(conn: Connection, private readonly defaultPuppet: Readonly<PuppetSettings>) {
+  constructor(
+    conn: Connection,
+    private readonly defaultPuppet: Readonly<PuppetSettings>,
+  ) {
     this.Robot = robotModel(conn);
   }
 
@@ -116,7 +122,12 @@ export class RobotService {
     const d = await this.Robot.findById(id).select('+puppet.token').lean();
     if (!d) return null;
     const p = d.puppet;
-    return { kind: p.kind as PuppetKind, ...(p.token ? { token: p.token } : {}), ...(p.endpoint ? { endpoint: p.endpoint } : {}), ...(p.tlsDisable ? { tlsDisable: true } : {}) };
+    return {
+      kind: p.kind as PuppetKind,
+      ...(p.token ? { token: p.token } : {}),
+      ...(p.endpoint ? { endpoint: p.endpoint } : {}),
+      ...(p.tlsDisable ? { tlsDisable: true } : {}),
+    };
   }
 
   async idsToRun(): Promise<string[]> {
@@ -128,7 +139,10 @@ export class RobotService {
     await this.Robot.updateOne({ _id: id }, { $set: { desired } });
   }
 
-  async update(id: string, patch: Partial<Pick<CreateRobotInput, 'name' | 'agentCode' | 'callbackUrl' | 'username'>>): Promise<RobotView | null> {
+  async update(
+    id: string,
+    patch: Partial<Pick<CreateRobotInput, 'name' | 'agentCode' | 'callbackUrl' | 'username'>>,
+  ): Promise<RobotView | null> {
     if (!isRecordId(id)) return null;
     const d = await updateByIdThenRead(this.Robot, { _id: id }, { $set: patch });
     return d ? toView(d) : null;

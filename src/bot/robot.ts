@@ -45,7 +45,8 @@ export interface RobotDeps {
 }
 
 /** Errors that mean the puppet cannot reach its service (as opposed to a bad request). */
-const NETWORK_ERROR = /UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|socket hang up|disconnect/i;
+const NETWORK_ERROR =
+  /UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|socket hang up|disconnect/i;
 const STOP_TIMEOUT_MS = 10_000;
 
 /**
@@ -131,17 +132,25 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
   }
 
   /** Sender for the outbox. */
-  async send(conversationId: string, content: OutboundContent, mentionIds: string[]): Promise<{ status: 'sent'; messageId?: string } | { status: 'room_not_found' }> {
+  async send(
+    conversationId: string,
+    content: OutboundContent,
+    mentionIds: string[],
+  ): Promise<{ status: 'sent'; messageId?: string } | { status: 'room_not_found' }> {
     const bot = this.bot;
     if (!bot || this.statusNow !== 'logged_in') throw new NotReadyError(`robot ${this.id} is not logged in`);
     const isRoom = conversationId.includes('@');
-    const target: Room | Contact | undefined = isRoom ? await bot.Room.find({ id: conversationId }) : await bot.Contact.find({ id: conversationId });
+    const target: Room | Contact | undefined = isRoom
+      ? await bot.Room.find({ id: conversationId })
+      : await bot.Contact.find({ id: conversationId });
     if (!target) return { status: 'room_not_found' };
     let sent: Message | void;
     switch (content.type) {
       case 'text': {
         if (isRoom && mentionIds.length > 0) {
-          const contacts = (await Promise.all(mentionIds.map((id) => bot.Contact.find({ id })))).filter((c): c is Contact => Boolean(c));
+          const contacts = (await Promise.all(mentionIds.map((id) => bot.Contact.find({ id })))).filter(
+            (c): c is Contact => Boolean(c),
+          );
           sent = await (target as Room).say(content.text, ...contacts);
         } else {
           sent = await target.say(content.text);
@@ -153,7 +162,12 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
         break;
       case 'link':
         sent = await target.say(
-          new bot.UrlLink({ title: content.title, url: content.url, ...(content.description ? { description: content.description } : {}), ...(content.thumbnailUrl ? { thumbnailUrl: content.thumbnailUrl } : {}) }),
+          new bot.UrlLink({
+            title: content.title,
+            url: content.url,
+            ...(content.description ? { description: content.description } : {}),
+            ...(content.thumbnailUrl ? { thumbnailUrl: content.thumbnailUrl } : {}),
+          }),
         );
         break;
       case 'miniprogram':
@@ -196,7 +210,8 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
     if (next === null) return false;
     this.statusNow = next;
     await this.deps.saveStatus(next, extra);
-    if (next !== prev || extra.qr) this.emit('status', { status: next, prev, ...(extra.reason ? { reason: extra.reason } : {}) });
+    if (next !== prev || extra.qr)
+      this.emit('status', { status: next, prev, ...(extra.reason ? { reason: extra.reason } : {}) });
     return true;
   }
 
@@ -226,7 +241,11 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
     const { log } = this.deps;
     // Wechaty rethrows unheard `error` events, which would kill the process.
     bot.on('error', (err) => this.onError(err));
-    bot.on('scan', (payload, status) => void this.onScan(bot, payload, Number(status)).catch((err) => log.error({ err }, 'scan handling failed')));
+    bot.on(
+      'scan',
+      (payload, status) =>
+        void this.onScan(bot, payload, Number(status)).catch((err) => log.error({ err }, 'scan handling failed')),
+    );
     bot.on('login', (user) => void this.onLogin(bot, user).catch((err) => log.error({ err }, 'login handling failed')));
     bot.on('logout', () => void this.onLogout(bot).catch((err) => log.error({ err }, 'logout handling failed')));
     bot.on('message', (message) => this.onMessage(bot, message));
@@ -302,7 +321,9 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
     while (this.errorTimes.length > 0 && now - this.errorTimes[0] > policy.errorBurst.windowMs) this.errorTimes.shift();
     if (this.errorTimes.length >= policy.errorBurst.count) {
       this.errorTimes.length = 0;
-      void this.serial(() => this.goOffline(`${policy.errorBurst.count} network errors within ${policy.errorBurst.windowMs} ms`));
+      void this.serial(() =>
+        this.goOffline(`${policy.errorBurst.count} network errors within ${policy.errorBurst.windowMs} ms`),
+      );
     }
   }
 
@@ -319,15 +340,35 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
       this.deps.log.debug({ messageId: message.id, ageMs: age }, 'dropping an old message');
       return;
     }
-    this.emit('event', { kind: 'message', id: message.id, robotId: this.id, at, message, talker, room: message.room(), text: message.text() });
+    this.emit('event', {
+      kind: 'message',
+      id: message.id,
+      robotId: this.id,
+      at,
+      message,
+      talker,
+      room: message.room(),
+      text: message.text(),
+    });
   }
 
   private onRoomJoin(bot: Wechaty, room: Room, invitees: Contact[], inviter: Contact | undefined, date?: Date): void {
     if (bot !== this.bot) return;
     const at = date ?? new Date(this.deps.clock.now());
-    const id = `join:${room.id}:${invitees.map((c) => c.id).sort().join(',')}:${Math.floor(at.getTime() / 1000)}`;
+    const id = `join:${room.id}:${invitees
+      .map((c) => c.id)
+      .sort()
+      .join(',')}:${Math.floor(at.getTime() / 1000)}`;
     if (this.seenJoins.seen(id)) return;
-    this.emit('event', { kind: 'room-join', id, robotId: this.id, at, room, invitees, ...(inviter ? { inviter } : {}) });
+    this.emit('event', {
+      kind: 'room-join',
+      id,
+      robotId: this.id,
+      at,
+      room,
+      invitees,
+      ...(inviter ? { inviter } : {}),
+    });
   }
 
   /** Stops the Wechaty, schedules a retry with backoff, and shows offline. */

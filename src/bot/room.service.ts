@@ -41,7 +41,8 @@ export interface SyncResult {
 }
 
 function toView(d: RoomDoc): RoomView {
-  const plugins = d.plugins instanceof Map ? Object.fromEntries(d.plugins) : ((d.plugins ?? {}) as Record<string, boolean>);
+  const plugins =
+    d.plugins instanceof Map ? Object.fromEntries(d.plugins) : ((d.plugins ?? {}) as Record<string, boolean>);
   return {
     id: d._id.toString(),
     robotId: d.robotId.toString(),
@@ -74,7 +75,10 @@ export class RoomService {
   /** Lookups in flight, so a burst of first messages from one room costs one query. */
   private readonly loading = new Map<string, Promise<RoomView>>();
 
-  constructor(conn: Connection, private readonly now: () => number = Date.now) {
+  constructor(
+    conn: Connection,
+    private readonly now: () => number = Date.now,
+  ) {
     this.Room = roomModel(conn);
   }
 
@@ -89,7 +93,12 @@ export class RoomService {
   async sync(robotId: string, agentCode: string | undefined, found: PuppetRoom[]): Promise<SyncResult> {
     const stored = await this.Room.find({ robotId }).lean();
     const match = matchRooms(
-      stored.map((s) => ({ id: s._id.toString(), puppetId: s.puppetId, topic: s.topic ?? '', ...(s.ownerName ? { ownerName: s.ownerName } : {}) })),
+      stored.map((s) => ({
+        id: s._id.toString(),
+        puppetId: s.puppetId,
+        topic: s.topic ?? '',
+        ...(s.ownerName ? { ownerName: s.ownerName } : {}),
+      })),
       found,
     );
     const syncedAt = new Date(this.now());
@@ -106,9 +115,15 @@ export class RoomService {
     const ops = [
       ...match.matched.map((m) => ({ updateOne: { filter: { _id: m.storedId }, update: { $set: fields(m.found) } } })),
       ...match.created.map((f) => ({
-        updateOne: { filter: { robotId, puppetId: f.puppetId }, update: { $set: fields(f), $setOnInsert: { robotId } }, upsert: true },
+        updateOne: {
+          filter: { robotId, puppetId: f.puppetId },
+          update: { $set: fields(f), $setOnInsert: { robotId } },
+          upsert: true,
+        },
       })),
-      ...match.gone.map((id) => ({ updateOne: { filter: { _id: id }, update: { $set: { present: false, syncedAt } } } })),
+      ...match.gone.map((id) => ({
+        updateOne: { filter: { _id: id }, update: { $set: { present: false, syncedAt } } },
+      })),
     ];
     if (ops.length > 0) await this.Room.bulkWrite(ops as Parameters<typeof this.Room.bulkWrite>[0], { ordered: false });
     this.forgetRobot(robotId);
@@ -124,7 +139,12 @@ export class RoomService {
   }
 
   /** The room record for a puppet room id, creating it when the robot meets a room first by a message. */
-  resolve(robotId: string, puppetId: string, describe: () => Promise<PuppetRoom>, agentCode?: string): Promise<RoomView> {
+  resolve(
+    robotId: string,
+    puppetId: string,
+    describe: () => Promise<PuppetRoom>,
+    agentCode?: string,
+  ): Promise<RoomView> {
     const hit = this.cache.get(robotId, puppetId);
     if (hit && this.now() - hit.at < CACHE_TTL_MS) return Promise.resolve(hit.view);
     const k = this.key(robotId, puppetId);
@@ -136,8 +156,15 @@ export class RoomService {
     return pending;
   }
 
-  private async load(robotId: string, puppetId: string, describe: () => Promise<PuppetRoom>, agentCode?: string): Promise<RoomView> {
-    const doc: RoomDoc = (await this.Room.findOne({ robotId, puppetId }).lean()) ?? (await this.createFromPuppet(robotId, puppetId, describe, agentCode));
+  private async load(
+    robotId: string,
+    puppetId: string,
+    describe: () => Promise<PuppetRoom>,
+    agentCode?: string,
+  ): Promise<RoomView> {
+    const doc: RoomDoc =
+      (await this.Room.findOne({ robotId, puppetId }).lean()) ??
+      (await this.createFromPuppet(robotId, puppetId, describe, agentCode));
     return this.remember(toView(doc));
   }
 
@@ -146,7 +173,12 @@ export class RoomService {
     return view;
   }
 
-  private async createFromPuppet(robotId: string, puppetId: string, describe: () => Promise<PuppetRoom>, agentCode?: string): Promise<RoomDoc> {
+  private async createFromPuppet(
+    robotId: string,
+    puppetId: string,
+    describe: () => Promise<PuppetRoom>,
+    agentCode?: string,
+  ): Promise<RoomDoc> {
     const f = await describe();
     try {
       return (await this.Room.findOneAndUpdate(
@@ -178,15 +210,25 @@ export class RoomService {
     return d ? toView(d) : null;
   }
 
-  async list(robotId: string, filter: { present?: boolean; bound?: boolean; production?: boolean } = {}): Promise<RoomView[]> {
-    const docs = await this.Room.find({ robotId, ...filter }).sort({ topic: 1, _id: 1 }).lean();
+  async list(
+    robotId: string,
+    filter: { present?: boolean; bound?: boolean; production?: boolean } = {},
+  ): Promise<RoomView[]> {
+    const docs = await this.Room.find({ robotId, ...filter })
+      .sort({ topic: 1, _id: 1 })
+      .lean();
     return docs.map(toView);
   }
 
   /** One page of rooms in id order, over the given robots (the API's list). */
-  page(robotIds: string[], filter: { present?: boolean; bound?: boolean; production?: boolean; launch?: boolean; topic?: string }, page: PageRequest): Promise<Page<RoomView>> {
+  page(
+    robotIds: string[],
+    filter: { present?: boolean; bound?: boolean; production?: boolean; launch?: boolean; topic?: string },
+    page: PageRequest,
+  ): Promise<Page<RoomView>> {
     const f: Record<string, unknown> = { robotId: { $in: robotIds } };
-    for (const k of ['present', 'bound', 'production', 'launch'] as const) if (filter[k] !== undefined) f[k] = filter[k];
+    for (const k of ['present', 'bound', 'production', 'launch'] as const)
+      if (filter[k] !== undefined) f[k] = filter[k];
     if (filter.topic !== undefined) f.topic = filter.topic;
     return findPage(this.Room, f, page, toView);
   }
@@ -205,7 +247,11 @@ export class RoomService {
 
   async setPluginEnabled(id: string, plugin: string, enabled: boolean): Promise<RoomView | null> {
     if (!isRecordId(id) || !/^[a-z][a-z0-9-]*$/.test(plugin)) return null;
-    const d = await updateByIdThenRead<typeof this.Room, RoomDoc>(this.Room, { _id: id }, { $set: { [`plugins.${plugin}`]: enabled } });
+    const d = await updateByIdThenRead<typeof this.Room, RoomDoc>(
+      this.Room,
+      { _id: id },
+      { $set: { [`plugins.${plugin}`]: enabled } },
+    );
     if (d) this.cache.delete(d.robotId.toString(), d.puppetId);
     return d ? toView(d) : null;
   }

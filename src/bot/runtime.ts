@@ -37,10 +37,21 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
   const { config, connection } = deps;
   const clock = deps.clock ?? systemClock;
   const { token, endpoint, kind, tlsDisable } = config.bot.defaultPuppet;
-  const robots = new RobotService(connection, { kind, tlsDisable, ...(token ? { token } : {}), ...(endpoint ? { endpoint } : {}) });
+  const robots = new RobotService(connection, {
+    kind,
+    tlsDisable,
+    ...(token ? { token } : {}),
+    ...(endpoint ? { endpoint } : {}),
+  });
   const rooms = new RoomService(connection, () => clock.now());
   const sendLog = new SendLogService(connection);
-  const services: RuntimeServices = { robots, rooms, sendLog, clock, ...createPluginServices(connection, { timeZone: config.timeZone }) };
+  const services: RuntimeServices = {
+    robots,
+    rooms,
+    sendLog,
+    clock,
+    ...createPluginServices(connection, { timeZone: config.timeZone }),
+  };
   const stages = typeof deps.stages === 'function' ? deps.stages(services) : (deps.stages ?? []);
   const b = config.bot;
   const manager = new RobotManager({

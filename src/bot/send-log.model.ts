@@ -33,7 +33,10 @@ sendLogSchema.index({ robotId: 1, status: 1, createdAt: 1 });
 sendLogSchema.index({ key: 1 }, { unique: true, sparse: true });
 sendLogSchema.index({ batchId: 1, status: 1 });
 
-export type SendLogDoc = InferSchemaType<typeof sendLogSchema> & { _id: import('mongoose').Types.ObjectId; createdAt: Date };
+export type SendLogDoc = InferSchemaType<typeof sendLogSchema> & {
+  _id: import('mongoose').Types.ObjectId;
+  createdAt: Date;
+};
 
 export function sendLogModel(conn: Connection): Model<SendLogDoc> {
   return (conn.models.SendLog as Model<SendLogDoc>) ?? conn.model<SendLogDoc>('SendLog', sendLogSchema);

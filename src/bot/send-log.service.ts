@@ -100,7 +100,9 @@ export class SendLogService {
 
   /** The sends of some batches. */
   async listBatches(batchIds: readonly string[]): Promise<SendRecord[]> {
-    const docs = await this.Log.find({ batchId: { $in: batchIds } }).sort({ _id: 1 }).lean();
+    const docs = await this.Log.find({ batchId: { $in: batchIds } })
+      .sort({ _id: 1 })
+      .lean();
     return docs.map(toRecord);
   }
 
@@ -108,12 +110,20 @@ export class SendLogService {
   async statusesOf(batchIds: readonly string[]): Promise<SendStatusOnly[]> {
     if (batchIds.length === 0) return [];
     const docs = await this.Log.find({ batchId: { $in: batchIds } }, { batchId: 1, status: 1, recalledAt: 1 }).lean();
-    return docs.map((d) => ({ id: d._id.toString(), batchId: String(d.batchId), status: d.status, recalled: d.recalledAt != null }));
+    return docs.map((d) => ({
+      id: d._id.toString(),
+      batchId: String(d.batchId),
+      status: d.status,
+      recalled: d.recalledAt != null,
+    }));
   }
 
   /** queued -> cancelled for every send of the batches; an outbox that picks one up skips it. */
   async cancelQueued(batchIds: readonly string[]): Promise<number> {
-    const res = await this.Log.updateMany({ batchId: { $in: batchIds }, status: 'queued' }, { $set: { status: 'cancelled' } });
+    const res = await this.Log.updateMany(
+      { batchId: { $in: batchIds }, status: 'queued' },
+      { $set: { status: 'cancelled' } },
+    );
     return res.modifiedCount;
   }
 
@@ -125,7 +135,11 @@ export class SendLogService {
 
   /** queued -> sending, atomically; null when another worker took it or it was cancelled. */
   async claim(id: string): Promise<SendRecord | null> {
-    const doc = await updateByIdThenRead(this.Log, { _id: id, status: 'queued' }, { $set: { status: 'sending' }, $inc: { attempts: 1 } });
+    const doc = await updateByIdThenRead(
+      this.Log,
+      { _id: id, status: 'queued' },
+      { $set: { status: 'sending' }, $inc: { attempts: 1 } },
+    );
     return doc ? toRecord(doc) : null;
   }
 
@@ -135,7 +149,11 @@ export class SendLogService {
   }
 
   /** sending -> the outcome; returns what was written (null when the send was no longer `sending`). */
-  async finish(id: string, status: 'sent' | 'failed' | 'room_not_found', extra: { puppetMessageId?: string; error?: string } = {}): Promise<Pick<SendRecord, 'status' | 'puppetMessageId' | 'error' | 'sentAt'> | null> {
+  async finish(
+    id: string,
+    status: 'sent' | 'failed' | 'room_not_found',
+    extra: { puppetMessageId?: string; error?: string } = {},
+  ): Promise<Pick<SendRecord, 'status' | 'puppetMessageId' | 'error' | 'sentAt'> | null> {
     const set = { status, ...extra, ...(status === 'sent' ? { sentAt: new Date() } : {}) };
     const res = await this.Log.updateOne({ _id: id, status: 'sending' }, { $set: set });
     return res.modifiedCount === 1 ? set : null;
@@ -151,9 +169,11 @@ export class SendLogService {
    * `unknown` and not repeated; `queued` ones are returned, oldest first, to be sent.
    */
   async recover(robotId: string): Promise<{ queued: SendRecord[]; unknown: number }> {
-    const res = await this.Log.updateMany({ robotId, status: 'sending' }, { $set: { status: 'unknown', error: 'interrupted: outcome unknown' } });
+    const res = await this.Log.updateMany(
+      { robotId, status: 'sending' },
+      { $set: { status: 'unknown', error: 'interrupted: outcome unknown' } },
+    );
     const queued = await this.Log.find({ robotId, status: 'queued' }).sort({ createdAt: 1, _id: 1 }).lean();
     return { queued: queued.map(toRecord), unknown: res.modifiedCount };
   }
 }
-

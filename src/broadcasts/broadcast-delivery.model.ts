@@ -30,5 +30,8 @@ deliverySchema.index({ runId: 1, state: 1 });
 export type BroadcastDeliveryDoc = InferSchemaType<typeof deliverySchema> & { _id: import('mongoose').Types.ObjectId };
 
 export function broadcastDeliveryModel(conn: Connection): Model<BroadcastDeliveryDoc> {
-  return (conn.models.BroadcastDelivery as Model<BroadcastDeliveryDoc>) ?? conn.model<BroadcastDeliveryDoc>('BroadcastDelivery', deliverySchema);
+  return (
+    (conn.models.BroadcastDelivery as Model<BroadcastDeliveryDoc>) ??
+    conn.model<BroadcastDeliveryDoc>('BroadcastDelivery', deliverySchema)
+  );
 }

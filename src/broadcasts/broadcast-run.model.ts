@@ -29,7 +29,10 @@ const runSchema = new Schema(
 runSchema.index({ taskId: 1, seq: 1 }, { unique: true });
 runSchema.index({ state: 1, 'lease.until': 1 });
 
-export type BroadcastRunDoc = InferSchemaType<typeof runSchema> & { _id: import('mongoose').Types.ObjectId; createdAt: Date };
+export type BroadcastRunDoc = InferSchemaType<typeof runSchema> & {
+  _id: import('mongoose').Types.ObjectId;
+  createdAt: Date;
+};
 
 export function broadcastRunModel(conn: Connection): Model<BroadcastRunDoc> {
   return (conn.models.BroadcastRun as Model<BroadcastRunDoc>) ?? conn.model<BroadcastRunDoc>('BroadcastRun', runSchema);

@@ -64,7 +64,13 @@ export class BroadcastRunner {
   constructor(private readonly deps: RunnerDeps) {
     this.me = deps.processId ?? randomUUID();
     this.log = deps.log.child({ module: 'broadcasts' });
-    this.finisher = new RunFinisher({ service: deps.service, sendLog: deps.sendLog, clock: deps.clock, log: this.log, ...(deps.publish ? { publish: deps.publish } : {}) });
+    this.finisher = new RunFinisher({
+      service: deps.service,
+      sendLog: deps.sendLog,
+      clock: deps.clock,
+      log: this.log,
+      ...(deps.publish ? { publish: deps.publish } : {}),
+    });
   }
 
   private ticking: Promise<unknown> | undefined;
@@ -122,7 +128,12 @@ export class BroadcastRunner {
           result.missed += fired.missed;
           result.lateness.push(...fired.lateness);
         })
-        .catch((err) => this.log.error({ err, tasks: due.length }, 'firing a page of broadcasts failed; claimed runs are taken over when their leases expire'))
+        .catch((err) =>
+          this.log.error(
+            { err, tasks: due.length },
+            'firing a page of broadcasts failed; claimed runs are taken over when their leases expire',
+          ),
+        )
         .finally(() => inFlight.delete(page));
       inFlight.add(page);
       if (inFlight.size >= PAGES_IN_FLIGHT) await Promise.race(inFlight);
@@ -138,16 +149,22 @@ export class BroadcastRunner {
    */
   private async *duePages(dueBy: Date): AsyncGenerator<BroadcastTaskDoc[]> {
     const { Task } = this.deps.service;
-    const first = await Task.findOne({ state: 'active', nextRunAt: { $lte: dueBy } }, { nextRunAt: 1 }).sort({ nextRunAt: 1 }).lean();
+    const first = await Task.findOne({ state: 'active', nextRunAt: { $lte: dueBy } }, { nextRunAt: 1 })
+      .sort({ nextRunAt: 1 })
+      .lean();
     if (!first?.nextRunAt) return;
     const end = dueBy.getTime() + 1;
     let width = SLICE_MS;
-    for (let from = first.nextRunAt.getTime(); from < end; ) {
+    for (let from = first.nextRunAt.getTime(); from < end;) {
       const to = Math.min(from + width, end);
       let after: Types.ObjectId | undefined;
       let found = 0;
       for (;;) {
-        const page = await Task.find({ state: 'active', nextRunAt: { $gte: new Date(from), $lt: new Date(to) }, ...(after ? { _id: { $gt: after } } : {}) })
+        const page = await Task.find({
+          state: 'active',
+          nextRunAt: { $gte: new Date(from), $lt: new Date(to) },
+          ...(after ? { _id: { $gt: after } } : {}),
+        })
           .sort({ _id: 1 })
           .limit(DUE_PAGE)
           .lean();
@@ -164,11 +181,25 @@ export class BroadcastRunner {
   /** Claims the next run of each due task and carries the claimed ones out, together. */
   private async firePage(due: readonly BroadcastTaskDoc[]): Promise<Omit<TickResult, 'takenOver'>> {
     const { policy } = this.deps;
-    const claims = await claimRuns({ Run: this.deps.service.Run, Task: this.deps.service.Task, me: this.me, leaseMs: policy.leaseMs, graceMs: policy.graceMs }, due, new Date(this.deps.clock.now()));
+    const claims = await claimRuns(
+      {
+        Run: this.deps.service.Run,
+        Task: this.deps.service.Task,
+        me: this.me,
+        leaseMs: policy.leaseMs,
+        graceMs: policy.graceMs,
+      },
+      due,
+      new Date(this.deps.clock.now()),
+    );
     await this.carryOut(claims);
     const now = this.deps.clock.now();
     const ran = claims.filter((c) => c.plan.action === 'run');
-    return { fired: ran.length, missed: claims.length - ran.length, lateness: ran.map((c) => now - c.plan.scheduledFor.getTime()) };
+    return {
+      fired: ran.length,
+      missed: claims.length - ran.length,
+      lateness: ran.map((c) => now - c.plan.scheduledFor.getTime()),
+    };
   }
 
   /** Records missed runs; dispatches the others, marks them `sending` and checks them for finishing. */
@@ -178,18 +209,35 @@ export class BroadcastRunner {
     if (missed.length > 0) {
       await Run.updateMany(
         { _id: { $in: missed.map((c) => c.run._id) }, state: 'dispatching' },
-        { $set: { state: 'missed', finishedAt: new Date(this.deps.clock.now()), report: countStatuses([]) }, $unset: { lease: 1 } },
+        {
+          $set: { state: 'missed', finishedAt: new Date(this.deps.clock.now()), report: countStatuses([]) },
+          $unset: { lease: 1 },
+        },
       );
-      for (const { run, task } of missed) this.log.warn({ broadcastId: task._id.toString(), run: run.seq, scheduledFor: run.scheduledFor, missed: run.missed }, 'broadcast run missed (qunbot was down past the grace period)');
+      for (const { run, task } of missed)
+        this.log.warn(
+          { broadcastId: task._id.toString(), run: run.seq, scheduledFor: run.scheduledFor, missed: run.missed },
+          'broadcast run missed (qunbot was down past the grace period)',
+        );
     }
     const items: DispatchItem[] = claims.filter((c) => c.run.plan === 'run');
     if (items.length === 0) return;
     const { done } = await dispatchRuns(
-      { service: this.deps.service, sendLog: this.deps.sendLog, targets: this.deps.targets, robots: this.deps.robots, maxTargets: this.deps.policy.maxTargets, renewLeases: (ids) => this.renew(ids) },
+      {
+        service: this.deps.service,
+        sendLog: this.deps.sendLog,
+        targets: this.deps.targets,
+        robots: this.deps.robots,
+        maxTargets: this.deps.policy.maxTargets,
+        renewLeases: (ids) => this.renew(ids),
+      },
       items,
     );
     if (done.length === 0) return;
-    await Run.updateMany({ _id: { $in: done }, state: 'dispatching', 'lease.by': this.me }, { $set: { state: 'sending' }, $unset: { lease: 1 } });
+    await Run.updateMany(
+      { _id: { $in: done }, state: 'dispatching', 'lease.by': this.me },
+      { $set: { state: 'sending' }, $unset: { lease: 1 } },
+    );
     // Sends that settled before their run was `sending` could not finish it: check once now.
     await this.finisher.finishMany(done);
   }
@@ -198,7 +246,9 @@ export class BroadcastRunner {
   private async renew(runIds: readonly string[]): Promise<Set<string>> {
     const { Run } = this.deps.service;
     const mine = { _id: { $in: runIds }, state: 'dispatching' as const, 'lease.by': this.me };
-    const res = await Run.updateMany(mine, { $set: { 'lease.until': new Date(this.deps.clock.now() + this.deps.policy.leaseMs) } });
+    const res = await Run.updateMany(mine, {
+      $set: { 'lease.until': new Date(this.deps.clock.now() + this.deps.policy.leaseMs) },
+    });
     if (res.matchedCount === runIds.length) return new Set(runIds);
     return new Set((await Run.find(mine, { _id: 1 }).lean()).map((r) => r._id.toString()));
   }
@@ -226,8 +276,14 @@ export class BroadcastRunner {
         const next = nextOccurrence(scheduleOf(task), run.scheduledFor);
         const limits = limitsOf(task);
         const executed = task.executed + (run.plan === 'run' ? 1 : 0);
-        const ended = !next || (limits.endAt && next > limits.endAt) || (limits.maxRuns !== undefined && executed >= limits.maxRuns);
-        if ((await advanceTasks(Task, [{ taskId: task._id, seq: run.seq, action: run.plan, next: ended ? null : next }])).size === 0) {
+        const ended =
+          !next ||
+          (limits.endAt && next > limits.endAt) ||
+          (limits.maxRuns !== undefined && executed >= limits.maxRuns);
+        if (
+          (await advanceTasks(Task, [{ taskId: task._id, seq: run.seq, action: run.plan, next: ended ? null : next }]))
+            .size === 0
+        ) {
           await Run.deleteOne({ _id: run._id, state: 'dispatching' });
           continue;
         }

@@ -39,8 +39,14 @@ const taskSchema = new Schema(
 taskSchema.index({ state: 1, nextRunAt: 1 });
 taskSchema.index({ owner: 1, _id: 1 });
 
-export type BroadcastTaskDoc = InferSchemaType<typeof taskSchema> & { _id: import('mongoose').Types.ObjectId; createdAt: Date; updatedAt: Date };
+export type BroadcastTaskDoc = InferSchemaType<typeof taskSchema> & {
+  _id: import('mongoose').Types.ObjectId;
+  createdAt: Date;
+  updatedAt: Date;
+};
 
 export function broadcastTaskModel(conn: Connection): Model<BroadcastTaskDoc> {
-  return (conn.models.BroadcastTask as Model<BroadcastTaskDoc>) ?? conn.model<BroadcastTaskDoc>('BroadcastTask', taskSchema);
+  return (
+    (conn.models.BroadcastTask as Model<BroadcastTaskDoc>) ?? conn.model<BroadcastTaskDoc>('BroadcastTask', taskSchema)
+  );
 }

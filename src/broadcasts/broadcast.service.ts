@@ -6,11 +6,25 @@ import { findPage, type Page, type PageRequest } from '../db/pagination';
 import { broadcastDeliveryModel, type BroadcastDeliveryDoc } from './broadcast-delivery.model';
 import { broadcastRunModel, type BroadcastRunDoc } from './broadcast-run.model';
 import { broadcastTaskModel, type BroadcastTaskDoc } from './broadcast-task.model';
-import { countStatuses, deliveryStatus, type DeliveryStatus, type PartState, type RunCounts, type SkipReason } from './report';
+import {
+  countStatuses,
+  deliveryStatus,
+  type DeliveryStatus,
+  type PartState,
+  type RunCounts,
+  type SkipReason,
+} from './report';
 import { cronProblem, firstRunAt, type Schedule } from './schedule';
 import type { TargetResolver } from './targets';
 import { limitsOf, materialsOf, scheduleOf, targetsOf } from './task-doc';
-import { BroadcastError, type BroadcastInput, type BroadcastView, type DeliveryView, type RunView, type Targets } from './types';
+import {
+  BroadcastError,
+  type BroadcastInput,
+  type BroadcastView,
+  type DeliveryView,
+  type RunView,
+  type Targets,
+} from './types';
 import { updateByIdThenRead } from '../db/ops';
 
 export interface BroadcastPolicy {
@@ -64,7 +78,12 @@ export class BroadcastService {
   async create(input: BroadcastInput): Promise<BroadcastView> {
     const doc = await this.prepare(input);
     const active = await this.Task.countDocuments({ owner: input.owner, state: { $in: ['active', 'paused'] } });
-    if (active >= this.deps.policy.maxActivePerOwner) throw new BroadcastError('conflict', 'too_many_broadcasts', `at most ${this.deps.policy.maxActivePerOwner} active broadcasts per owner`);
+    if (active >= this.deps.policy.maxActivePerOwner)
+      throw new BroadcastError(
+        'conflict',
+        'too_many_broadcasts',
+        `at most ${this.deps.policy.maxActivePerOwner} active broadcasts per owner`,
+      );
     const created = await this.Task.create({ ...doc, state: 'active' });
     return toView(created.toObject());
   }
@@ -74,18 +93,34 @@ export class BroadcastService {
     const schedule = this.schedule(input);
     const now = new Date(this.deps.clock.now());
     if (input.schedule.kind === 'once' && input.schedule.at.getTime() < now.getTime() - 1000) {
-      throw new BroadcastError('invalid', 'schedule_in_past', 'a once schedule must be in the future (use kind "now" to send at once)', [{ in: 'body', path: 'schedule.at', code: 'in_past', message: 'in the past' }]);
+      throw new BroadcastError(
+        'invalid',
+        'schedule_in_past',
+        'a once schedule must be in the future (use kind "now" to send at once)',
+        [{ in: 'body', path: 'schedule.at', code: 'in_past', message: 'in the past' }],
+      );
     }
-    if (input.endAt && input.endAt.getTime() <= now.getTime()) throw new BroadcastError('invalid', 'invalid_schedule', 'endAt must be in the future', [{ in: 'body', path: 'endAt', code: 'in_past', message: 'in the past' }]);
+    if (input.endAt && input.endAt.getTime() <= now.getTime())
+      throw new BroadcastError('invalid', 'invalid_schedule', 'endAt must be in the future', [
+        { in: 'body', path: 'endAt', code: 'in_past', message: 'in the past' },
+      ]);
     await this.checkTargets(input.owner, input.targets);
     const nextRunAt = firstRunAt(schedule, now, { endAt: input.endAt, maxRuns: input.maxRuns });
-    if (!nextRunAt) throw new BroadcastError('invalid', 'invalid_schedule', 'the schedule never runs before its end date or run limit');
+    if (!nextRunAt)
+      throw new BroadcastError(
+        'invalid',
+        'invalid_schedule',
+        'the schedule never runs before its end date or run limit',
+      );
     return {
       owner: input.owner,
       name: input.name,
       materials: input.materials,
       // Room ids are hex: stored lower-case so that lookups match whatever case the caller used.
-      targets: input.targets.mode === 'rooms' ? { mode: 'rooms' as const, roomIds: input.targets.roomIds.map((id) => id.toLowerCase()) } : input.targets,
+      targets:
+        input.targets.mode === 'rooms'
+          ? { mode: 'rooms' as const, roomIds: input.targets.roomIds.map((id) => id.toLowerCase()) }
+          : input.targets,
       schedule,
       ...(input.endAt ? { endAt: input.endAt } : {}),
       ...(input.maxRuns !== undefined ? { maxRuns: input.maxRuns } : {}),
@@ -99,16 +134,25 @@ export class BroadcastService {
     if (s.kind !== 'cron') return s;
     const timeZone = s.timeZone ?? this.deps.policy.timeZone;
     const problem = cronProblem(s.expression, timeZone);
-    if (problem) throw new BroadcastError('invalid', 'invalid_schedule', `invalid cron schedule: ${problem}`, [{ in: 'body', path: 'schedule', code: 'invalid_cron', message: problem }]);
+    if (problem)
+      throw new BroadcastError('invalid', 'invalid_schedule', `invalid cron schedule: ${problem}`, [
+        { in: 'body', path: 'schedule', code: 'invalid_cron', message: problem },
+      ]);
     return { kind: 'cron', expression: s.expression.trim(), timeZone };
   }
 
   private async checkTargets(owner: string, targets: Targets): Promise<void> {
     if (targets.mode !== 'rooms') return;
-    if (targets.roomIds.length > this.deps.policy.maxTargets) throw new BroadcastError('invalid', 'too_many_targets', `at most ${this.deps.policy.maxTargets} rooms`);
+    if (targets.roomIds.length > this.deps.policy.maxTargets)
+      throw new BroadcastError('invalid', 'too_many_targets', `at most ${this.deps.policy.maxTargets} rooms`);
     const foreign = await this.deps.targets.foreignRooms(owner, targets.roomIds);
     if (foreign.length > 0) {
-      throw new BroadcastError('invalid', 'unknown_room', 'some rooms are not rooms of this owner', foreign.map((id) => ({ in: 'body', path: 'targets.roomIds', code: 'unknown_room', message: id })));
+      throw new BroadcastError(
+        'invalid',
+        'unknown_room',
+        'some rooms are not rooms of this owner',
+        foreign.map((id) => ({ in: 'body', path: 'targets.roomIds', code: 'unknown_room', message: id })),
+      );
     }
   }
 
@@ -118,7 +162,10 @@ export class BroadcastService {
     return d ? toView(d) : null;
   }
 
-  page(filter: { owner?: string | undefined; state?: string | undefined }, page: PageRequest): Promise<Page<BroadcastView>> {
+  page(
+    filter: { owner?: string | undefined; state?: string | undefined },
+    page: PageRequest,
+  ): Promise<Page<BroadcastView>> {
     const f: Record<string, unknown> = {};
     if (filter.owner !== undefined) f.owner = filter.owner;
     if (filter.state !== undefined) f.state = filter.state;
@@ -131,9 +178,17 @@ export class BroadcastService {
     const updated = await updateByIdThenRead(
       this.Task,
       { _id: id, seq: 0, state: { $in: ['active', 'paused'] } },
-      { $set: doc, $unset: { ...(input.endAt ? {} : { endAt: 1 }), ...(input.maxRuns !== undefined ? {} : { maxRuns: 1 }) } },
+      {
+        $set: doc,
+        $unset: { ...(input.endAt ? {} : { endAt: 1 }), ...(input.maxRuns !== undefined ? {} : { maxRuns: 1 }) },
+      },
     );
-    if (!updated) throw new BroadcastError('conflict', 'broadcast_started', 'a broadcast can be changed only before its first run (create a new one, or recall this one)');
+    if (!updated)
+      throw new BroadcastError(
+        'conflict',
+        'broadcast_started',
+        'a broadcast can be changed only before its first run (create a new one, or recall this one)',
+      );
     return toView(updated);
   }
 
@@ -167,7 +222,8 @@ export class BroadcastService {
   }
 
   private async runView(d: BroadcastRunDoc): Promise<RunView> {
-    const report = d.state === 'finished' && d.report ? (d.report as RunView['report']) : await this.counts(d._id.toString());
+    const report =
+      d.state === 'finished' && d.report ? (d.report as RunView['report']) : await this.counts(d._id.toString());
     return {
       id: d._id.toString(),
       taskId: d.taskId.toString(),
@@ -202,11 +258,20 @@ export class BroadcastService {
     const wanted = settledOnly ? runIds.filter((id) => !open.has(id)) : runIds;
     const statuses = new Map<string, DeliveryStatus[]>(wanted.map((id) => [id, []]));
     if (wanted.length === 0) return new Map();
-    const parts = new Map(sends.map((s) => [s.id, { status: s.status, ...(s.recalled ? { recalled: true } : {}) } as PartState]));
-    const docs = await this.Delivery.find({ runId: { $in: wanted } }, { runId: 1, state: 1, reason: 1, sendIds: 1 }).lean();
+    const parts = new Map(
+      sends.map((s) => [s.id, { status: s.status, ...(s.recalled ? { recalled: true } : {}) } as PartState]),
+    );
+    const docs = await this.Delivery.find(
+      { runId: { $in: wanted } },
+      { runId: 1, state: 1, reason: 1, sendIds: 1 },
+    ).lean();
     for (const d of docs) {
-      const states = (d.sendIds ?? []).map((id: Types.ObjectId) => parts.get(id.toString())).filter((s) => s !== undefined);
-      statuses.get(d.runId.toString())?.push(deliveryStatus(d.state, states, (d.reason ?? undefined) as SkipReason | undefined));
+      const states = (d.sendIds ?? [])
+        .map((id: Types.ObjectId) => parts.get(id.toString()))
+        .filter((s) => s !== undefined);
+      statuses
+        .get(d.runId.toString())
+        ?.push(deliveryStatus(d.state, states, (d.reason ?? undefined) as SkipReason | undefined));
     }
     return new Map([...statuses].map(([id, s]) => [id, countStatuses(s)]));
   }
@@ -215,14 +280,18 @@ export class BroadcastService {
   async deliveriesOf(runIds: readonly string[]): Promise<Map<string, DeliveryView[]>> {
     const byRun = new Map<string, DeliveryView[]>(runIds.map((id) => [id, []]));
     if (runIds.length === 0) return byRun;
-    const docs = await this.Delivery.find({ runId: { $in: runIds } }).sort({ _id: 1 }).lean();
+    const docs = await this.Delivery.find({ runId: { $in: runIds } })
+      .sort({ _id: 1 })
+      .lean();
     const sends = new Map((await this.deps.sendLog.listBatches(runIds)).map((s) => [s.id, s]));
     for (const d of docs) byRun.get(d.runId.toString())?.push(this.deliveryView(d, sends));
     return byRun;
   }
 
   private deliveryView(d: BroadcastDeliveryDoc, sends: Map<string, SendRecord>): DeliveryView {
-    const parts = (d.sendIds ?? []).map((id: Types.ObjectId) => sends.get(id.toString())).filter((s) => s !== undefined);
+    const parts = (d.sendIds ?? [])
+      .map((id: Types.ObjectId) => sends.get(id.toString()))
+      .filter((s) => s !== undefined);
     const states: PartState[] = parts.map((s) => ({ status: s.status, ...(s.recalledAt ? { recalled: true } : {}) }));
     const reason = (d.reason ?? undefined) as SkipReason | undefined;
     return {
@@ -247,7 +316,12 @@ export class BroadcastService {
   async delete(id: string): Promise<boolean> {
     if (!isRecordId(id)) return false;
     const busy = await this.Run.exists({ taskId: id, state: { $in: ['dispatching', 'sending'] } });
-    if (busy) throw new BroadcastError('conflict', 'broadcast_sending', 'the broadcast is sending: recall it first, then delete it');
+    if (busy)
+      throw new BroadcastError(
+        'conflict',
+        'broadcast_sending',
+        'the broadcast is sending: recall it first, then delete it',
+      );
     const res = await this.Task.deleteOne({ _id: id });
     if (res.deletedCount === 0) return false;
     await this.Delivery.deleteMany({ taskId: id });

@@ -61,7 +61,18 @@ export function createBroadcasts(deps: BroadcastsDeps): Broadcasts {
     service,
     runner,
     recall: (taskId) =>
-      recallBroadcast({ service, runner, sendLog: deps.sendLog, robots: deps.manager, clock: deps.clock, log: deps.log.child({ module: 'broadcasts' }), windowMs: b.recallWindowSec * 1000 }, taskId),
+      recallBroadcast(
+        {
+          service,
+          runner,
+          sendLog: deps.sendLog,
+          robots: deps.manager,
+          clock: deps.clock,
+          log: deps.log.child({ module: 'broadcasts' }),
+          windowMs: b.recallWindowSec * 1000,
+        },
+        taskId,
+      ),
     close: async () => {
       deps.manager.off('settled', onSettled);
       await runner.idle();

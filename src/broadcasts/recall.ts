@@ -35,9 +35,16 @@ export interface RecallReport {
  */
 export async function recallBroadcast(deps: RecallDeps, taskId: string): Promise<RecallReport> {
   const { service, sendLog } = deps;
-  const task = await updateByIdThenRead(service.Task, { _id: taskId }, { $set: { state: 'recalled', nextRunAt: null } });
+  const task = await updateByIdThenRead(
+    service.Task,
+    { _id: taskId },
+    { $set: { state: 'recalled', nextRunAt: null } },
+  );
   if (!task) throw new BroadcastError('not_found', 'not_found', 'broadcast not found');
-  const runs = await service.Run.find({ taskId: task._id, state: { $in: ['dispatching', 'sending', 'finished'] } }, { _id: 1, state: 1 }).lean();
+  const runs = await service.Run.find(
+    { taskId: task._id, state: { $in: ['dispatching', 'sending', 'finished'] } },
+    { _id: 1, state: 1 },
+  ).lean();
   const runIds = runs.map((r) => r._id.toString());
   const cancelled = await sendLog.cancelQueued(runIds);
   const now = deps.clock.now();
@@ -68,6 +75,14 @@ export async function recallBroadcast(deps: RecallDeps, taskId: string): Promise
     if (r.state !== 'finished') await deps.runner.finish(r._id.toString());
     else await service.Run.updateOne({ _id: r._id }, { $set: { report: await service.counts(r._id.toString()) } });
   }
-  deps.log.info({ broadcastId: taskId, cancelled: report.cancelled, recalled: report.recalled, notRecalled: report.notRecalled.length }, 'broadcast recalled');
+  deps.log.info(
+    {
+      broadcastId: taskId,
+      cancelled: report.cancelled,
+      recalled: report.recalled,
+      notRecalled: report.notRecalled.length,
+    },
+    'broadcast recalled',
+  );
   return report;
 }

@@ -1,5 +1,15 @@
 /** How a delivery (one room, one run) ended up, derived from the sends of its materials. */
-export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'partial', 'failed', 'room_not_found', 'unknown', 'cancelled', 'recalled'] as const;
+export const DELIVERY_STATUSES = [
+  'queued',
+  'sending',
+  'sent',
+  'partial',
+  'failed',
+  'room_not_found',
+  'unknown',
+  'cancelled',
+  'recalled',
+] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** One send of a delivery as the send log has it. */
@@ -16,7 +26,11 @@ export type SkipReason = 'robot_not_running' | 'room_not_found';
  * or, when its robot was not running, `failed`. Precedence: still going, then recalled, then the
  * worst outcome.
  */
-export function deliveryStatus(state: 'queued' | 'skipped', parts: readonly PartState[], reason?: SkipReason): DeliveryStatus {
+export function deliveryStatus(
+  state: 'queued' | 'skipped',
+  parts: readonly PartState[],
+  reason?: SkipReason,
+): DeliveryStatus {
   if (state === 'skipped') return reason === 'room_not_found' ? 'room_not_found' : 'failed';
   // Its sends are being written (the run is still dispatching).
   if (parts.length === 0) return 'queued';

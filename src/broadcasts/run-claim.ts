@@ -55,9 +55,18 @@ export async function claimRuns(deps: ClaimDeps, tasks: readonly BroadcastTaskDo
   });
   if (wanted.length === 0) return [];
   let claimed = wanted;
-  if (await insertAbsent(deps.Run, wanted.map((w) => w.run))) {
+  if (
+    await insertAbsent(
+      deps.Run,
+      wanted.map((w) => w.run),
+    )
+  ) {
     // Another process inserted some of these runs first: ours are the ones stored under our ids.
-    const ours = new Set((await deps.Run.find({ _id: { $in: wanted.map((w) => w.run._id) } }, { _id: 1 }).lean()).map((r) => r._id.toString()));
+    const ours = new Set(
+      (await deps.Run.find({ _id: { $in: wanted.map((w) => w.run._id) } }, { _id: 1 }).lean()).map((r) =>
+        r._id.toString(),
+      ),
+    );
     claimed = wanted.filter((w) => ours.has(w.run._id.toString()));
   }
   const advanced = await advanceTasks(
@@ -82,7 +91,10 @@ export async function advanceTasks(Task: Model<BroadcastTaskDoc>, items: readonl
     [...alike.values()].map(([a, ...rest]) => ({
       updateMany: {
         filter: { _id: { $in: [a, ...rest].map((x) => x.taskId) }, seq: a.seq - 1, state: 'active' },
-        update: { $set: { nextRunAt: a.next, ...(a.next ? {} : { state: 'finished' }) }, $inc: { seq: 1, executed: a.action === 'run' ? 1 : 0 } },
+        update: {
+          $set: { nextRunAt: a.next, ...(a.next ? {} : { state: 'finished' }) },
+          $inc: { seq: 1, executed: a.action === 'run' ? 1 : 0 },
+        },
       },
     })) as Parameters<typeof Task.bulkWrite>[0],
     { ordered: false },

@@ -51,7 +51,10 @@ type DeliveryDoc = Pick<BroadcastDeliveryDoc, 'taskId' | 'runId' | 'seq' | 'room
  * step is idempotent: a process taking over an interrupted run calls this again, and whatever
  * was already written wins (it is read back and used instead).
  */
-export async function dispatchRuns(deps: DispatchDeps, items: readonly DispatchItem[]): Promise<{ done: string[]; lost: string[]; sends: number }> {
+export async function dispatchRuns(
+  deps: DispatchDeps,
+  items: readonly DispatchItem[],
+): Promise<{ done: string[]; lost: string[]; sends: number }> {
   const resolved = await deps.targets.resolveMany(
     items.map((i) => ({ owner: i.task.owner, targets: targetsOf(i.task) })),
     deps.maxTargets,
@@ -60,7 +63,10 @@ export async function dispatchRuns(deps: DispatchDeps, items: readonly DispatchI
   const lost: string[] = [];
   let sends = 0;
   let first = true;
-  for (const chunk of chunks(items.map((item, i) => ({ item, deliveries: deliveriesOf(deps, item, resolved[i]) })), deps.chunk ?? CHUNK)) {
+  for (const chunk of chunks(
+    items.map((item, i) => ({ item, deliveries: deliveriesOf(deps, item, resolved[i]) })),
+    deps.chunk ?? CHUNK,
+  )) {
     if (!first) {
       const still = await deps.renewLeases([...held]);
       for (const id of held) if (!still.has(id)) lost.push(id);
@@ -72,7 +78,11 @@ export async function dispatchRuns(deps: DispatchDeps, items: readonly DispatchI
   }
   // A recall that raced with the dispatch: cancel what it could not see yet.
   const taskIds = [...new Set(items.map((i) => i.task._id.toString()))];
-  const live = new Set((await deps.service.Task.find({ _id: { $in: taskIds }, state: { $ne: 'recalled' } }, { _id: 1 }).lean()).map((t) => t._id.toString()));
+  const live = new Set(
+    (await deps.service.Task.find({ _id: { $in: taskIds }, state: { $ne: 'recalled' } }, { _id: 1 }).lean()).map((t) =>
+      t._id.toString(),
+    ),
+  );
   const stopped = items.filter((i) => !live.has(i.task._id.toString())).map((i) => i.run._id.toString());
   if (stopped.length > 0) await deps.sendLog.cancelQueued(stopped);
   return { done: [...held], lost, sends };
@@ -84,12 +94,25 @@ function deliveriesOf(deps: DispatchDeps, { run, task }: DispatchItem, { rooms, 
   const materials = materialsOf(task).length;
   return [
     ...rooms.map((r): DeliveryDoc => {
-      const room = { ...base, _id: new Types.ObjectId(), roomId: new Types.ObjectId(r.roomId), robotId: r.robotId, conversationId: r.puppetId, topic: r.topic };
+      const room = {
+        ...base,
+        _id: new Types.ObjectId(),
+        roomId: new Types.ObjectId(r.roomId),
+        robotId: r.robotId,
+        conversationId: r.puppetId,
+        topic: r.topic,
+      };
       if (!r.present) return { ...room, state: 'skipped', reason: 'room_not_found' };
       if (!deps.robots.isHosted(r.robotId)) return { ...room, state: 'skipped', reason: 'robot_not_running' };
       return { ...room, state: 'queued', sendIds: Array.from({ length: materials }, () => new Types.ObjectId()) };
     }),
-    ...missing.map((roomId): DeliveryDoc => ({ ...base, _id: new Types.ObjectId(), roomId: new Types.ObjectId(roomId), state: 'skipped', reason: 'room_not_found' })),
+    ...missing.map((roomId): DeliveryDoc => ({
+      ...base,
+      _id: new Types.ObjectId(),
+      roomId: new Types.ObjectId(roomId),
+      state: 'skipped',
+      reason: 'room_not_found',
+    })),
   ];
 }
 
@@ -150,7 +173,9 @@ async function writeAndHandOver(deps: DispatchDeps, step: readonly Work[]): Prom
   if (inserted.existed) {
     // Some sends were made before: hand over those still queued, as stored (the outbox skips one it already has).
     const ids = new Set(prepared.map((s) => s.id));
-    records = (await sendLog.listBatches([...new Set(prepared.map((s) => s.batchId))])).filter((r) => ids.has(r.id) && r.status === 'queued');
+    records = (await sendLog.listBatches([...new Set(prepared.map((s) => s.batchId))])).filter(
+      (r) => ids.has(r.id) && r.status === 'queued',
+    );
   }
   for (const [robotId, rs] of groupBy(records, (r) => r.robotId)) deps.robots.adopt(robotId, rs);
   return records.length;

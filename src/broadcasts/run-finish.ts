@@ -53,16 +53,24 @@ export class RunFinisher {
     while (this.pending.size > 0) {
       const batch = [...this.pending].slice(0, BATCH);
       for (const id of batch) this.pending.delete(id);
-      await this.finishMany(batch).catch((err) => this.deps.log.error({ err, runs: batch.length }, 'finishing broadcast runs failed'));
+      await this.finishMany(batch).catch((err) =>
+        this.deps.log.error({ err, runs: batch.length }, 'finishing broadcast runs failed'),
+      );
     }
   }
 
   /** Finishes those of the runs that are `sending` and settled; returns the ids this call finished. */
   async finishMany(runIds: readonly string[]): Promise<Set<string>> {
     const { service } = this.deps;
-    const runs = await service.Run.find({ _id: { $in: runIds }, state: 'sending' }, { taskId: 1, owner: 1, seq: 1, scheduledFor: 1 }).lean();
+    const runs = await service.Run.find(
+      { _id: { $in: runIds }, state: 'sending' },
+      { taskId: 1, owner: 1, seq: 1, scheduledFor: 1 },
+    ).lean();
     if (runs.length === 0) return new Set();
-    const counts = await service.countsOf(runs.map((r) => r._id.toString()), true);
+    const counts = await service.countsOf(
+      runs.map((r) => r._id.toString()),
+      true,
+    );
     const settled = runs.flatMap((run) => {
       const c = counts.get(run._id.toString());
       return c && isSettled(c) ? [{ run, counts: c }] : [];
@@ -70,7 +78,12 @@ export class RunFinisher {
     if (settled.length === 0) return new Set();
     const finishedAt = new Date(this.deps.clock.now());
     if (this.deps.publish) {
-      const names = new Map((await service.Task.find({ _id: { $in: settled.map((s) => s.run.taskId) } }, { name: 1 }).lean()).map((t) => [t._id.toString(), t.name]));
+      const names = new Map(
+        (await service.Task.find({ _id: { $in: settled.map((s) => s.run.taskId) } }, { name: 1 }).lean()).map((t) => [
+          t._id.toString(),
+          t.name,
+        ]),
+      );
       for (const { run, counts: c } of settled) {
         const runId = run._id.toString();
         await this.deps.publish({
@@ -95,17 +108,25 @@ export class RunFinisher {
     const alike = groupBy(settled, (s) => JSON.stringify(s.counts));
     const res = await service.Run.bulkWrite(
       [...alike.values()].map((group) => ({
-        updateMany: { filter: { _id: { $in: group.map((s) => s.run._id) }, state: 'sending' }, update: { $set: { state: 'finished', finishedAt, report: group[0].counts } } },
+        updateMany: {
+          filter: { _id: { $in: group.map((s) => s.run._id) }, state: 'sending' },
+          update: { $set: { state: 'finished', finishedAt, report: group[0].counts } },
+        },
       })) as Parameters<typeof service.Run.bulkWrite>[0],
       { ordered: false },
     );
     let finished = settled;
     if (res.modifiedCount !== settled.length) {
       // Another process finished some of them at the same time: ours carry our time.
-      const mine = new Set((await service.Run.find({ _id: { $in: settled.map((s) => s.run._id) }, finishedAt }, { _id: 1 }).lean()).map((r) => r._id.toString()));
+      const mine = new Set(
+        (await service.Run.find({ _id: { $in: settled.map((s) => s.run._id) }, finishedAt }, { _id: 1 }).lean()).map(
+          (r) => r._id.toString(),
+        ),
+      );
       finished = settled.filter((s) => mine.has(s.run._id.toString()));
     }
-    for (const { run, counts: c } of finished) this.deps.log.info({ broadcastId: run.taskId.toString(), run: run.seq, ...c }, 'broadcast run finished');
+    for (const { run, counts: c } of finished)
+      this.deps.log.info({ broadcastId: run.taskId.toString(), run: run.seq, ...c }, 'broadcast run finished');
     return new Set(finished.map((s) => s.run._id.toString()));
   }
 }

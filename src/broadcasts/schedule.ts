@@ -5,9 +5,7 @@ import { CronExpressionParser } from 'cron-parser';
  * (5 fields, or 6 with seconds) read in a time zone.
  */
 export type Schedule =
-  | { kind: 'now' }
-  | { kind: 'once'; at: Date }
-  | { kind: 'cron'; expression: string; timeZone: string };
+  { kind: 'now' } | { kind: 'once'; at: Date } | { kind: 'cron'; expression: string; timeZone: string };
 
 /** Limits that end a repeating task. */
 export interface ScheduleLimits {
@@ -33,7 +31,8 @@ export function isTimeZone(tz: string): boolean {
 export function cronProblem(expression: string, timeZone: string): string | null {
   if (!isTimeZone(timeZone)) return `unknown time zone "${timeZone}"`;
   const fields = expression.trim().split(/\s+/);
-  if (fields.length < 5 || fields.length > 6) return 'a cron expression has 5 fields (minute hour day month weekday) or 6 (with seconds first)';
+  if (fields.length < 5 || fields.length > 6)
+    return 'a cron expression has 5 fields (minute hour day month weekday) or 6 (with seconds first)';
   try {
     CronExpressionParser.parse(expression, { tz: timeZone, strict: false }).next();
     return null;
@@ -90,17 +89,30 @@ export interface FiringPlan {
  * `graceMs` of its time; earlier ones (qunbot was down) are counted as missed, so a restart
  * never sends a burst of catch-up runs.
  */
-export function planFiring(s: Schedule, due: Date, now: Date, graceMs: number, limits: ScheduleLimits, executed: number): FiringPlan {
+export function planFiring(
+  s: Schedule,
+  due: Date,
+  now: Date,
+  graceMs: number,
+  limits: ScheduleLimits,
+  executed: number,
+): FiringPlan {
   let latest = due;
   let missed = 0;
   if (s.kind === 'cron') {
-    for (let next = nextOccurrence(s, latest); next && next.getTime() <= now.getTime(); next = nextOccurrence(s, latest)) {
+    for (
+      let next = nextOccurrence(s, latest);
+      next && next.getTime() <= now.getTime();
+      next = nextOccurrence(s, latest)
+    ) {
       if (limits.endAt && next.getTime() > limits.endAt.getTime()) break;
       missed++;
       latest = next;
       if (missed >= MAX_COUNTED_MISSES) {
         // Jump to the last occurrence before now without counting each one.
-        const prev = cron(s.expression, s.timeZone, new Date(now.getTime() + 1)).prev().toDate();
+        const prev = cron(s.expression, s.timeZone, new Date(now.getTime() + 1))
+          .prev()
+          .toDate();
         if (prev.getTime() > latest.getTime()) latest = prev;
         break;
       }

@@ -57,17 +57,41 @@ export class TargetResolver {
    * one of all listed rooms, and one per distinct owner and flag for the other modes.
    */
   async resolveMany(items: readonly { owner: string; targets: Targets }[], limit: number): Promise<Resolved[]> {
-    const robots = await this.Robot.find({ owner: { $in: [...new Set(items.map((i) => i.owner))] } }, { _id: 1, owner: 1 }).lean();
-    const robotsOf = new Map([...groupBy(robots, (r) => r.owner)].map(([owner, rs]) => [owner, rs.map((r) => r._id.toString())]));
-    const listedIds = [...new Set(items.flatMap((i) => (i.targets.mode === 'rooms' ? i.targets.roomIds.filter(isRecordId).map((id) => id.toLowerCase()) : [])))];
-    const listed = new Map((listedIds.length ? await this.Room.find({ _id: { $in: listedIds } }, ROOM_FIELDS).lean() : []).map((d) => [d._id.toString(), toTarget(d)]));
+    const robots = await this.Robot.find(
+      { owner: { $in: [...new Set(items.map((i) => i.owner))] } },
+      { _id: 1, owner: 1 },
+    ).lean();
+    const robotsOf = new Map(
+      [...groupBy(robots, (r) => r.owner)].map(([owner, rs]) => [owner, rs.map((r) => r._id.toString())]),
+    );
+    const listedIds = [
+      ...new Set(
+        items.flatMap((i) =>
+          i.targets.mode === 'rooms' ? i.targets.roomIds.filter(isRecordId).map((id) => id.toLowerCase()) : [],
+        ),
+      ),
+    ];
+    const listed = new Map(
+      (listedIds.length ? await this.Room.find({ _id: { $in: listedIds } }, ROOM_FIELDS).lean() : []).map((d) => [
+        d._id.toString(),
+        toTarget(d),
+      ]),
+    );
     const shared = new Map<string, Promise<TargetRoom[]>>();
     const roomsOf = (owner: string, targets: Exclude<Targets, { mode: 'rooms' }>): Promise<TargetRoom[]> => {
       const key = `${owner}\n${targets.mode === 'flag' ? targets.flag : ''}`;
       let rooms = shared.get(key);
       if (!rooms) {
-        const filter: Record<string, unknown> = { robotId: { $in: robotsOf.get(owner) ?? [] }, present: true, ...(targets.mode === 'flag' ? { [targets.flag]: true } : {}) };
-        rooms = this.Room.find(filter, ROOM_FIELDS).sort({ _id: 1 }).limit(limit).lean().then((docs) => docs.map(toTarget));
+        const filter: Record<string, unknown> = {
+          robotId: { $in: robotsOf.get(owner) ?? [] },
+          present: true,
+          ...(targets.mode === 'flag' ? { [targets.flag]: true } : {}),
+        };
+        rooms = this.Room.find(filter, ROOM_FIELDS)
+          .sort({ _id: 1 })
+          .limit(limit)
+          .lean()
+          .then((docs) => docs.map(toTarget));
         shared.set(key, rooms);
       }
       return rooms;
@@ -77,7 +101,10 @@ export class TargetResolver {
         if (targets.mode !== 'rooms') return { rooms: await roomsOf(owner, targets), missing: [] };
         const mine = new Set(robotsOf.get(owner));
         const ids = [...new Set(targets.roomIds.filter(isRecordId).map((id) => id.toLowerCase()))].sort();
-        const rooms = ids.map((id) => listed.get(id)).filter((r): r is TargetRoom => r !== undefined && mine.has(r.robotId)).slice(0, limit);
+        const rooms = ids
+          .map((id) => listed.get(id))
+          .filter((r): r is TargetRoom => r !== undefined && mine.has(r.robotId))
+          .slice(0, limit);
         const seen = new Set(rooms.map((r) => r.roomId));
         return { rooms, missing: targets.roomIds.filter((id) => !seen.has(id.toLowerCase())) };
       }),
@@ -87,6 +114,18 @@ export class TargetResolver {
 
 const ROOM_FIELDS = { robotId: 1, puppetId: 1, topic: 1, present: 1 };
 
-function toTarget(d: { _id: { toString(): string }; robotId: { toString(): string }; puppetId: string; topic?: string | null; present?: boolean | null }): TargetRoom {
-  return { roomId: d._id.toString(), robotId: d.robotId.toString(), puppetId: d.puppetId, topic: d.topic ?? '', present: d.present !== false };
+function toTarget(d: {
+  _id: { toString(): string };
+  robotId: { toString(): string };
+  puppetId: string;
+  topic?: string | null;
+  present?: boolean | null;
+}): TargetRoom {
+  return {
+    roomId: d._id.toString(),
+    robotId: d.robotId.toString(),
+    puppetId: d.puppetId,
+    topic: d.topic ?? '',
+    present: d.present !== false,
+  };
 }

@@ -8,7 +8,8 @@ export type TargetFlag = 'production' | 'launch' | 'bound';
 export type Targets = { mode: 'rooms'; roomIds: string[] } | { mode: 'flag'; flag: TargetFlag } | { mode: 'all' };
 
 /** The schedule as callers give it; a cron without a zone is read in the configured zone. */
-export type ScheduleInput = { kind: 'now' } | { kind: 'once'; at: Date } | { kind: 'cron'; expression: string; timeZone?: string | undefined };
+export type ScheduleInput =
+  { kind: 'now' } | { kind: 'once'; at: Date } | { kind: 'cron'; expression: string; timeZone?: string | undefined };
 
 export interface BroadcastInput {
   owner: string;

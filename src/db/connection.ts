@@ -36,7 +36,11 @@ function defaultDbName(uri: string): string | undefined {
 }
 
 /** Connects with retries; afterwards the driver reconnects by itself and we log the changes. */
-export async function connectDatabase(opts: ConnectOptions, source = 'uri', onClose?: () => Promise<void>): Promise<Database> {
+export async function connectDatabase(
+  opts: ConnectOptions,
+  source = 'uri',
+  onClose?: () => Promise<void>,
+): Promise<Database> {
   const log = opts.log.child({ module: 'db' });
   const attempts = opts.attempts ?? 5;
   let connection: Connection | undefined;
@@ -53,7 +57,9 @@ export async function connectDatabase(opts: ConnectOptions, source = 'uri', onCl
     } catch (err) {
       await conn.close().catch(() => undefined);
       if (attempt >= attempts) {
-        throw new Error(`Cannot reach MongoDB at ${redactUri(opts.uri)} after ${attempts} attempts: ${(err as Error).message}`);
+        throw new Error(
+          `Cannot reach MongoDB at ${redactUri(opts.uri)} after ${attempts} attempts: ${(err as Error).message}`,
+        );
       }
       const delay = Math.min(500 * 2 ** attempt, 10_000);
       log.warn({ attempt, delayMs: delay, err }, 'MongoDB not reachable yet; retrying');
@@ -73,8 +79,16 @@ export async function connectDatabase(opts: ConnectOptions, source = 'uri', onCl
       const db = conn.db;
       if (!db || conn.readyState !== mongoose.ConnectionStates.connected) return false;
       let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), timeoutMs); });
-      const ping = db.admin().command({ ping: 1 }, { timeoutMS: timeoutMs }).then(() => true, () => false);
+      const timeout = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      const ping = db
+        .admin()
+        .command({ ping: 1 }, { timeoutMS: timeoutMs })
+        .then(
+          () => true,
+          () => false,
+        );
       try {
         return await Promise.race([ping, timeout]);
       } finally {
@@ -101,13 +115,23 @@ export async function openDatabase(config: Readonly<Config>, log: Logger): Promi
   }
   let server: EmbeddedMongo;
   try {
-    server = await startEmbeddedMongo({ mode: embedded, dataDir: `${config.dataDir}/mongo`, log: log.child({ module: 'embedded-mongo' }) });
+    server = await startEmbeddedMongo({
+      mode: embedded,
+      dataDir: `${config.dataDir}/mongo`,
+      log: log.child({ module: 'embedded-mongo' }),
+    });
   } catch (err) {
-    throw new Error(`${(err as Error).message}\nSet MONGODB_URI to a MongoDB server (for example mongodb://127.0.0.1:27017/qunbot) and start again.`);
+    throw new Error(
+      `${(err as Error).message}\nSet MONGODB_URI to a MongoDB server (for example mongodb://127.0.0.1:27017/qunbot) and start again.`,
+    );
   }
   log.info({ kind: server.kind, dataDir: `${config.dataDir}/mongo` }, 'using embedded MongoDB');
   try {
-    return await connectDatabase({ uri: `${server.uri}qunbot`, serverSelectionTimeoutMs, log }, server.kind, server.stop);
+    return await connectDatabase(
+      { uri: `${server.uri}qunbot`, serverSelectionTimeoutMs, log },
+      server.kind,
+      server.stop,
+    );
   } catch (err) {
     await server.stop();
     throw err;

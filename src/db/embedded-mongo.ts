@@ -27,7 +27,10 @@ const SCRIPT = path.join(ROOT, 'scripts', 'mongo-test-server.sh');
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = net.connect(port, '127.0.0.1');
-    sock.once('connect', () => { sock.destroy(); resolve(true); });
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve(true);
+    });
     sock.once('error', () => resolve(false));
   });
 }
@@ -49,10 +52,19 @@ async function startMemoryServer(opts: EmbeddedOptions): Promise<EmbeddedMongo> 
   const server = await MongoMemoryServer.create({
     instance: { ip: '127.0.0.1', ...(dbPath ? { dbPath, storageEngine: 'wiredTiger' as const } : {}) },
   });
-  return { uri: server.getUri(), kind: 'memory-server', stop: async () => { await server.stop({ doCleanup: !dbPath }); } };
+  return {
+    uri: server.getUri(),
+    kind: 'memory-server',
+    stop: async () => {
+      await server.stop({ doCleanup: !dbPath });
+    },
+  };
 }
 
-interface SecantusState { pid: number; port: number }
+interface SecantusState {
+  pid: number;
+  port: number;
+}
 
 async function startSecantus(opts: EmbeddedOptions): Promise<EmbeddedMongo> {
   // Without a data folder (tests, benchmarks): a throwaway folder on disk without checkpoints,
@@ -66,7 +78,11 @@ async function startSecantus(opts: EmbeddedOptions): Promise<EmbeddedMongo> {
     const prev = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as SecantusState;
     if (isAlive(prev.pid) && (await canConnect(prev.port))) {
       opts.log.info({ pid: prev.pid, port: prev.port }, 'reusing the running embedded SecantusDB');
-      return { uri: `mongodb://127.0.0.1:${prev.port}/`, kind: 'secantus', stop: async () => stopPid(prev.pid, stateFile) };
+      return {
+        uri: `mongodb://127.0.0.1:${prev.port}/`,
+        kind: 'secantus',
+        stop: async () => stopPid(prev.pid, stateFile),
+      };
     }
   }
   if (opts.dataDir) fs.mkdirSync(opts.dataDir, { recursive: true });
@@ -76,16 +92,23 @@ async function startSecantus(opts: EmbeddedOptions): Promise<EmbeddedMongo> {
     env: throwaway ? { ...process.env, SECANTUS_TEST_FAST_STORAGE: '1' } : process.env,
   });
   let output = '';
-  const collect = (b: Buffer) => { output = (output + b.toString()).slice(-4000); };
+  const collect = (b: Buffer) => {
+    output = (output + b.toString()).slice(-4000);
+  };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
   await new Promise<void>((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`SecantusDB exited (code ${code}) before listening:\n${output}`));
+    const onExit = (code: number | null) =>
+      reject(new Error(`SecantusDB exited (code ${code}) before listening:\n${output}`));
     child.once('exit', onExit);
     child.once('error', reject);
     const poll = async () => {
       if (child.exitCode !== null) return;
-      if (await canConnect(port)) { child.off('exit', onExit); resolve(); return; }
+      if (await canConnect(port)) {
+        child.off('exit', onExit);
+        resolve();
+        return;
+      }
       setTimeout(poll, 100).unref();
     };
     void poll();
@@ -94,7 +117,8 @@ async function startSecantus(opts: EmbeddedOptions): Promise<EmbeddedMongo> {
   child.stderr.removeAllListeners('data');
   child.stdout.resume();
   child.stderr.resume();
-  if (stateFile && child.pid) fs.writeFileSync(stateFile, JSON.stringify({ pid: child.pid, port } satisfies SecantusState));
+  if (stateFile && child.pid)
+    fs.writeFileSync(stateFile, JSON.stringify({ pid: child.pid, port } satisfies SecantusState));
   return {
     uri: `mongodb://127.0.0.1:${port}/`,
     kind: 'secantus',
@@ -110,7 +134,11 @@ async function startSecantus(opts: EmbeddedOptions): Promise<EmbeddedMongo> {
 }
 
 async function stopPid(pid: number, stateFile: string): Promise<void> {
-  try { process.kill(pid, 'SIGTERM'); } catch { /* already gone */ }
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    /* already gone */
+  }
   fs.rmSync(stateFile, { force: true });
 }
 

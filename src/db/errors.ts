@@ -6,6 +6,9 @@ export function isDuplicateKey(err: unknown): boolean {
   const e = err as { code?: number; writeErrors?: { code?: number; err?: { code?: number } }[] } | null;
   if (!e) return false;
   if (e.code === 11000) return true;
-  return Array.isArray(e.writeErrors) && e.writeErrors.length > 0 && e.writeErrors.every((w) => (w.code ?? w.err?.code) === 11000);
+  return (
+    Array.isArray(e.writeErrors) &&
+    e.writeErrors.length > 0 &&
+    e.writeErrors.every((w) => (w.code ?? w.err?.code) === 11000)
+  );
 }
-

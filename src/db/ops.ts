@@ -28,7 +28,11 @@ export async function insertAbsent<T>(model: Model<T>, docs: readonly object[]):
  * a small collection). Null when the filter matched nothing.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any model: the result is typed by it
-export async function updateByIdThenRead<M extends Model<any>, T = LeanDoc<M>>(model: M, filter: { _id: unknown; [path: string]: unknown }, update: Record<string, unknown>): Promise<T | null> {
+export async function updateByIdThenRead<M extends Model<any>, T = LeanDoc<M>>(
+  model: M,
+  filter: { _id: unknown; [path: string]: unknown },
+  update: Record<string, unknown>,
+): Promise<T | null> {
   const res = await model.updateOne(filter as never, update as never);
   if (res.matchedCount === 0) return null;
   return model.findById(filter._id).lean<T>();

@@ -19,7 +19,11 @@ export async function findPage<D extends { _id: { toString(): string } }, T>(
   map: (d: D) => T,
 ): Promise<Page<T>> {
   const q = page.cursor ? { $and: [filter, { _id: { $gt: page.cursor } }] } : filter;
-  const docs = (await model.find(q).sort({ _id: 1 }).limit(page.limit + 1).lean()) as unknown as D[];
+  const docs = (await model
+    .find(q)
+    .sort({ _id: 1 })
+    .limit(page.limit + 1)
+    .lean()) as unknown as D[];
   const more = docs.length > page.limit;
   const items = (more ? docs.slice(0, page.limit) : docs).map(map);
   return more ? { items, nextCursor: docs[page.limit - 1]._id.toString() } : { items };

@@ -13,21 +13,39 @@ async function demo(): Promise<void> {
   const { manager, robots } = runtime;
 
   manager.on('qrcode', ({ qr }) => {
-    void QRCode.toString(qr.payload, { type: 'terminal', small: true }).then((art) => out(`\nScan to log in (simulated, logs in by itself):\n${art}`));
+    void QRCode.toString(qr.payload, { type: 'terminal', small: true }).then((art) =>
+      out(`\nScan to log in (simulated, logs in by itself):\n${art}`),
+    );
   });
   manager.on('login', ({ wxName }) => out(`>> logged in as ${wxName}`));
-  manager.on('rooms-synced', ({ result }) => out(`>> rooms: ${result.rooms.map((r) => `${r.topic} (${r.memberCount})`).join(', ')}`));
+  manager.on('rooms-synced', ({ result }) =>
+    out(`>> rooms: ${result.rooms.map((r) => `${r.topic} (${r.memberCount})`).join(', ')}`),
+  );
   manager.on('handled', ({ event }) => {
-    if (event.kind === 'message') out(`   [${event.room ? event.room.payload?.topic : 'direct'}] ${event.talker.name()}: ${event.text}`);
+    if (event.kind === 'message')
+      out(`   [${event.room ? event.room.payload?.topic : 'direct'}] ${event.talker.name()}: ${event.text}`);
     else out(`   [${event.room.payload?.topic}] joined: ${event.invitees.map((c) => c.name()).join(', ')}`);
   });
 
   const existing = (await robots.list({ owner: 'demo' }))[0];
-  const robot = existing ?? (await manager.create({ name: 'demo robot', owner: 'demo', agentCode: 'DEMO01', puppet: { kind: 'mock' } }));
+  const robot =
+    existing ??
+    (await manager.create({ name: 'demo robot', owner: 'demo', agentCode: 'DEMO01', puppet: { kind: 'mock' } }));
   if ((await runtime.keywords.list('demo')).length === 0) {
-    await runtime.keywords.create('demo', { keywords: ['优惠'], replies: [{ type: 'text', text: '本周优惠：满 100 减 20，详情见群公告' }] });
-    await runtime.keywords.create('demo', { keywords: ['ping'], mode: 'exact', replies: [{ type: 'text', text: 'pong' }] });
-    await runtime.keywords.create('demo', { keywords: ['下单', '发货'], replies: [{ type: 'text', text: '下单和发货请看置顶消息' }], cooldownSec: 60 });
+    await runtime.keywords.create('demo', {
+      keywords: ['优惠'],
+      replies: [{ type: 'text', text: '本周优惠：满 100 减 20，详情见群公告' }],
+    });
+    await runtime.keywords.create('demo', {
+      keywords: ['ping'],
+      mode: 'exact',
+      replies: [{ type: 'text', text: 'pong' }],
+    });
+    await runtime.keywords.create('demo', {
+      keywords: ['下单', '发货'],
+      replies: [{ type: 'text', text: '下单和发货请看置顶消息' }],
+      cooldownSec: 60,
+    });
     await runtime.signIn.defineKeyword('demo', '签到');
   }
   runtime.mentions.on('captured', (m) => out(`   ** captured @-mention from ${m.talkerName}: ${m.text}`));

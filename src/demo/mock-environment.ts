@@ -10,7 +10,17 @@ export interface DemoWorldOptions {
   loginAfterMs?: number;
 }
 
-const LINES = ['大家好', '今天有什么优惠？', '签到', '请问怎么下单', '谢谢群主', 'ping', '@小助手 在吗', '明天几点发货', '好的收到'];
+const LINES = [
+  '大家好',
+  '今天有什么优惠？',
+  '签到',
+  '请问怎么下单',
+  '谢谢群主',
+  'ping',
+  '@小助手 在吗',
+  '明天几点发货',
+  '好的收到',
+];
 const TOPICS = ['粉丝福利群', '团购交流群', '新品体验群', '会员服务群'];
 
 /**
@@ -24,7 +34,11 @@ export function demoWorld(opts: DemoWorldOptions = {}): mock.EnvironmentMock {
     const user = mocker.createContact({ name: '小助手' });
     const world = Array.from({ length: rooms }, (_, i) => {
       const people = mocker.createContacts(membersPerRoom);
-      const room = mocker.createRoom({ topic: TOPICS[i % TOPICS.length], memberIdList: [user.id, ...people.map((p) => p.id)], ownerId: people[0].id });
+      const room = mocker.createRoom({
+        topic: TOPICS[i % TOPICS.length],
+        memberIdList: [user.id, ...people.map((p) => p.id)],
+        ownerId: people[0].id,
+      });
       return { room, people };
     });
     let n = 0;

@@ -25,7 +25,12 @@ export interface EndpointInput<P, Q, B> {
  * One HTTP endpoint: its path, the zod schemas of its input and output, and its handler.
  * The same schemas validate requests and produce the OpenAPI document.
  */
-export interface Endpoint<P extends AnyObject | undefined, Q extends AnyObject | undefined, B extends z.ZodType | undefined, R extends z.ZodType> {
+export interface Endpoint<
+  P extends AnyObject | undefined,
+  Q extends AnyObject | undefined,
+  B extends z.ZodType | undefined,
+  R extends z.ZodType,
+> {
   method: Method;
   /** Koa-style path relative to the API's prefix, e.g. `/robots/:id`. */
   path: string;
@@ -46,7 +51,9 @@ export interface Endpoint<P extends AnyObject | undefined, Q extends AnyObject |
 export type Authenticate = (ctx: Context) => Promise<Principal | null>;
 
 function issues(err: z.ZodError, where: string) {
-  return err.issues.slice(0, 20).map((i) => ({ in: where, path: i.path.map(String).join('.'), code: i.code, message: i.message }));
+  return err.issues
+    .slice(0, 20)
+    .map((i) => ({ in: where, path: i.path.map(String).join('.'), code: i.code, message: i.message }));
 }
 
 function validate<S extends z.ZodType | undefined>(schema: S, value: unknown, where: string): Infer<S> {
@@ -63,7 +70,8 @@ function hasBody(ctx: Context): boolean {
 /** Reads the JSON body the body parser left; a body of another type is a 415. */
 function jsonBody(ctx: Context): unknown {
   if (!hasBody(ctx)) return {};
-  if (!ctx.request.is('application/json')) throw new AppError(415, 'unsupported_media_type', 'send the body as application/json');
+  if (!ctx.request.is('application/json'))
+    throw new AppError(415, 'unsupported_media_type', 'send the body as application/json');
   return (ctx.request as unknown as { body?: unknown }).body ?? {};
 }
 
@@ -80,7 +88,12 @@ export class EndpointRouter {
     private readonly prefix = '',
   ) {}
 
-  add<P extends AnyObject | undefined, Q extends AnyObject | undefined, B extends z.ZodType | undefined, R extends z.ZodType>(e: Endpoint<P, Q, B, R>): this {
+  add<
+    P extends AnyObject | undefined,
+    Q extends AnyObject | undefined,
+    B extends z.ZodType | undefined,
+    R extends z.ZodType,
+  >(e: Endpoint<P, Q, B, R>): this {
     const status = e.status ?? 200;
     const access = e.access ?? 'key';
     this.router[e.method](e.path, async (ctx) => {
@@ -108,10 +121,22 @@ export class EndpointRouter {
       },
       responses: {
         [status]: { description: 'success', content: { 'application/json': { schema: e.response } } },
-        400: { description: 'invalid input (code invalid_request, details list the fields)', content: { 'application/json': { schema: errorBody } } },
+        400: {
+          description: 'invalid input (code invalid_request, details list the fields)',
+          content: { 'application/json': { schema: errorBody } },
+        },
         401: { description: 'missing or unknown API key', content: { 'application/json': { schema: errorBody } } },
-        ...(access === 'admin' ? { 403: { description: 'needs an admin key', content: { 'application/json': { schema: errorBody } } } } : {}),
-        ...(e.params ? { 404: { description: 'not found (or another owner\'s)', content: { 'application/json': { schema: errorBody } } } } : {}),
+        ...(access === 'admin'
+          ? { 403: { description: 'needs an admin key', content: { 'application/json': { schema: errorBody } } } }
+          : {}),
+        ...(e.params
+          ? {
+              404: {
+                description: "not found (or another owner's)",
+                content: { 'application/json': { schema: errorBody } },
+              },
+            }
+          : {}),
       },
     };
     this.registry.registerPath(route);

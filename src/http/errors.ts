@@ -14,7 +14,8 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (code: string, message: string, details?: unknown) => new AppError(400, code, message, details);
+export const badRequest = (code: string, message: string, details?: unknown) =>
+  new AppError(400, code, message, details);
 export const unauthorized = (message = 'authentication required') => new AppError(401, 'unauthorized', message);
 export const forbidden = (message = 'not allowed') => new AppError(403, 'forbidden', message);
 export const notFound = (what = 'resource') => new AppError(404, 'not_found', `${what} not found`);

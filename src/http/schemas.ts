@@ -14,7 +14,10 @@ export const nameText = (max: number) =>
     .min(1)
     .max(max)
     .refine(isSafeText, UNSAFE_TEXT_MESSAGE)
-    .refine((s) => !BIDI_CONTROL.test(s) && !INVISIBLE.test(s), 'bidirectional controls and invisible names are not allowed');
+    .refine(
+      (s) => !BIDI_CONTROL.test(s) && !INVISIBLE.test(s),
+      'bidirectional controls and invisible names are not allowed',
+    );
 
 /** Every error answer: `{ error: { code, message, details?, requestId } }`. */
 export const errorBody = z

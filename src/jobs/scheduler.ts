@@ -36,7 +36,11 @@ export class Scheduler {
             this.log.error({ err, job: job.name }, 'scheduled job failed');
           }
         },
-        { name: `qunbot:${job.name}:${process.pid}:${Math.random().toString(36).slice(2)}`, noOverlap: true, suppressMissedWarning: true },
+        {
+          name: `qunbot:${job.name}:${process.pid}:${Math.random().toString(36).slice(2)}`,
+          noOverlap: true,
+          suppressMissedWarning: true,
+        },
       );
     });
   }

@@ -12,7 +12,8 @@ const METADATA = new Set(['169.254.169.254', 'fd00:ec2::254', '100.100.100.200']
 export function refusedAddress(ip: string): string | undefined {
   if (!ipaddr.isValid(ip)) return 'not an IP address';
   let addr = ipaddr.parse(ip);
-  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
+  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress())
+    addr = (addr as ipaddr.IPv6).toIPv4Address();
   const normal = addr.toNormalizedString();
   if (METADATA.has(normal) || METADATA.has(addr.toString())) return 'metadata';
   const range = addr.range();
@@ -37,7 +38,8 @@ export function parseAllowList(entries: readonly string[]): AllowEntry[] {
       const a = ipaddr.parse(e);
       return { range: [a, a.kind() === 'ipv4' ? 32 : 128] as [ipaddr.IPv4 | ipaddr.IPv6, number] };
     }
-    if (!/^[a-z0-9.-]+$/.test(e)) throw new Error(`webhooks.allowHosts: "${raw}" is neither a host name, an IP address nor a CIDR range`);
+    if (!/^[a-z0-9.-]+$/.test(e))
+      throw new Error(`webhooks.allowHosts: "${raw}" is neither a host name, an IP address nor a CIDR range`);
     return { host: e.replace(/\.$/, '') };
   });
 }
@@ -52,6 +54,7 @@ export function hostAllowed(list: readonly AllowEntry[], host: string): boolean 
 export function addressAllowed(list: readonly AllowEntry[], ip: string): boolean {
   if (!ipaddr.isValid(ip)) return false;
   let addr = ipaddr.parse(ip);
-  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
+  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress())
+    addr = (addr as ipaddr.IPv6).toIPv4Address();
   return list.some((e) => 'range' in e && e.range[0].kind() === addr.kind() && addr.match(e.range));
 }

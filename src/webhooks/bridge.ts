@@ -61,12 +61,22 @@ export function bridgeRuntime(deps: BridgeDeps): () => void {
 
   const listeners = {
     qrcode: ({ robotId, qr }: { robotId: string; qr: { payload: string; expiresAt: Date } }) =>
-      void publish(robotId, (owner) => ({ type: 'robot.qrcode', ...(owner ? { owner } : {}), payload: { robotId, qrcode: qr.payload, expiresAt: qr.expiresAt.toISOString() } })),
-    login: ({ robotId, wxId, wxName }: { robotId: string; wxId: string; wxName: string }) => void onLogin(robotId, wxId, wxName).catch(fail('login')),
-    logout: ({ robotId }: { robotId: string }) => void publish(robotId, (owner) => ({ type: 'robot.logout', ...(owner ? { owner } : {}), payload: { robotId } })),
+      void publish(robotId, (owner) => ({
+        type: 'robot.qrcode',
+        ...(owner ? { owner } : {}),
+        payload: { robotId, qrcode: qr.payload, expiresAt: qr.expiresAt.toISOString() },
+      })),
+    login: ({ robotId, wxId, wxName }: { robotId: string; wxId: string; wxName: string }) =>
+      void onLogin(robotId, wxId, wxName).catch(fail('login')),
+    logout: ({ robotId }: { robotId: string }) =>
+      void publish(robotId, (owner) => ({ type: 'robot.logout', ...(owner ? { owner } : {}), payload: { robotId } })),
     status: ({ robotId, status, prev, reason }: { robotId: string; status: string; prev: string; reason?: string }) => {
       if (status !== 'offline' || prev === 'offline') return;
-      void publish(robotId, (owner) => ({ type: 'robot.offline', ...(owner ? { owner } : {}), payload: { robotId, previous: prev, ...(reason ? { reason } : {}) } }));
+      void publish(robotId, (owner) => ({
+        type: 'robot.offline',
+        ...(owner ? { owner } : {}),
+        payload: { robotId, previous: prev, ...(reason ? { reason } : {}) },
+      }));
     },
     handled: ({ robotId, event }: { robotId: string; event: BotEvent }) => {
       if (event.kind === 'room-join') {
@@ -76,7 +86,13 @@ export function bridgeRuntime(deps: BridgeDeps): () => void {
           type: 'room.join',
           id: event.id,
           ...(owner ? { owner } : {}),
-          payload: { robotId, ...roomFields(room), invitees: event.invitees.map((c) => person(c) as { id: string }), ...(inviter ? { inviter } : {}), at: event.at.toISOString() },
+          payload: {
+            robotId,
+            ...roomFields(room),
+            invitees: event.invitees.map((c) => person(c) as { id: string }),
+            ...(inviter ? { inviter } : {}),
+            at: event.at.toISOString(),
+          },
         }));
         return;
       }
@@ -87,9 +103,20 @@ export function bridgeRuntime(deps: BridgeDeps): () => void {
   async function onLogin(robotId: string, wxId: string, wxName: string): Promise<void> {
     const robot = await deps.robots.get(robotId);
     const owner = robot?.owner;
-    const { event } = await outbox.publish({ type: 'robot.login', ...(owner ? { owner } : {}), payload: { robotId, wxId, wxName } });
+    const { event } = await outbox.publish({
+      type: 'robot.login',
+      ...(owner ? { owner } : {}),
+      payload: { robotId, wxId, wxName },
+    });
     // Seed 001: GET the robot's callback_url after each QR login (same event id, for dedupe).
-    if (robot?.callbackUrl) await outbox.enqueuePlain({ format: 'login-callback', eventId: event.id, robotId, url: robot.callbackUrl, ...(owner ? { owner } : {}) });
+    if (robot?.callbackUrl)
+      await outbox.enqueuePlain({
+        format: 'login-callback',
+        eventId: event.id,
+        robotId,
+        url: robot.callbackUrl,
+        ...(owner ? { owner } : {}),
+      });
   }
 
   async function onMessage(robotId: string, event: Extract<BotEvent, { kind: 'message' }>): Promise<void> {
@@ -101,7 +128,10 @@ export function bridgeRuntime(deps: BridgeDeps): () => void {
         eventId: event.id,
         robotId,
         url: deps.seed001.callbackUrl,
-        body: { action: 'send_message', data: { content: event.text, robot_id: robotId, room_id: room.id, nickname: talker.name ?? '' } },
+        body: {
+          action: 'send_message',
+          data: { content: event.text, robot_id: robotId, room_id: room.id, nickname: talker.name ?? '' },
+        },
       });
     }
     if (!(await wantsReceived())) return;
@@ -110,7 +140,14 @@ export function bridgeRuntime(deps: BridgeDeps): () => void {
       type: 'message.received',
       id: event.id,
       ...(owner ? { owner } : {}),
-      payload: { robotId, messageId: event.message.id, ...roomFields(room), talker, text: event.text, at: event.at.toISOString() },
+      payload: {
+        robotId,
+        messageId: event.message.id,
+        ...roomFields(room),
+        talker,
+        text: event.text,
+        at: event.at.toISOString(),
+      },
     });
   }
 
@@ -129,7 +166,11 @@ export function bridgeRuntime(deps: BridgeDeps): () => void {
           talker: m.talkerName ? { id: m.talkerId, name: m.talkerName } : { id: m.talkerId },
           text: m.text,
           at: m.at.toISOString(),
-          before: m.before.map((l) => ({ talker: l.talkerName ? { id: l.talkerId, name: l.talkerName } : { id: l.talkerId }, text: l.text, at: new Date(l.at).toISOString() })),
+          before: m.before.map((l) => ({
+            talker: l.talkerName ? { id: l.talkerId, name: l.talkerName } : { id: l.talkerId },
+            text: l.text,
+            at: new Date(l.at).toISOString(),
+          })),
         },
       })
       .catch(fail('mention'));

@@ -42,8 +42,14 @@ deliverySchema.index({ status: 1, nextAttemptAt: 1 });
 deliverySchema.index({ status: 1, leaseUntil: 1 });
 deliverySchema.index({ owner: 1, status: 1 });
 
-export type DeliveryDoc = InferSchemaType<typeof deliverySchema> & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date };
+export type DeliveryDoc = InferSchemaType<typeof deliverySchema> & {
+  _id: Types.ObjectId;
+  createdAt: Date;
+  updatedAt: Date;
+};
 
 export function deliveryModel(conn: Connection): Model<DeliveryDoc> {
-  return (conn.models.WebhookDelivery as Model<DeliveryDoc>) ?? conn.model<DeliveryDoc>('WebhookDelivery', deliverySchema);
+  return (
+    (conn.models.WebhookDelivery as Model<DeliveryDoc>) ?? conn.model<DeliveryDoc>('WebhookDelivery', deliverySchema)
+  );
 }

@@ -25,10 +25,12 @@ export interface Delivery {
   createdAt: Date;
 }
 
-export type NewDelivery = Pick<Delivery, 'eventId' | 'eventType' | 'format' | 'target'> & Partial<Pick<Delivery, 'owner' | 'robotId' | 'url' | 'body'>>;
+export type NewDelivery = Pick<Delivery, 'eventId' | 'eventType' | 'format' | 'target'> &
+  Partial<Pick<Delivery, 'owner' | 'robotId' | 'url' | 'body'>>;
 
 function toView(d: DeliveryDoc): Delivery {
-  const opt = <K extends string, V>(k: K, v: V | null | undefined) => (v === undefined || v === null ? {} : ({ [k]: v } as Record<K, V>));
+  const opt = <K extends string, V>(k: K, v: V | null | undefined) =>
+    v === undefined || v === null ? {} : ({ [k]: v } as Record<K, V>);
   return {
     id: d._id.toString(),
     eventId: d.eventId,
@@ -84,33 +86,67 @@ export class DeliveryService {
    * for the `$or` (400 ms at 20,000 deliveries, on every poll), while each branch uses its index.
    */
   async claim(worker: string, now: Date, leaseMs: number): Promise<Delivery | null> {
-    const update = { $set: { status: 'delivering', leaseOwner: worker, leaseUntil: new Date(now.getTime() + leaseMs), lastAttemptAt: now }, $inc: { attempts: 1 } };
-    const due = await this.D.findOneAndUpdate({ status: 'queued', nextAttemptAt: { $lte: now }, deadline: { $gt: now } }, update, { sort: { nextAttemptAt: 1 }, returnDocument: 'after' }).lean();
-    const d = due ?? (await this.D.findOneAndUpdate({ status: 'delivering', leaseUntil: { $lte: now }, deadline: { $gt: now } }, update, { sort: { leaseUntil: 1 }, returnDocument: 'after' }).lean());
+    const update = {
+      $set: {
+        status: 'delivering',
+        leaseOwner: worker,
+        leaseUntil: new Date(now.getTime() + leaseMs),
+        lastAttemptAt: now,
+      },
+      $inc: { attempts: 1 },
+    };
+    const due = await this.D.findOneAndUpdate(
+      { status: 'queued', nextAttemptAt: { $lte: now }, deadline: { $gt: now } },
+      update,
+      { sort: { nextAttemptAt: 1 }, returnDocument: 'after' },
+    ).lean();
+    const d =
+      due ??
+      (await this.D.findOneAndUpdate(
+        { status: 'delivering', leaseUntil: { $lte: now }, deadline: { $gt: now } },
+        update,
+        { sort: { leaseUntil: 1 }, returnDocument: 'after' },
+      ).lean());
     return d ? toView(d as DeliveryDoc) : null;
   }
 
   /** Records success, if `worker` still holds the lease. */
   async delivered(id: string, worker: string, now: Date, status: number): Promise<boolean> {
-    const r = await this.D.updateOne({ _id: id, status: 'delivering', leaseOwner: worker }, { $set: { status: 'delivered', deliveredAt: now, lastStatus: status }, $unset: { leaseOwner: 1, leaseUntil: 1, lastError: 1 } });
+    const r = await this.D.updateOne(
+      { _id: id, status: 'delivering', leaseOwner: worker },
+      {
+        $set: { status: 'delivered', deliveredAt: now, lastStatus: status },
+        $unset: { leaseOwner: 1, leaseUntil: 1, lastError: 1 },
+      },
+    );
     return r.modifiedCount === 1;
   }
 
   /** Records a failed attempt: queued again at `retryAt`, or dead. */
-  async failed(id: string, worker: string, outcome: { retryAt?: Date; status?: number; error: string }): Promise<boolean> {
+  async failed(
+    id: string,
+    worker: string,
+    outcome: { retryAt?: Date; status?: number; error: string },
+  ): Promise<boolean> {
     const set = {
       status: outcome.retryAt ? 'queued' : 'dead',
       lastError: outcome.error.slice(0, 500),
       ...(outcome.retryAt ? { nextAttemptAt: outcome.retryAt } : {}),
       ...(outcome.status !== undefined ? { lastStatus: outcome.status } : {}),
     };
-    const r = await this.D.updateOne({ _id: id, status: 'delivering', leaseOwner: worker }, { $set: set, $unset: { leaseOwner: 1, leaseUntil: 1 } });
+    const r = await this.D.updateOne(
+      { _id: id, status: 'delivering', leaseOwner: worker },
+      { $set: set, $unset: { leaseOwner: 1, leaseUntil: 1 } },
+    );
     return r.modifiedCount === 1;
   }
 
   /** Gives a claimed delivery back without counting the attempt (a worker stopping before it sent). */
   async release(id: string, worker: string): Promise<void> {
-    await this.D.updateOne({ _id: id, status: 'delivering', leaseOwner: worker }, { $set: { status: 'queued' }, $inc: { attempts: -1 }, $unset: { leaseOwner: 1, leaseUntil: 1 } });
+    await this.D.updateOne(
+      { _id: id, status: 'delivering', leaseOwner: worker },
+      { $set: { status: 'queued' }, $inc: { attempts: -1 }, $unset: { leaseOwner: 1, leaseUntil: 1 } },
+    );
   }
 
   /** Marks every delivery past its deadline (and not being sent) dead; returns how many. */
@@ -118,14 +154,24 @@ export class DeliveryService {
     // Two updates rather than one `$or` (see claim).
     const dead = { $set: { status: 'dead', lastError: 'deadline passed' }, $unset: { leaseOwner: 1, leaseUntil: 1 } };
     const queued = await this.D.updateMany({ status: 'queued', deadline: { $lte: now } }, dead);
-    const abandoned = await this.D.updateMany({ status: 'delivering', leaseUntil: { $lte: now }, deadline: { $lte: now } }, dead);
+    const abandoned = await this.D.updateMany(
+      { status: 'delivering', leaseUntil: { $lte: now }, deadline: { $lte: now } },
+      dead,
+    );
     return queued.modifiedCount + abandoned.modifiedCount;
   }
 
   /** A dead delivery queued again from now, with a fresh deadline and attempt count. */
   async retry(id: string, now: Date, maxAgeMs: number): Promise<Delivery | null> {
     if (!isRecordId(id)) return null;
-    const d = await updateByIdThenRead(this.D, { _id: id, status: 'dead' }, { $set: { status: 'queued', attempts: 0, nextAttemptAt: now, deadline: new Date(now.getTime() + maxAgeMs) }, $unset: { lastError: 1 } });
+    const d = await updateByIdThenRead(
+      this.D,
+      { _id: id, status: 'dead' },
+      {
+        $set: { status: 'queued', attempts: 0, nextAttemptAt: now, deadline: new Date(now.getTime() + maxAgeMs) },
+        $unset: { lastError: 1 },
+      },
+    );
     return d ? toView(d as DeliveryDoc) : null;
   }
 
@@ -136,7 +182,10 @@ export class DeliveryService {
   }
 
   /** `owner` undefined: every owner's (admin view). */
-  page(filter: { owner?: string; status?: DeliveryStatus; target?: string; eventId?: string }, page: PageRequest): Promise<Page<Delivery>> {
+  page(
+    filter: { owner?: string; status?: DeliveryStatus; target?: string; eventId?: string },
+    page: PageRequest,
+  ): Promise<Page<Delivery>> {
     const q: Record<string, unknown> = {};
     for (const k of ['owner', 'status', 'target', 'eventId'] as const) if (filter[k] !== undefined) q[k] = filter[k];
     return findPage(this.D, q, page, (d) => toView(d as DeliveryDoc));

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 
 /** Native webhook event types. `message.received` goes only to subscriptions that list it. */
-export const EVENT_TYPES = ['robot.qrcode', 'robot.login', 'robot.logout', 'robot.offline', 'message.mention', 'room.join', 'broadcast.finished', 'message.received'] as const;
+export const EVENT_TYPES = [
+  'robot.qrcode',
+  'robot.login',
+  'robot.logout',
+  'robot.offline',
+  'message.mention',
+  'room.join',
+  'broadcast.finished',
+  'message.received',
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 interface Person {
@@ -26,7 +35,14 @@ export interface EventPayloads {
     at: string;
     before: { talker: Person; text: string; at: string }[];
   };
-  'room.join': { robotId: string; roomId?: string; roomTopic?: string; invitees: Person[]; inviter?: Person; at: string };
+  'room.join': {
+    robotId: string;
+    roomId?: string;
+    roomTopic?: string;
+    invitees: Person[];
+    inviter?: Person;
+    at: string;
+  };
   'broadcast.finished': {
     broadcastId: string;
     runId: string;
@@ -39,7 +55,15 @@ export interface EventPayloads {
     sent: number;
     failed: number;
   };
-  'message.received': { robotId: string; messageId: string; roomId?: string; roomTopic?: string; talker: Person; text: string; at: string };
+  'message.received': {
+    robotId: string;
+    messageId: string;
+    roomId?: string;
+    roomTopic?: string;
+    talker: Person;
+    text: string;
+    at: string;
+  };
 }
 
 /** What a producer hands to `publish`: the owner the event belongs to decides who receives it. */

@@ -46,26 +46,48 @@ export function render(d: Delivery, ctx: RenderContext): WireRequest | { drop: s
       return {
         url: sub.url,
         method: 'POST',
-        headers: { ...base(d), 'Content-Type': 'application/json', ...signedHeaders(secret, ctx.nowSec, body, { id: d.eventId, type: d.eventType }) },
+        headers: {
+          ...base(d),
+          'Content-Type': 'application/json',
+          ...signedHeaders(secret, ctx.nowSec, body, { id: d.eventId, type: d.eventType }),
+        },
         body,
         timeoutMs: ctx.timeouts.nativeMs,
       };
     }
     case 'login-callback':
       if (!d.url) return { drop: 'no url' };
-      return { url: d.url, method: 'GET', headers: { ...base(d), ...(d.robotId ? { 'X-Qunbot-Robot-Id': d.robotId } : {}) }, timeoutMs: ctx.timeouts.callbackMs };
+      return {
+        url: d.url,
+        method: 'GET',
+        headers: { ...base(d), ...(d.robotId ? { 'X-Qunbot-Robot-Id': d.robotId } : {}) },
+        timeoutMs: ctx.timeouts.callbackMs,
+      };
     case 'seed001-developer': {
       if (!d.url) return { drop: 'no url' };
       const stored = JSON.parse(d.body ?? '{}') as Record<string, unknown>;
       const body = JSON.stringify({ token: ctx.seed001Token ?? '', ...stored });
-      return { url: d.url, method: 'POST', headers: { ...base(d), 'Content-Type': 'application/json' }, body, timeoutMs: ctx.timeouts.callbackMs };
+      return {
+        url: d.url,
+        method: 'POST',
+        headers: { ...base(d), 'Content-Type': 'application/json' },
+        body,
+        timeoutMs: ctx.timeouts.callbackMs,
+      };
     }
     case 'seed003-notify': {
       if (!d.url) return { drop: 'no url' };
-      const key = d.target.startsWith(SEED003_TARGET) ? ctx.seed003Keys?.get(d.target.slice(SEED003_TARGET.length)) : undefined;
+      const key = d.target.startsWith(SEED003_TARGET)
+        ? ctx.seed003Keys?.get(d.target.slice(SEED003_TARGET.length))
+        : undefined;
       if (!key) return { drop: 'seed003 channel no longer configured' };
       const body = d.body ?? '';
-      const headers = { ...base(d), 'Content-Type': 'application/json', 'X-Ecaspsplus-Signature': seed003Signature(body, key), 'X-Ecaspsplus-SignatureType': 'MD5' };
+      const headers = {
+        ...base(d),
+        'Content-Type': 'application/json',
+        'X-Ecaspsplus-Signature': seed003Signature(body, key),
+        'X-Ecaspsplus-SignatureType': 'MD5',
+      };
       return { url: d.url, method: 'POST', headers, body, timeoutMs: ctx.timeouts.callbackMs };
     }
     default:

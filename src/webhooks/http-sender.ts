@@ -19,7 +19,10 @@ export interface SendResult {
 export class HttpSender {
   private readonly agent: Agent;
   private closing: Promise<void> | undefined;
-  constructor(private readonly guard: UrlGuard, private readonly limits: { maxResponseBytes: number; timeoutMs: number }) {
+  constructor(
+    private readonly guard: UrlGuard,
+    private readonly limits: { maxResponseBytes: number; timeoutMs: number },
+  ) {
     this.agent = new Agent({
       connect: { lookup: guard.lookup, timeout: limits.timeoutMs },
       headersTimeout: limits.timeoutMs,
@@ -71,7 +74,9 @@ export class HttpSender {
     } finally {
       body.destroy();
     }
-    return Buffer.concat(chunks).subarray(0, Math.min(size, this.limits.maxResponseBytes, 300)).toString('utf8');
+    return Buffer.concat(chunks)
+      .subarray(0, Math.min(size, this.limits.maxResponseBytes, 300))
+      .toString('utf8');
   }
 
   /** Closes the connection pool; closing again is a no-op. */

@@ -14,7 +14,10 @@ import { SEED003_TARGET } from './formats';
 
 export interface WebhookOutboxDeps {
   config: Readonly<Pick<Config, 'webhooks' | 'callbacks' | 'dataDir'>> & {
-    compat: { seed001: Pick<Config['compat']['seed001'], 'callbackToken'>; seed003?: { channels: readonly Pick<Config['compat']['seed003']['channels'][number], 'chid' | 'key'>[] } };
+    compat: {
+      seed001: Pick<Config['compat']['seed001'], 'callbackToken'>;
+      seed003?: { channels: readonly Pick<Config['compat']['seed003']['channels'][number], 'chid' | 'key'>[] };
+    };
   };
   connection: Connection;
   clock: Clock;
@@ -30,9 +33,24 @@ export interface WebhookOutboxDeps {
 /** Callbacks in the seed formats (not signed the native way); each is one delivery to one URL. */
 export type PlainCallback =
   | { format: 'login-callback'; eventId: string; owner?: string; robotId: string; url: string }
-  | { format: 'seed001-developer'; eventId: string; robotId: string; url: string; body: { action: 'send_message'; data: { content: string; robot_id: string; room_id: string; nickname: string } } }
+  | {
+      format: 'seed001-developer';
+      eventId: string;
+      robotId: string;
+      url: string;
+      body: { action: 'send_message'; data: { content: string; robot_id: string; room_id: string; nickname: string } };
+    }
   /** Seed 003 notification to a channel: `body` is final JSON; signed with the channel key at send time. */
-  | { format: 'seed003-notify'; eventId: string; eventType: string; robotId: string; chid: string; owner?: string; url: string; body: string };
+  | {
+      format: 'seed003-notify';
+      eventId: string;
+      eventType: string;
+      robotId: string;
+      chid: string;
+      owner?: string;
+      url: string;
+      body: string;
+    };
 
 /**
  * The persisted webhook outbox: `publish` stores one delivery per matching subscription before
@@ -55,7 +73,12 @@ export class WebhookOutbox {
     this.guard = new UrlGuard(w.allowHosts, deps.resolve);
     this.masterKey = loadSigningKey(w.signingKey, deps.config.dataDir);
     this.maxAgeMs = w.maxAgeHours * 3600_000;
-    this.sender = deps.sender ? undefined : new HttpSender(this.guard, { maxResponseBytes: w.maxResponseBytes, timeoutMs: Math.max(w.timeoutMs, deps.config.callbacks.timeoutMs) });
+    this.sender = deps.sender
+      ? undefined
+      : new HttpSender(this.guard, {
+          maxResponseBytes: w.maxResponseBytes,
+          timeoutMs: Math.max(w.timeoutMs, deps.config.callbacks.timeoutMs),
+        });
     const token = deps.config.compat.seed001.callbackToken;
     // Seed 003 notifications are signed with their channel's key, read from config at send time.
     const seed003Keys = new Map((deps.config.compat.seed003?.channels ?? []).map((c) => [c.chid, c.key]));
@@ -66,7 +89,12 @@ export class WebhookOutbox {
       masterKey: this.masterKey,
       ...(token ? { seed001Token: token } : {}),
       ...(seed003Keys.size > 0 ? { seed003Keys } : {}),
-      policy: { pollMs: w.pollMs, concurrency: w.concurrency, backoff: w.backoff, timeouts: { nativeMs: w.timeoutMs, callbackMs: deps.config.callbacks.timeoutMs } },
+      policy: {
+        pollMs: w.pollMs,
+        concurrency: w.concurrency,
+        backoff: w.backoff,
+        timeouts: { nativeMs: w.timeoutMs, callbackMs: deps.config.callbacks.timeoutMs },
+      },
       clock: deps.clock,
       log: deps.log,
       ...(deps.workerId ? { workerId: deps.workerId } : {}),
@@ -86,7 +114,15 @@ export class WebhookOutbox {
     const body = JSON.stringify(event);
     const robotId = (event.payload as { robotId?: unknown }).robotId;
     const about = typeof robotId === 'string' ? { robotId } : {};
-    const items: NewDelivery[] = targets.map((s) => ({ eventId: event.id, eventType: event.type, format: 'native', target: s.id, body, ...about, ...(s.owner ? { owner: s.owner } : {}) }));
+    const items: NewDelivery[] = targets.map((s) => ({
+      eventId: event.id,
+      eventType: event.type,
+      format: 'native',
+      target: s.id,
+      body,
+      ...about,
+      ...(s.owner ? { owner: s.owner } : {}),
+    }));
     const stored = await this.deliveries.enqueue(items, now, this.maxAgeMs);
     if (stored > 0) this.worker.wake();
     return { event, deliveries: stored };
@@ -97,10 +133,35 @@ export class WebhookOutbox {
     const now = new Date(this.deps.clock.now());
     const item: NewDelivery =
       cb.format === 'login-callback'
-        ? { eventId: cb.eventId, eventType: 'robot.login', format: cb.format, target: 'login-callback', robotId: cb.robotId, url: cb.url, ...(cb.owner ? { owner: cb.owner } : {}) }
+        ? {
+            eventId: cb.eventId,
+            eventType: 'robot.login',
+            format: cb.format,
+            target: 'login-callback',
+            robotId: cb.robotId,
+            url: cb.url,
+            ...(cb.owner ? { owner: cb.owner } : {}),
+          }
         : cb.format === 'seed001-developer'
-          ? { eventId: cb.eventId, eventType: 'message.received', format: cb.format, target: 'seed001-developer', robotId: cb.robotId, url: cb.url, body: JSON.stringify(cb.body) }
-          : { eventId: cb.eventId, eventType: cb.eventType, format: cb.format, target: `${SEED003_TARGET}${cb.chid}`, robotId: cb.robotId, url: cb.url, body: cb.body, ...(cb.owner ? { owner: cb.owner } : {}) };
+          ? {
+              eventId: cb.eventId,
+              eventType: 'message.received',
+              format: cb.format,
+              target: 'seed001-developer',
+              robotId: cb.robotId,
+              url: cb.url,
+              body: JSON.stringify(cb.body),
+            }
+          : {
+              eventId: cb.eventId,
+              eventType: cb.eventType,
+              format: cb.format,
+              target: `${SEED003_TARGET}${cb.chid}`,
+              robotId: cb.robotId,
+              url: cb.url,
+              body: cb.body,
+              ...(cb.owner ? { owner: cb.owner } : {}),
+            };
     if ((await this.deliveries.enqueue([item], now, this.maxAgeMs)) > 0) this.worker.wake();
   }
 

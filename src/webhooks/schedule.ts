@@ -11,7 +11,13 @@ export function classifyStatus(status: number): Verdict {
 }
 
 /** After a failed attempt: when to try again, or `dead` once the next try would pass the deadline. */
-export function afterFailure(p: { attempts: number; now: number; deadline: number; backoff: BackoffPolicy; random?: () => number }): { retryAt: number } | { dead: true } {
+export function afterFailure(p: {
+  attempts: number;
+  now: number;
+  deadline: number;
+  backoff: BackoffPolicy;
+  random?: () => number;
+}): { retryAt: number } | { dead: true } {
   const retryAt = p.now + backoffDelay(p.backoff, p.attempts, p.random);
   return retryAt > p.deadline ? { dead: true } : { retryAt };
 }

@@ -14,7 +14,12 @@ export function sign(secret: string, timestamp: number, body: string): string {
 }
 
 /** The headers of a signed native webhook; `timestamp` is in seconds since the epoch. */
-export function signedHeaders(secret: string, timestamp: number, body: string, event: { id: string; type: string }): Record<string, string> {
+export function signedHeaders(
+  secret: string,
+  timestamp: number,
+  body: string,
+  event: { id: string; type: string },
+): Record<string, string> {
   return {
     'X-Qunbot-Signature': sign(secret, timestamp, body),
     'X-Qunbot-Timestamp': String(timestamp),
@@ -27,7 +32,14 @@ export function signedHeaders(secret: string, timestamp: number, body: string, e
  * What a receiver does: recompute and compare in constant time, refusing timestamps older than
  * `toleranceSec` (replays). Exported for receivers written in TypeScript and for the tests.
  */
-export function verifySignature(secret: string, header: string | undefined, timestamp: string | undefined, body: string, nowSec: number, toleranceSec = 300): boolean {
+export function verifySignature(
+  secret: string,
+  header: string | undefined,
+  timestamp: string | undefined,
+  body: string,
+  nowSec: number,
+  toleranceSec = 300,
+): boolean {
   if (!header || !timestamp || !/^\d{1,12}$/.test(timestamp)) return false;
   if (Math.abs(nowSec - Number(timestamp)) > toleranceSec) return false;
   const expected = Buffer.from(sign(secret, Number(timestamp), body));

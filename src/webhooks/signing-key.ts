@@ -17,6 +17,7 @@ export function loadSigningKey(configured: string | undefined, dataDir: string):
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
   const key = fs.readFileSync(file, 'utf8').trim();
-  if (key.length < 32) throw new Error(`${file} holds no usable key (delete it to generate a new one, or set QUNBOT_WEBHOOK_KEY)`);
+  if (key.length < 32)
+    throw new Error(`${file} holds no usable key (delete it to generate a new one, or set QUNBOT_WEBHOOK_KEY)`);
   return key;
 }

@@ -16,8 +16,15 @@ const subscriptionSchema = new Schema(
 // Fan-out at publish: the active subscriptions of an owner (or owner-less) listing a type.
 subscriptionSchema.index({ active: 1, events: 1, owner: 1 });
 
-export type SubscriptionDoc = InferSchemaType<typeof subscriptionSchema> & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date };
+export type SubscriptionDoc = InferSchemaType<typeof subscriptionSchema> & {
+  _id: Types.ObjectId;
+  createdAt: Date;
+  updatedAt: Date;
+};
 
 export function subscriptionModel(conn: Connection): Model<SubscriptionDoc> {
-  return (conn.models.WebhookSubscription as Model<SubscriptionDoc>) ?? conn.model<SubscriptionDoc>('WebhookSubscription', subscriptionSchema);
+  return (
+    (conn.models.WebhookSubscription as Model<SubscriptionDoc>) ??
+    conn.model<SubscriptionDoc>('WebhookSubscription', subscriptionSchema)
+  );
 }

@@ -17,7 +17,8 @@ export interface Subscription {
   updatedAt: Date;
 }
 
-export type NewSubscription = Pick<Subscription, 'url' | 'events'> & Partial<Pick<Subscription, 'owner' | 'active' | 'description'>>;
+export type NewSubscription = Pick<Subscription, 'url' | 'events'> &
+  Partial<Pick<Subscription, 'owner' | 'active' | 'description'>>;
 export type SubscriptionPatch = Partial<Pick<Subscription, 'url' | 'events' | 'active' | 'description'>>;
 
 function toView(d: SubscriptionDoc): Subscription {
@@ -57,7 +58,9 @@ export class SubscriptionService {
 
   /** Owner undefined: every subscription (admin view). */
   page(filter: { owner?: string }, page: PageRequest): Promise<Page<Subscription>> {
-    return findPage(this.Sub, filter.owner !== undefined ? { owner: filter.owner } : {}, page, (d) => toView(d as SubscriptionDoc));
+    return findPage(this.Sub, filter.owner !== undefined ? { owner: filter.owner } : {}, page, (d) =>
+      toView(d as SubscriptionDoc),
+    );
   }
 
   async update(id: string, patch: SubscriptionPatch): Promise<Subscription | null> {

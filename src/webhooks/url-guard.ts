@@ -30,7 +30,10 @@ type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | Look
  */
 export class UrlGuard {
   private readonly allow: AllowEntry[];
-  constructor(allowHosts: readonly string[], private readonly resolve: ResolveAll = systemResolve) {
+  constructor(
+    allowHosts: readonly string[],
+    private readonly resolve: ResolveAll = systemResolve,
+  ) {
     this.allow = parseAllowList(allowHosts);
   }
 
@@ -42,8 +45,10 @@ export class UrlGuard {
     } catch {
       throw new UrlRefusedError('callback_url_invalid', 'not a valid URL');
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UrlRefusedError('callback_url_invalid', 'only http and https URLs are allowed');
-    if (url.username || url.password) throw new UrlRefusedError('callback_url_invalid', 'URLs with credentials are not allowed');
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new UrlRefusedError('callback_url_invalid', 'only http and https URLs are allowed');
+    if (url.username || url.password)
+      throw new UrlRefusedError('callback_url_invalid', 'URLs with credentials are not allowed');
     const host = url.hostname.replace(/^\[|\]$/g, '');
     if (ipaddr.isValid(host)) {
       this.checkAddress(host, host);
@@ -54,7 +59,10 @@ export class UrlGuard {
     try {
       addrs = await this.resolve(host);
     } catch (err) {
-      throw new UrlRefusedError('callback_url_unresolvable', `host ${host} does not resolve (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new UrlRefusedError(
+        'callback_url_unresolvable',
+        `host ${host} does not resolve (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
     if (addrs.length === 0) throw new UrlRefusedError('callback_url_unresolvable', `host ${host} has no address`);
     for (const a of addrs) this.checkAddress(host, a.address);
@@ -64,7 +72,11 @@ export class UrlGuard {
   private checkAddress(host: string, ip: string): void {
     if (addressAllowed(this.allow, ip)) return;
     const why = refusedAddress(ip);
-    if (why) throw new UrlRefusedError('callback_url_forbidden', `host ${host} resolves to ${ip} (${why}); allow it in webhooks.allowHosts if intended`);
+    if (why)
+      throw new UrlRefusedError(
+        'callback_url_forbidden',
+        `host ${host} resolves to ${ip} (${why}); allow it in webhooks.allowHosts if intended`,
+      );
   }
 
   /**
@@ -73,7 +85,9 @@ export class UrlGuard {
    */
   readonly lookup = (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
     const host = hostname.replace(/^\[|\]$/g, '');
-    const resolved: Promise<LookupAddress[]> = ipaddr.isValid(host) ? Promise.resolve([{ address: host, family: host.includes(':') ? 6 : 4 }]) : this.resolve(host);
+    const resolved: Promise<LookupAddress[]> = ipaddr.isValid(host)
+      ? Promise.resolve([{ address: host, family: host.includes(':') ? 6 : 4 }])
+      : this.resolve(host);
     resolved.then(
       (addrs) => {
         try {
@@ -81,8 +95,10 @@ export class UrlGuard {
         } catch (err) {
           return callback(err as NodeJS.ErrnoException, '', 0);
         }
-        const wanted = options.family === 4 || options.family === 6 ? addrs.filter((a) => a.family === options.family) : addrs;
-        if (wanted.length === 0) return callback(Object.assign(new Error(`no address for ${host}`), { code: 'ENOTFOUND' }), '', 0);
+        const wanted =
+          options.family === 4 || options.family === 6 ? addrs.filter((a) => a.family === options.family) : addrs;
+        if (wanted.length === 0)
+          return callback(Object.assign(new Error(`no address for ${host}`), { code: 'ENOTFOUND' }), '', 0);
         if (options.all) callback(null, wanted);
         else callback(null, wanted[0].address, wanted[0].family);
       },
@@ -96,7 +112,10 @@ export async function checkCallbackUrl(guard: UrlGuard, url: string, field = 'ur
   try {
     await guard.check(url);
   } catch (err) {
-    if (err instanceof UrlRefusedError) throw new AppError(400, err.code, `callback URL refused: ${err.message}`, [{ in: 'body', path: field, code: err.code, message: err.message }]);
+    if (err instanceof UrlRefusedError)
+      throw new AppError(400, err.code, `callback URL refused: ${err.message}`, [
+        { in: 'body', path: field, code: err.code, message: err.message },
+      ]);
     throw err;
   }
 }

@@ -106,7 +106,9 @@ export class DeliveryWorker extends EventEmitter<{ settled: [Settled]; expired: 
    * Stops claiming, waits up to `graceMs` for requests in flight, then aborts the rest and gives
    * their deliveries back (queued, due now) so the next start (or another process) sends them.
    */
-  async stop(graceMs = Math.max(this.deps.policy.timeouts.nativeMs, this.deps.policy.timeouts.callbackMs)): Promise<void> {
+  async stop(
+    graceMs = Math.max(this.deps.policy.timeouts.nativeMs, this.deps.policy.timeouts.callbackMs),
+  ): Promise<void> {
     if (!this.loopDone) return;
     this.stopping = true;
     this.wakeup.fire();
@@ -183,7 +185,12 @@ export class DeliveryWorker extends EventEmitter<{ settled: [Settled]; expired: 
       return;
     }
     const now = clock.now();
-    const verdict = res.status !== undefined ? classifyStatus(res.status) : res.refused && res.refused !== 'callback_url_unresolvable' ? 'reject' : 'retry';
+    const verdict =
+      res.status !== undefined
+        ? classifyStatus(res.status)
+        : res.refused && res.refused !== 'callback_url_unresolvable'
+          ? 'reject'
+          : 'retry';
     if (verdict === 'delivered') {
       await deliveries.delivered(d.id, this.id, new Date(now), res.status as number);
       this.log.debug({ ...log, status: res.status }, 'webhook delivered');
@@ -191,10 +198,32 @@ export class DeliveryWorker extends EventEmitter<{ settled: [Settled]; expired: 
       return;
     }
     const error = res.error ?? `answered ${res.status}${res.snippet ? `: ${res.snippet.slice(0, 200)}` : ''}`;
-    const next = verdict === 'retry' ? afterFailure({ attempts: d.attempts, now, deadline: d.deadline.getTime(), backoff: policy.backoff, ...(this.deps.random ? { random: this.deps.random } : {}) }) : { dead: true as const };
-    await deliveries.failed(d.id, this.id, { error, ...(res.status !== undefined ? { status: res.status } : {}), ...('retryAt' in next ? { retryAt: new Date(next.retryAt) } : {}) });
+    const next =
+      verdict === 'retry'
+        ? afterFailure({
+            attempts: d.attempts,
+            now,
+            deadline: d.deadline.getTime(),
+            backoff: policy.backoff,
+            ...(this.deps.random ? { random: this.deps.random } : {}),
+          })
+        : { dead: true as const };
+    await deliveries.failed(d.id, this.id, {
+      error,
+      ...(res.status !== undefined ? { status: res.status } : {}),
+      ...('retryAt' in next ? { retryAt: new Date(next.retryAt) } : {}),
+    });
     if ('dead' in next) this.log.warn({ ...log, status: res.status, error }, 'webhook delivery dead');
-    else this.log.info({ ...log, status: res.status, error, retryAt: new Date(next.retryAt) }, 'webhook delivery failed, will retry');
-    this.emit('settled', { delivery: d, outcome: 'dead' in next ? 'dead' : 'retry', error, ...(res.status !== undefined ? { status: res.status } : {}) });
+    else
+      this.log.info(
+        { ...log, status: res.status, error, retryAt: new Date(next.retryAt) },
+        'webhook delivery failed, will retry',
+      );
+    this.emit('settled', {
+      delivery: d,
+      outcome: 'dead' in next ? 'dead' : 'retry',
+      error,
+      ...(res.status !== undefined ? { status: res.status } : {}),
+    });
   }
 }

@@ -41,7 +41,10 @@ describe('API docs page: static serving', () => {
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
     const png = await h.anonymous().get('/api/v1/docs/assets/favicon-32x32.png');
     expect(png.headers['content-type']).toBe('image/png');
-    const again = await h.anonymous().get('/api/v1/docs/assets/swagger-ui-bundle.js').set('If-None-Match', js.headers.etag);
+    const again = await h
+      .anonymous()
+      .get('/api/v1/docs/assets/swagger-ui-bundle.js')
+      .set('If-None-Match', js.headers.etag);
     expect(again.status).toBe(304);
   });
 
@@ -90,17 +93,34 @@ describe('API docs page in a real browser', () => {
     });
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
     // Anything bound elsewhere is refused here as well, so a regression cannot reach the network.
-    await page.route((url) => url.origin !== origin && url.protocol !== 'data:', (route) => route.abort());
+    await page.route(
+      (url) => url.origin !== origin && url.protocol !== 'data:',
+      (route) => route.abort(),
+    );
 
     const response = await page.goto(`${origin}/api/v1/docs`);
     expect(response?.status()).toBe(200);
     await page.locator('.opblock-summary-path[data-path="/api/v1/robots/{id}/login"]').waitFor({ state: 'visible' });
 
-    const operations = await page.locator('.opblock-summary').evaluateAll((blocks) =>
-      blocks.map((b) => `${b.querySelector('.opblock-summary-method')?.textContent ?? ''} ${b.querySelector('.opblock-summary-path')?.getAttribute('data-path') ?? ''}`),
+    const operations = await page
+      .locator('.opblock-summary')
+      .evaluateAll((blocks) =>
+        blocks.map(
+          (b) =>
+            `${b.querySelector('.opblock-summary-method')?.textContent ?? ''} ${b.querySelector('.opblock-summary-path')?.getAttribute('data-path') ?? ''}`,
+        ),
+      );
+    expect(operations).toEqual(
+      expect.arrayContaining([
+        'POST /api/v1/robots',
+        'GET /api/v1/robots',
+        'GET /api/v1/robots/{id}',
+        'DELETE /api/v1/robots/{id}',
+      ]),
     );
-    expect(operations).toEqual(expect.arrayContaining(['POST /api/v1/robots', 'GET /api/v1/robots', 'GET /api/v1/robots/{id}', 'DELETE /api/v1/robots/{id}']));
-    await expect(page.locator('.opblock-summary-path[data-path="/api/v1/robots"]').first().isVisible()).resolves.toBe(true);
+    await expect(page.locator('.opblock-summary-path[data-path="/api/v1/robots"]').first().isVisible()).resolves.toBe(
+      true,
+    );
     await expect(page.locator('.info .title').textContent()).resolves.toContain('qunbot API');
 
     expect(requested.length).toBeGreaterThanOrEqual(4);

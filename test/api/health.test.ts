@@ -9,7 +9,6 @@ import { startTcpProxy } from '../support/tcp-proxy';
 const t = useTestDatabase(__filename);
 
 describe('health endpoints', () => {
-
   test('when the process is up, then /healthz answers 200 with a request id', async () => {
     const app = createApp({ log: silentLog, db: t.db });
     const res = await request(app.callback()).get('/healthz');
@@ -63,7 +62,13 @@ describe('health endpoints', () => {
       const target = new URL(testMongoUri());
       proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 27017) });
       const viaProxy = `mongodb://127.0.0.1:${proxy.port}/?directConnection=true`;
-      db = await connectDatabase({ uri: viaProxy, dbName: uniqueDbName('readyz'), serverSelectionTimeoutMs: 1000, log: silentLog, attempts: 1 });
+      db = await connectDatabase({
+        uri: viaProxy,
+        dbName: uniqueDbName('readyz'),
+        serverSelectionTimeoutMs: 1000,
+        log: silentLog,
+        attempts: 1,
+      });
     });
     afterAll(async () => {
       await db.close();
@@ -81,16 +86,18 @@ describe('health endpoints', () => {
       expect((await request(app).get('/healthz')).status).toBe(200);
 
       // The driver reconnects on its own (heartbeat); await its event rather than counting probes.
-      const back = db.connection.readyState === 1
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => {
-          db.connection.once('connected', () => resolve());
-          db.connection.once('reconnected', () => resolve());
-        });
+      const back =
+        db.connection.readyState === 1
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => {
+              db.connection.once('connected', () => resolve());
+              db.connection.once('reconnected', () => resolve());
+            });
       proxy.up();
       await back;
       let status = 0;
-      for (let attempt = 0; attempt < 20 && status !== 200; attempt++) status = (await request(app).get('/readyz')).status;
+      for (let attempt = 0; attempt < 20 && status !== 200; attempt++)
+        status = (await request(app).get('/readyz')).status;
       expect(status).toBe(200);
     });
   });

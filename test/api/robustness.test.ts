@@ -20,7 +20,9 @@ function operations(doc: Json): Operation[] {
   for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, Json>>)) {
     for (const [method, op] of Object.entries(item)) {
       const parameters = (op.parameters ?? []) as { in: string; name: string; schema: Json }[];
-      const body = (op.requestBody as { content?: Record<string, { schema: Json }> } | undefined)?.content?.['application/json']?.schema;
+      const body = (op.requestBody as { content?: Record<string, { schema: Json }> } | undefined)?.content?.[
+        'application/json'
+      ]?.schema;
       out.push({
         method,
         path,
@@ -40,7 +42,21 @@ function resolveRef(doc: Json, schema: Json): Json {
   return ((doc.components as Json).schemas as Json)[name] as Json;
 }
 
-const ODD = ['\u0000', '\ud800', '\u202e\u202d', '\u200b\ufeff', '😀'.repeat(50), '𠜎𠜱', '\\', '$where', '{"$gt":""}', '../../etc/passwd', '<script>alert(1)</script>', '%00', ' '];
+const ODD = [
+  '\u0000',
+  '\ud800',
+  '\u202e\u202d',
+  '\u200b\ufeff',
+  '😀'.repeat(50),
+  '𠜎𠜱',
+  '\\',
+  '$where',
+  '{"$gt":""}',
+  '../../etc/passwd',
+  '<script>alert(1)</script>',
+  '%00',
+  ' ',
+];
 const HUGE = 'x'.repeat(70_000);
 
 /** Values of the wrong shape for a property of JSON-schema `schema`. */
@@ -49,7 +65,19 @@ function wrongValues(schema: Json): unknown[] {
   const common: unknown[] = [null, [], [[]], { $gt: '' }, HUGE, -1e308, '\ud800'];
   switch (type) {
     case 'string':
-      return [...common, 12345, true, {}, ''.padEnd(5001, 'é'), ODD[0], ODD[2], '\u0007', '\u001b[31mred', 'a\u0000b', '\udc00x'];
+      return [
+        ...common,
+        12345,
+        true,
+        {},
+        ''.padEnd(5001, 'é'),
+        ODD[0],
+        ODD[2],
+        '\u0007',
+        '\u001b[31mred',
+        'a\u0000b',
+        '\udc00x',
+      ];
     case 'number':
     case 'integer':
       return [...common, 'NaN', '12', 1.5e300, true, {}];
@@ -74,24 +102,57 @@ function enc(v: string): string {
 }
 
 /** Malformed requests for one operation: ids that name nothing, bad queries, bad bodies. */
-function* malformed(doc: Json, op: Operation, validId: string): Generator<{ label: string; auth?: string | null; run: (agent: ReturnType<typeof request>) => request.Test }> {
+function* malformed(
+  doc: Json,
+  op: Operation,
+  validId: string,
+): Generator<{ label: string; auth?: string | null; run: (agent: ReturnType<typeof request>) => request.Test }> {
   const fill = (v: string) => op.path.replace(/\{(\w+)\}/g, () => enc(v));
   const base = fill(validId);
   const verb = op.method as 'get' | 'post' | 'put' | 'patch' | 'delete';
   // Path parameters that name nothing (never a 5xx: they are 404s).
   if (op.params.length) {
-    for (const junk of ['000000000000000000000000', 'zz', 'x'.repeat(3000), '%', '..', '$ne', '\u202e', '😀', ' ', '[object Object]', '-1', '0x10']) {
-      yield { label: `${op.method} ${op.path} id=${junk.slice(0, 20)}`, run: (a) => a[verb](fill(junk)).send(op.body ? {} : undefined) };
+    for (const junk of [
+      '000000000000000000000000',
+      'zz',
+      'x'.repeat(3000),
+      '%',
+      '..',
+      '$ne',
+      '\u202e',
+      '😀',
+      ' ',
+      '[object Object]',
+      '-1',
+      '0x10',
+    ]) {
+      yield {
+        label: `${op.method} ${op.path} id=${junk.slice(0, 20)}`,
+        run: (a) => a[verb](fill(junk)).send(op.body ? {} : undefined),
+      };
     }
   }
   // Requests without a usable key.
-  for (const auth of [undefined, 'Bearer', 'Basic cXVuYm90OnF1bmJvdA==', 'Bearer qb_' + 'A'.repeat(43), `Bearer ${'k'.repeat(8000)}`]) {
-    yield { label: `${op.method} ${op.path} auth=${String(auth).slice(0, 20)}`, auth: auth ?? null, run: (a) => a[verb](base) };
+  for (const auth of [
+    undefined,
+    'Bearer',
+    'Basic cXVuYm90OnF1bmJvdA==',
+    'Bearer qb_' + 'A'.repeat(43),
+    `Bearer ${'k'.repeat(8000)}`,
+  ]) {
+    yield {
+      label: `${op.method} ${op.path} auth=${String(auth).slice(0, 20)}`,
+      auth: auth ?? null,
+      run: (a) => a[verb](base),
+    };
   }
   // Wrong query values.
   for (const q of op.query) {
     for (const v of ['', '-1', '1e999', 'NaN', 'true', '{"$gt":""}', HUGE.slice(0, 5000), ...ODD]) {
-      yield { label: `${op.method} ${op.path} ?${q.name}=${v.slice(0, 20)}`, run: (a) => a[verb](`${base}?${enc(q.name)}=${enc(v)}`) };
+      yield {
+        label: `${op.method} ${op.path} ?${q.name}=${v.slice(0, 20)}`,
+        run: (a) => a[verb](`${base}?${enc(q.name)}=${enc(v)}`),
+      };
     }
     yield { label: `${op.method} ${op.path} ?${q.name} twice`, run: (a) => a[verb](`${base}?${q.name}=1&${q.name}=2`) };
     yield { label: `${op.method} ${op.path} ?${q.name}[$gt]`, run: (a) => a[verb](`${base}?${q.name}[$gt]=`) };
@@ -116,13 +177,19 @@ function* malformed(doc: Json, op: Operation, validId: string): Generator<{ labe
     ['application/xml', '<a/>'],
   ];
   for (const [type, raw] of rawBodies) {
-    yield { label: `${op.method} ${op.path} body ${type} ${raw.slice(0, 20)}`, run: (a) => a[verb](base).set('Content-Type', type).send(raw) };
+    yield {
+      label: `${op.method} ${op.path} body ${type} ${raw.slice(0, 20)}`,
+      run: (a) => a[verb](base).set('Content-Type', type).send(raw),
+    };
   }
   const schema = resolveRef(doc, op.body);
   const props = (schema.properties ?? {}) as Record<string, Json>;
   for (const [name, prop] of Object.entries(props)) {
     for (const v of wrongValues(resolveRef(doc, prop))) {
-      yield { label: `${op.method} ${op.path} body.${name}=${JSON.stringify(v)?.slice(0, 20)}`, run: (a) => a[verb](base).send({ [name]: v }) };
+      yield {
+        label: `${op.method} ${op.path} body.${name}=${JSON.stringify(v)?.slice(0, 20)}`,
+        run: (a) => a[verb](base).send({ [name]: v }),
+      };
     }
   }
 }
@@ -148,7 +215,18 @@ describe('robustness: malformed requests across every native endpoint', () => {
     const doc = h.native.document() as Json;
     const ops = operations(doc);
     expect(ops.length).toBeGreaterThanOrEqual(40);
-    expect(ops.map((o) => o.path)).toEqual(expect.arrayContaining(['/api/v1/robots', '/api/v1/rooms/{id}', '/api/v1/messages', '/api/v1/keyword-rules', '/api/v1/mentions/{id}/reply', '/api/v1/sign-in-rules', '/api/v1/webhooks', '/api/v1/api-keys']));
+    expect(ops.map((o) => o.path)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/robots',
+        '/api/v1/rooms/{id}',
+        '/api/v1/messages',
+        '/api/v1/keyword-rules',
+        '/api/v1/mentions/{id}/reply',
+        '/api/v1/sign-in-rules',
+        '/api/v1/webhooks',
+        '/api/v1/api-keys',
+      ]),
+    );
 
     const before = await snapshot();
     const statuses = new Map<number, number>();
@@ -165,7 +243,8 @@ describe('robustness: malformed requests across every native endpoint', () => {
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         const refused = res.status >= 400 && typeof res.body?.error?.code === 'string';
         // A GET with an odd but well-formed query value may answer 200 (it writes nothing); anything else must be refused.
-        if (res.status >= 500 || (!refused && !(op.method === 'get' && res.status === 200))) failures.push(`${c.label} -> ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
+        if (res.status >= 500 || (!refused && !(op.method === 'get' && res.status === 200)))
+          failures.push(`${c.label} -> ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
       }
     }
     expect(failures).toEqual([]);

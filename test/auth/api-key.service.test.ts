@@ -7,7 +7,9 @@ describe('API keys', () => {
   test('when a key is created, then only its hash is stored and verify finds its owner', async () => {
     const keys = new ApiKeyService(t.db.connection);
     const made = await keys.create({ name: 'acme', owner: 'acme' });
-    const stored = await t.db.connection.collection('apikeys').findOne({ _id: new (await import('mongoose')).Types.ObjectId(made.id) });
+    const stored = await t.db.connection
+      .collection('apikeys')
+      .findOne({ _id: new (await import('mongoose')).Types.ObjectId(made.id) });
     expect(stored?.hash).toBe(hashKey(made.key));
     expect(JSON.stringify(stored)).not.toContain(made.key);
     expect(await keys.verify(made.key)).toEqual({ keyId: made.id, owner: 'acme', admin: false });
@@ -16,7 +18,9 @@ describe('API keys', () => {
   });
 
   test('when two processes bootstrap at once on an empty database, then exactly one admin key is made and shown', async () => {
-    const shown = await Promise.all([new ApiKeyService(t.db.connection), new ApiKeyService(t.db.connection)].map((k) => k.bootstrap()));
+    const shown = await Promise.all(
+      [new ApiKeyService(t.db.connection), new ApiKeyService(t.db.connection)].map((k) => k.bootstrap()),
+    );
     expect(shown.filter(Boolean)).toHaveLength(1);
     const key = shown.find(Boolean) as string;
     expect(await new ApiKeyService(t.db.connection).verify(key)).toMatchObject({ admin: true });

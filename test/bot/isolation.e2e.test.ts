@@ -28,9 +28,16 @@ describe('two robots in one process', () => {
   beforeAll(async () => {
     [a, b] = await Promise.all([startMockService('Bot A'), startMockService('Bot B')]);
     runtime = testRuntime(t.db, { stages });
-    for (const [name, svc] of [['A', a], ['B', b]] as const) {
+    for (const [name, svc] of [
+      ['A', a],
+      ['B', b],
+    ] as const) {
       createRooms(svc, 2, 3, (i) => `${name} room ${i}`);
-      const robot = await runtime.manager.create({ name, owner: `owner-${name}`, puppet: { kind: 'service', token: svc.token, endpoint: svc.endpoint, tlsDisable: true } });
+      const robot = await runtime.manager.create({
+        name,
+        owner: `owner-${name}`,
+        puppet: { kind: 'service', token: svc.token, endpoint: svc.endpoint, tlsDisable: true },
+      });
       ids[name] = robot.id;
       const synced = nextEvent(runtime.manager, 'rooms-synced', (e) => e.robotId === robot.id);
       await runtime.manager.start(robot.id);
@@ -56,7 +63,9 @@ describe('two robots in one process', () => {
     member.say('hello A').to(roomA);
     const [reply] = (await replied).slice(-1);
     expect(reply.text).toBe('A heard hello A');
-    expect(seen.filter((s) => s.event.kind === 'message' && s.event.text === 'hello A').map((s) => s.robotId)).toEqual([ids.A]);
+    expect(seen.filter((s) => s.event.kind === 'message' && s.event.text === 'hello A').map((s) => s.robotId)).toEqual([
+      ids.A,
+    ]);
     expect(b.puppet.received).toHaveLength(0);
   });
 

@@ -29,7 +29,8 @@ describe('runtime events through the webhook outbox', () => {
   let detach: () => void;
   let robotId: string;
   let rooms: ReturnType<typeof createRooms>;
-  const natives = () => receiver.hits.filter((h) => h.url === '/native' && h.mode === 'ok').map((h) => JSON.parse(h.body) as Envelope);
+  const natives = () =>
+    receiver.hits.filter((h) => h.url === '/native' && h.mode === 'ok').map((h) => JSON.parse(h.body) as Envelope);
 
   beforeAll(async () => {
     svc = await startMockService('QunBot');
@@ -37,7 +38,10 @@ describe('runtime events through the webhook outbox', () => {
     rooms = createRooms(svc, 2, 2, (i) => (i === 0 ? '福利群 AG1234' : 'Chat 1'));
     runtime = testRuntime(t.db, { config: testRuntimeConfig() });
     const base = webhookConfig();
-    outbox = makeOutbox(t.db, { ...base, compat: { ...base.compat, seed001: { ...base.compat.seed001, enabled: true, callbackToken: 'dev-token' } } });
+    outbox = makeOutbox(t.db, {
+      ...base,
+      compat: { ...base.compat, seed001: { ...base.compat.seed001, enabled: true, callbackToken: 'dev-token' } },
+    });
     detach = bridgeRuntime({
       manager: runtime.manager,
       robots: runtime.robots,
@@ -57,8 +61,16 @@ describe('runtime events through the webhook outbox', () => {
       puppet: { kind: 'service', token: svc.token, endpoint: svc.endpoint, tlsDisable: true },
     });
     robotId = robot.id;
-    await outbox.subscriptions.create({ url: `${receiver.url}/native`, owner: 'owner-1', events: ['robot.qrcode', 'robot.login', 'message.received', 'message.mention'] });
-    await outbox.subscriptions.create({ url: `${receiver.url}/other-owner`, owner: 'owner-2', events: ['robot.login', 'message.received'] });
+    await outbox.subscriptions.create({
+      url: `${receiver.url}/native`,
+      owner: 'owner-1',
+      events: ['robot.qrcode', 'robot.login', 'message.received', 'message.mention'],
+    });
+    await outbox.subscriptions.create({
+      url: `${receiver.url}/other-owner`,
+      owner: 'owner-2',
+      events: ['robot.login', 'message.received'],
+    });
   });
 
   afterAll(async () => {
@@ -77,9 +89,15 @@ describe('runtime events through the webhook outbox', () => {
     const synced = nextEvent(runtime.manager, 'rooms-synced', (e) => e.robotId === robotId);
     svc.mocker.login(svc.user);
     await synced;
-    await receiver.until(() => natives().some((e) => e.type === 'robot.login') && receiver.hits.some((h) => h.url.startsWith('/login-done')));
+    await receiver.until(
+      () =>
+        natives().some((e) => e.type === 'robot.login') && receiver.hits.some((h) => h.url.startsWith('/login-done')),
+    );
 
-    expect(natives().find((e) => e.type === 'robot.qrcode')).toMatchObject({ owner: 'owner-1', payload: { robotId, qrcode: 'https://login.weixin.qq.com/l/wh-test' } });
+    expect(natives().find((e) => e.type === 'robot.qrcode')).toMatchObject({
+      owner: 'owner-1',
+      payload: { robotId, qrcode: 'https://login.weixin.qq.com/l/wh-test' },
+    });
     const loginEvent = natives().find((e) => e.type === 'robot.login');
     expect(loginEvent).toMatchObject({ owner: 'owner-1', payload: { robotId, wxId: svc.user.id, wxName: 'QunBot' } });
     const callback = receiver.hits.find((h) => h.url.startsWith('/login-done'));
@@ -90,37 +108,69 @@ describe('runtime events through the webhook outbox', () => {
     expect(receiver.hits.some((h) => h.url === '/other-owner')).toBe(false);
   });
 
-  test('when members talk in a bound and an unbound room, then the developer callback carries only the bound room\'s message and message.received carries both', async () => {
+  test("when members talk in a bound and an unbound room, then the developer callback carries only the bound room's message and message.received carries both", async () => {
     const [bound, unbound] = rooms;
     const boundRecord = (await runtime.rooms.list(robotId)).find((r) => r.bound);
     unbound.people[0].say('not for the developer').to(unbound.room);
     bound.people[1].say('hello developer').to(bound.room);
-    await receiver.until(() => receiver.hits.some((h) => h.url === '/dev') && natives().filter((e) => e.type === 'message.received').length >= 2);
+    await receiver.until(
+      () =>
+        receiver.hits.some((h) => h.url === '/dev') &&
+        natives().filter((e) => e.type === 'message.received').length >= 2,
+    );
 
     const dev = receiver.hits.filter((h) => h.url === '/dev');
     expect(dev).toHaveLength(1);
     expect(JSON.parse(dev[0].body)).toEqual({
       token: 'dev-token',
       action: 'send_message',
-      data: { content: 'hello developer', robot_id: robotId, room_id: boundRecord?.id, nickname: bound.people[1].payload.name },
+      data: {
+        content: 'hello developer',
+        robot_id: robotId,
+        room_id: boundRecord?.id,
+        nickname: bound.people[1].payload.name,
+      },
     });
     expect(dev[0].headers['content-type']).toBe('application/json');
     expect(dev[0].headers['x-qunbot-signature']).toBeUndefined();
-    const texts = natives().filter((e) => e.type === 'message.received').map((e) => e.payload.text).sort();
+    const texts = natives()
+      .filter((e) => e.type === 'message.received')
+      .map((e) => e.payload.text)
+      .sort();
     expect(texts).toEqual(['hello developer', 'not for the developer']);
-    expect(natives().find((e) => e.payload.text === 'hello developer')?.payload).toMatchObject({ robotId, roomId: boundRecord?.id, roomTopic: '福利群 AG1234', talker: { id: bound.people[1].id } });
+    expect(natives().find((e) => e.payload.text === 'hello developer')?.payload).toMatchObject({
+      robotId,
+      roomId: boundRecord?.id,
+      roomTopic: '福利群 AG1234',
+      talker: { id: bound.people[1].id },
+    });
   });
 
   test('when a mention is captured, then message.mention goes to the owner only while the notify switch is on', async () => {
     const capture = (messageId: string) =>
-      runtime.mentions.capture({ owner: 'owner-1', robotId, roomId: 'room-x', conversationId: 'c@chatroom', messageId, talkerId: 'u1', talkerName: 'Ann', text: '@QunBot help', at: new Date(), before: [] });
+      runtime.mentions.capture({
+        owner: 'owner-1',
+        robotId,
+        roomId: 'room-x',
+        conversationId: 'c@chatroom',
+        messageId,
+        talkerId: 'u1',
+        talkerName: 'Ann',
+        text: '@QunBot help',
+        at: new Date(),
+        before: [],
+      });
     const quiet = await capture('m-quiet');
     await runtime.mentions.setNotify('owner-1', true);
     const loud = await capture('m-loud');
     await receiver.until(() => natives().some((e) => e.type === 'message.mention'));
     const mentions = natives().filter((e) => e.type === 'message.mention');
     expect(mentions).toHaveLength(1);
-    expect(mentions[0]).toMatchObject({ id: `mention-${loud.id}`, owner: 'owner-1', payload: { mentionId: loud.id, robotId, text: '@QunBot help', talker: { id: 'u1', name: 'Ann' } } });
+    expect(mentions[0]).toMatchObject({
+      id: `mention-${loud.id}`,
+      owner: 'owner-1',
+      payload: { mentionId: loud.id, robotId, text: '@QunBot help', talker: { id: 'u1', name: 'Ann' } },
+    });
     expect((await outbox.deliveries.page({ eventId: `mention-${quiet.id}` }, { limit: 5 })).items).toEqual([]);
   });
 });

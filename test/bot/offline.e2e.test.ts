@@ -23,7 +23,11 @@ describe('a robot whose puppet service is unreachable', () => {
     const port = await freePort();
     const token = 'insecure_offline-test';
     runtime = testRuntime(t.db, { clock, config: testRuntimeConfig({ backoffMs: 5000 }) });
-    const robot = await runtime.manager.create({ name: 'lonely', owner: 'o', puppet: { kind: 'service', token, endpoint: `127.0.0.1:${port}`, tlsDisable: true } });
+    const robot = await runtime.manager.create({
+      name: 'lonely',
+      owner: 'o',
+      puppet: { kind: 'service', token, endpoint: `127.0.0.1:${port}`, tlsDisable: true },
+    });
 
     const offline = nextEvent(runtime.manager, 'status', (e) => e.robotId === robot.id && e.status === 'offline');
     await runtime.manager.start(robot.id);
@@ -37,7 +41,12 @@ describe('a robot whose puppet service is unreachable', () => {
     // The service comes back; the next retry finds it and the robot logs in.
     const mocker = new mock.Mocker();
     const puppet = new RecordingPuppetMock({ mocker });
-    server = new PuppetServer({ endpoint: `127.0.0.1:${port}`, puppet, token, tls: { disable: true } } as ConstructorParameters<typeof PuppetServer>[0]);
+    server = new PuppetServer({
+      endpoint: `127.0.0.1:${port}`,
+      puppet,
+      token,
+      tls: { disable: true },
+    } as ConstructorParameters<typeof PuppetServer>[0]);
     await server.start();
     const user = mocker.createContact({ name: 'Back Online' });
     mocker.use((m) => {

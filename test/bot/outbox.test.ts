@@ -31,7 +31,15 @@ describe('RobotOutbox', () => {
   const policy = { ratePerSec: 0.5, burst: 2, roomGapMs: 3000, jitterMs: 0, maxQueue: 5 };
 
   function make(clock: FakeClock, sender: Sender, over: Partial<typeof policy> = {}) {
-    const outbox = new RobotOutbox({ robotId: ROBOT, sender, sendLog: new SendLogService(t.db.connection), clock, policy: { ...policy, ...over }, log: silentLog, random: () => 0 });
+    const outbox = new RobotOutbox({
+      robotId: ROBOT,
+      sender,
+      sendLog: new SendLogService(t.db.connection),
+      clock,
+      policy: { ...policy, ...over },
+      log: silentLog,
+      random: () => 0,
+    });
     outbox.start();
     outbox.resume();
     return outbox;
@@ -56,7 +64,8 @@ describe('RobotOutbox', () => {
     const { sent, sender } = recordingSender(clock);
     const outbox = make(clock, sender);
     const tickets = [];
-    for (const i of [1, 2, 3, 4, 5]) tickets.push(await outbox.enqueue({ conversationId: `r${i}@chatroom`, content: text(`m${i}`) }));
+    for (const i of [1, 2, 3, 4, 5])
+      tickets.push(await outbox.enqueue({ conversationId: `r${i}@chatroom`, content: text(`m${i}`) }));
     await drive(clock, Promise.all(tickets.map((x) => x.settled)));
     await outbox.stop();
     expect(sent.map((s) => s.at - start)).toEqual([0, 0, 2000, 4000, 6000]);
@@ -71,10 +80,15 @@ describe('RobotOutbox', () => {
     const { sent, sender } = recordingSender(clock);
     const outbox = make(clock, sender, { ratePerSec: 100, burst: 100 });
     const tickets = [];
-    for (const m of ['a', 'b', 'c']) tickets.push(await outbox.enqueue({ conversationId: 'same@chatroom', content: text(m) }));
+    for (const m of ['a', 'b', 'c'])
+      tickets.push(await outbox.enqueue({ conversationId: 'same@chatroom', content: text(m) }));
     await drive(clock, Promise.all(tickets.map((x) => x.settled)));
     await outbox.stop();
-    expect(sent.map((s) => [s.at - start, s.text])).toEqual([[0, 'a'], [3000, 'b'], [6000, 'c']]);
+    expect(sent.map((s) => [s.at - start, s.text])).toEqual([
+      [0, 'a'],
+      [3000, 'b'],
+      [6000, 'c'],
+    ]);
   });
 
   test('when one room is in its gap, then another room does not wait behind it', async () => {
@@ -89,13 +103,25 @@ describe('RobotOutbox', () => {
     ];
     await drive(clock, Promise.all(tickets.map((x) => x.settled)));
     await outbox.stop();
-    expect(sent.map((s) => [s.at - start, s.text])).toEqual([[0, '1'], [0, '3'], [3000, '2']]);
+    expect(sent.map((s) => [s.at - start, s.text])).toEqual([
+      [0, '1'],
+      [0, '3'],
+      [3000, '2'],
+    ]);
   });
 
   test('when jitter is configured, then each send waits up to jitterMs more', async () => {
     const clock = new FakeClock();
     const { sender } = recordingSender(clock);
-    const outbox = new RobotOutbox({ robotId: ROBOT, sender, sendLog: new SendLogService(t.db.connection), clock, policy: { ...policy, jitterMs: 1000 }, log: silentLog, random: () => 0.25 });
+    const outbox = new RobotOutbox({
+      robotId: ROBOT,
+      sender,
+      sendLog: new SendLogService(t.db.connection),
+      clock,
+      policy: { ...policy, jitterMs: 1000 },
+      log: silentLog,
+      random: () => 0.25,
+    });
     outbox.start();
     outbox.resume();
     const sleeping = clock.nextSleep();
@@ -113,8 +139,12 @@ describe('RobotOutbox', () => {
     outbox.pause();
     for (let i = 0; i < 5; i++) await outbox.enqueue({ conversationId: `f${i}@chatroom`, content: text('x') });
     const before = await t.db.connection.collection('sendlogs').countDocuments({ 'content.text': 'overflow' });
-    await expect(outbox.enqueue({ conversationId: 'f9@chatroom', content: text('overflow') })).rejects.toBeInstanceOf(OutboxFullError);
-    await expect(outbox.enqueue({ conversationId: 'f9@chatroom', content: text('overflow') })).rejects.toMatchObject({ code: 'outbox_full' });
+    await expect(outbox.enqueue({ conversationId: 'f9@chatroom', content: text('overflow') })).rejects.toBeInstanceOf(
+      OutboxFullError,
+    );
+    await expect(outbox.enqueue({ conversationId: 'f9@chatroom', content: text('overflow') })).rejects.toMatchObject({
+      code: 'outbox_full',
+    });
     expect(await t.db.connection.collection('sendlogs').countDocuments({ 'content.text': 'overflow' })).toBe(before);
     expect(outbox.size).toBe(5);
     await outbox.stop();
@@ -160,7 +190,15 @@ describe('RobotOutbox', () => {
     const inFlight = await logs.create({ robotId: robot, conversationId: 'q@chatroom', content: text('maybe sent') });
     await logs.claim(inFlight.id);
     const { sent, sender } = recordingSender(clock);
-    const outbox = new RobotOutbox({ robotId: robot, sender, sendLog: logs, clock, policy: { ...policy, ratePerSec: 100, burst: 100 }, log: silentLog, random: () => 0 });
+    const outbox = new RobotOutbox({
+      robotId: robot,
+      sender,
+      sendLog: logs,
+      clock,
+      policy: { ...policy, ratePerSec: 100, burst: 100 },
+      log: silentLog,
+      random: () => 0,
+    });
     const settled = new Promise((resolve) => outbox.once('settled', resolve));
     expect(await outbox.recover()).toEqual({ requeued: 1, unknown: 1 });
     outbox.start();

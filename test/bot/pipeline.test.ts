@@ -1,5 +1,10 @@
 import type { BotContext, BotEvent } from '../../src/bot/plugin';
-import { composePipeline, finishedSynchronously, NextCalledTwiceError, type PipelineStage } from '../../src/bot/pipeline';
+import {
+  composePipeline,
+  finishedSynchronously,
+  NextCalledTwiceError,
+  type PipelineStage,
+} from '../../src/bot/pipeline';
 import type { RoomView } from '../../src/bot/room.service';
 import { memoryLog, silentLog } from '../support/logger';
 
@@ -15,15 +20,27 @@ function fakeContext(kind: BotEvent['kind'] = 'message', room?: Partial<RoomView
   };
 }
 
-const stage = (name: string, handle: PipelineStage['handle'], events: PipelineStage['events'] = ['message']): PipelineStage => ({ name, events, handle });
+const stage = (
+  name: string,
+  handle: PipelineStage['handle'],
+  events: PipelineStage['events'] = ['message'],
+): PipelineStage => ({ name, events, handle });
 
 describe('composePipeline', () => {
   test('when every stage calls next, then they run in order, wrapping like middleware', async () => {
     const order: string[] = [];
     const run = composePipeline(
       [
-        stage('a', async (_c, next) => { order.push('a>'); await next(); order.push('<a'); }),
-        stage('b', async (_c, next) => { order.push('b>'); await next(); order.push('<b'); }),
+        stage('a', async (_c, next) => {
+          order.push('a>');
+          await next();
+          order.push('<a');
+        }),
+        stage('b', async (_c, next) => {
+          order.push('b>');
+          await next();
+          order.push('<b');
+        }),
       ],
       silentLog,
     );
@@ -40,7 +57,10 @@ describe('composePipeline', () => {
   test('when a stage does not take the event kind, then it is skipped', async () => {
     const joinOnly = jest.fn();
     const after = jest.fn();
-    await composePipeline([stage('join', joinOnly, ['room-join']), stage('after', after)], silentLog)(fakeContext('message'));
+    await composePipeline(
+      [stage('join', joinOnly, ['room-join']), stage('after', after)],
+      silentLog,
+    )(fakeContext('message'));
     expect(joinOnly).not.toHaveBeenCalled();
     expect(after).toHaveBeenCalledTimes(1);
   });
@@ -58,7 +78,15 @@ describe('composePipeline', () => {
   test('when a stage throws before next, then it is logged once with context and the chain goes on', async () => {
     const { log, lines } = memoryLog();
     const after = jest.fn();
-    await composePipeline([stage('bad', () => { throw new Error('kaput'); }), stage('after', after)], log)(fakeContext());
+    await composePipeline(
+      [
+        stage('bad', () => {
+          throw new Error('kaput');
+        }),
+        stage('after', after),
+      ],
+      log,
+    )(fakeContext());
     expect(after).toHaveBeenCalledTimes(1);
     const errors = lines.filter((l) => l.msg === 'plugin failed');
     expect(errors).toHaveLength(1);
@@ -67,7 +95,16 @@ describe('composePipeline', () => {
 
   test('when a stage throws after next, then downstream is not run a second time', async () => {
     const after = jest.fn();
-    await composePipeline([stage('late', async (_c, next) => { await next(); throw new Error('late'); }), stage('after', after)], silentLog)(fakeContext());
+    await composePipeline(
+      [
+        stage('late', async (_c, next) => {
+          await next();
+          throw new Error('late');
+        }),
+        stage('after', after),
+      ],
+      silentLog,
+    )(fakeContext());
     expect(after).toHaveBeenCalledTimes(1);
   });
 
@@ -75,7 +112,17 @@ describe('composePipeline', () => {
     const after = jest.fn();
     let second: unknown;
     await composePipeline(
-      [stage('twice', async (_c, next) => { await next(); try { await next(); } catch (err) { second = err; } }), stage('after', after)],
+      [
+        stage('twice', async (_c, next) => {
+          await next();
+          try {
+            await next();
+          } catch (err) {
+            second = err;
+          }
+        }),
+        stage('after', after),
+      ],
       silentLog,
     )(fakeContext());
     expect(second).toBeInstanceOf(NextCalledTwiceError);
@@ -86,7 +133,15 @@ describe('composePipeline', () => {
     const names: (string | undefined)[] = [];
     const ctx = fakeContext();
     await composePipeline(
-      [stage('first', async (c, next) => { await next(); names.push((c as typeof ctx).plugin); }), stage('second', (c) => { names.push((c as typeof ctx).plugin); })],
+      [
+        stage('first', async (c, next) => {
+          await next();
+          names.push((c as typeof ctx).plugin);
+        }),
+        stage('second', (c) => {
+          names.push((c as typeof ctx).plugin);
+        }),
+      ],
       silentLog,
     )(ctx);
     expect(names).toEqual(['second', 'first']);
@@ -95,15 +150,46 @@ describe('composePipeline', () => {
   test.each([
     ['every stage passes it on at once', true, [(_c, next) => next(), (_c, next) => next()]],
     ['a stage consumes it at once', true, [(_c, next) => next(), () => undefined]],
-    ['a stage throws (the rest goes on at once)', true, [() => { throw new Error('x'); }, (_c, next) => next()]],
-    ['a stage awaits before passing it on', false, [async (_c, next) => { await Promise.resolve(); return next(); }, (_c, next) => next()]],
-    ['a later stage waits', false, [(_c, next) => next(), async () => { await Promise.resolve(); }]],
-  ] as [string, boolean, PipelineStage['handle'][]][])('when %s, then finishedSynchronously is %j', async (_what, expected, handlers) => {
-    const reached: string[] = [];
-    const stages = handlers.map((h, i) => stage(`s${i}`, (ctx, next) => (reached.push(`s${i}`), h(ctx, next))));
-    const run = composePipeline(stages, silentLog)(fakeContext());
-    expect(finishedSynchronously(run)).toBe(expected);
-    await run;
-    expect(reached).toEqual(['s0', 's1']);
-  });
+    [
+      'a stage throws (the rest goes on at once)',
+      true,
+      [
+        () => {
+          throw new Error('x');
+        },
+        (_c, next) => next(),
+      ],
+    ],
+    [
+      'a stage awaits before passing it on',
+      false,
+      [
+        async (_c, next) => {
+          await Promise.resolve();
+          return next();
+        },
+        (_c, next) => next(),
+      ],
+    ],
+    [
+      'a later stage waits',
+      false,
+      [
+        (_c, next) => next(),
+        async () => {
+          await Promise.resolve();
+        },
+      ],
+    ],
+  ] as [string, boolean, PipelineStage['handle'][]][])(
+    'when %s, then finishedSynchronously is %j',
+    async (_what, expected, handlers) => {
+      const reached: string[] = [];
+      const stages = handlers.map((h, i) => stage(`s${i}`, (ctx, next) => (reached.push(`s${i}`), h(ctx, next))));
+      const run = composePipeline(stages, silentLog)(fakeContext());
+      expect(finishedSynchronously(run)).toBe(expected);
+      await run;
+      expect(reached).toEqual(['s0', 's1']);
+    },
+  );
 });

@@ -6,13 +6,21 @@ const t = useTestDatabase(__filename);
 describe('RobotService', () => {
   let robots: RobotService;
   beforeAll(() => {
-    robots = new RobotService(t.db.connection, { kind: 'service', token: 'default-secret-token', endpoint: 'puppet.local:8788' });
+    robots = new RobotService(t.db.connection, {
+      kind: 'service',
+      token: 'default-secret-token',
+      endpoint: 'puppet.local:8788',
+    });
   });
 
   test('when a robot is created without puppet settings, then it gets the configured default', async () => {
     const r = await robots.create({ name: 'seed robot', owner: 'o1' });
     expect(r).toMatchObject({ puppetKind: 'service', status: 'created', desired: 'stopped' });
-    expect(await robots.puppetSettings(r.id)).toEqual({ kind: 'service', token: 'default-secret-token', endpoint: 'puppet.local:8788' });
+    expect(await robots.puppetSettings(r.id)).toEqual({
+      kind: 'service',
+      token: 'default-secret-token',
+      endpoint: 'puppet.local:8788',
+    });
   });
 
   test('when a robot is read or listed, then its puppet token never appears', async () => {
@@ -24,7 +32,11 @@ describe('RobotService', () => {
 
   test('when the status moves on, then the QR code is kept only while waiting for a scan', async () => {
     const r = await robots.create({ name: 'qr', owner: 'o3', puppet: { kind: 'mock' } });
-    const qr = { payload: 'https://login/qr', dataUrl: 'data:image/png;base64,AAAA', expiresAt: new Date(Date.now() + 60_000) };
+    const qr = {
+      payload: 'https://login/qr',
+      dataUrl: 'data:image/png;base64,AAAA',
+      expiresAt: new Date(Date.now() + 60_000),
+    };
     await robots.setStatus(r.id, 'waiting_for_scan', { qr });
     expect((await robots.get(r.id))?.qr?.payload).toBe('https://login/qr');
     await robots.setStatus(r.id, 'logged_in', { wxId: 'wxid_1', wxName: 'Bot', qr: null });

@@ -4,7 +4,13 @@ import { useTestDatabase } from '../support/mongo';
 const t = useTestDatabase(__filename);
 const ROBOT = '6740b0000000000000000001';
 
-const found = (puppetId: string, topic: string, ownerName = 'Ann', memberCount = 10): PuppetRoom => ({ puppetId, topic, ownerName, memberCount, ownerWxId: `w-${ownerName}` });
+const found = (puppetId: string, topic: string, ownerName = 'Ann', memberCount = 10): PuppetRoom => ({
+  puppetId,
+  topic,
+  ownerName,
+  memberCount,
+  ownerWxId: `w-${ownerName}`,
+});
 
 describe('RoomService', () => {
   let rooms: RoomService;
@@ -13,15 +19,28 @@ describe('RoomService', () => {
   });
 
   test('when a robot re-logs in with new puppet ids, then its rooms keep their records and settings', async () => {
-    const first = await rooms.sync(ROBOT, 'XY1234', [found('a@chatroom', 'Fans XY1234'), found('b@chatroom', 'Buyers'), found('c@chatroom', 'Old')]);
+    const first = await rooms.sync(ROBOT, 'XY1234', [
+      found('a@chatroom', 'Fans XY1234'),
+      found('b@chatroom', 'Buyers'),
+      found('c@chatroom', 'Old'),
+    ]);
     expect(first).toMatchObject({ created: 3, updated: 0, gone: 0 });
     const buyers = first.rooms.find((r) => r.topic === 'Buyers');
     await rooms.update(buyers!.id, { production: true, robotNickname: '小助手' });
 
-    const second = await rooms.sync(ROBOT, 'XY1234', [found('a2@chatroom', 'Fans XY1234'), found('b2@chatroom', 'Buyers', 'Ann', 12)]);
+    const second = await rooms.sync(ROBOT, 'XY1234', [
+      found('a2@chatroom', 'Fans XY1234'),
+      found('b2@chatroom', 'Buyers', 'Ann', 12),
+    ]);
     expect(second).toMatchObject({ created: 0, updated: 2, gone: 1 });
     const again = await rooms.get(buyers!.id);
-    expect(again).toMatchObject({ puppetId: 'b2@chatroom', memberCount: 12, production: true, robotNickname: '小助手', present: true });
+    expect(again).toMatchObject({
+      puppetId: 'b2@chatroom',
+      memberCount: 12,
+      production: true,
+      robotNickname: '小助手',
+      present: true,
+    });
     const all = await rooms.list(ROBOT);
     expect(all).toHaveLength(3);
     expect(all.find((r) => r.topic === 'Old')?.present).toBe(false);

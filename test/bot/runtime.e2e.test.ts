@@ -17,7 +17,14 @@ describe('robot runtime over puppet-service gRPC', () => {
   let rooms: ReturnType<typeof createRooms>;
 
   const stages: PipelineStage[] = [
-    { name: 'recorder', events: ['message', 'room-join'], handle: async (ctx, next) => { seen.push(ctx.event); await next(); } },
+    {
+      name: 'recorder',
+      events: ['message', 'room-join'],
+      handle: async (ctx, next) => {
+        seen.push(ctx.event);
+        await next();
+      },
+    },
     {
       name: 'thrower',
       events: ['message'],
@@ -30,7 +37,8 @@ describe('robot runtime over puppet-service gRPC', () => {
       name: 'echo',
       events: ['message'],
       handle: async (ctx) => {
-        if (ctx.event.kind === 'message' && /ping|boom/.test(ctx.event.text)) await ctx.reply(`pong: ${ctx.event.text}`, { mention: [ctx.event.talker] });
+        if (ctx.event.kind === 'message' && /ping|boom/.test(ctx.event.text))
+          await ctx.reply(`pong: ${ctx.event.text}`, { mention: [ctx.event.talker] });
       },
     },
   ];
@@ -83,12 +91,15 @@ describe('robot runtime over puppet-service gRPC', () => {
     expect(list.every((r) => r.memberCount === 5 && r.present)).toBe(true);
     expect(list.filter((r) => r.bound).map((r) => r.topic)).toEqual(['粉丝福利群 AG1234']);
     expect(list.find((r) => r.topic === 'Group 1')?.ownerName).toBe(rooms[1].people[0].payload.name);
-
   });
 
   test('when a member says ping in a room, then the pipeline sees it and the reply @-mentions them in that room', async () => {
     const { room, people } = rooms[1];
-    const handled = nextEvent(runtime.manager, 'handled', (e) => e.event.kind === 'message' && e.event.text === 'ping 1');
+    const handled = nextEvent(
+      runtime.manager,
+      'handled',
+      (e) => e.event.kind === 'message' && e.event.text === 'ping 1',
+    );
     const settled = new Promise((resolve) => runtime.manager.outbox(robotId)?.once('settled', resolve));
     const before = svc.puppet.received.length;
     people[1].say('ping 1').to(room);
@@ -104,7 +115,12 @@ describe('robot runtime over puppet-service gRPC', () => {
 
     await settled;
     const log = await t.db.connection.collection('sendlogs').findOne({ puppetMessageId: reply.messageId });
-    expect(log).toMatchObject({ status: 'sent', conversationId: room.id, source: 'plugin:echo', mentionIds: [people[1].id] });
+    expect(log).toMatchObject({
+      status: 'sent',
+      conversationId: room.id,
+      source: 'plugin:echo',
+      mentionIds: [people[1].id],
+    });
   });
 
   test('when a plugin throws, then the next plugin still runs', async () => {
@@ -117,12 +133,20 @@ describe('robot runtime over puppet-service gRPC', () => {
 
   test('when the same message id arrives twice, then it is handled once', async () => {
     const { room, people } = rooms[2];
-    const first = nextEvent(runtime.manager, 'handled', (e) => e.event.kind === 'message' && e.event.text === 'dup check');
+    const first = nextEvent(
+      runtime.manager,
+      'handled',
+      (e) => e.event.kind === 'message' && e.event.text === 'dup check',
+    );
     people[2].say('dup check').to(room);
     const { event } = await first;
     // Replay the same message id from the WeChat side, then a marker message to know the replay was processed.
     svc.puppet.emit('message', { messageId: event.id });
-    const marker = nextEvent(runtime.manager, 'handled', (e) => e.event.kind === 'message' && e.event.text === 'after dup');
+    const marker = nextEvent(
+      runtime.manager,
+      'handled',
+      (e) => e.event.kind === 'message' && e.event.text === 'after dup',
+    );
     people[2].say('after dup').to(room);
     await marker;
     expect(seen.filter((e) => e.id === event.id)).toHaveLength(1);
@@ -130,7 +154,11 @@ describe('robot runtime over puppet-service gRPC', () => {
 
   test('when the robot itself speaks, then its own message is not handled', async () => {
     const { room } = rooms[1];
-    const marker = nextEvent(runtime.manager, 'handled', (e) => e.event.kind === 'message' && e.event.text === 'self marker');
+    const marker = nextEvent(
+      runtime.manager,
+      'handled',
+      (e) => e.event.kind === 'message' && e.event.text === 'self marker',
+    );
     svc.user.say('robot talking').to(room);
     rooms[1].people[0].say('self marker').to(room);
     await marker;

@@ -22,9 +22,19 @@ describe('firing a page of due broadcasts together', () => {
     p = broadcastParts(t.db, clock, robots, 'proc-a', published);
   });
 
-  const input = (owner: string, over: Partial<BroadcastInput> = {}): BroadcastInput => ({ owner, name: 'Noon post', materials: [text('午安')], targets: { mode: 'all' }, schedule: { kind: 'now' }, ...over });
+  const input = (owner: string, over: Partial<BroadcastInput> = {}): BroadcastInput => ({
+    owner,
+    name: 'Noon post',
+    materials: [text('午安')],
+    targets: { mode: 'all' },
+    schedule: { kind: 'now' },
+    ...over,
+  });
   const claimDeps = () => ({ Run: p.service.Run, Task: p.service.Task, me: 'proc-a', leaseMs: MIN, graceMs: 10 * MIN });
-  const lean = (ids: string[]) => p.service.Task.find({ _id: { $in: ids } }).sort({ _id: 1 }).lean();
+  const lean = (ids: string[]) =>
+    p.service.Task.find({ _id: { $in: ids } })
+      .sort({ _id: 1 })
+      .lean();
 
   test('when a page of due tasks is claimed, then each gets its next run and moves on; one paused after it was read gets none', async () => {
     await robotWithRooms(t.db, 'claim-owner', 1);
@@ -52,7 +62,15 @@ describe('firing a page of due broadcasts together', () => {
     const a = await p.service.create(input('race-page-owner'));
     const b = await p.service.create(input('race-page-owner'));
     const read = await lean([a.id, b.id]);
-    await p.service.Run.create({ taskId: a.id, owner: 'race-page-owner', seq: 1, scheduledFor: new Date(clock.now()), plan: 'run', state: 'dispatching', lease: { by: 'proc-b', until: new Date(clock.now() + MIN) } });
+    await p.service.Run.create({
+      taskId: a.id,
+      owner: 'race-page-owner',
+      seq: 1,
+      scheduledFor: new Date(clock.now()),
+      plan: 'run',
+      state: 'dispatching',
+      lease: { by: 'proc-b', until: new Date(clock.now() + MIN) },
+    });
 
     const claims = await claimRuns(claimDeps(), read, new Date(clock.now()));
 
@@ -64,7 +82,9 @@ describe('firing a page of due broadcasts together', () => {
 
   test('when due tasks lie hours apart and more than a page share one second, then one tick fires each exactly once', async () => {
     await robotWithRooms(t.db, 'backlog-owner', 1);
-    const model = await p.service.create(input('backlog-owner', { schedule: { kind: 'once', at: new Date(clock.now() + 1000) } }));
+    const model = await p.service.create(
+      input('backlog-owner', { schedule: { kind: 'once', at: new Date(clock.now() + 1000) } }),
+    );
     const doc = (await lean([model.id]))[0];
     const at = (ms: number) => new Date(clock.now() + ms);
     // 250 more at the same second as the first (over a page), one an hour later, one three hours later.
@@ -165,9 +185,14 @@ describe('firing a page of due broadcasts together', () => {
     const run = await p.service.Run.findOne({ taskId: task.id }).lean();
     const [a, b, c] = robots.adopted;
     // What a crash leaves: two sends never written, one already sent, the run still dispatching under a dead lease.
-    await t.db.connection.collection('sendlogs').deleteMany({ _id: { $in: [new Types.ObjectId(a.id), new Types.ObjectId(b.id)] } });
+    await t.db.connection
+      .collection('sendlogs')
+      .deleteMany({ _id: { $in: [new Types.ObjectId(a.id), new Types.ObjectId(b.id)] } });
     await sendAll(p.sendLog, [c]);
-    await p.service.Run.updateOne({ _id: run?._id }, { $set: { state: 'dispatching', lease: { by: 'dead', until: new Date(clock.now() + 1000) } } });
+    await p.service.Run.updateOne(
+      { _id: run?._id },
+      { $set: { state: 'dispatching', lease: { by: 'dead', until: new Date(clock.now() + 1000) } } },
+    );
     clock.advance(2000);
     const robotsB = new FakeRobots();
     robotsB.hosted.add(robot.id);
@@ -175,7 +200,9 @@ describe('firing a page of due broadcasts together', () => {
 
     expect((await q.runner.tick()).takenOver).toBe(1);
 
-    const ids = (await p.service.Delivery.find({ runId: run?._id }).lean()).flatMap((d) => (d.sendIds ?? []).map(String)).sort();
+    const ids = (await p.service.Delivery.find({ runId: run?._id }).lean())
+      .flatMap((d) => (d.sendIds ?? []).map(String))
+      .sort();
     expect(ids).toHaveLength(4);
     expect(robotsB.adopted.map((r) => r.id).sort()).toEqual(ids.filter((id) => id !== c.id));
     const stored = await p.sendLog.listBatches([String(run?._id)]);
@@ -189,7 +216,12 @@ describe('firing a page of due broadcasts together', () => {
     const { robot, rooms } = await robotWithRooms(t.db, 'many-owner', 3);
     robots.hosted.add(robot.id);
     const tasks = [];
-    for (const [i, room] of rooms.entries()) tasks.push(await p.service.create(input('many-owner', { name: `post ${i}`, targets: { mode: 'rooms', roomIds: [room.id] } })));
+    for (const [i, room] of rooms.entries())
+      tasks.push(
+        await p.service.create(
+          input('many-owner', { name: `post ${i}`, targets: { mode: 'rooms', roomIds: [room.id] } }),
+        ),
+      );
     expect((await p.runner.tick()).fired).toBe(3);
     const [first, ...rest] = robots.adopted;
     await sendAll(p.sendLog, [first], 'failed');
@@ -199,8 +231,14 @@ describe('firing a page of due broadcasts together', () => {
     await p.runner.idle();
     await p.runner.sweep();
 
-    expect(published.map((e) => e.id).sort()).toEqual((await p.service.Run.find({ taskId: { $in: tasks.map((x) => x.id) } }).lean()).map((r) => `broadcast.finished:${r._id.toString()}`).sort());
-    const byName = new Map(published.map((e) => [(e.payload as { name: string }).name, e.payload as { sent: number; failed: number }]));
+    expect(published.map((e) => e.id).sort()).toEqual(
+      (await p.service.Run.find({ taskId: { $in: tasks.map((x) => x.id) } }).lean())
+        .map((r) => `broadcast.finished:${r._id.toString()}`)
+        .sort(),
+    );
+    const byName = new Map(
+      published.map((e) => [(e.payload as { name: string }).name, e.payload as { sent: number; failed: number }]),
+    );
     const failedTask = tasks.find((x) => x.targets.mode === 'rooms' && x.targets.roomIds[0] === first.roomId);
     expect(byName.get(failedTask?.name ?? '')).toMatchObject({ sent: 0, failed: 1 });
     expect([...byName.values()].map((v) => v.sent).sort()).toEqual([0, 1, 1]);
@@ -218,7 +256,10 @@ describe('resolving the targets of a page together', () => {
     const items = [
       { owner: 'targets-a', targets: { mode: 'all' as const } },
       { owner: 'targets-a', targets: { mode: 'flag' as const, flag: 'production' as const } },
-      { owner: 'targets-a', targets: { mode: 'rooms' as const, roomIds: [a.rooms[2].id.toUpperCase(), b.rooms[0].id, gone] } },
+      {
+        owner: 'targets-a',
+        targets: { mode: 'rooms' as const, roomIds: [a.rooms[2].id.toUpperCase(), b.rooms[0].id, gone] },
+      },
       { owner: 'targets-b', targets: { mode: 'all' as const } },
       { owner: 'targets-b', targets: { mode: 'rooms' as const, roomIds: [b.rooms[1].id] } },
       { owner: 'targets-nobody', targets: { mode: 'all' as const } },
@@ -230,7 +271,12 @@ describe('resolving the targets of a page together', () => {
     for (const i of items) alone.push(await targets.resolve(i.owner, i.targets, 2));
     expect(together).toEqual(alone);
     const ids = (k: number) => together[k].rooms.map((r) => r.roomId);
-    expect(ids(0)).toEqual(a.rooms.map((r) => r.id).sort().slice(0, 2));
+    expect(ids(0)).toEqual(
+      a.rooms
+        .map((r) => r.id)
+        .sort()
+        .slice(0, 2),
+    );
     expect(ids(1)).toEqual([a.rooms[0].id]);
     expect(ids(2)).toEqual([a.rooms[2].id]);
     expect(together[2].missing).toEqual([b.rooms[0].id, gone]);

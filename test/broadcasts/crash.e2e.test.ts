@@ -38,16 +38,41 @@ describe('broadcast crash safety (qunbot killed with SIGKILL mid-broadcast, then
     const conn = t.db.connection;
     const rooms = createRooms(svc, ROOMS, 2, (i) => `Crash group ${i}`);
     const robots = new RobotService(conn, { kind: 'service', tlsDisable: true });
-    const robot = await robots.create({ owner: OWNER, name: 'crash robot', puppet: { kind: 'service', token: svc.token, endpoint: svc.endpoint, tlsDisable: true } } as never);
+    const robot = await robots.create({
+      owner: OWNER,
+      name: 'crash robot',
+      puppet: { kind: 'service', token: svc.token, endpoint: svc.endpoint, tlsDisable: true },
+    } as never);
     await robots.setDesired(robot.id, 'running');
-    await new RoomService(conn, () => Date.now()).sync(robot.id, undefined, rooms.map(({ room }) => ({ puppetId: room.id, topic: room.payload.topic, memberCount: 3 })));
+    await new RoomService(conn, () => Date.now()).sync(
+      robot.id,
+      undefined,
+      rooms.map(({ room }) => ({ puppetId: room.id, topic: room.payload.topic, memberCount: 3 })),
+    );
     const receiver = await webhookReceiver();
     await new SubscriptionService(conn).create({ owner: OWNER, url: receiver.url, events: ['broadcast.finished'] });
     const sendLog = new SendLogService(conn);
-    const service = new BroadcastService({ connection: conn, sendLog, targets: new TargetResolver(conn), clock: { now: () => Date.now(), sleep: async () => undefined }, policy: { maxTargets: 1000, maxActivePerOwner: 10, timeZone: 'Asia/Shanghai' } });
-    const task = await service.create({ owner: OWNER, name: 'crash test', materials: [{ type: 'text', text: 'crash test broadcast' }], targets: { mode: 'all' }, schedule: { kind: 'now' } });
+    const service = new BroadcastService({
+      connection: conn,
+      sendLog,
+      targets: new TargetResolver(conn),
+      clock: { now: () => Date.now(), sleep: async () => undefined },
+      policy: { maxTargets: 1000, maxActivePerOwner: 10, timeZone: 'Asia/Shanghai' },
+    });
+    const task = await service.create({
+      owner: OWNER,
+      name: 'crash test',
+      materials: [{ type: 'text', text: 'crash test broadcast' }],
+      targets: { mode: 'all' },
+      schedule: { kind: 'now' },
+    });
 
-    const env = { ...qunbotEnv(home, conn.name), OUTBOX_RATE_PER_SEC: '8', OUTBOX_ROOM_GAP_MS: '0', OUTBOX_JITTER_MS: '0' };
+    const env = {
+      ...qunbotEnv(home, conn.name),
+      OUTBOX_RATE_PER_SEC: '8',
+      OUTBOX_ROOM_GAP_MS: '0',
+      OUTBOX_JITTER_MS: '0',
+    };
     const first = startQunbot(env);
     await svc.puppet.receivedCount(10);
     first.child.kill('SIGKILL');

@@ -24,12 +24,21 @@ describe('broadcast runner', () => {
     p = broadcastParts(t.db, clock, robots, 'proc-a', published);
   });
 
-  const input = (owner: string, over: Partial<BroadcastInput> = {}): BroadcastInput => ({ owner, name: 'Morning news', materials: [text('早上好'), { type: 'link', title: 'News', url: 'https://example.com/n' }], targets: { mode: 'all' }, schedule: { kind: 'now' }, ...over });
+  const input = (owner: string, over: Partial<BroadcastInput> = {}): BroadcastInput => ({
+    owner,
+    name: 'Morning news',
+    materials: [text('早上好'), { type: 'link', title: 'News', url: 'https://example.com/n' }],
+    targets: { mode: 'all' },
+    schedule: { kind: 'now' },
+    ...over,
+  });
 
   test('when a cron broadcast is due, then it fires once at its time with one delivery per room and one send per material; the next run follows', async () => {
     const { robot, rooms } = await robotWithRooms(t.db, 'cron-owner', 3);
     robots.hosted.add(robot.id);
-    const task = await p.service.create(input('cron-owner', { schedule: { kind: 'cron', expression: '30 9 * * *', timeZone: 'Asia/Shanghai' } }));
+    const task = await p.service.create(
+      input('cron-owner', { schedule: { kind: 'cron', expression: '30 9 * * *', timeZone: 'Asia/Shanghai' } }),
+    );
     expect(task.nextRunAt?.toISOString()).toBe('2026-11-22T01:30:00.000Z');
 
     expect((await p.runner.tick()).fired).toBe(0);
@@ -60,15 +69,27 @@ describe('broadcast runner', () => {
     expect(await p.runner.finish((await p.service.latestRun(task.id))!.id)).toBe(false);
     await p.runner.sweep();
     expect(published).toHaveLength(1);
-    expect(published[0]).toMatchObject({ type: 'broadcast.finished', owner: 'report-owner', payload: { broadcastId: task.id, run: 1, sent: 2, failed: 1, counts: { sent: 2, failed: 1, total: 3 } } });
-    expect(await p.service.latestRun(task.id)).toMatchObject({ state: 'finished', report: { sent: 2, failed: 1, total: 3 } });
+    expect(published[0]).toMatchObject({
+      type: 'broadcast.finished',
+      owner: 'report-owner',
+      payload: { broadcastId: task.id, run: 1, sent: 2, failed: 1, counts: { sent: 2, failed: 1, total: 3 } },
+    });
+    expect(await p.service.latestRun(task.id)).toMatchObject({
+      state: 'finished',
+      report: { sent: 2, failed: 1, total: 3 },
+    });
     expect(await p.service.get(task.id)).toMatchObject({ state: 'finished', nextRunAt: null });
   });
 
   test('when two processes tick the same due run at once, then it fires once and each room gets one delivery', async () => {
     const { robot } = await robotWithRooms(t.db, 'race-owner', 5);
     robots.hosted.add(robot.id);
-    const other = await connectDatabase({ uri: testMongoUri(), dbName: t.db.connection.name, serverSelectionTimeoutMs: 2000, log: silentLog });
+    const other = await connectDatabase({
+      uri: testMongoUri(),
+      dbName: t.db.connection.name,
+      serverSelectionTimeoutMs: 2000,
+      log: silentLog,
+    });
     try {
       const robotsB = new FakeRobots();
       robotsB.hosted.add(robot.id);
@@ -87,7 +108,9 @@ describe('broadcast runner', () => {
   test('when qunbot was down past the grace period, then the run is recorded as missed and the schedule goes on; within grace it runs late', async () => {
     const { robot } = await robotWithRooms(t.db, 'late-owner', 1);
     robots.hosted.add(robot.id);
-    const hourly = await p.service.create(input('late-owner', { schedule: { kind: 'cron', expression: '0 * * * *', timeZone: 'UTC' } }));
+    const hourly = await p.service.create(
+      input('late-owner', { schedule: { kind: 'cron', expression: '0 * * * *', timeZone: 'UTC' } }),
+    );
     clock.advance(60 * MIN + 20 * MIN); // created 01:00:00 (its first occurrence), now 02:20: 01:00 and 02:00 passed
     expect(await p.runner.tick()).toMatchObject({ fired: 0, missed: 1 });
     expect(await p.service.latestRun(hourly.id)).toMatchObject({ seq: 1, plan: 'missed', state: 'missed', missed: 2 });
@@ -103,7 +126,9 @@ describe('broadcast runner', () => {
   test('when a paused broadcast falls due, then nothing fires until it is resumed', async () => {
     const { robot } = await robotWithRooms(t.db, 'pause-owner', 1);
     robots.hosted.add(robot.id);
-    const task = await p.service.create(input('pause-owner', { schedule: { kind: 'once', at: new Date(clock.now() + MIN) } }));
+    const task = await p.service.create(
+      input('pause-owner', { schedule: { kind: 'once', at: new Date(clock.now() + MIN) } }),
+    );
     await p.service.pause(task.id);
     clock.advance(2 * MIN);
     expect((await p.runner.tick()).fired).toBe(0);
@@ -117,14 +142,19 @@ describe('broadcast runner', () => {
     await p.runner.tick();
     const run = await p.service.latestRun(task.id);
     expect(run).toMatchObject({ state: 'finished', report: { failed: 2, total: 2 } });
-    expect((await p.service.deliveries(run!.id)).map((d) => d.reason)).toEqual(['robot_not_running', 'robot_not_running']);
+    expect((await p.service.deliveries(run!.id)).map((d) => d.reason)).toEqual([
+      'robot_not_running',
+      'robot_not_running',
+    ]);
     expect(robots.adopted).toHaveLength(0);
   });
 
   test('when listed rooms target a flag, then only rooms with the flag on receive it', async () => {
     const { robot, rooms } = await robotWithRooms(t.db, 'flag-owner', 3);
     robots.hosted.add(robot.id);
-    await p.service.create(input('flag-owner', { materials: [text('x')], targets: { mode: 'flag', flag: 'production' } }));
+    await p.service.create(
+      input('flag-owner', { materials: [text('x')], targets: { mode: 'flag', flag: 'production' } }),
+    );
     await p.runner.tick();
     expect(robots.adopted.map((r) => r.conversationId)).toEqual([rooms[0].puppetId]);
   });
@@ -132,7 +162,9 @@ describe('broadcast runner', () => {
   test('when listed room ids are given in upper-case hex, then they are the same rooms', async () => {
     const { robot, rooms } = await robotWithRooms(t.db, 'case-owner', 2);
     robots.hosted.add(robot.id);
-    await p.service.create(input('case-owner', { materials: [text('x')], targets: { mode: 'rooms', roomIds: [rooms[1].id.toUpperCase()] } }));
+    await p.service.create(
+      input('case-owner', { materials: [text('x')], targets: { mode: 'rooms', roomIds: [rooms[1].id.toUpperCase()] } }),
+    );
     await p.runner.tick();
     expect(robots.adopted.map((r) => r.conversationId)).toEqual([rooms[1].puppetId]);
   });
@@ -142,7 +174,15 @@ describe('broadcast runner', () => {
     robots.hosted.add(robot.id);
     const task = await p.service.create(input('crash-owner', { materials: [text('x')] }));
     // What a crash leaves behind: the run claimed and half dispatched, the task not advanced.
-    const run = await p.service.Run.create({ taskId: task.id, owner: 'crash-owner', seq: 1, scheduledFor: new Date(clock.now()), plan: 'run', state: 'dispatching', lease: { by: 'dead', until: new Date(clock.now() + MIN) } });
+    const run = await p.service.Run.create({
+      taskId: task.id,
+      owner: 'crash-owner',
+      seq: 1,
+      scheduledFor: new Date(clock.now()),
+      plan: 'run',
+      state: 'dispatching',
+      lease: { by: 'dead', until: new Date(clock.now() + MIN) },
+    });
     await p.runner.tick();
     expect(robots.adopted).toHaveLength(0);
     expect((await p.service.get(task.id))?.runs).toBe(0);
@@ -163,7 +203,10 @@ describe('broadcast runner', () => {
     const [a, b] = robots.adopted;
     await sendAll(p.sendLog, [a, b]);
     // a went out just now, b ten minutes ago: outside WeChat's recall window.
-    const sent = (r: SendRecord, at: number) => t.db.connection.collection('sendlogs').updateOne({ _id: new Types.ObjectId(r.id) }, { $set: { sentAt: new Date(at) } });
+    const sent = (r: SendRecord, at: number) =>
+      t.db.connection
+        .collection('sendlogs')
+        .updateOne({ _id: new Types.ObjectId(r.id) }, { $set: { sentAt: new Date(at) } });
     await sent(a, clock.now());
     await sent(b, clock.now() - 10 * MIN);
     const deps = { service: p.service, runner: p.runner, sendLog: p.sendLog, robots, clock, log: silentLog };

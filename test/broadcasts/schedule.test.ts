@@ -1,4 +1,11 @@
-import { ceilToSecond, cronProblem, firstRunAt, nextOccurrence, planFiring, type Schedule } from '../../src/broadcasts/schedule';
+import {
+  ceilToSecond,
+  cronProblem,
+  firstRunAt,
+  nextOccurrence,
+  planFiring,
+  type Schedule,
+} from '../../src/broadcasts/schedule';
 
 const at = (iso: string) => new Date(iso);
 const SH = 'Asia/Shanghai';
@@ -25,16 +32,36 @@ describe('first and next runs', () => {
   const created = at('2026-11-22T01:00:00.250Z');
   test.each<[string, Schedule, string | null]>([
     ['now runs at creation', { kind: 'now' }, '2026-11-22T01:00:00.250Z'],
-    ['once runs at its time, on a whole second', { kind: 'once', at: at('2026-11-23T02:00:00.400Z') }, '2026-11-23T02:00:01.000Z'],
-    ['cron 09:30 Shanghai on weekdays is 01:30 UTC next Monday', { kind: 'cron', expression: '30 9 * * 1-5', timeZone: SH }, '2026-11-23T01:30:00.000Z'],
-    ['cron every minute starts at the next minute', { kind: 'cron', expression: '* * * * *', timeZone: 'UTC' }, '2026-11-22T01:01:00.000Z'],
-    ['cron at the creation second itself counts', { kind: 'cron', expression: '0 0 1 * * *', timeZone: 'UTC' }, '2026-11-23T01:00:00.000Z'],
+    [
+      'once runs at its time, on a whole second',
+      { kind: 'once', at: at('2026-11-23T02:00:00.400Z') },
+      '2026-11-23T02:00:01.000Z',
+    ],
+    [
+      'cron 09:30 Shanghai on weekdays is 01:30 UTC next Monday',
+      { kind: 'cron', expression: '30 9 * * 1-5', timeZone: SH },
+      '2026-11-23T01:30:00.000Z',
+    ],
+    [
+      'cron every minute starts at the next minute',
+      { kind: 'cron', expression: '* * * * *', timeZone: 'UTC' },
+      '2026-11-22T01:01:00.000Z',
+    ],
+    [
+      'cron at the creation second itself counts',
+      { kind: 'cron', expression: '0 0 1 * * *', timeZone: 'UTC' },
+      '2026-11-23T01:00:00.000Z',
+    ],
   ])('when %s', (_name, schedule, expected) => {
     expect(firstRunAt(schedule, created)?.toISOString() ?? null).toBe(expected);
   });
 
   test('when the end date is before the first occurrence, then there is no run', () => {
-    expect(firstRunAt({ kind: 'cron', expression: '0 9 * * *', timeZone: 'UTC' }, created, { endAt: at('2026-11-22T05:00:00Z') })).toBeNull();
+    expect(
+      firstRunAt({ kind: 'cron', expression: '0 9 * * *', timeZone: 'UTC' }, created, {
+        endAt: at('2026-11-22T05:00:00Z'),
+      }),
+    ).toBeNull();
   });
 
   test('when maxRuns is 0, then there is no run', () => {
@@ -56,17 +83,66 @@ describe('planFiring: what a due task does', () => {
   const hourly: Schedule = { kind: 'cron', expression: '0 * * * *', timeZone: 'UTC' };
   const due = at('2026-11-22T02:00:00Z');
   const grace = 10 * MIN;
-  test.each<[string, Schedule, string, number, { action: string; scheduledFor: string; missed: number; next: string | null }]>([
-    ['on time: runs, next hour follows', hourly, '2026-11-22T02:00:00.004Z', 0, { action: 'run', scheduledFor: '2026-11-22T02:00:00.000Z', missed: 0, next: '2026-11-22T03:00:00.000Z' }],
-    ['late within grace: runs late', hourly, '2026-11-22T02:09:00Z', 0, { action: 'run', scheduledFor: '2026-11-22T02:00:00.000Z', missed: 0, next: '2026-11-22T03:00:00.000Z' }],
-    ['late past grace: missed, next hour follows', hourly, '2026-11-22T02:11:00Z', 0, { action: 'missed', scheduledFor: '2026-11-22T02:00:00.000Z', missed: 1, next: '2026-11-22T03:00:00.000Z' }],
-    ['down three hours, latest within grace: earlier ones missed, latest runs', hourly, '2026-11-22T05:05:00Z', 0, { action: 'run', scheduledFor: '2026-11-22T05:00:00.000Z', missed: 3, next: '2026-11-22T06:00:00.000Z' }],
-    ['down three hours, latest past grace: all missed', hourly, '2026-11-22T05:30:00Z', 0, { action: 'missed', scheduledFor: '2026-11-22T05:00:00.000Z', missed: 4, next: '2026-11-22T06:00:00.000Z' }],
-    ['once, on time: runs and ends', { kind: 'once', at: due }, '2026-11-22T02:00:00.5Z', 0, { action: 'run', scheduledFor: '2026-11-22T02:00:00.000Z', missed: 0, next: null }],
-    ['once, past grace: missed and ends', { kind: 'once', at: due }, '2026-11-22T03:00:00Z', 0, { action: 'missed', scheduledFor: '2026-11-22T02:00:00.000Z', missed: 1, next: null }],
+  test.each<
+    [string, Schedule, string, number, { action: string; scheduledFor: string; missed: number; next: string | null }]
+  >([
+    [
+      'on time: runs, next hour follows',
+      hourly,
+      '2026-11-22T02:00:00.004Z',
+      0,
+      { action: 'run', scheduledFor: '2026-11-22T02:00:00.000Z', missed: 0, next: '2026-11-22T03:00:00.000Z' },
+    ],
+    [
+      'late within grace: runs late',
+      hourly,
+      '2026-11-22T02:09:00Z',
+      0,
+      { action: 'run', scheduledFor: '2026-11-22T02:00:00.000Z', missed: 0, next: '2026-11-22T03:00:00.000Z' },
+    ],
+    [
+      'late past grace: missed, next hour follows',
+      hourly,
+      '2026-11-22T02:11:00Z',
+      0,
+      { action: 'missed', scheduledFor: '2026-11-22T02:00:00.000Z', missed: 1, next: '2026-11-22T03:00:00.000Z' },
+    ],
+    [
+      'down three hours, latest within grace: earlier ones missed, latest runs',
+      hourly,
+      '2026-11-22T05:05:00Z',
+      0,
+      { action: 'run', scheduledFor: '2026-11-22T05:00:00.000Z', missed: 3, next: '2026-11-22T06:00:00.000Z' },
+    ],
+    [
+      'down three hours, latest past grace: all missed',
+      hourly,
+      '2026-11-22T05:30:00Z',
+      0,
+      { action: 'missed', scheduledFor: '2026-11-22T05:00:00.000Z', missed: 4, next: '2026-11-22T06:00:00.000Z' },
+    ],
+    [
+      'once, on time: runs and ends',
+      { kind: 'once', at: due },
+      '2026-11-22T02:00:00.5Z',
+      0,
+      { action: 'run', scheduledFor: '2026-11-22T02:00:00.000Z', missed: 0, next: null },
+    ],
+    [
+      'once, past grace: missed and ends',
+      { kind: 'once', at: due },
+      '2026-11-22T03:00:00Z',
+      0,
+      { action: 'missed', scheduledFor: '2026-11-22T02:00:00.000Z', missed: 1, next: null },
+    ],
   ])('when %s', (_name, schedule, now, executed, expected) => {
     const plan = planFiring(schedule, due, at(now), grace, {}, executed);
-    expect({ action: plan.action, scheduledFor: plan.scheduledFor.toISOString(), missed: plan.missed, next: plan.next?.toISOString() ?? null }).toEqual(expected);
+    expect({
+      action: plan.action,
+      scheduledFor: plan.scheduledFor.toISOString(),
+      missed: plan.missed,
+      next: plan.next?.toISOString() ?? null,
+    }).toEqual(expected);
   });
 
   test('when the run reaches maxRuns, then there is no next run', () => {
@@ -75,7 +151,9 @@ describe('planFiring: what a due task does', () => {
   });
 
   test('when a missed run would have reached maxRuns, then it does not count and the task goes on', () => {
-    expect(planFiring(hourly, due, at('2026-11-22T03:30:00Z'), grace, { maxRuns: 3 }, 2).next?.toISOString()).toBe('2026-11-22T04:00:00.000Z');
+    expect(planFiring(hourly, due, at('2026-11-22T03:30:00Z'), grace, { maxRuns: 3 }, 2).next?.toISOString()).toBe(
+      '2026-11-22T04:00:00.000Z',
+    );
   });
 
   test('when the next occurrence is after the end date, then the task ends', () => {
@@ -84,7 +162,12 @@ describe('planFiring: what a due task does', () => {
 
   test('when qunbot was down past the end date, then occurrences after it are not counted', () => {
     const plan = planFiring(hourly, due, at('2026-11-22T09:00:00Z'), grace, { endAt: at('2026-11-22T04:00:00Z') }, 0);
-    expect({ action: plan.action, scheduledFor: plan.scheduledFor.toISOString(), missed: plan.missed, next: plan.next }).toEqual({ action: 'missed', scheduledFor: '2026-11-22T04:00:00.000Z', missed: 3, next: null });
+    expect({
+      action: plan.action,
+      scheduledFor: plan.scheduledFor.toISOString(),
+      missed: plan.missed,
+      next: plan.next,
+    }).toEqual({ action: 'missed', scheduledFor: '2026-11-22T04:00:00.000Z', missed: 3, next: null });
   });
 
   test('when an every-second task was down for a day, then the plan jumps to the latest second without counting each', () => {

@@ -17,18 +17,37 @@ describe('two qunbot processes on one database', () => {
   test('when a broadcast falls due, then exactly one process fires it: one run, one delivery per room, one report', async () => {
     const conn = t.db.connection;
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'qunbot-two-'));
-    const robot = await new RobotService(conn, { kind: 'mock', tlsDisable: true }).create({ owner: OWNER, name: 'idle robot' } as never);
-    await new RoomService(conn, () => Date.now()).sync(robot.id, undefined, Array.from({ length: 5 }, (_, i) => ({ puppetId: `two-${i}@chatroom`, topic: `Two ${i}`, memberCount: 3 })));
+    const robot = await new RobotService(conn, { kind: 'mock', tlsDisable: true }).create({
+      owner: OWNER,
+      name: 'idle robot',
+    } as never);
+    await new RoomService(conn, () => Date.now()).sync(
+      robot.id,
+      undefined,
+      Array.from({ length: 5 }, (_, i) => ({ puppetId: `two-${i}@chatroom`, topic: `Two ${i}`, memberCount: 3 })),
+    );
     const receiver = await webhookReceiver();
     await new SubscriptionService(conn).create({ owner: OWNER, url: receiver.url, events: ['broadcast.finished'] });
-    const service = new BroadcastService({ connection: conn, sendLog: new SendLogService(conn), targets: new TargetResolver(conn), clock: { now: () => Date.now(), sleep: async () => undefined }, policy: { maxTargets: 100, maxActivePerOwner: 10, timeZone: 'UTC' } });
+    const service = new BroadcastService({
+      connection: conn,
+      sendLog: new SendLogService(conn),
+      targets: new TargetResolver(conn),
+      clock: { now: () => Date.now(), sleep: async () => undefined },
+      policy: { maxTargets: 100, maxActivePerOwner: 10, timeZone: 'UTC' },
+    });
 
     const env = qunbotEnv(home, conn.name);
     const a = startQunbot(env);
     const b = startQunbot(env);
     try {
       // Due in a few seconds, when both processes tick every second.
-      const task = await service.create({ owner: OWNER, name: 'two processes', materials: [{ type: 'text', text: 'once only' }], targets: { mode: 'all' }, schedule: { kind: 'once', at: new Date(Date.now() + 6000) } });
+      const task = await service.create({
+        owner: OWNER,
+        name: 'two processes',
+        materials: [{ type: 'text', text: 'once only' }],
+        targets: { mode: 'all' },
+        schedule: { kind: 'once', at: new Date(Date.now() + 6000) },
+      });
       const event = await receiver.finished;
       expect(await service.Run.countDocuments({ taskId: task.id })).toBe(1);
       expect(await service.Delivery.countDocuments({ taskId: task.id })).toBe(5);

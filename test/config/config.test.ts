@@ -8,7 +8,12 @@ const base = { NODE_ENV: 'development' } as NodeJS.ProcessEnv;
 describe('loadConfig', () => {
   test('when nothing is set, then the defaults of default.json apply', () => {
     const c = loadConfig(base);
-    expect(c).toMatchObject({ env: 'development', http: { host: '127.0.0.1', port: 3000 }, dataDir: 'data', log: { level: 'info', pretty: false } });
+    expect(c).toMatchObject({
+      env: 'development',
+      http: { host: '127.0.0.1', port: 3000 },
+      dataDir: 'data',
+      log: { level: 'info', pretty: false },
+    });
     expect(c.mongodb.uri).toBeUndefined();
   });
 
@@ -22,7 +27,12 @@ describe('loadConfig', () => {
     ['LOG_PRETTY', '1', (c: ReturnType<typeof loadConfig>) => c.log.pretty, true],
     ['LOG_PRETTY', 'off', (c: ReturnType<typeof loadConfig>) => c.log.pretty, false],
     ['LOG_LEVEL', 'debug', (c: ReturnType<typeof loadConfig>) => c.log.level, 'debug'],
-    ['MONGODB_URI', 'mongodb://u:p@db:27017/q', (c: ReturnType<typeof loadConfig>) => c.mongodb.uri, 'mongodb://u:p@db:27017/q'],
+    [
+      'MONGODB_URI',
+      'mongodb://u:p@db:27017/q',
+      (c: ReturnType<typeof loadConfig>) => c.mongodb.uri,
+      'mongodb://u:p@db:27017/q',
+    ],
     ['MONGODB_EMBEDDED', 'secantus', (c: ReturnType<typeof loadConfig>) => c.mongodb.embedded, 'secantus'],
     ['DATA_DIR', '/var/lib/qunbot', (c: ReturnType<typeof loadConfig>) => c.dataDir, '/var/lib/qunbot'],
   ])('when %s=%s, then the config reflects it', (name, value, pick, expected) => {

@@ -9,7 +9,12 @@ export function contractModels(conn: Connection) {
   });
   const signIn = new Schema({ room: String, member: String, day: String });
   signIn.index({ room: 1, member: 1, day: 1 }, { unique: true });
-  const job = new Schema({ key: { type: String, unique: true }, status: String, owner: String, attempts: { type: Number, default: 0 } });
+  const job = new Schema({
+    key: { type: String, unique: true },
+    status: String,
+    owner: String,
+    attempts: { type: Number, default: 0 },
+  });
   const logEntry = new Schema({ at: Date, text: String });
   logEntry.index({ at: 1 }, { expireAfterSeconds: 3600 });
   const sale = new Schema({ room: String, amount: Number });

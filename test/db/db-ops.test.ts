@@ -15,7 +15,11 @@ describe('updateByIdThenRead', () => {
     const M = model();
     await M.init();
     const doc = await M.create({ status: 'queued', n: 0 });
-    const results = await Promise.all(Array.from({ length: 10 }, () => updateByIdThenRead(M, { _id: doc._id, status: 'queued' }, { $set: { status: 'sending' }, $inc: { n: 1 } })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        updateByIdThenRead(M, { _id: doc._id, status: 'queued' }, { $set: { status: 'sending' }, $inc: { n: 1 } }),
+      ),
+    );
     const won = results.filter((r) => r !== null);
     expect(won).toHaveLength(1);
     expect(won[0]).toMatchObject({ status: 'sending', n: 1 });
@@ -36,8 +40,20 @@ describe('insertAbsent', () => {
     const M = model();
     await M.init();
     await M.create({ key: 'a', n: 1 });
-    expect(await insertAbsent(M, [{ key: 'a', n: 2 }, { key: 'b', n: 2 }, { key: 'c', n: 2 }])).toBe(true);
-    expect((await M.find({ key: { $in: ['a', 'b', 'c'] } }).sort({ key: 1 }).lean()).map((d) => [d.key, d.n])).toEqual([
+    expect(
+      await insertAbsent(M, [
+        { key: 'a', n: 2 },
+        { key: 'b', n: 2 },
+        { key: 'c', n: 2 },
+      ]),
+    ).toBe(true);
+    expect(
+      (
+        await M.find({ key: { $in: ['a', 'b', 'c'] } })
+          .sort({ key: 1 })
+          .lean()
+      ).map((d) => [d.key, d.n]),
+    ).toEqual([
       ['a', 1],
       ['b', 2],
       ['c', 2],
@@ -50,7 +66,9 @@ describe('modelsReady', () => {
   test('when it resolves, then every registered model has its collection and its unique indexes', async () => {
     const conn = t.db.connection;
     const names = ['ReadyA', 'ReadyB', 'ReadyC'];
-    for (const name of names) if (!conn.models[name]) conn.model(name, new Schema({ code: { type: String, unique: true }, at: { type: Date, index: true } }));
+    for (const name of names)
+      if (!conn.models[name])
+        conn.model(name, new Schema({ code: { type: String, unique: true }, at: { type: Date, index: true } }));
     await modelsReady(conn);
     for (const name of names) {
       const indexes = await conn.models[name].collection.indexes();

@@ -26,7 +26,9 @@ describe('persistence contract', () => {
     await m.SignIn.create({ room: 'r1', member: 'm1', day: '2026-11-22' });
     await m.SignIn.create({ room: 'r1', member: 'm1', day: '2026-11-23' });
     await m.SignIn.create({ room: 'r2', member: 'm1', day: '2026-11-22' });
-    await expect(m.SignIn.create({ room: 'r1', member: 'm1', day: '2026-11-22' })).rejects.toMatchObject({ code: 11000 });
+    await expect(m.SignIn.create({ room: 'r1', member: 'm1', day: '2026-11-22' })).rejects.toMatchObject({
+      code: 11000,
+    });
     expect(await m.SignIn.countDocuments()).toBe(3);
   });
 

@@ -22,10 +22,17 @@ describe('the four plugins in a chat over puppet-service', () => {
         buildStages(['welcome', 'mention-capture', 'sign-in', 'keyword-reply'], {
           services,
           log: silentLog,
-          settings: { welcome: { windowMs: 0, cooldownMs: 0, defaultText: '欢迎加入{topic}' }, 'mention-capture': { before: 3, after: 1 } },
+          settings: {
+            welcome: { windowMs: 0, cooldownMs: 0, defaultText: '欢迎加入{topic}' },
+            'mention-capture': { before: 3, after: 1 },
+          },
         }),
     });
-    const robot = await runtime.manager.create({ name: 'chat', owner: OWNER, puppet: { kind: 'service', token: svc.token, endpoint: svc.endpoint, tlsDisable: true } });
+    const robot = await runtime.manager.create({
+      name: 'chat',
+      owner: OWNER,
+      puppet: { kind: 'service', token: svc.token, endpoint: svc.endpoint, tlsDisable: true },
+    });
     robotId = robot.id;
     await runtime.keywords.create(OWNER, { keywords: ['价格'], replies: [{ type: 'text', text: '价格请看群公告' }] });
     await runtime.signIn.defineKeyword(OWNER, '签到');
@@ -65,14 +72,20 @@ describe('the four plugins in a chat over puppet-service', () => {
   test('when a member signs in, then the sign-in plugin answers and records it', async () => {
     const { room, people } = rooms[1];
     const reply = await replyTo(() => people[2].say('签到').to(room));
-    expect(reply.text).toBe(`@${people[2].payload.name} ${people[2].payload.name} 签到成功，获得 1 积分，已连续签到 1 天，累计 1 积分`);
+    expect(reply.text).toBe(
+      `@${people[2].payload.name} ${people[2].payload.name} 签到成功，获得 1 积分，已连续签到 1 天，累计 1 积分`,
+    );
     const roomRecord = (await runtime.rooms.list(robotId)).find((r) => r.puppetId === room.id);
     expect(await runtime.signIn.history(roomRecord!.id, people[2].id)).toHaveLength(1);
   });
 
   test('when a member @-mentions the robot with a keyword, then the mention is captured with context and the keyword still answers', async () => {
     const { room, people } = rooms[0];
-    const handled = nextEvent(runtime.manager, 'handled', (e) => e.event.kind === 'message' && e.event.text === 'context line');
+    const handled = nextEvent(
+      runtime.manager,
+      'handled',
+      (e) => e.event.kind === 'message' && e.event.text === 'context line',
+    );
     people[3].say('context line').to(room);
     await handled;
     const reply = await replyTo(() => people[1].say('@QunBot 价格呢', [svc.user]).to(room));

@@ -33,7 +33,13 @@ describe('plugin handlers with a fake context', () => {
     for (const i of instances) await i.dispose?.();
   });
 
-  function make<C>(plugin: { parseConfig(raw: unknown): C; create(d: { config: C; services: PluginServices; log: typeof silentLog }): PluginInstance }, raw: unknown = {}) {
+  function make<C>(
+    plugin: {
+      parseConfig(raw: unknown): C;
+      create(d: { config: C; services: PluginServices; log: typeof silentLog }): PluginInstance;
+    },
+    raw: unknown = {},
+  ) {
     const inst = plugin.create({ config: plugin.parseConfig(raw), services, log: silentLog });
     instances.push(inst);
     return inst;
@@ -44,37 +50,68 @@ describe('plugin handlers with a fake context', () => {
     const OTHER = '6740d0000000000000000002';
     let plugin: PluginInstance;
     beforeAll(async () => {
-      await services.keywords.create('owner-1', { keywords: ['价格'], replies: [{ type: 'text', text: '价格请看置顶' }, { type: 'link', title: '价目表', url: 'https://example.com/p' }], cooldownSec: 30 });
-      await services.keywords.create('owner-1', { keywords: ['Hi'], mode: 'exact', replies: [{ type: 'text', text: 'hello!' }], roomIds: [OTHER] });
+      await services.keywords.create('owner-1', {
+        keywords: ['价格'],
+        replies: [
+          { type: 'text', text: '价格请看置顶' },
+          { type: 'link', title: '价目表', url: 'https://example.com/p' },
+        ],
+        cooldownSec: 30,
+      });
+      await services.keywords.create('owner-1', {
+        keywords: ['Hi'],
+        mode: 'exact',
+        replies: [{ type: 'text', text: 'hello!' }],
+        roomIds: [OTHER],
+      });
       plugin = make(keywordReplyPlugin, { flushMs: 60_000 });
     });
 
     test('when a message contains a keyword, then every reply is sent and the event is consumed', async () => {
-      const { ctx, next, sent } = fakeContext(messageEvent({ text: '@小助手\u2005请问价格', from: talker('m1', 'Ann'), room: wxRoom(`${ROOM}@chatroom`, 'A') }), roomView(ROOM));
+      const { ctx, next, sent } = fakeContext(
+        messageEvent({
+          text: '@小助手\u2005请问价格',
+          from: talker('m1', 'Ann'),
+          room: wxRoom(`${ROOM}@chatroom`, 'A'),
+        }),
+        roomView(ROOM),
+      );
       await plugin.handle(ctx, next);
       expect(sent.map((s) => s.content.type)).toEqual(['text', 'link']);
       expect(next).not.toHaveBeenCalled();
     });
 
     test('when the same keyword comes again within the cool-down, then it is passed on without a reply', async () => {
-      const { ctx, next, sent } = fakeContext(messageEvent({ text: '价格？', from: talker('m2', 'Bob'), room: wxRoom(`${ROOM}@chatroom`, 'A') }), roomView(ROOM));
+      const { ctx, next, sent } = fakeContext(
+        messageEvent({ text: '价格？', from: talker('m2', 'Bob'), room: wxRoom(`${ROOM}@chatroom`, 'A') }),
+        roomView(ROOM),
+      );
       await plugin.handle(ctx, next);
       expect(sent).toHaveLength(0);
       expect(next).toHaveBeenCalledTimes(1);
     });
 
     test('when the rule is scoped to other rooms, then it does not answer here', async () => {
-      const here = fakeContext(messageEvent({ text: 'hi', from: talker('m3', 'C'), room: wxRoom(`${ROOM}@chatroom`, 'A') }), roomView(ROOM));
+      const here = fakeContext(
+        messageEvent({ text: 'hi', from: talker('m3', 'C'), room: wxRoom(`${ROOM}@chatroom`, 'A') }),
+        roomView(ROOM),
+      );
       await plugin.handle(here.ctx, here.next);
       expect(here.sent).toHaveLength(0);
-      const there = fakeContext(messageEvent({ text: 'ＨＩ', from: talker('m3', 'C'), room: wxRoom(`${OTHER}@chatroom`, 'B') }), roomView(OTHER));
+      const there = fakeContext(
+        messageEvent({ text: 'ＨＩ', from: talker('m3', 'C'), room: wxRoom(`${OTHER}@chatroom`, 'B') }),
+        roomView(OTHER),
+      );
       await plugin.handle(there.ctx, there.next);
       expect(there.sent.map((s) => s.content)).toEqual([{ type: 'text', text: 'hello!' }]);
     });
 
     test('when rules change, then the matcher is rebuilt without a restart', async () => {
       await services.keywords.create('owner-1', { keywords: ['新词'], replies: [{ type: 'text', text: 'new rule' }] });
-      const { ctx, next, sent } = fakeContext(messageEvent({ text: '这是新词', from: talker('m4', 'D'), room: wxRoom(`${ROOM}@chatroom`, 'A') }), roomView(ROOM));
+      const { ctx, next, sent } = fakeContext(
+        messageEvent({ text: '这是新词', from: talker('m4', 'D'), room: wxRoom(`${ROOM}@chatroom`, 'A') }),
+        roomView(ROOM),
+      );
       await plugin.handle(ctx, next);
       expect(sent.map((s) => s.content)).toEqual([{ type: 'text', text: 'new rule' }]);
     });
@@ -82,7 +119,11 @@ describe('plugin handlers with a fake context', () => {
     test('when the plugin flushes, then trigger counts land in one batch', async () => {
       await plugin.dispose?.();
       const rules = await services.keywords.list('owner-1');
-      expect(Object.fromEntries(rules.map((r) => [r.keywords[0], r.triggerTimes]))).toEqual({ 价格: 1, Hi: 1, 新词: 1 });
+      expect(Object.fromEntries(rules.map((r) => [r.keywords[0], r.triggerTimes]))).toEqual({
+        价格: 1,
+        Hi: 1,
+        新词: 1,
+      });
     });
   });
 
@@ -107,13 +148,18 @@ describe('plugin handlers with a fake context', () => {
       clock.advance(10_000);
       await second.replied();
       expect(first.sent).toHaveLength(0);
-      expect(second.sent).toEqual([{ content: { type: 'text', text: '欢迎 Amy、Ben 加入福利群' }, mention: ['a', 'b'] }]);
+      expect(second.sent).toEqual([
+        { content: { type: 'text', text: '欢迎 Amy、Ben 加入福利群' }, mention: ['a', 'b'] },
+      ]);
     });
 
     test('when a puppet only sends the system notice, then the newcomer is welcomed too', async () => {
       const c = talker('c', 'Cat');
       const room = wxRoom('6740d0000000000000000011@chatroom', '团购群', [c]);
-      const { ctx, next, sent, replied } = fakeContext(messageEvent({ text: '"Amy"邀请"Cat"加入了群聊', from: talker('sys', 'system'), room, type: 0 }), roomView('6740d0000000000000000011'));
+      const { ctx, next, sent, replied } = fakeContext(
+        messageEvent({ text: '"Amy"邀请"Cat"加入了群聊', from: talker('sys', 'system'), room, type: 0 }),
+        roomView('6740d0000000000000000011'),
+      );
       await plugin.handle(ctx, next);
       expect(next).toHaveBeenCalledTimes(1);
       clock.advance(10_000);
@@ -122,7 +168,15 @@ describe('plugin handlers with a fake context', () => {
     });
 
     test('when a member types the notice as text, then nobody is welcomed', async () => {
-      const { ctx, next, sent } = fakeContext(messageEvent({ text: '"Amy"邀请"Fake"加入了群聊', from: talker('x', 'X'), room: wxRoom('6740d0000000000000000012@chatroom', 'T'), type: 7 }), roomView('6740d0000000000000000012'));
+      const { ctx, next, sent } = fakeContext(
+        messageEvent({
+          text: '"Amy"邀请"Fake"加入了群聊',
+          from: talker('x', 'X'),
+          room: wxRoom('6740d0000000000000000012@chatroom', 'T'),
+          type: 7,
+        }),
+        roomView('6740d0000000000000000012'),
+      );
       const before = clock.pending;
       await plugin.handle(ctx, next);
       expect(clock.pending).toBe(before);
@@ -159,7 +213,13 @@ describe('plugin handlers with a fake context', () => {
       await say('six');
       const { items } = await services.mentions.list('owner-1');
       expect(items).toHaveLength(1);
-      expect(items[0]).toMatchObject({ text: '@群助手 help me', talkerId: 'u1', roomId: ROOM, read: false, afterComplete: true });
+      expect(items[0]).toMatchObject({
+        text: '@群助手 help me',
+        talkerId: 'u1',
+        roomId: ROOM,
+        read: false,
+        afterComplete: true,
+      });
       expect(items[0].before.map((l) => l.text)).toEqual(['two', 'three']);
       expect(items[0].after.map((l) => l.text)).toEqual(['four', 'five']);
     });
@@ -168,8 +228,15 @@ describe('plugin handlers with a fake context', () => {
       const room = wxRoom('6740d0000000000000000021@chatroom', 'R');
       const view = roomView('6740d0000000000000000021');
       // mentionSelf: the puppet's flag, although the robot's name in the text differs.
-      await plugin.handle(fakeContext(messageEvent({ text: '@Robot ping', from: talker('u2', 'Vic'), room, mentionSelf: true }), view).ctx, jest.fn());
-      await plugin.handle(fakeContext(messageEvent({ text: 'after 1', from: talker('u3', 'Wu'), room }), view).ctx, jest.fn());
+      await plugin.handle(
+        fakeContext(messageEvent({ text: '@Robot ping', from: talker('u2', 'Vic'), room, mentionSelf: true }), view)
+          .ctx,
+        jest.fn(),
+      );
+      await plugin.handle(
+        fakeContext(messageEvent({ text: 'after 1', from: talker('u3', 'Wu'), room }), view).ctx,
+        jest.fn(),
+      );
       const original = services.mentions.completeAfter.bind(services.mentions);
       const stored = new Promise<void>((resolve) => {
         jest.spyOn(services.mentions, 'completeAfter').mockImplementationOnce(async (...args) => {
@@ -189,9 +256,15 @@ describe('plugin handlers with a fake context', () => {
       services.mentions.on('captured', (m) => heard.push(m.text));
       const room = wxRoom('6740d0000000000000000022@chatroom', 'S');
       const view = roomView('6740d0000000000000000022');
-      await plugin.handle(fakeContext(messageEvent({ text: '@小助手 quiet', from: talker('u4', 'X'), room }), view).ctx, jest.fn());
+      await plugin.handle(
+        fakeContext(messageEvent({ text: '@小助手 quiet', from: talker('u4', 'X'), room }), view).ctx,
+        jest.fn(),
+      );
       await services.mentions.setNotify('owner-1', true);
-      await plugin.handle(fakeContext(messageEvent({ text: '@小助手 loud', from: talker('u4', 'X'), room }), view).ctx, jest.fn());
+      await plugin.handle(
+        fakeContext(messageEvent({ text: '@小助手 loud', from: talker('u4', 'X'), room }), view).ctx,
+        jest.fn(),
+      );
       expect(heard).toEqual(['@小助手 loud']);
     });
   });
@@ -200,12 +273,22 @@ describe('plugin handlers with a fake context', () => {
     const ROOM = '6740d0000000000000000030';
     let plugin: PluginInstance;
     beforeAll(async () => {
-      await services.signIn.createRule('owner-1', { keywords: ['签到'], points: 10, streakBonus: 5, maxStreakBonusDays: 2, windows: [{ start: '06:00', end: '23:00' }] });
+      await services.signIn.createRule('owner-1', {
+        keywords: ['签到'],
+        points: 10,
+        streakBonus: 5,
+        maxStreakBonusDays: 2,
+        windows: [{ start: '06:00', end: '23:00' }],
+      });
       plugin = make(signInPlugin);
     });
     const at = (iso: string) => new Date(iso);
     const sign = async (iso: string, who = talker('p1', 'Pat'), text = '签到', owner = 'owner-1', roomId = ROOM) => {
-      const f = fakeContext(messageEvent({ text, from: who, room: wxRoom(`${roomId}@chatroom`, 'T'), at: at(iso) }), roomView(roomId), { owner });
+      const f = fakeContext(
+        messageEvent({ text, from: who, room: wxRoom(`${roomId}@chatroom`, 'T'), at: at(iso) }),
+        roomView(roomId),
+        { owner },
+      );
       await plugin.handle(f.ctx, f.next);
       return f;
     };
@@ -216,7 +299,9 @@ describe('plugin handlers with a fake context', () => {
       expect(first.sent[0].mention).toEqual(['p1']);
       expect(first.next).not.toHaveBeenCalled();
       expect((await sign('2026-11-22T10:00:00Z')).texts()).toEqual(['Pat 今天已经签到过了，累计 10 积分']);
-      expect((await sign('2026-11-23T00:30:00Z')).texts()).toEqual(['Pat 签到成功，获得 15 积分，已连续签到 2 天，累计 25 积分']);
+      expect((await sign('2026-11-23T00:30:00Z')).texts()).toEqual([
+        'Pat 签到成功，获得 15 积分，已连续签到 2 天，累计 25 积分',
+      ]);
     });
 
     test('when it is outside the window, then the member is told and nothing is recorded', async () => {
@@ -235,7 +320,10 @@ describe('plugin handlers with a fake context', () => {
       const who = talker('p4', 'Sam');
       const [a, b] = await Promise.all([sign('2026-11-24T01:00:00Z', who), sign('2026-11-24T01:00:01Z', who)]);
       const texts = [...a.texts(), ...b.texts()].sort();
-      expect(texts).toEqual(['Sam 今天已经签到过了，累计 10 积分', 'Sam 签到成功，获得 10 积分，已连续签到 1 天，累计 10 积分']);
+      expect(texts).toEqual([
+        'Sam 今天已经签到过了，累计 10 积分',
+        'Sam 签到成功，获得 10 积分，已连续签到 1 天，累计 10 积分',
+      ]);
       expect(await services.signIn.history(ROOM, 'p4')).toHaveLength(1);
     });
 
@@ -243,8 +331,12 @@ describe('plugin handlers with a fake context', () => {
       const NIGHT = '6740d0000000000000000031';
       await services.signIn.defineKeyword('owner-night', '打卡');
       const who = talker('p5', 'Tia');
-      expect((await sign('2026-11-25T15:59:00Z', who, '打卡', 'owner-night', NIGHT)).texts()[0]).toContain('已连续签到 1 天');
-      expect((await sign('2026-11-25T16:01:00Z', who, '打卡', 'owner-night', NIGHT)).texts()[0]).toContain('已连续签到 2 天');
+      expect((await sign('2026-11-25T15:59:00Z', who, '打卡', 'owner-night', NIGHT)).texts()[0]).toContain(
+        '已连续签到 1 天',
+      );
+      expect((await sign('2026-11-25T16:01:00Z', who, '打卡', 'owner-night', NIGHT)).texts()[0]).toContain(
+        '已连续签到 2 天',
+      );
       expect((await services.signIn.history(NIGHT, 'p5')).map((r) => r.day)).toEqual(['2026-11-26', '2026-11-25']);
     });
 

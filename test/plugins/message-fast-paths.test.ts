@@ -40,9 +40,12 @@ describe('foldText is the same as the reference folding', () => {
     const pool = 'aAzZ09 -_@\t\n签到价格ＡＢｃ１！ÀéΣσ😀\u2005\u3000ǅ';
     const chars = Array.from(pool);
     let s = 7;
-    const random = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+    const random = () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
     for (let i = 0; i < 2000; i++) {
-      const text = Array.from({ length: Math.floor(random() * 12) }, () => chars[Math.floor(random() * chars.length)]).join('');
+      const text = Array.from(
+        { length: Math.floor(random() * 12) },
+        () => chars[Math.floor(random() * chars.length)],
+      ).join('');
       expect([text, foldText(text)]).toEqual([text, referenceFold(text)]);
     }
   });
@@ -112,11 +115,14 @@ describe('RoomRing', () => {
     [3, 7, [5, 6, 7]],
     [3, 9, [7, 8, 9]],
     [10, 25, [16, 17, 18, 19, 20, 21, 22, 23, 24, 25]],
-  ] as [number, number, number[]][])('with size %i after %i pushes, it holds %j oldest first', (size, pushes, expected) => {
-    const ring = new RoomRing<number>(size);
-    for (let i = 1; i <= pushes; i++) ring.push(i);
-    expect(ring.snapshot()).toEqual(expected);
-  });
+  ] as [number, number, number[]][])(
+    'with size %i after %i pushes, it holds %j oldest first',
+    (size, pushes, expected) => {
+      const ring = new RoomRing<number>(size);
+      for (let i = 1; i <= pushes; i++) ring.push(i);
+      expect(ring.snapshot()).toEqual(expected);
+    },
+  );
 
   test('when a snapshot is taken, then later pushes do not change it', () => {
     const ring = new RoomRing<number>(2);
@@ -136,16 +142,25 @@ describe('RecentMessages', () => {
     [2, 2, ['m1', 'm2']],
     [2, 5, ['m4', 'm5']],
     [3, 10, ['m8', 'm9', 'm10']],
-  ] as [number, number, string[]][])('with size %i after %i messages, it gives back %j with their talker, text and time', (size, count, expected) => {
-    const recent = new RecentMessages<{ id: string }>(size);
-    for (let i = 1; i <= count; i++) recent.push(`m${i}`, { id: `t${i}` }, `text ${i}`, new Date(Date.UTC(2026, 10, 22, 0, 0, i)));
-    const got = recent.snapshot();
-    expect(got.map((m) => m.messageId)).toEqual(expected);
-    for (const m of got) {
-      const i = Number(m.messageId.slice(1));
-      expect(m).toEqual({ messageId: `m${i}`, talker: { id: `t${i}` }, text: `text ${i}`, at: new Date(Date.UTC(2026, 10, 22, 0, 0, i)) });
-    }
-  });
+  ] as [number, number, string[]][])(
+    'with size %i after %i messages, it gives back %j with their talker, text and time',
+    (size, count, expected) => {
+      const recent = new RecentMessages<{ id: string }>(size);
+      for (let i = 1; i <= count; i++)
+        recent.push(`m${i}`, { id: `t${i}` }, `text ${i}`, new Date(Date.UTC(2026, 10, 22, 0, 0, i)));
+      const got = recent.snapshot();
+      expect(got.map((m) => m.messageId)).toEqual(expected);
+      for (const m of got) {
+        const i = Number(m.messageId.slice(1));
+        expect(m).toEqual({
+          messageId: `m${i}`,
+          talker: { id: `t${i}` },
+          text: `text ${i}`,
+          at: new Date(Date.UTC(2026, 10, 22, 0, 0, i)),
+        });
+      }
+    },
+  );
 
   test('when a talker object is pushed, then the same object comes back (its name is read later)', () => {
     const recent = new RecentMessages<{ name(): string }>(1);
@@ -163,7 +178,10 @@ describe('commandText and foldedCommandText', () => {
     ['mail a@b.c', 'mail a@b.c', 'mail a@b.c'],
     ['Hello', 'Hello', 'hello'],
   ])('for %j they are %j and %j', (text, command, folded) => {
-    const { ctx } = fakeContext(messageEvent({ text, from: talker('u1', 'U'), room: undefined }), roomView('6740d0000000000000000099', { robotNickname: '群昵称' }));
+    const { ctx } = fakeContext(
+      messageEvent({ text, from: talker('u1', 'U'), room: undefined }),
+      roomView('6740d0000000000000000099', { robotNickname: '群昵称' }),
+    );
     expect(commandText(ctx)).toBe(command);
     expect(commandText(ctx)).toBe(stripMentions(text, ['小助手', '群昵称']));
     expect(foldedCommandText(ctx)).toBe(folded);
@@ -171,7 +189,10 @@ describe('commandText and foldedCommandText', () => {
   });
 
   test('when asked twice for one event, then the text is computed once', () => {
-    const { ctx } = fakeContext(messageEvent({ text: 'Hi', from: talker('u1', 'U') }), roomView('6740d0000000000000000098'));
+    const { ctx } = fakeContext(
+      messageEvent({ text: 'Hi', from: talker('u1', 'U') }),
+      roomView('6740d0000000000000000098'),
+    );
     const first = foldedCommandText(ctx);
     (ctx.event as { text: string }).text = 'changed';
     expect(foldedCommandText(ctx)).toBe(first);

@@ -1,7 +1,14 @@
 import { KeywordMatcher, regexProblem, type MatchRule } from '../../src/plugins/keyword-reply/matcher';
 import { isRobotMentioned, RoomRing } from '../../src/plugins/mention-capture/mention-rules';
 import { fillTemplate, foldText, mentionsAny, stripMentions } from '../../src/plugins/shared/text';
-import { award, dayBefore, inWindows, localDay, localMinutes, nextStreak } from '../../src/plugins/sign-in/sign-in-rules';
+import {
+  award,
+  dayBefore,
+  inWindows,
+  localDay,
+  localMinutes,
+  nextStreak,
+} from '../../src/plugins/sign-in/sign-in-rules';
 import { parseJoinNotice, renderWelcome, WelcomeBatcher } from '../../src/plugins/welcome/welcome-rules';
 
 describe('text helpers', () => {
@@ -18,7 +25,9 @@ describe('text helpers', () => {
     ['签到@小助手', ['小助手'], '签到'],
     ['@小助手呀 签到', ['小助手'], '@小助手呀 签到'],
     ['@A.B  hi', ['A.B'], 'hi'],
-  ] as [string, string[], string][])('stripMentions(%j) is %j', (text, names, expected) => expect(stripMentions(text, names)).toBe(expected));
+  ] as [string, string[], string][])('stripMentions(%j) is %j', (text, names, expected) =>
+    expect(stripMentions(text, names)).toBe(expected),
+  );
 
   test.each([
     ['hi @小助手', ['小助手'], true],
@@ -26,7 +35,9 @@ describe('text helpers', () => {
     ['hi @小助手们', ['小助手'], false],
     ['hi 小助手', ['小助手'], false],
     ['hi @bot', ['', 'bot'], true],
-  ] as [string, string[], boolean][])('mentionsAny(%j, %j) is %j', (text, names, expected) => expect(mentionsAny(text, names)).toBe(expected));
+  ] as [string, string[], boolean][])('mentionsAny(%j, %j) is %j', (text, names, expected) =>
+    expect(mentionsAny(text, names)).toBe(expected),
+  );
 
   test('fillTemplate fills known keys and keeps unknown ones', () => {
     expect(fillTemplate('{name} has {points} and {nope}', { name: 'A', points: 3 })).toBe('A has 3 and {nope}');
@@ -79,7 +90,13 @@ describe('KeywordMatcher', () => {
   });
 
   test('when 10,000 literal rules are compiled, then the right one is found', () => {
-    const many: MatchRule[] = Array.from({ length: 10_000 }, (_, i) => ({ id: `r${i}`, keywords: [`词${i}号`], mode: 'contains' as const, priority: 0, roomIds: [] }));
+    const many: MatchRule[] = Array.from({ length: 10_000 }, (_, i) => ({
+      id: `r${i}`,
+      keywords: [`词${i}号`],
+      mode: 'contains' as const,
+      priority: 0,
+      roomIds: [],
+    }));
     const big = new KeywordMatcher(many);
     expect(big.match('我想问一下词9876号的事', 'x')?.id).toBe('r9876');
     expect(big.match('没有关键字', 'x')).toBeUndefined();
@@ -95,10 +112,14 @@ describe('welcome rules', () => {
     ['"Bob" joined the group chat via the QR Code shared by "Alice"', ['Bob']],
     ['张三修改群名为"新群"', []],
     ['大家好', []],
-  ] as [string, string[]][])('parseJoinNotice(%j) is %j', (text, names) => expect(parseJoinNotice(text)).toEqual(names));
+  ] as [string, string[]][])('parseJoinNotice(%j) is %j', (text, names) =>
+    expect(parseJoinNotice(text)).toEqual(names),
+  );
 
   test('renderWelcome fills names, topic and count', () => {
-    expect(renderWelcome('欢迎 {names} 加入{topic}，现有 {count} 人', { names: ['A', 'B'], topic: '福利群', count: 42 })).toBe('欢迎 A、B 加入福利群，现有 42 人');
+    expect(
+      renderWelcome('欢迎 {names} 加入{topic}，现有 {count} 人', { names: ['A', 'B'], topic: '福利群', count: 42 }),
+    ).toBe('欢迎 A、B 加入福利群，现有 42 人');
   });
 
   test('when joins come in a burst, then one batch holds them all and is due after the window', () => {
@@ -122,7 +143,8 @@ describe('welcome rules', () => {
 describe('mention rules', () => {
   test('RoomRing keeps the last n messages, oldest first', () => {
     const ring = new RoomRing(3);
-    for (const i of [1, 2, 3, 4, 5]) ring.push({ messageId: `m${i}`, talkerId: 't', talkerName: 'T', text: `${i}`, at: new Date(i) });
+    for (const i of [1, 2, 3, 4, 5])
+      ring.push({ messageId: `m${i}`, talkerId: 't', talkerName: 'T', text: `${i}`, at: new Date(i) });
     expect(ring.snapshot().map((l) => l.text)).toEqual(['3', '4', '5']);
   });
 
@@ -132,9 +154,12 @@ describe('mention rules', () => {
     [false, '@群里的昵称 在吗', ['小助手', '群里的昵称'], true],
     [false, '小助手在吗', ['小助手'], false],
     [false, '@小助手', [undefined], false],
-  ] as [boolean, string, (string | undefined)[], boolean][])('isRobotMentioned(self=%j, %j, %j) is %j', (mentionSelf, text, names, expected) => {
-    expect(isRobotMentioned({ mentionSelf, text, names })).toBe(expected);
-  });
+  ] as [boolean, string, (string | undefined)[], boolean][])(
+    'isRobotMentioned(self=%j, %j, %j) is %j',
+    (mentionSelf, text, names, expected) => {
+      expect(isRobotMentioned({ mentionSelf, text, names })).toBe(expected);
+    },
+  );
 });
 
 describe('sign-in rules', () => {
@@ -162,14 +187,26 @@ describe('sign-in rules', () => {
     [23 * 60, [{ start: '22:00', end: '02:00' }], true],
     [60, [{ start: '22:00', end: '02:00' }], true],
     [3 * 60, [{ start: '22:00', end: '02:00' }], false],
-    [13 * 60, [{ start: '07:00', end: '09:00' }, { start: '12:00', end: '14:00' }], true],
-  ] as [number, { start: string; end: string }[], boolean][])('inWindows(%i, %j) is %j', (m, w, expected) => expect(inWindows(m, w)).toBe(expected));
+    [
+      13 * 60,
+      [
+        { start: '07:00', end: '09:00' },
+        { start: '12:00', end: '14:00' },
+      ],
+      true,
+    ],
+  ] as [number, { start: string; end: string }[], boolean][])('inWindows(%i, %j) is %j', (m, w, expected) =>
+    expect(inWindows(m, w)).toBe(expected),
+  );
 
   test.each([
     [undefined, '2026-11-22', 1],
     [{ day: '2026-11-21', streak: 4 }, '2026-11-22', 5],
     [{ day: '2026-11-20', streak: 4 }, '2026-11-22', 1],
-  ] as [{ day: string; streak: number } | undefined, string, number][])('nextStreak(%j, %s) is %i', (prev, today, expected) => expect(nextStreak(prev, today)).toBe(expected));
+  ] as [{ day: string; streak: number } | undefined, string, number][])(
+    'nextStreak(%j, %s) is %i',
+    (prev, today, expected) => expect(nextStreak(prev, today)).toBe(expected),
+  );
 
   test.each([
     [1, 10],

@@ -30,16 +30,48 @@ export function withKey(server: Parameters<typeof request>[0], key: string) {
  * The native API over a test database: a runtime (robots are not started unless a test does),
  * an admin key, and owner keys on demand. `extraRouters` mounts more (seed dialects).
  */
-export async function apiHarness(db: Database, opts: { runtime?: Runtime; maxPageSize?: number; deps?: Partial<V1Deps>; extraRouters?: (h: { runtime: Runtime; keys: ApiKeyService }) => Router[] } = {}) {
+export async function apiHarness(
+  db: Database,
+  opts: {
+    runtime?: Runtime;
+    maxPageSize?: number;
+    deps?: Partial<V1Deps>;
+    extraRouters?: (h: { runtime: Runtime; keys: ApiKeyService }) => Router[];
+  } = {},
+) {
   const runtime = opts.runtime ?? testRuntime(db);
   const keys = new ApiKeyService(db.connection);
   const adminKey = (await keys.create({ name: 'test admin' })).key;
   // A webhook outbox that stores deliveries but is not started (tests that deliver pass their own).
-  const webhooks = opts.deps?.webhooks ?? new WebhookOutbox({ config: testRuntimeConfig(), connection: db.connection, clock: systemClock, log: silentLog });
+  const webhooks =
+    opts.deps?.webhooks ??
+    new WebhookOutbox({ config: testRuntimeConfig(), connection: db.connection, clock: systemClock, log: silentLog });
   // Broadcasts over the same runtime; nothing ticks them unless a test calls broadcasts.runner.tick().
-  const broadcasts = opts.deps?.broadcasts ?? createBroadcasts({ config: testRuntimeConfig(), connection: db.connection, sendLog: runtime.sendLog, manager: runtime.manager, clock: runtime.clock, log: silentLog, publish: (e) => webhooks.publish(e) });
-  const native = nativeApi({ runtime, keys, maxPageSize: opts.maxPageSize ?? 100, checkCallbackUrl: async () => undefined, ...opts.deps, webhooks, broadcasts });
-  const app = createApp({ log: silentLog, db, routers: [native.router, ...(opts.extraRouters?.({ runtime, keys }) ?? [])] });
+  const broadcasts =
+    opts.deps?.broadcasts ??
+    createBroadcasts({
+      config: testRuntimeConfig(),
+      connection: db.connection,
+      sendLog: runtime.sendLog,
+      manager: runtime.manager,
+      clock: runtime.clock,
+      log: silentLog,
+      publish: (e) => webhooks.publish(e),
+    });
+  const native = nativeApi({
+    runtime,
+    keys,
+    maxPageSize: opts.maxPageSize ?? 100,
+    checkCallbackUrl: async () => undefined,
+    ...opts.deps,
+    webhooks,
+    broadcasts,
+  });
+  const app = createApp({
+    log: silentLog,
+    db,
+    routers: [native.router, ...(opts.extraRouters?.({ runtime, keys }) ?? [])],
+  });
   const server = app.callback();
   return {
     runtime,
@@ -60,7 +92,14 @@ export async function apiHarness(db: Database, opts: { runtime?: Runtime; maxPag
  * routers from the key service; `prepare` may adjust the app before it is composed (e.g. a
  * dialect's outermost error envelope). `log` receives the app's lines.
  */
-export async function compatHarness(db: Database, opts: { routers: (keys: ApiKeyService) => Router[]; prepare?: (app: ReturnType<typeof createApp>) => void; log?: Parameters<typeof createApp>[0]['log'] }) {
+export async function compatHarness(
+  db: Database,
+  opts: {
+    routers: (keys: ApiKeyService) => Router[];
+    prepare?: (app: ReturnType<typeof createApp>) => void;
+    log?: Parameters<typeof createApp>[0]['log'];
+  },
+) {
   const keys = new ApiKeyService(db.connection);
   const app = createApp({ log: opts.log ?? silentLog, db, routers: opts.routers(keys) });
   opts.prepare?.(app);

@@ -33,10 +33,22 @@ export class FakeRobots implements RobotPort {
 }
 
 /** The broadcast service and runner of one process over `db`, on a fake clock. */
-export function broadcastParts(db: Database, clock: FakeClock, robots: RobotPort, processId: string, published: PublishInput[] = []) {
+export function broadcastParts(
+  db: Database,
+  clock: FakeClock,
+  robots: RobotPort,
+  processId: string,
+  published: PublishInput[] = [],
+) {
   const sendLog = new SendLogService(db.connection);
   const targets = new TargetResolver(db.connection);
-  const service = new BroadcastService({ connection: db.connection, sendLog, targets, clock, policy: { maxTargets: 1000, maxActivePerOwner: 100, timeZone: 'Asia/Shanghai' } });
+  const service = new BroadcastService({
+    connection: db.connection,
+    sendLog,
+    targets,
+    clock,
+    policy: { maxTargets: 1000, maxActivePerOwner: 100, timeZone: 'Asia/Shanghai' },
+  });
   const runner = new BroadcastRunner({
     service,
     sendLog,
@@ -55,18 +67,34 @@ export function broadcastParts(db: Database, clock: FakeClock, robots: RobotPort
 
 /** A robot of `owner` with `n` rooms (the first one flagged production). */
 export async function robotWithRooms(db: Database, owner: string, n: number) {
-  const robot = await new RobotService(db.connection, { kind: 'mock', tlsDisable: true }).create({ owner, name: `${owner}'s robot` } as never);
+  const robot = await new RobotService(db.connection, { kind: 'mock', tlsDisable: true }).create({
+    owner,
+    name: `${owner}'s robot`,
+  } as never);
   const rooms = new RoomService(db.connection, () => Date.now());
-  await rooms.sync(robot.id, undefined, Array.from({ length: n }, (_, i) => ({ puppetId: `${owner}-${i}@chatroom`, topic: `${owner} group ${i}`, memberCount: 3 })));
+  await rooms.sync(
+    robot.id,
+    undefined,
+    Array.from({ length: n }, (_, i) => ({
+      puppetId: `${owner}-${i}@chatroom`,
+      topic: `${owner} group ${i}`,
+      memberCount: 3,
+    })),
+  );
   const list = await rooms.list(robot.id);
   await rooms.update(list[0].id, { production: true });
   return { robot, rooms: list };
 }
 
 /** What the outbox would do: send each adopted send (claim, then finish). */
-export async function sendAll(sendLog: SendLogService, records: readonly SendRecord[], outcome: 'sent' | 'failed' = 'sent') {
+export async function sendAll(
+  sendLog: SendLogService,
+  records: readonly SendRecord[],
+  outcome: 'sent' | 'failed' = 'sent',
+) {
   for (const r of records) {
-    if (await sendLog.claim(r.id)) await sendLog.finish(r.id, outcome, outcome === 'sent' ? { puppetMessageId: `pm-${r.id}` } : { error: 'boom' });
+    if (await sendLog.claim(r.id))
+      await sendLog.finish(r.id, outcome, outcome === 'sent' ? { puppetMessageId: `pm-${r.id}` } : { error: 'boom' });
   }
 }
 

@@ -22,7 +22,13 @@ export function uniqueDbName(hint = 'test'): string {
 export function useTestDatabase(hint = expect.getState().testPath ?? 'test'): { readonly db: Database } {
   let db: Database | undefined;
   beforeAll(async () => {
-    db = await connectDatabase({ uri: testMongoUri(), dbName: uniqueDbName(hint), serverSelectionTimeoutMs: 5000, log: silentLog, attempts: 1 });
+    db = await connectDatabase({
+      uri: testMongoUri(),
+      dbName: uniqueDbName(hint),
+      serverSelectionTimeoutMs: 5000,
+      log: silentLog,
+      attempts: 1,
+    });
   });
   afterAll(async () => {
     if (!db) return;

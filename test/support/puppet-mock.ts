@@ -34,7 +34,10 @@ export class RecordingPuppetMock extends PuppetMock {
       timestamp: Date.now(),
       type: r.kind === 'text' ? 7 : 6,
     };
-    this.mocker.cacheMessagePayload.set(messageId, payload as unknown as Parameters<typeof this.mocker.cacheMessagePayload.set>[1]);
+    this.mocker.cacheMessagePayload.set(
+      messageId,
+      payload as unknown as Parameters<typeof this.mocker.cacheMessagePayload.set>[1],
+    );
     for (const w of [...this.waiters]) {
       if (this.received.length >= w.count) {
         this.waiters.splice(this.waiters.indexOf(w), 1);
@@ -62,18 +65,36 @@ export class RecordingPuppetMock extends PuppetMock {
 
   override async messageSendText(conversationId: string, text: string, mentionIdList?: string[]): Promise<void> {
     await super.messageSendText(conversationId, text);
-    return this.record({ conversationId, kind: 'text', text, ...(mentionIdList?.length ? { mentionIds: mentionIdList } : {}) }) as unknown as void;
+    return this.record({
+      conversationId,
+      kind: 'text',
+      text,
+      ...(mentionIdList?.length ? { mentionIds: mentionIdList } : {}),
+    }) as unknown as void;
   }
 
-  override async messageSendFile(conversationId: string, file: Parameters<PuppetMock['messageSendFile']>[1]): Promise<void> {
-    return this.record({ conversationId, kind: 'file', payload: file.toJSON ? file.toJSON() : String(file) }) as unknown as void;
+  override async messageSendFile(
+    conversationId: string,
+    file: Parameters<PuppetMock['messageSendFile']>[1],
+  ): Promise<void> {
+    return this.record({
+      conversationId,
+      kind: 'file',
+      payload: file.toJSON ? file.toJSON() : String(file),
+    }) as unknown as void;
   }
 
-  override async messageSendUrl(conversationId: string, payload: Parameters<PuppetMock['messageSendUrl']>[1]): Promise<void> {
+  override async messageSendUrl(
+    conversationId: string,
+    payload: Parameters<PuppetMock['messageSendUrl']>[1],
+  ): Promise<void> {
     return this.record({ conversationId, kind: 'url', payload }) as unknown as void;
   }
 
-  override async messageSendMiniProgram(conversationId: string, payload: Parameters<PuppetMock['messageSendMiniProgram']>[1]): Promise<void> {
+  override async messageSendMiniProgram(
+    conversationId: string,
+    payload: Parameters<PuppetMock['messageSendMiniProgram']>[1],
+  ): Promise<void> {
     return this.record({ conversationId, kind: 'miniprogram', payload }) as unknown as void;
   }
 }
@@ -113,17 +134,28 @@ export async function startMockService(userName = 'QunBot'): Promise<MockService
   });
   const token = `insecure_${randomUUID()}`;
   const endpoint = `127.0.0.1:${await freePort()}`;
-  const server = new PuppetServer({ endpoint, puppet, token, tls: { disable: true } } as ConstructorParameters<typeof PuppetServer>[0]);
+  const server = new PuppetServer({ endpoint, puppet, token, tls: { disable: true } } as ConstructorParameters<
+    typeof PuppetServer
+  >[0]);
   await server.start();
   const user = mocker.createContact({ name: userName });
   return { endpoint, token, mocker, puppet, user, stop: () => server.stop() };
 }
 
 /** Rooms with the robot's user and `members` other people each. */
-export function createRooms(svc: Pick<MockService, 'mocker' | 'user'>, count: number, members: number, topic = (i: number) => `Group ${i}`) {
+export function createRooms(
+  svc: Pick<MockService, 'mocker' | 'user'>,
+  count: number,
+  members: number,
+  topic = (i: number) => `Group ${i}`,
+) {
   return Array.from({ length: count }, (_, i) => {
     const people = svc.mocker.createContacts(members);
-    const room = svc.mocker.createRoom({ topic: topic(i), memberIdList: [svc.user.id, ...people.map((p) => p.id)], ownerId: people[0]?.id });
+    const room = svc.mocker.createRoom({
+      topic: topic(i),
+      memberIdList: [svc.user.id, ...people.map((p) => p.id)],
+      ownerId: people[0]?.id,
+    });
     return { room, people };
   });
 }

@@ -20,15 +20,25 @@ export function qunbotEnv(home: string, dbName: string): NodeJS.ProcessEnv {
 }
 
 /** qunbot itself (src/main.ts) in a child process, on the test database and the mock's puppet service. */
-export function startQunbot(env: NodeJS.ProcessEnv): { child: ChildProcess; exited: Promise<NodeJS.Signals | number | null> } {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+export function startQunbot(env: NodeJS.ProcessEnv): {
+  child: ChildProcess;
+  exited: Promise<NodeJS.Signals | number | null>;
+} {
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
   });
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+    child.on('exit', (code, signal) => resolve(signal ?? code)),
+  );
   void exited.then((how) => {
-    if (how !== 'SIGKILL' && how !== 'SIGTERM' && how !== 0) process.stderr.write(`qunbot child exited ${String(how)}: ${stderr}\n`);
+    if (how !== 'SIGKILL' && how !== 'SIGTERM' && how !== 0)
+      process.stderr.write(`qunbot child exited ${String(how)}: ${stderr}\n`);
   });
   return { child, exited };
 }
@@ -50,6 +60,10 @@ export async function webhookReceiver() {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}/hook`, finished, events, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    finished,
+    events,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
-

@@ -28,7 +28,13 @@ export function testRuntimeConfig(over: { startTimeoutSec?: number; backoffMs?: 
 
 export function testRuntime(
   db: Database,
-  opts: { stages?: Parameters<typeof createRuntime>[0]['stages']; config?: ReturnType<typeof testRuntimeConfig>; clock?: Clock; log?: Logger; createPuppet?: PuppetFactory } = {},
+  opts: {
+    stages?: Parameters<typeof createRuntime>[0]['stages'];
+    config?: ReturnType<typeof testRuntimeConfig>;
+    clock?: Clock;
+    log?: Logger;
+    createPuppet?: PuppetFactory;
+  } = {},
 ): Runtime {
   return createRuntime({
     config: opts.config ?? testRuntimeConfig(),

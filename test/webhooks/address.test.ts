@@ -33,9 +33,12 @@ describe('refusedAddress', () => {
     expect(refusedAddress(ip)).toBe(why);
   });
 
-  test.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '100.128.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])('when the address is public (%s), then it is allowed', (ip) => {
-    expect(refusedAddress(ip)).toBeUndefined();
-  });
+  test.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '100.128.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])(
+    'when the address is public (%s), then it is allowed',
+    (ip) => {
+      expect(refusedAddress(ip)).toBeUndefined();
+    },
+  );
 });
 
 describe('allow list', () => {
@@ -58,7 +61,10 @@ describe('allow list', () => {
     expect(hostAllowed(list, 'evil.hooks.internal')).toBe(false);
   });
 
-  test.each(['10.0.0.0/33', 'exa mple', 'http://x'])('when an entry is malformed (%s), then parsing throws naming it', (bad) => {
-    expect(() => parseAllowList([bad])).toThrow(bad);
-  });
+  test.each(['10.0.0.0/33', 'exa mple', 'http://x'])(
+    'when an entry is malformed (%s), then parsing throws naming it',
+    (bad) => {
+      expect(() => parseAllowList([bad])).toThrow(bad);
+    },
+  );
 });

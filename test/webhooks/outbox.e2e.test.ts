@@ -7,7 +7,11 @@ import { makeOutbox as makeOutboxFor, nextSettled, shiftedClock, webhookConfig }
 
 const t = useTestDatabase(__filename);
 
-const login = (i: number, owner = 'alice'): PublishInput => ({ type: 'robot.login', owner, payload: { robotId: `r${i}`, wxId: `wx${i}`, wxName: `bot ${i}` } });
+const login = (i: number, owner = 'alice'): PublishInput => ({
+  type: 'robot.login',
+  owner,
+  payload: { robotId: `r${i}`, wxId: `wx${i}`, wxName: `bot ${i}` },
+});
 
 describe('webhook outbox over HTTP', () => {
   let receiver: Receiver;
@@ -33,7 +37,11 @@ describe('webhook outbox over HTTP', () => {
   test('when the receiver fails, then hangs, and qunbot restarts in between, then every event arrives, signed, and none is dead', async () => {
     const config = webhookConfig();
     const first = makeOutbox(t.db, config, { workerId: 'before-restart' });
-    const sub = await first.subscriptions.create({ url: `${receiver.url}/hook`, events: ['robot.login', 'robot.logout'], owner: 'alice' });
+    const sub = await first.subscriptions.create({
+      url: `${receiver.url}/hook`,
+      events: ['robot.login', 'robot.logout'],
+      owner: 'alice',
+    });
     receiver.setMode('fail');
     first.start();
     const ids: string[] = [];
@@ -47,7 +55,10 @@ describe('webhook outbox over HTTP', () => {
     expect(stuck.items).toEqual([]);
     // Events published while the sender is down are stored and wait.
     const second = makeOutbox(t.db, config, { workerId: 'after-restart' });
-    for (let i = 8; i < 12; i++) ids.push((await second.publish({ type: 'robot.logout', owner: 'alice', payload: { robotId: `r${i}` } })).event.id);
+    for (let i = 8; i < 12; i++)
+      ids.push(
+        (await second.publish({ type: 'robot.logout', owner: 'alice', payload: { robotId: `r${i}` } })).event.id,
+      );
     receiver.setMode('ok');
     second.start();
     await receiver.until(() => ids.every((id) => receiver.eventIds().includes(id)));
@@ -63,7 +74,15 @@ describe('webhook outbox over HTTP', () => {
       const body = JSON.parse(hit.body) as { id: string; type: string };
       expect(hit.headers['x-qunbot-event-id']).toBe(body.id);
       expect(hit.headers['x-qunbot-event']).toBe(body.type);
-      expect(verifySignature(secret, hit.headers['x-qunbot-signature'] as string, hit.headers['x-qunbot-timestamp'] as string, hit.body, Math.floor(Date.now() / 1000))).toBe(true);
+      expect(
+        verifySignature(
+          secret,
+          hit.headers['x-qunbot-signature'] as string,
+          hit.headers['x-qunbot-timestamp'] as string,
+          hit.body,
+          Math.floor(Date.now() / 1000),
+        ),
+      ).toBe(true);
     }
   });
 
@@ -86,13 +105,25 @@ describe('webhook outbox over HTTP', () => {
     expect(counts.size).toBe(30);
   });
 
-  test('when events are routed, then each goes to its owner\'s and to admin subscriptions that list its type, and not elsewhere', async () => {
+  test("when events are routed, then each goes to its owner's and to admin subscriptions that list its type, and not elsewhere", async () => {
     const config = webhookConfig();
     const o = makeOutbox(t.db, config);
-    const alice = await o.subscriptions.create({ url: `${receiver.url}/alice`, events: ['robot.login'], owner: 'alice' });
+    const alice = await o.subscriptions.create({
+      url: `${receiver.url}/alice`,
+      events: ['robot.login'],
+      owner: 'alice',
+    });
     const bob = await o.subscriptions.create({ url: `${receiver.url}/bob`, events: ['robot.login'], owner: 'bob' });
-    const admin = await o.subscriptions.create({ url: `${receiver.url}/admin`, events: ['robot.login', 'robot.logout'] });
-    const paused = await o.subscriptions.create({ url: `${receiver.url}/paused`, events: ['robot.login'], owner: 'alice', active: false });
+    const admin = await o.subscriptions.create({
+      url: `${receiver.url}/admin`,
+      events: ['robot.login', 'robot.logout'],
+    });
+    const paused = await o.subscriptions.create({
+      url: `${receiver.url}/paused`,
+      events: ['robot.login'],
+      owner: 'alice',
+      active: false,
+    });
     const r1 = await o.publish(login(1, 'alice'));
     expect(r1.deliveries).toBe(2);
     expect((await o.publish({ type: 'robot.logout', owner: 'bob', payload: { robotId: 'r2' } })).deliveries).toBe(1);
@@ -116,7 +147,10 @@ describe('webhook outbox over HTTP', () => {
     expect((await failed).status).toBe(500);
     // Past the deadline, the delivery dies on its next failed attempt, or is expired by the poll
     // if that comes first: either way it is dead and no longer retried.
-    const dead = Promise.race([nextSettled(o, (s) => s.outcome === 'dead'), new Promise<void>((resolve) => o.worker.once('expired', () => resolve()))]);
+    const dead = Promise.race([
+      nextSettled(o, (s) => s.outcome === 'dead'),
+      new Promise<void>((resolve) => o.worker.once('expired', () => resolve())),
+    ]);
     clock.shift(config.webhooks.maxAgeHours * 3_600_000 + 1000);
     await dead;
     const listed = await o.deliveries.page({ status: 'dead' }, { limit: 10 });

@@ -6,9 +6,19 @@ import { deriveSecret, sign, signedHeaders, verifySignature } from '../../src/we
 
 describe('classifyStatus', () => {
   test.each([
-    [200, 'delivered'], [204, 'delivered'], [299, 'delivered'],
-    [301, 'reject'], [302, 'reject'], [400, 'reject'], [404, 'reject'], [410, 'reject'],
-    [408, 'retry'], [425, 'retry'], [429, 'retry'], [500, 'retry'], [503, 'retry'],
+    [200, 'delivered'],
+    [204, 'delivered'],
+    [299, 'delivered'],
+    [301, 'reject'],
+    [302, 'reject'],
+    [400, 'reject'],
+    [404, 'reject'],
+    [410, 'reject'],
+    [408, 'retry'],
+    [425, 'retry'],
+    [429, 'retry'],
+    [500, 'retry'],
+    [503, 'retry'],
   ])('when the receiver answers %i, then the verdict is %s', (status, verdict) => {
     expect(classifyStatus(status)).toBe(verdict);
   });
@@ -17,9 +27,16 @@ describe('classifyStatus', () => {
 describe('afterFailure', () => {
   const backoff = { initialMs: 1000, maxMs: 60_000, jitter: 0.5 };
   test.each([
-    [1, 0, 1000], [1, 1, 500], [2, 0, 2000], [3, 0, 4000], [7, 0, 60_000], [30, 0.5, 45_000],
+    [1, 0, 1000],
+    [1, 1, 500],
+    [2, 0, 2000],
+    [3, 0, 4000],
+    [7, 0, 60_000],
+    [30, 0.5, 45_000],
   ])('when attempt %i failed with random %d, then the next try is %i ms later', (attempts, r, delay) => {
-    expect(afterFailure({ attempts, now: 10_000, deadline: 10_000 + 86_400_000, backoff, random: () => r })).toEqual({ retryAt: 10_000 + delay });
+    expect(afterFailure({ attempts, now: 10_000, deadline: 10_000 + 86_400_000, backoff, random: () => r })).toEqual({
+      retryAt: 10_000 + delay,
+    });
   });
 
   test('when the next try would pass the deadline, then the delivery is dead', () => {
@@ -56,10 +73,15 @@ describe('signatures', () => {
   test('when a body is signed, then the receiver verifies it and refuses tampering, another secret and old timestamps', () => {
     const body = '{"id":"e1"}';
     const h = signedHeaders('whsec_x', 1_700_000_000, body, { id: 'e1', type: 'robot.login' });
-    expect(h).toMatchObject({ 'X-Qunbot-Timestamp': '1700000000', 'X-Qunbot-Event-Id': 'e1', 'X-Qunbot-Event': 'robot.login' });
+    expect(h).toMatchObject({
+      'X-Qunbot-Timestamp': '1700000000',
+      'X-Qunbot-Event-Id': 'e1',
+      'X-Qunbot-Event': 'robot.login',
+    });
     expect(h['X-Qunbot-Signature']).toBe(sign('whsec_x', 1_700_000_000, body));
     expect(h['X-Qunbot-Signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
-    const ok = (secret: string, b: string, now: number, ts = '1700000000') => verifySignature(secret, h['X-Qunbot-Signature'], ts, b, now);
+    const ok = (secret: string, b: string, now: number, ts = '1700000000') =>
+      verifySignature(secret, h['X-Qunbot-Signature'], ts, b, now);
     expect(ok('whsec_x', body, 1_700_000_100)).toBe(true);
     expect(ok('whsec_x', '{"id":"e2"}', 1_700_000_100)).toBe(false);
     expect(ok('whsec_y', body, 1_700_000_100)).toBe(false);
@@ -73,22 +95,61 @@ describe('makeEnvelope', () => {
   test('when no id or time is given, then a new id and now are used; given ones are kept', () => {
     const now = new Date('2026-01-02T03:04:05.000Z');
     const e = makeEnvelope({ type: 'robot.logout', owner: 'alice', payload: { robotId: 'r1' } }, now, () => 'new-id');
-    expect(e).toEqual({ id: 'new-id', type: 'robot.logout', time: '2026-01-02T03:04:05.000Z', owner: 'alice', payload: { robotId: 'r1' } });
+    expect(e).toEqual({
+      id: 'new-id',
+      type: 'robot.logout',
+      time: '2026-01-02T03:04:05.000Z',
+      owner: 'alice',
+      payload: { robotId: 'r1' },
+    });
     const f = makeEnvelope({ type: 'robot.logout', id: 'fixed', time: new Date(0), payload: { robotId: 'r1' } }, now);
-    expect(f).toEqual({ id: 'fixed', type: 'robot.logout', time: '1970-01-01T00:00:00.000Z', payload: { robotId: 'r1' } });
+    expect(f).toEqual({
+      id: 'fixed',
+      type: 'robot.logout',
+      time: '1970-01-01T00:00:00.000Z',
+      payload: { robotId: 'r1' },
+    });
   });
 });
 
 describe('render', () => {
-  const base: Delivery = { id: 'd1', eventId: 'e1', eventType: 'robot.login', format: 'native', target: 's1', body: '{"id":"e1"}', status: 'delivering', attempts: 1, nextAttemptAt: new Date(0), deadline: new Date(1), createdAt: new Date(0) };
+  const base: Delivery = {
+    id: 'd1',
+    eventId: 'e1',
+    eventType: 'robot.login',
+    format: 'native',
+    target: 's1',
+    body: '{"id":"e1"}',
+    status: 'delivering',
+    attempts: 1,
+    nextAttemptAt: new Date(0),
+    deadline: new Date(1),
+    createdAt: new Date(0),
+  };
   const ctx = { masterKey: 'm'.repeat(32), nowSec: 1_700_000_000, timeouts: { nativeMs: 1000, callbackMs: 2000 } };
-  const sub = { id: 's1', url: 'https://hooks.example/x', events: ['robot.login' as const], active: true, secretVersion: 3, createdAt: new Date(0), updatedAt: new Date(0) };
+  const sub = {
+    id: 's1',
+    url: 'https://hooks.example/x',
+    events: ['robot.login' as const],
+    active: true,
+    secretVersion: 3,
+    createdAt: new Date(0),
+    updatedAt: new Date(0),
+  };
 
   test('when a native delivery is rendered, then it is a POST to the subscription URL signed with its derived secret', () => {
     const r = render(base, { ...ctx, subscription: sub });
     if ('drop' in r) throw new Error(r.drop);
     expect(r).toMatchObject({ url: 'https://hooks.example/x', method: 'POST', body: '{"id":"e1"}', timeoutMs: 1000 });
-    expect(verifySignature(deriveSecret(ctx.masterKey, 's1', 3), r.headers['X-Qunbot-Signature'], r.headers['X-Qunbot-Timestamp'], r.body as string, ctx.nowSec)).toBe(true);
+    expect(
+      verifySignature(
+        deriveSecret(ctx.masterKey, 's1', 3),
+        r.headers['X-Qunbot-Signature'],
+        r.headers['X-Qunbot-Timestamp'],
+        r.body as string,
+        ctx.nowSec,
+      ),
+    ).toBe(true);
   });
 
   test.each([
@@ -99,16 +160,34 @@ describe('render', () => {
   });
 
   test('when a login callback is rendered, then it is a plain GET with the robot id', () => {
-    expect(render({ ...base, format: 'login-callback', url: 'http://cb.example/done?k=1', robotId: 'r9', body: undefined }, ctx)).toEqual({
-      url: 'http://cb.example/done?k=1', method: 'GET', timeoutMs: 2000, headers: { 'User-Agent': 'qunbot-webhooks', 'X-Qunbot-Event-Id': 'e1', 'X-Qunbot-Robot-Id': 'r9' },
+    expect(
+      render(
+        { ...base, format: 'login-callback', url: 'http://cb.example/done?k=1', robotId: 'r9', body: undefined },
+        ctx,
+      ),
+    ).toEqual({
+      url: 'http://cb.example/done?k=1',
+      method: 'GET',
+      timeoutMs: 2000,
+      headers: { 'User-Agent': 'qunbot-webhooks', 'X-Qunbot-Event-Id': 'e1', 'X-Qunbot-Robot-Id': 'r9' },
     });
   });
 
   test('when a seed 001 developer callback is rendered, then the token is added at send time, first, unsigned', () => {
-    const stored = JSON.stringify({ action: 'send_message', data: { content: 'hi', robot_id: 'r', room_id: 'm', nickname: 'n' } });
-    const r = render({ ...base, format: 'seed001-developer', url: 'http://dev.example/cb', body: stored }, { ...ctx, seed001Token: 'tok' });
+    const stored = JSON.stringify({
+      action: 'send_message',
+      data: { content: 'hi', robot_id: 'r', room_id: 'm', nickname: 'n' },
+    });
+    const r = render(
+      { ...base, format: 'seed001-developer', url: 'http://dev.example/cb', body: stored },
+      { ...ctx, seed001Token: 'tok' },
+    );
     if ('drop' in r) throw new Error(r.drop);
-    expect(JSON.parse(r.body as string)).toEqual({ token: 'tok', action: 'send_message', data: { content: 'hi', robot_id: 'r', room_id: 'm', nickname: 'n' } });
+    expect(JSON.parse(r.body as string)).toEqual({
+      token: 'tok',
+      action: 'send_message',
+      data: { content: 'hi', robot_id: 'r', room_id: 'm', nickname: 'n' },
+    });
     expect(r.headers['X-Qunbot-Signature']).toBeUndefined();
   });
 });

@@ -25,7 +25,12 @@ export async function startReceiver(initial: Mode = 'ok') {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const seen = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const seen = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       const m = typeof mode === 'function' ? mode(seen) : mode;
       hits.push({ ...seen, mode: m });
       if (m === 'hang') hanging.add(res);
@@ -33,10 +38,11 @@ export async function startReceiver(initial: Mode = 'ok') {
         res.statusCode = m === 'ok' ? 204 : m === 'fail' ? 500 : 410;
         res.end();
       }
-      for (const w of [...waiters]) if (w.check()) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve();
-      }
+      for (const w of [...waiters])
+        if (w.check()) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve();
+        }
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

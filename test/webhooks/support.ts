@@ -9,18 +9,37 @@ import type { Settled } from '../../src/webhooks/worker';
 import { silentLog } from '../support/logger';
 
 /** Test webhook config: loopback allowed (config/test.json), short timeouts and backoff. */
-export function webhookConfig(over: Partial<Config['webhooks']> = {}, dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qunbot-wh-'))) {
+export function webhookConfig(
+  over: Partial<Config['webhooks']> = {},
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qunbot-wh-')),
+) {
   const base = loadConfig({ NODE_ENV: 'test' });
   return {
     ...base,
     dataDir,
-    webhooks: { ...base.webhooks, timeoutMs: 300, pollMs: 25, backoff: { initialMs: 20, maxMs: 200, jitter: 0.3 }, ...over },
+    webhooks: {
+      ...base.webhooks,
+      timeoutMs: 300,
+      pollMs: 25,
+      backoff: { initialMs: 20, maxMs: 200, jitter: 0.3 },
+      ...over,
+    },
     callbacks: { timeoutMs: 300 },
   };
 }
 
-export function makeOutbox(db: Database, config: ReturnType<typeof webhookConfig>, opts: { clock?: Clock; workerId?: string } = {}) {
-  return new WebhookOutbox({ config, connection: db.connection, clock: opts.clock ?? systemClock, log: silentLog, ...(opts.workerId ? { workerId: opts.workerId } : {}) });
+export function makeOutbox(
+  db: Database,
+  config: ReturnType<typeof webhookConfig>,
+  opts: { clock?: Clock; workerId?: string } = {},
+) {
+  return new WebhookOutbox({
+    config,
+    connection: db.connection,
+    clock: opts.clock ?? systemClock,
+    log: silentLog,
+    ...(opts.workerId ? { workerId: opts.workerId } : {}),
+  });
 }
 
 /** Real time plus an offset the test moves forward: deadlines pass without waiting for them. */

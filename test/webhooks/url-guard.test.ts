@@ -80,7 +80,9 @@ describe('UrlGuard.check with an allow list', () => {
 
 describe('UrlGuard.lookup (used when connecting)', () => {
   const lookup = (guard: UrlGuard, host: string, all: boolean) =>
-    new Promise<{ err: Error | null; address: unknown }>((resolve) => guard.lookup(host, { all }, (err, address) => resolve({ err, address })));
+    new Promise<{ err: Error | null; address: unknown }>((resolve) =>
+      guard.lookup(host, { all }, (err, address) => resolve({ err, address })),
+    );
 
   test('when a name now resolves to a private address (DNS rebinding), then the connection is refused', async () => {
     let answer = '93.184.216.34';
@@ -99,7 +101,9 @@ describe('UrlGuard.lookup (used when connecting)', () => {
 
 describe('checkCallbackUrl', () => {
   test('when the URL is refused, then it throws a 400 AppError with the stable code and the field', async () => {
-    const err = await checkCallbackUrl(new UrlGuard([], dns), 'http://10.1.1.1/x', 'callbackUrl').catch((e: unknown) => e);
+    const err = await checkCallbackUrl(new UrlGuard([], dns), 'http://10.1.1.1/x', 'callbackUrl').catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(AppError);
     expect(err).toMatchObject({ status: 400, code: 'callback_url_forbidden', details: [{ path: 'callbackUrl' }] });
   });

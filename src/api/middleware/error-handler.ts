@@ -20,7 +20,13 @@ export function errorHandler(log: Logger): Middleware {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) {
         ctx.status = 404;
-        ctx.body = { error: { code: 'not_found', message: `no route for ${ctx.method} ${ctx.path}`, requestId: ctx.state.requestId } };
+        ctx.body = {
+          error: {
+            code: 'not_found',
+            message: `no route for ${ctx.method} ${ctx.path}`,
+            requestId: ctx.state.requestId,
+          },
+        };
       }
     } catch (thrown) {
       const err = thrown as HttpLikeError;
@@ -33,7 +39,10 @@ export function errorHandler(log: Logger): Middleware {
         const s = err?.status ?? err?.statusCode;
         if (typeof s === 'number' && s >= 400 && s < 500) {
           status = s;
-          body = { code: STATUS_CODES[s] ?? 'bad_request', message: err.expose !== false && err.message ? err.message : 'bad request' };
+          body = {
+            code: STATUS_CODES[s] ?? 'bad_request',
+            message: err.expose !== false && err.message ? err.message : 'bad request',
+          };
         } else {
           body = { code: 'internal_error', message: 'internal error' };
         }

@@ -4,7 +4,9 @@ import { DELIVERY_STATUSES } from '../../broadcasts/report';
 import { nameText, recordId } from '../../http/schemas';
 import { ownerName } from './robot';
 
-const isoTime = z.iso.datetime({ offset: true }).meta({ description: 'ISO 8601 time with a zone, e.g. 2026-11-23T09:30:00+08:00' });
+const isoTime = z.iso
+  .datetime({ offset: true })
+  .meta({ description: 'ISO 8601 time with a zone, e.g. 2026-11-23T09:30:00+08:00' });
 
 const scheduleBody = z
   .discriminatedUnion('kind', [
@@ -13,8 +15,19 @@ const scheduleBody = z
     z
       .object({
         kind: z.literal('cron'),
-        expression: z.string().min(1).max(120).meta({ description: '5 fields (minute hour day month weekday) or 6 with seconds first, e.g. "0 30 9 * * 1-5"' }),
-        timeZone: z.string().min(1).max(64).optional().meta({ description: 'IANA zone, default the configured one (Asia/Shanghai)' }),
+        expression: z
+          .string()
+          .min(1)
+          .max(120)
+          .meta({
+            description: '5 fields (minute hour day month weekday) or 6 with seconds first, e.g. "0 30 9 * * 1-5"',
+          }),
+        timeZone: z
+          .string()
+          .min(1)
+          .max(64)
+          .optional()
+          .meta({ description: 'IANA zone, default the configured one (Asia/Shanghai)' }),
       })
       .strict(),
   ])
@@ -26,23 +39,49 @@ const targetsBody = z
     z.object({ mode: z.literal('flag'), flag: z.enum(['production', 'launch', 'bound']) }).strict(),
     z.object({ mode: z.literal('all') }).strict(),
   ])
-  .meta({ id: 'BroadcastTargets', description: 'listed rooms, every room with a flag on, or every room of the owner (rooms the robot is in at run time)' });
+  .meta({
+    id: 'BroadcastTargets',
+    description:
+      'listed rooms, every room with a flag on, or every room of the owner (rooms the robot is in at run time)',
+  });
 
 const broadcastFields = {
   name: nameText(100),
-  materials: z.array(outboundContent).min(1).max(10).meta({ description: 'sent to each room in order; each is one paced send' }),
+  materials: z
+    .array(outboundContent)
+    .min(1)
+    .max(10)
+    .meta({ description: 'sent to each room in order; each is one paced send' }),
   targets: targetsBody,
   schedule: scheduleBody,
   endAt: isoTime.optional().meta({ description: 'no run after this time' }),
-  maxRuns: z.number().int().min(1).max(1_000_000).optional().meta({ description: 'runs executed at most (missed runs do not count)' }),
+  maxRuns: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .optional()
+    .meta({ description: 'runs executed at most (missed runs do not count)' }),
 };
 
 export const broadcastBody = z.object(broadcastFields).strict();
 export const createBroadcastBody = z
-  .object({ ...broadcastFields, owner: ownerName.optional().meta({ description: 'required with an admin key; an owner key creates for its own owner' }) })
+  .object({
+    ...broadcastFields,
+    owner: ownerName
+      .optional()
+      .meta({ description: 'required with an admin key; an owner key creates for its own owner' }),
+  })
   .strict();
 
-const countsView = z.object(Object.fromEntries([...DELIVERY_STATUSES, 'total'].map((s) => [s, z.number().int()])) as Record<string, z.ZodNumber>).meta({ id: 'BroadcastCounts' });
+const countsView = z
+  .object(
+    Object.fromEntries([...DELIVERY_STATUSES, 'total'].map((s) => [s, z.number().int()])) as Record<
+      string,
+      z.ZodNumber
+    >,
+  )
+  .meta({ id: 'BroadcastCounts' });
 
 export const runView = z
   .object({
@@ -86,7 +125,11 @@ export const broadcastView = z
     name: z.string(),
     materials: z.array(outboundContent),
     targets: targetsBody,
-    schedule: z.union([z.object({ kind: z.literal('now') }), z.object({ kind: z.literal('once'), at: z.date() }), z.object({ kind: z.literal('cron'), expression: z.string(), timeZone: z.string() })]),
+    schedule: z.union([
+      z.object({ kind: z.literal('now') }),
+      z.object({ kind: z.literal('once'), at: z.date() }),
+      z.object({ kind: z.literal('cron'), expression: z.string(), timeZone: z.string() }),
+    ]),
     endAt: z.date().optional(),
     maxRuns: z.number().int().optional(),
     state: z.enum(['active', 'paused', 'finished', 'recalled']),
@@ -108,7 +151,13 @@ export const recallView = z
   .object({
     cancelled: z.number().int().meta({ description: 'sends cancelled before they went out' }),
     recalled: z.number().int().meta({ description: 'sent messages withdrawn in WeChat' }),
-    notRecalled: z.array(z.object({ roomId: z.string(), sendId: z.string(), reason: z.enum(['recall_window_passed', 'robot_not_running', 'recall_refused', 'no_message_id']) })),
+    notRecalled: z.array(
+      z.object({
+        roomId: z.string(),
+        sendId: z.string(),
+        reason: z.enum(['recall_window_passed', 'robot_not_running', 'recall_refused', 'no_message_id']),
+      }),
+    ),
   })
   .meta({ id: 'BroadcastRecall' });
 
@@ -118,4 +167,3 @@ export const broadcastListFilter = {
 };
 
 export const runParams = z.object({ id: z.string().min(1).max(64), seq: z.coerce.number().int().min(1).max(1e9) });
-

@@ -16,7 +16,12 @@ export const keywordRuleView = z
     enabled: z.boolean(),
     priority: z.number().int(),
     cooldownSec: z.number().int(),
-    triggerTimes: z.number().int().meta({ description: 'replies sent for this rule (seed 002 trigger_times; written in batches every few seconds)' }),
+    triggerTimes: z
+      .number()
+      .int()
+      .meta({
+        description: 'replies sent for this rule (seed 002 trigger_times; written in batches every few seconds)',
+      }),
   })
   .meta({ id: 'KeywordRule' });
 
@@ -24,7 +29,11 @@ export const keywordRuleView = z
 export const keywordRuleBody = keywordRuleFields.strict();
 
 export const createKeywordRuleBody = keywordRuleFields
-  .extend({ owner: ownerName.optional().meta({ description: 'required with an admin key; an owner key creates for its own owner' }) })
+  .extend({
+    owner: ownerName
+      .optional()
+      .meta({ description: 'required with an admin key; an owner key creates for its own owner' }),
+  })
   .strict();
 
 export const patchKeywordRuleBody = patchOf(keywordRuleFields);

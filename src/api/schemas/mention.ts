@@ -3,7 +3,13 @@ import { queryBool, recordId } from '../../http/schemas';
 import { ownerName } from './robot';
 
 const contextLine = z
-  .object({ messageId: z.string(), talkerId: z.string(), talkerName: z.string().optional(), text: z.string(), at: z.date() })
+  .object({
+    messageId: z.string(),
+    talkerId: z.string(),
+    talkerName: z.string().optional(),
+    text: z.string(),
+    at: z.date(),
+  })
   .meta({ id: 'MentionContextLine' });
 
 const mentionFields = {
@@ -12,7 +18,7 @@ const mentionFields = {
   robotId: z.string(),
   roomId: z.string().meta({ description: 'the room record' }),
   roomTopic: z.string().optional(),
-  conversationId: z.string().meta({ description: 'the puppet\'s room id at capture time' }),
+  conversationId: z.string().meta({ description: "the puppet's room id at capture time" }),
   messageId: z.string(),
   talkerId: z.string().meta({ description: 'the member who @-mentioned the robot (seed 002 mem_code)' }),
   talkerName: z.string().optional(),
@@ -49,7 +55,7 @@ export const mentionReplyView = z
     robotId: z.string(),
     conversationId: z.string(),
     mentionIds: z.array(z.string()),
-    status: z.string().meta({ description: 'queued: the robot\'s outbox sends it, paced' }),
+    status: z.string().meta({ description: "queued: the robot's outbox sends it, paced" }),
   })
   .meta({ id: 'MentionReplyQueued' });
 

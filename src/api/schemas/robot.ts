@@ -36,14 +36,23 @@ export const qrCodeView = z
 export const createRobotBody = z
   .object({
     name: nameText(100),
-    owner: ownerName.optional().meta({ description: 'required with an admin key; an owner key creates for its own owner' }),
-    agentCode: z.string().regex(/^[A-Za-z0-9]{6}$/, 'six letters or digits').optional().meta({ description: 'rooms whose name ends with it are bound to the robot' }),
+    owner: ownerName
+      .optional()
+      .meta({ description: 'required with an admin key; an owner key creates for its own owner' }),
+    agentCode: z
+      .string()
+      .regex(/^[A-Za-z0-9]{6}$/, 'six letters or digits')
+      .optional()
+      .meta({ description: 'rooms whose name ends with it are bound to the robot' }),
     callbackUrl: httpUrl.optional().meta({ description: 'GET after each QR login (seed 001)' }),
     username: nameText(100).optional(),
     puppet: z
       .object({
         kind: z.enum(PUPPET_KINDS),
-        endpoint: z.string().regex(/^[\w.-]+:\d{1,5}$/, 'host:port').optional(),
+        endpoint: z
+          .string()
+          .regex(/^[\w.-]+:\d{1,5}$/, 'host:port')
+          .optional(),
         token: z.string().min(1).max(200).optional(),
         tlsDisable: z.boolean().optional(),
       })
@@ -53,4 +62,7 @@ export const createRobotBody = z
   })
   .strict();
 
-export const updateRobotBody = createRobotBody.pick({ name: true, agentCode: true, callbackUrl: true, username: true }).partial().strict();
+export const updateRobotBody = createRobotBody
+  .pick({ name: true, agentCode: true, callbackUrl: true, username: true })
+  .partial()
+  .strict();

@@ -18,7 +18,9 @@ export const roomView = z
     launch: z.boolean(),
     starLevel: z.number().optional(),
     robotNickname: z.string().optional(),
-    plugins: z.record(z.string(), z.boolean()).meta({ description: 'per-room plugin switches; absent: the configured default' }),
+    plugins: z
+      .record(z.string(), z.boolean())
+      .meta({ description: 'per-room plugin switches; absent: the configured default' }),
   })
   .meta({ id: 'Room' });
 
@@ -29,13 +31,20 @@ export const updateRoomBody = z
     bound: z.boolean(),
     starLevel: z.number().int().min(0).max(5),
     robotNickname: nameText(64),
-    plugins: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,39}$/), z.boolean()).refine((p) => Object.keys(p).length <= 20, 'at most 20 plugins'),
+    plugins: z
+      .record(z.string().regex(/^[a-z][a-z0-9-]{0,39}$/), z.boolean())
+      .refine((p) => Object.keys(p).length <= 20, 'at most 20 plugins'),
   })
   .partial()
   .strict()
   .refine((b) => Object.keys(b).length > 0, 'nothing to change');
 
-export const syncResultView = z.object({ created: z.number(), updated: z.number(), gone: z.number(), rooms: z.array(roomView) });
+export const syncResultView = z.object({
+  created: z.number(),
+  updated: z.number(),
+  gone: z.number(),
+  rooms: z.array(roomView),
+});
 
 const wxId = z.string().min(1).max(200);
 
@@ -48,8 +57,14 @@ export const sendMessageBody = z
     mention: z.array(wxId).max(50).optional().meta({ description: 'member ids to @-mention (text to rooms only)' }),
   })
   .strict()
-  .refine((b) => (b.roomId === undefined) !== (b.contactId === undefined), { message: 'give exactly one of roomId and contactId', path: ['roomId'] })
-  .refine((b) => !b.mention?.length || (b.roomId !== undefined && b.content.type === 'text'), { message: '@-mentions need a text message to a room', path: ['mention'] });
+  .refine((b) => (b.roomId === undefined) !== (b.contactId === undefined), {
+    message: 'give exactly one of roomId and contactId',
+    path: ['roomId'],
+  })
+  .refine((b) => !b.mention?.length || (b.roomId !== undefined && b.content.type === 'text'), {
+    message: '@-mentions need a text message to a room',
+    path: ['mention'],
+  });
 
 export const sendView = z
   .object({

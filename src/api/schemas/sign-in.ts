@@ -22,7 +22,11 @@ export const signInRuleView = z
 export const signInRuleBody = signInRuleInput.strict();
 
 export const createSignInRuleBody = signInRuleInput
-  .extend({ owner: ownerName.optional().meta({ description: 'required with an admin key; an owner key creates for its own owner' }) })
+  .extend({
+    owner: ownerName
+      .optional()
+      .meta({ description: 'required with an admin key; an owner key creates for its own owner' }),
+  })
   .strict();
 
 export const patchSignInRuleBody = patchOf(signInRuleInput);
@@ -34,11 +38,24 @@ export const memberIdParam = z.object({ id: z.string().min(1).max(64), memberId:
 export const leaderboardView = z
   .object({
     roomId: z.string(),
-    items: z.array(z.object({ rank: z.number().int(), memberId: z.string(), memberName: z.string().optional(), points: z.number().int(), days: z.number().int() })),
+    items: z.array(
+      z.object({
+        rank: z.number().int(),
+        memberId: z.string(),
+        memberName: z.string().optional(),
+        points: z.number().int(),
+        days: z.number().int(),
+      }),
+    ),
   })
   .meta({ id: 'SignInLeaderboard' });
 
-const signInRecordView = z.object({ day: z.string().meta({ description: 'YYYY-MM-DD in the configured time zone' }), at: z.date(), points: z.number().int(), streak: z.number().int() });
+const signInRecordView = z.object({
+  day: z.string().meta({ description: 'YYYY-MM-DD in the configured time zone' }),
+  at: z.date(),
+  points: z.number().int(),
+  streak: z.number().int(),
+});
 
 export const signInMemberView = z
   .object({

@@ -22,7 +22,10 @@ export function ownerForCreate(p: Principal, asked?: string): string {
     if (asked !== undefined && asked !== p.owner) throw forbidden('this key is limited to its own owner');
     return p.owner as string;
   }
-  if (!asked) throw new AppError(400, 'invalid_request', 'an admin key must name the owner', [{ in: 'body', path: 'owner', code: 'missing', message: 'required for admin keys' }]);
+  if (!asked)
+    throw new AppError(400, 'invalid_request', 'an admin key must name the owner', [
+      { in: 'body', path: 'owner', code: 'missing', message: 'required for admin keys' },
+    ]);
   return asked;
 }
 
@@ -34,7 +37,11 @@ export async function visibleRobot(rt: Pick<Runtime, 'robots'>, p: Principal, id
 }
 
 /** The room with its robot, or 404 likewise. */
-export async function visibleRoom(rt: Pick<Runtime, 'robots' | 'rooms'>, p: Principal, id: string): Promise<{ room: RoomView; robot: RobotView }> {
+export async function visibleRoom(
+  rt: Pick<Runtime, 'robots' | 'rooms'>,
+  p: Principal,
+  id: string,
+): Promise<{ room: RoomView; robot: RobotView }> {
   const room = await rt.rooms.get(id);
   const robot = room && (await rt.robots.get(room.robotId));
   if (!room || !robot || !canSee(p, robot.owner)) throw notFound('room');

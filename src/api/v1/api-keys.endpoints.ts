@@ -8,14 +8,27 @@ import type { V1Deps } from './deps';
 const tag = 'api-keys';
 
 const apiKeyView = z
-  .object({ id: z.string(), name: z.string(), prefix: z.string(), owner: z.string().optional(), admin: z.boolean(), revoked: z.boolean(), createdAt: z.date(), lastUsedAt: z.date().optional() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    prefix: z.string(),
+    owner: z.string().optional(),
+    admin: z.boolean(),
+    revoked: z.boolean(),
+    createdAt: z.date(),
+    lastUsedAt: z.date().optional(),
+  })
   .meta({ id: 'ApiKey' });
 
 export function apiKeyEndpoints(api: EndpointRouter, deps: V1Deps): void {
   const { keys } = deps;
 
   api.add({
-    method: 'post', path: '/api-keys', tag, access: 'admin', status: 201,
+    method: 'post',
+    path: '/api-keys',
+    tag,
+    access: 'admin',
+    status: 201,
     summary: 'Create an API key (for one owner, or an admin key without owner); the key is shown only in this answer',
     body: z.object({ name: nameText(100), owner: ownerName.optional() }).strict(),
     response: apiKeyView.extend({ key: z.string().meta({ description: 'shown once; stored only as a hash' }) }),
@@ -23,15 +36,24 @@ export function apiKeyEndpoints(api: EndpointRouter, deps: V1Deps): void {
   });
 
   api.add({
-    method: 'get', path: '/api-keys', tag, access: 'admin', summary: 'List API keys (never the keys themselves)',
+    method: 'get',
+    path: '/api-keys',
+    tag,
+    access: 'admin',
+    summary: 'List API keys (never the keys themselves)',
     query: z.object({ owner: ownerName.optional() }),
     response: z.object({ items: z.array(apiKeyView) }),
     handle: async ({ query }) => ({ items: await keys.list(query.owner ? { owner: query.owner } : {}) }),
   });
 
   api.add({
-    method: 'delete', path: '/api-keys/:id', tag, access: 'admin', summary: 'Revoke an API key',
-    params: idParam, response: okBody,
+    method: 'delete',
+    path: '/api-keys/:id',
+    tag,
+    access: 'admin',
+    summary: 'Revoke an API key',
+    params: idParam,
+    response: okBody,
     handle: async ({ params }) => {
       if (!(await keys.revoke(params.id))) throw notFound('active API key');
       return { ok: true as const };

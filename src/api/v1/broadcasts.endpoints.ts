@@ -3,7 +3,17 @@ import type { Principal } from '../../auth/api-key.service';
 import { BroadcastError, type BroadcastInput, type BroadcastView, type Broadcasts } from '../../broadcasts';
 import { AppError, notFound } from '../../http/errors';
 import type { EndpointRouter } from '../../http/endpoint';
-import { broadcastBody, broadcastDetailView, broadcastListFilter, broadcastView, createBroadcastBody, deliveryView, recallView, runParams, runView } from '../schemas/broadcast';
+import {
+  broadcastBody,
+  broadcastDetailView,
+  broadcastListFilter,
+  broadcastView,
+  createBroadcastBody,
+  deliveryView,
+  recallView,
+  runParams,
+  runView,
+} from '../schemas/broadcast';
 import { idParam, okBody, pageOf, pageQuery } from '../../http/schemas';
 import { canSee, ownerFilter, ownerForCreate } from './access';
 import type { V1Deps } from './deps';
@@ -47,9 +57,15 @@ export function broadcastEndpoints(api: EndpointRouter, deps: V1Deps): void {
   if (!b) return;
 
   api.add({
-    method: 'post', path: '/broadcasts', tag, summary: 'Create a broadcast (now, once at a time, or on a cron schedule)', status: 201,
-    description: 'Each run sends the materials to every target room through the robots\' outboxes (paced). 400 invalid_schedule / schedule_in_past / unknown_room; 409 too_many_broadcasts.',
-    body: createBroadcastBody, response: broadcastView,
+    method: 'post',
+    path: '/broadcasts',
+    tag,
+    summary: 'Create a broadcast (now, once at a time, or on a cron schedule)',
+    status: 201,
+    description:
+      "Each run sends the materials to every target room through the robots' outboxes (paced). 400 invalid_schedule / schedule_in_past / unknown_room; 409 too_many_broadcasts.",
+    body: createBroadcastBody,
+    response: broadcastView,
     handle: async ({ body, principal }) => {
       const { owner: asked, ...rest } = body;
       const created = await call(() => b.service.create(toInput(ownerForCreate(principal, asked), rest)));
@@ -59,15 +75,26 @@ export function broadcastEndpoints(api: EndpointRouter, deps: V1Deps): void {
   });
 
   api.add({
-    method: 'get', path: '/broadcasts', tag, summary: 'List broadcasts (id order)',
-    query: z.object({ ...broadcastListFilter, ...pageQuery(deps.maxPageSize) }), response: pageOf(broadcastView),
+    method: 'get',
+    path: '/broadcasts',
+    tag,
+    summary: 'List broadcasts (id order)',
+    query: z.object({ ...broadcastListFilter, ...pageQuery(deps.maxPageSize) }),
+    response: pageOf(broadcastView),
     handle: async ({ query, principal }) =>
-      b.service.page({ owner: ownerFilter(principal, query.owner), state: query.state }, { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) }),
+      b.service.page(
+        { owner: ownerFilter(principal, query.owner), state: query.state },
+        { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) },
+      ),
   });
 
   api.add({
-    method: 'get', path: '/broadcasts/:id', tag, summary: 'Get a broadcast with its last run and the per-room status of that run',
-    params: idParam, response: broadcastDetailView,
+    method: 'get',
+    path: '/broadcasts/:id',
+    tag,
+    summary: 'Get a broadcast with its last run and the per-room status of that run',
+    params: idParam,
+    response: broadcastDetailView,
     handle: async ({ params, principal }) => {
       const task = await visible(b, principal, params.id);
       const lastRun = await b.service.latestRun(task.id);
@@ -76,8 +103,13 @@ export function broadcastEndpoints(api: EndpointRouter, deps: V1Deps): void {
   });
 
   api.add({
-    method: 'get', path: '/broadcasts/:id/runs', tag, summary: 'List the runs of a broadcast with their reports',
-    params: idParam, query: z.object(pageQuery(deps.maxPageSize)), response: pageOf(runView),
+    method: 'get',
+    path: '/broadcasts/:id/runs',
+    tag,
+    summary: 'List the runs of a broadcast with their reports',
+    params: idParam,
+    query: z.object(pageQuery(deps.maxPageSize)),
+    response: pageOf(runView),
     handle: async ({ params, query, principal }) => {
       const task = await visible(b, principal, params.id);
       return b.service.runs(task.id, { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) });
@@ -85,8 +117,12 @@ export function broadcastEndpoints(api: EndpointRouter, deps: V1Deps): void {
   });
 
   api.add({
-    method: 'get', path: '/broadcasts/:id/runs/:seq', tag, summary: 'Get one run with the per-room status',
-    params: runParams, response: runView.extend({ deliveries: z.array(deliveryView) }),
+    method: 'get',
+    path: '/broadcasts/:id/runs/:seq',
+    tag,
+    summary: 'Get one run with the per-room status',
+    params: runParams,
+    response: runView.extend({ deliveries: z.array(deliveryView) }),
     handle: async ({ params, principal }) => {
       const task = await visible(b, principal, params.id);
       const run = await b.service.run(task.id, params.seq);
@@ -96,9 +132,14 @@ export function broadcastEndpoints(api: EndpointRouter, deps: V1Deps): void {
   });
 
   api.add({
-    method: 'put', path: '/broadcasts/:id', tag, summary: 'Replace a broadcast that has not run yet',
+    method: 'put',
+    path: '/broadcasts/:id',
+    tag,
+    summary: 'Replace a broadcast that has not run yet',
     description: '409 broadcast_started once its first run began (recall it and create a new one).',
-    params: idParam, body: broadcastBody, response: broadcastView,
+    params: idParam,
+    body: broadcastBody,
+    response: broadcastView,
     handle: async ({ params, body, principal }) => {
       const task = await visible(b, principal, params.id);
       const updated = await call(() => b.service.update(task.id, toInput(task.owner, body)));
@@ -107,10 +148,17 @@ export function broadcastEndpoints(api: EndpointRouter, deps: V1Deps): void {
     },
   });
 
-  for (const [verb, summary] of [['pause', 'Pause a broadcast (no run starts while paused)'], ['resume', 'Resume a paused broadcast (a run that fell due meanwhile runs if within the grace period)']] as const) {
+  for (const [verb, summary] of [
+    ['pause', 'Pause a broadcast (no run starts while paused)'],
+    ['resume', 'Resume a paused broadcast (a run that fell due meanwhile runs if within the grace period)'],
+  ] as const) {
     api.add({
-      method: 'post', path: `/broadcasts/:id/${verb}`, tag, summary,
-      params: idParam, response: broadcastView,
+      method: 'post',
+      path: `/broadcasts/:id/${verb}`,
+      tag,
+      summary,
+      params: idParam,
+      response: broadcastView,
       handle: async ({ params, principal }) => {
         const task = await visible(b, principal, params.id);
         const changed = await call(() => (verb === 'pause' ? b.service.pause(task.id) : b.service.resume(task.id)));
@@ -121,9 +169,14 @@ export function broadcastEndpoints(api: EndpointRouter, deps: V1Deps): void {
   }
 
   api.add({
-    method: 'post', path: '/broadcasts/:id/recall', tag, summary: 'Recall a broadcast (seed 002 群发消息撤回)',
-    description: 'No further runs; pending sends are cancelled; sent messages are withdrawn in WeChat where the puppet supports it within the recall window (2 minutes); the answer lists what could not be recalled and why.',
-    params: idParam, response: recallView,
+    method: 'post',
+    path: '/broadcasts/:id/recall',
+    tag,
+    summary: 'Recall a broadcast (seed 002 群发消息撤回)',
+    description:
+      'No further runs; pending sends are cancelled; sent messages are withdrawn in WeChat where the puppet supports it within the recall window (2 minutes); the answer lists what could not be recalled and why.',
+    params: idParam,
+    response: recallView,
     handle: async ({ params, principal }) => {
       const task = await visible(b, principal, params.id);
       return call(() => b.recall(task.id));
@@ -131,8 +184,12 @@ export function broadcastEndpoints(api: EndpointRouter, deps: V1Deps): void {
   });
 
   api.add({
-    method: 'delete', path: '/broadcasts/:id', tag, summary: 'Delete a broadcast with its runs (409 broadcast_sending while a run is sending: recall it first)',
-    params: idParam, response: okBody,
+    method: 'delete',
+    path: '/broadcasts/:id',
+    tag,
+    summary: 'Delete a broadcast with its runs (409 broadcast_sending while a run is sending: recall it first)',
+    params: idParam,
+    response: okBody,
     handle: async ({ params, principal }) => {
       const task = await visible(b, principal, params.id);
       if (!(await call(() => b.service.delete(task.id)))) throw notFound('broadcast');

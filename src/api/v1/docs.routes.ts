@@ -103,7 +103,9 @@ export function docsRoutes(router: Router, prefix: string): void {
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = html;
   });
-  router.get('/docs/init.js', (ctx) => cached(ctx, tag(`init-${prefix}`), 'text/javascript; charset=utf-8', () => script));
+  router.get('/docs/init.js', (ctx) =>
+    cached(ctx, tag(`init-${prefix}`), 'text/javascript; charset=utf-8', () => script),
+  );
   router.get('/docs/assets/:file', (ctx) => {
     const name = ctx.params.file;
     const type = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;

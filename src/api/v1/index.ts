@@ -21,7 +21,11 @@ export const V1_PREFIX = '/api/v1';
 export function nativeApi(deps: V1Deps) {
   const router = new Router({ prefix: V1_PREFIX });
   const registry = new OpenAPIRegistry();
-  registry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'An API key: Authorization: Bearer qb_... (or the X-Api-Key header)' });
+  registry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key: Authorization: Bearer qb_... (or the X-Api-Key header)',
+  });
   const api = new EndpointRouter(router, registry, apiKeyAuthenticator(deps.keys), V1_PREFIX);
   robotEndpoints(api, deps);
   keywordEndpoints(api, deps);
@@ -38,7 +42,11 @@ export function nativeApi(deps: V1Deps) {
   const document = () =>
     (doc ??= new OpenApiGeneratorV31(registry.definitions).generateDocument({
       openapi: '3.1.0',
-      info: { title: 'qunbot API', version: '1', description: 'Native management API of qunbot. Errors: { error: { code, message, details } }.' },
+      info: {
+        title: 'qunbot API',
+        version: '1',
+        description: 'Native management API of qunbot. Errors: { error: { code, message, details } }.',
+      },
     }));
   router.get('/openapi.json', (ctx) => {
     ctx.body = document();

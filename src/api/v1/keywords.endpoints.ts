@@ -4,7 +4,13 @@ import { keywordRegexProblems, type KeywordRule } from '../../plugins/keyword-re
 import { AppError, notFound } from '../../http/errors';
 import type { EndpointRouter } from '../../http/endpoint';
 import { idParam, okBody, pageOf, pageQuery } from '../../http/schemas';
-import { createKeywordRuleBody, keywordRuleBody, keywordRuleListFilter, keywordRuleView, patchKeywordRuleBody } from '../schemas/keyword';
+import {
+  createKeywordRuleBody,
+  keywordRuleBody,
+  keywordRuleListFilter,
+  keywordRuleView,
+  patchKeywordRuleBody,
+} from '../schemas/keyword';
 import { z } from 'zod';
 import { ownerFilter, ownerForCreate, canSee } from './access';
 import type { V1Deps } from './deps';
@@ -32,7 +38,15 @@ async function visibleRule(rt: Pick<Runtime, 'keywords'>, p: Principal, id: stri
 
 /** The rule as input again (PATCH merges the change into it). */
 function asInput(r: KeywordRule) {
-  return { keywords: r.keywords, mode: r.mode, replies: r.replies, roomIds: r.roomIds, enabled: r.enabled, priority: r.priority, cooldownSec: r.cooldownSec };
+  return {
+    keywords: r.keywords,
+    mode: r.mode,
+    replies: r.replies,
+    roomIds: r.roomIds,
+    enabled: r.enabled,
+    priority: r.priority,
+    cooldownSec: r.cooldownSec,
+  };
 }
 
 /** Seed 002 keywords: reply rules of an owner's robots (the keyword-reply plugin applies them). */
@@ -48,9 +62,15 @@ export function keywordEndpoints(api: EndpointRouter, deps: V1Deps): void {
   };
 
   api.add({
-    method: 'post', path: '/keyword-rules', tag, summary: 'Create a keyword rule', status: 201,
-    description: 'A regex keyword that is invalid or may backtrack catastrophically is refused with 400 invalid_regex; a room that is not the owner\'s with 400 unknown_room.',
-    body: createKeywordRuleBody, response: keywordRuleView,
+    method: 'post',
+    path: '/keyword-rules',
+    tag,
+    summary: 'Create a keyword rule',
+    status: 201,
+    description:
+      "A regex keyword that is invalid or may backtrack catastrophically is refused with 400 invalid_regex; a room that is not the owner's with 400 unknown_room.",
+    body: createKeywordRuleBody,
+    response: keywordRuleView,
     handle: async ({ body, principal }) => {
       const { owner: asked, ...input } = body;
       const owner = ownerForCreate(principal, asked);
@@ -61,39 +81,67 @@ export function keywordEndpoints(api: EndpointRouter, deps: V1Deps): void {
   });
 
   api.add({
-    method: 'get', path: '/keyword-rules', tag, summary: 'List keyword rules (id order)',
-    query: z.object({ ...keywordRuleListFilter, ...pageQuery(deps.maxPageSize) }), response: pageOf(keywordRuleView),
+    method: 'get',
+    path: '/keyword-rules',
+    tag,
+    summary: 'List keyword rules (id order)',
+    query: z.object({ ...keywordRuleListFilter, ...pageQuery(deps.maxPageSize) }),
+    response: pageOf(keywordRuleView),
     handle: async ({ query, principal }) => {
       const owner = ownerFilter(principal, query.owner);
-      return rt.keywords.page({ owner, enabled: query.enabled }, { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) });
+      return rt.keywords.page(
+        { owner, enabled: query.enabled },
+        { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) },
+      );
     },
   });
 
   api.add({
-    method: 'get', path: '/keyword-rules/:id', tag, summary: 'Get a keyword rule with its trigger count',
-    params: idParam, response: keywordRuleView,
+    method: 'get',
+    path: '/keyword-rules/:id',
+    tag,
+    summary: 'Get a keyword rule with its trigger count',
+    params: idParam,
+    response: keywordRuleView,
     handle: async ({ params, principal }) => visibleRule(rt, principal, params.id),
   });
 
   api.add({
-    method: 'put', path: '/keyword-rules/:id', tag, summary: 'Replace a keyword rule (fields left out take their defaults)',
-    params: idParam, body: keywordRuleBody, response: keywordRuleView,
+    method: 'put',
+    path: '/keyword-rules/:id',
+    tag,
+    summary: 'Replace a keyword rule (fields left out take their defaults)',
+    params: idParam,
+    body: keywordRuleBody,
+    response: keywordRuleView,
     handle: async ({ params, body, principal }) => save(await visibleRule(rt, principal, params.id), body),
   });
 
   api.add({
-    method: 'patch', path: '/keyword-rules/:id', tag, summary: 'Change some fields of a keyword rule',
-    params: idParam, body: patchKeywordRuleBody, response: keywordRuleView,
+    method: 'patch',
+    path: '/keyword-rules/:id',
+    tag,
+    summary: 'Change some fields of a keyword rule',
+    params: idParam,
+    body: patchKeywordRuleBody,
+    response: keywordRuleView,
     handle: async ({ params, body, principal }) => {
       const rule = await visibleRule(rt, principal, params.id);
-      const merged = { ...asInput(rule), ...Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) } as z.infer<typeof keywordRuleBody>;
+      const merged = {
+        ...asInput(rule),
+        ...Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)),
+      } as z.infer<typeof keywordRuleBody>;
       return save(rule, merged);
     },
   });
 
   api.add({
-    method: 'delete', path: '/keyword-rules/:id', tag, summary: 'Delete a keyword rule',
-    params: idParam, response: okBody,
+    method: 'delete',
+    path: '/keyword-rules/:id',
+    tag,
+    summary: 'Delete a keyword rule',
+    params: idParam,
+    response: okBody,
     handle: async ({ params, principal }) => {
       const rule = await visibleRule(rt, principal, params.id);
       if (!(await rt.keywords.remove(rule.owner, rule.id))) throw notFound('keyword rule');

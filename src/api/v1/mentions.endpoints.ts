@@ -7,7 +7,16 @@ import type { Mention } from '../../plugins/mention-capture/mention.service';
 import { AppError, notFound } from '../../http/errors';
 import type { EndpointRouter } from '../../http/endpoint';
 import { idParam, pageOf, pageQuery } from '../../http/schemas';
-import { markReadBody, mentionListFilter, mentionNotifyBody, mentionNotifyView, mentionReplyBody, mentionReplyView, mentionSummaryView, mentionView } from '../schemas/mention';
+import {
+  markReadBody,
+  mentionListFilter,
+  mentionNotifyBody,
+  mentionNotifyView,
+  mentionReplyBody,
+  mentionReplyView,
+  mentionSummaryView,
+  mentionView,
+} from '../schemas/mention';
 import { ownerName } from '../schemas/robot';
 import { canSee, ownerFilter } from './access';
 import type { V1Deps } from './deps';
@@ -36,24 +45,40 @@ export function mentionEndpoints(api: EndpointRouter, deps: V1Deps): void {
   const { runtime: rt } = deps;
 
   api.add({
-    method: 'get', path: '/mentions', tag, summary: 'List captured @-mentions, newest first',
-    query: z.object({ ...mentionListFilter, ...pageQuery(deps.maxPageSize) }), response: pageOf(mentionSummaryView),
+    method: 'get',
+    path: '/mentions',
+    tag,
+    summary: 'List captured @-mentions, newest first',
+    query: z.object({ ...mentionListFilter, ...pageQuery(deps.maxPageSize) }),
+    response: pageOf(mentionSummaryView),
     handle: async ({ query, principal }) => {
       const owner = ownerFilter(principal, query.owner);
-      const page = await rt.mentions.page({ owner, unread: query.unread, robotId: query.robotId, roomId: query.roomId }, { limit: query.limit, cursor: query.cursor });
+      const page = await rt.mentions.page(
+        { owner, unread: query.unread, robotId: query.robotId, roomId: query.roomId },
+        { limit: query.limit, cursor: query.cursor },
+      );
       return { ...page, items: page.items.map(summary) };
     },
   });
 
   api.add({
-    method: 'get', path: '/mentions/:id', tag, summary: 'A captured @-mention with the messages before and after it (seed 002 context)',
-    params: idParam, response: mentionView,
+    method: 'get',
+    path: '/mentions/:id',
+    tag,
+    summary: 'A captured @-mention with the messages before and after it (seed 002 context)',
+    params: idParam,
+    response: mentionView,
     handle: async ({ params, principal }) => visibleMention(rt, principal, params.id),
   });
 
   api.add({
-    method: 'post', path: '/mentions/:id/read', tag, summary: 'Mark a mention read (or unread with {"read": false})',
-    params: idParam, body: markReadBody, response: mentionSummaryView,
+    method: 'post',
+    path: '/mentions/:id/read',
+    tag,
+    summary: 'Mark a mention read (or unread with {"read": false})',
+    params: idParam,
+    body: markReadBody,
+    response: mentionSummaryView,
     handle: async ({ params, body, principal }) => {
       const m = await visibleMention(rt, principal, params.id);
       if (!(await rt.mentions.markRead(m.owner, m.id, body.read))) throw notFound('mention');
@@ -62,10 +87,16 @@ export function mentionEndpoints(api: EndpointRouter, deps: V1Deps): void {
   });
 
   api.add({
-    method: 'post', path: '/mentions/:id/reply', tag, status: 202,
-    summary: 'Reply in the mention\'s room, @-mentioning the member (through the robot\'s paced outbox); marks the mention read',
+    method: 'post',
+    path: '/mentions/:id/reply',
+    tag,
+    status: 202,
+    summary:
+      "Reply in the mention's room, @-mentioning the member (through the robot's paced outbox); marks the mention read",
     description: 'Answers 409 robot_not_running when the robot is not running, 429 outbox_full when its queue is full.',
-    params: idParam, body: mentionReplyBody, response: mentionReplyView,
+    params: idParam,
+    body: mentionReplyBody,
+    response: mentionReplyView,
     handle: async ({ params, body, principal }) => {
       const m = await visibleMention(rt, principal, params.id);
       const target = await rt.mentions.replyTarget(m.owner, m.id);
@@ -89,14 +120,24 @@ export function mentionEndpoints(api: EndpointRouter, deps: V1Deps): void {
       }
       await rt.mentions.markRead(m.owner, m.id, true);
       const r = ticket.record;
-      return { sendId: r.id, robotId: r.robotId, conversationId: r.conversationId, mentionIds: r.mentionIds, status: r.status };
+      return {
+        sendId: r.id,
+        robotId: r.robotId,
+        conversationId: r.conversationId,
+        mentionIds: r.mentionIds,
+        status: r.status,
+      };
     },
   });
 
   api.add({
-    method: 'get', path: '/mention-notify', tag, summary: 'Whether the owner is notified of mentions (seed 002 alt_switch)',
+    method: 'get',
+    path: '/mention-notify',
+    tag,
+    summary: 'Whether the owner is notified of mentions (seed 002 alt_switch)',
     description: 'An admin key names the owner with ?owner=.',
-    query: z.object({ owner: ownerName.optional() }), response: mentionNotifyView,
+    query: z.object({ owner: ownerName.optional() }),
+    response: mentionNotifyView,
     handle: async ({ query, principal }) => {
       const owner = namedOwner(principal, query.owner, 'query');
       return { owner, enabled: await rt.mentions.notifyEnabled(owner) };
@@ -104,8 +145,12 @@ export function mentionEndpoints(api: EndpointRouter, deps: V1Deps): void {
   });
 
   api.add({
-    method: 'put', path: '/mention-notify', tag, summary: 'Switch mention notifications on or off for the owner (seed 002 alt_switch)',
-    body: mentionNotifyBody, response: mentionNotifyView,
+    method: 'put',
+    path: '/mention-notify',
+    tag,
+    summary: 'Switch mention notifications on or off for the owner (seed 002 alt_switch)',
+    body: mentionNotifyBody,
+    response: mentionNotifyView,
     handle: async ({ body, principal }) => {
       const owner = namedOwner(principal, body.owner, 'body');
       await rt.mentions.setNotify(owner, body.enabled);

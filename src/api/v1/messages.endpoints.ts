@@ -13,10 +13,15 @@ export function messageEndpoints(api: EndpointRouter, deps: V1Deps): void {
   const { runtime: rt } = deps;
 
   api.add({
-    method: 'post', path: '/messages', tag, status: 202,
+    method: 'post',
+    path: '/messages',
+    tag,
+    status: 202,
     summary: 'Send a text (with @-mentions), image, link card or mini-program card to a room or contact',
-    description: 'Queued in the robot\'s outbox, which paces sends; the answer is the send record (status queued). GET /messages/{id} for the outcome.',
-    body: sendMessageBody, response: sendView,
+    description:
+      "Queued in the robot's outbox, which paces sends; the answer is the send record (status queued). GET /messages/{id} for the outcome.",
+    body: sendMessageBody,
+    response: sendView,
     handle: async ({ body, principal }) => {
       let conversationId: string;
       let roomId: string | undefined;
@@ -29,13 +34,23 @@ export function messageEndpoints(api: EndpointRouter, deps: V1Deps): void {
         await visibleRobot(rt, principal, body.robotId);
         conversationId = body.contactId as string;
       }
-      return queueSend(rt, body.robotId, { conversationId, ...(roomId ? { roomId } : {}), content: body.content, ...(body.mention?.length ? { mentionIds: body.mention } : {}), source: 'api' });
+      return queueSend(rt, body.robotId, {
+        conversationId,
+        ...(roomId ? { roomId } : {}),
+        content: body.content,
+        ...(body.mention?.length ? { mentionIds: body.mention } : {}),
+        source: 'api',
+      });
     },
   });
 
   api.add({
-    method: 'get', path: '/messages/:id', tag, summary: 'A send and its outcome (queued, sending, sent, failed, room_not_found, unknown)',
-    params: idParam, response: sendView,
+    method: 'get',
+    path: '/messages/:id',
+    tag,
+    summary: 'A send and its outcome (queued, sending, sent, failed, room_not_found, unknown)',
+    params: idParam,
+    response: sendView,
     handle: async ({ params, principal }) => {
       const rec = isRecordId(params.id) ? await rt.sendLog.get(params.id) : null;
       if (!rec) throw notFound('message');

@@ -11,7 +11,10 @@ export function namedOwner(p: Principal, asked: string | undefined, where: 'quer
     if (asked !== undefined && asked !== p.owner) throw forbidden('this key is limited to its own owner');
     return p.owner as string;
   }
-  if (!asked) throw new AppError(400, 'invalid_request', 'an admin key must name the owner', [{ in: where, path: 'owner', code: 'missing', message: 'required for admin keys' }]);
+  if (!asked)
+    throw new AppError(400, 'invalid_request', 'an admin key must name the owner', [
+      { in: where, path: 'owner', code: 'missing', message: 'required for admin keys' },
+    ]);
   return asked;
 }
 
@@ -19,7 +22,11 @@ export function namedOwner(p: Principal, asked: string | undefined, where: 'quer
  * Rejects rule scopes naming rooms that are not the owner's (another owner's room and a missing
  * one look the same): a rule must not reach into rooms its owner cannot see.
  */
-export async function checkOwnRooms(rt: Pick<Runtime, 'rooms' | 'robots'>, owner: string, roomIds: readonly string[] | undefined): Promise<void> {
+export async function checkOwnRooms(
+  rt: Pick<Runtime, 'rooms' | 'robots'>,
+  owner: string,
+  roomIds: readonly string[] | undefined,
+): Promise<void> {
   if (!roomIds || roomIds.length === 0) return;
   const robotOwner = new Map<string, Promise<string | undefined>>();
   const ownerOfRobot = (robotId: string) => {
@@ -39,6 +46,11 @@ export async function checkOwnRooms(rt: Pick<Runtime, 'rooms' | 'robots'>, owner
       ok.set(id, Boolean(room) && (await ownerOfRobot(room!.robotId)) === owner);
     }),
   );
-  const bad = roomIds.flatMap((id, i) => (ok.get(id) ? [] : [{ in: 'body', path: `roomIds.${i}`, code: 'unknown_room', message: `no room ${id} of owner ${owner}` }]));
-  if (bad.length > 0) throw new AppError(400, 'unknown_room', 'roomIds names rooms that are not this owner\'s', bad.slice(0, 20));
+  const bad = roomIds.flatMap((id, i) =>
+    ok.get(id)
+      ? []
+      : [{ in: 'body', path: `roomIds.${i}`, code: 'unknown_room', message: `no room ${id} of owner ${owner}` }],
+  );
+  if (bad.length > 0)
+    throw new AppError(400, 'unknown_room', "roomIds names rooms that are not this owner's", bad.slice(0, 20));
 }

@@ -18,15 +18,21 @@ function publicView(r: RobotView): Omit<RobotView, 'qr'> {
   return rest as Omit<RobotView, 'qr'>;
 }
 
-const notRunning = (id: string) => new AppError(409, 'robot_not_running', `robot ${id} is not running: POST /api/v1/robots/${id}/login first`);
+const notRunning = (id: string) =>
+  new AppError(409, 'robot_not_running', `robot ${id} is not running: POST /api/v1/robots/${id}/login first`);
 
 export function robotEndpoints(api: EndpointRouter, deps: V1Deps): void {
   const { runtime: rt } = deps;
   const robotWithQr = robotView.extend({ qr: qrCodeView.optional() });
 
   api.add({
-    method: 'post', path: '/robots', tag, summary: 'Create a robot (not started)', status: 201,
-    body: createRobotBody, response: robotView,
+    method: 'post',
+    path: '/robots',
+    tag,
+    summary: 'Create a robot (not started)',
+    status: 201,
+    body: createRobotBody,
+    response: robotView,
     handle: async ({ body, principal }) => {
       if (body.puppet && !principal.admin) throw forbidden('only an admin key may choose puppet settings');
       if (body.callbackUrl) await deps.checkCallbackUrl(body.callbackUrl);
@@ -36,25 +42,44 @@ export function robotEndpoints(api: EndpointRouter, deps: V1Deps): void {
   });
 
   api.add({
-    method: 'get', path: '/robots', tag, summary: 'List robots',
-    query: z.object({ owner: ownerName.optional(), status: z.enum(ROBOT_STATUSES).optional(), ...pageQuery(deps.maxPageSize) }),
+    method: 'get',
+    path: '/robots',
+    tag,
+    summary: 'List robots',
+    query: z.object({
+      owner: ownerName.optional(),
+      status: z.enum(ROBOT_STATUSES).optional(),
+      ...pageQuery(deps.maxPageSize),
+    }),
     response: pageOf(robotView),
     handle: async ({ query, principal }) => {
       const owner = ownerFilter(principal, query.owner);
-      const page = await rt.robots.page({ ...(owner ? { owner } : {}), ...(query.status ? { status: query.status } : {}) }, { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) });
+      const page = await rt.robots.page(
+        { ...(owner ? { owner } : {}), ...(query.status ? { status: query.status } : {}) },
+        { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) },
+      );
       return { ...page, items: page.items.map(publicView) };
     },
   });
 
   api.add({
-    method: 'get', path: '/robots/:id', tag, summary: 'Get a robot and its status (with the login QR code while waiting for a scan)',
-    params: idParam, response: robotWithQr,
+    method: 'get',
+    path: '/robots/:id',
+    tag,
+    summary: 'Get a robot and its status (with the login QR code while waiting for a scan)',
+    params: idParam,
+    response: robotWithQr,
     handle: async ({ params, principal }) => visibleRobot(rt, principal, params.id),
   });
 
   api.add({
-    method: 'patch', path: '/robots/:id', tag, summary: 'Change a robot\'s name, agent code, login callback or username',
-    params: idParam, body: updateRobotBody, response: robotView,
+    method: 'patch',
+    path: '/robots/:id',
+    tag,
+    summary: "Change a robot's name, agent code, login callback or username",
+    params: idParam,
+    body: updateRobotBody,
+    response: robotView,
     handle: async ({ params, body, principal }) => {
       await visibleRobot(rt, principal, params.id);
       if (body.callbackUrl) await deps.checkCallbackUrl(body.callbackUrl);
@@ -65,8 +90,12 @@ export function robotEndpoints(api: EndpointRouter, deps: V1Deps): void {
   });
 
   api.add({
-    method: 'delete', path: '/robots/:id', tag, summary: 'Stop and delete a robot with its rooms',
-    params: idParam, response: okBody,
+    method: 'delete',
+    path: '/robots/:id',
+    tag,
+    summary: 'Stop and delete a robot with its rooms',
+    params: idParam,
+    response: okBody,
     handle: async ({ params, principal }) => {
       await visibleRobot(rt, principal, params.id);
       await rt.manager.delete(params.id);
@@ -75,8 +104,12 @@ export function robotEndpoints(api: EndpointRouter, deps: V1Deps): void {
   });
 
   api.add({
-    method: 'post', path: '/robots/:id/login', tag, summary: 'Start the robot: it shows a login QR code (GET the robot or /qrcode) or logs in from its session',
-    params: idParam, response: robotWithQr,
+    method: 'post',
+    path: '/robots/:id/login',
+    tag,
+    summary: 'Start the robot: it shows a login QR code (GET the robot or /qrcode) or logs in from its session',
+    params: idParam,
+    response: robotWithQr,
     handle: async ({ params, principal }) => {
       await visibleRobot(rt, principal, params.id);
       await rt.manager.start(params.id);
@@ -85,19 +118,28 @@ export function robotEndpoints(api: EndpointRouter, deps: V1Deps): void {
   });
 
   api.add({
-    method: 'get', path: '/robots/:id/qrcode', tag, summary: 'The current login QR code (payload and PNG data URL)',
+    method: 'get',
+    path: '/robots/:id/qrcode',
+    tag,
+    summary: 'The current login QR code (payload and PNG data URL)',
     description: 'Answers 404 with code no_qrcode when the robot is not waiting for a scan.',
-    params: idParam, response: qrCodeView,
+    params: idParam,
+    response: qrCodeView,
     handle: async ({ params, principal }) => {
       const robot = await visibleRobot(rt, principal, params.id);
-      if (!robot.qr || robot.status !== 'waiting_for_scan') throw new AppError(404, 'no_qrcode', `robot is ${robot.status}, not waiting for a scan`);
+      if (!robot.qr || robot.status !== 'waiting_for_scan')
+        throw new AppError(404, 'no_qrcode', `robot is ${robot.status}, not waiting for a scan`);
       return robot.qr;
     },
   });
 
   api.add({
-    method: 'post', path: '/robots/:id/logout', tag, summary: 'Log the WeChat account out (the robot keeps running and shows a new QR code)',
-    params: idParam, response: okBody,
+    method: 'post',
+    path: '/robots/:id/logout',
+    tag,
+    summary: 'Log the WeChat account out (the robot keeps running and shows a new QR code)',
+    params: idParam,
+    response: okBody,
     handle: async ({ params, principal }) => {
       await visibleRobot(rt, principal, params.id);
       try {
@@ -111,8 +153,12 @@ export function robotEndpoints(api: EndpointRouter, deps: V1Deps): void {
   });
 
   api.add({
-    method: 'post', path: '/robots/:id/stop', tag, summary: 'Stop the robot (it stays stopped across restarts)',
-    params: idParam, response: robotView,
+    method: 'post',
+    path: '/robots/:id/stop',
+    tag,
+    summary: 'Stop the robot (it stays stopped across restarts)',
+    params: idParam,
+    response: robotView,
     handle: async ({ params, principal }) => {
       await visibleRobot(rt, principal, params.id);
       await rt.manager.stop(params.id);

@@ -15,22 +15,31 @@ export function roomEndpoints(api: EndpointRouter, deps: V1Deps): void {
   const { runtime: rt } = deps;
 
   api.add({
-    method: 'post', path: '/robots/:id/rooms/sync', tag, summary: 'Sync the robot\'s rooms from WeChat now (the robot must be logged in)',
-    params: idParam, response: syncResultView,
+    method: 'post',
+    path: '/robots/:id/rooms/sync',
+    tag,
+    summary: "Sync the robot's rooms from WeChat now (the robot must be logged in)",
+    params: idParam,
+    response: syncResultView,
     handle: async ({ params, principal }) => {
       await visibleRobot(rt, principal, params.id);
-      if (rt.manager.robot(params.id)?.status !== 'logged_in') throw new AppError(409, 'robot_not_logged_in', 'the robot must be logged in to sync its rooms');
+      if (rt.manager.robot(params.id)?.status !== 'logged_in')
+        throw new AppError(409, 'robot_not_logged_in', 'the robot must be logged in to sync its rooms');
       try {
         return await rt.manager.syncRooms(params.id);
       } catch (err) {
-        if (err instanceof RobotNotFoundError) throw new AppError(409, 'robot_not_logged_in', 'the robot must be logged in to sync its rooms');
+        if (err instanceof RobotNotFoundError)
+          throw new AppError(409, 'robot_not_logged_in', 'the robot must be logged in to sync its rooms');
         throw err;
       }
     },
   });
 
   api.add({
-    method: 'get', path: '/rooms', tag, summary: 'List rooms (of one robot, or of every robot the key may see)',
+    method: 'get',
+    path: '/rooms',
+    tag,
+    summary: 'List rooms (of one robot, or of every robot the key may see)',
     query: z.object({
       robotId: z.string().min(1).max(64).optional(),
       owner: ownerName.optional(),
@@ -56,19 +65,32 @@ export function roomEndpoints(api: EndpointRouter, deps: V1Deps): void {
   });
 
   api.add({
-    method: 'get', path: '/rooms/:id', tag, summary: 'Get a room',
-    params: idParam, response: roomView,
+    method: 'get',
+    path: '/rooms/:id',
+    tag,
+    summary: 'Get a room',
+    params: idParam,
+    response: roomView,
     handle: async ({ params, principal }) => (await visibleRoom(rt, principal, params.id)).room,
   });
 
   api.add({
-    method: 'patch', path: '/rooms/:id', tag, summary: 'Change a room\'s flags (production, launch, bound), star level, the robot\'s nickname in it, plugin switches',
-    params: idParam, body: updateRoomBody, response: roomView,
+    method: 'patch',
+    path: '/rooms/:id',
+    tag,
+    summary:
+      "Change a room's flags (production, launch, bound), star level, the robot's nickname in it, plugin switches",
+    params: idParam,
+    body: updateRoomBody,
+    response: roomView,
     handle: async ({ params, body, principal }) => {
       await visibleRoom(rt, principal, params.id);
       const { plugins, ...flags } = body;
-      let room = Object.keys(flags).length ? await rt.rooms.update(params.id, flags as RoomPatch) : await rt.rooms.get(params.id);
-      for (const [plugin, enabled] of Object.entries(plugins ?? {})) room = await rt.rooms.setPluginEnabled(params.id, plugin, enabled);
+      let room = Object.keys(flags).length
+        ? await rt.rooms.update(params.id, flags as RoomPatch)
+        : await rt.rooms.get(params.id);
+      for (const [plugin, enabled] of Object.entries(plugins ?? {}))
+        room = await rt.rooms.setPluginEnabled(params.id, plugin, enabled);
       if (!room) throw notFound('room');
       return room;
     },

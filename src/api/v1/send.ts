@@ -22,7 +22,12 @@ export async function queueSend(rt: Pick<Runtime, 'manager'>, robotId: string, s
     const ticket = await rt.manager.send(robotId, send);
     return ticket.record;
   } catch (err) {
-    if (err instanceof RobotNotFoundError) throw new AppError(409, 'robot_not_running', `robot ${robotId} is not running: POST /api/v1/robots/${robotId}/login first`);
+    if (err instanceof RobotNotFoundError)
+      throw new AppError(
+        409,
+        'robot_not_running',
+        `robot ${robotId} is not running: POST /api/v1/robots/${robotId}/login first`,
+      );
     if (err instanceof OutboxFullError) throw new AppError(429, 'outbox_full', err.message);
     throw err;
   }

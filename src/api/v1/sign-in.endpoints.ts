@@ -39,9 +39,14 @@ export function signInEndpoints(api: EndpointRouter, deps: V1Deps): void {
   };
 
   api.add({
-    method: 'post', path: '/sign-in-rules', tag, summary: 'Create a sign-in rule', status: 201,
-    description: 'A room that is not the owner\'s is refused with 400 unknown_room.',
-    body: createSignInRuleBody, response: signInRuleView,
+    method: 'post',
+    path: '/sign-in-rules',
+    tag,
+    summary: 'Create a sign-in rule',
+    status: 201,
+    description: "A room that is not the owner's is refused with 400 unknown_room.",
+    body: createSignInRuleBody,
+    response: signInRuleView,
     handle: async ({ body, principal }) => {
       const { owner: asked, ...input } = body;
       const owner = ownerForCreate(principal, asked);
@@ -51,41 +56,76 @@ export function signInEndpoints(api: EndpointRouter, deps: V1Deps): void {
   });
 
   api.add({
-    method: 'get', path: '/sign-in-rules', tag, summary: 'List sign-in rules (id order)',
-    query: z.object({ ...signInRuleListFilter, ...pageQuery(deps.maxPageSize) }), response: pageOf(signInRuleView),
+    method: 'get',
+    path: '/sign-in-rules',
+    tag,
+    summary: 'List sign-in rules (id order)',
+    query: z.object({ ...signInRuleListFilter, ...pageQuery(deps.maxPageSize) }),
+    response: pageOf(signInRuleView),
     handle: async ({ query, principal }) => {
       const owner = ownerFilter(principal, query.owner);
-      return rt.signIn.rulePage({ owner, enabled: query.enabled }, { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) });
+      return rt.signIn.rulePage(
+        { owner, enabled: query.enabled },
+        { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) },
+      );
     },
   });
 
   api.add({
-    method: 'get', path: '/sign-in-rules/:id', tag, summary: 'Get a sign-in rule',
-    params: idParam, response: signInRuleView,
+    method: 'get',
+    path: '/sign-in-rules/:id',
+    tag,
+    summary: 'Get a sign-in rule',
+    params: idParam,
+    response: signInRuleView,
     handle: async ({ params, principal }) => visibleRule(rt, principal, params.id),
   });
 
   api.add({
-    method: 'put', path: '/sign-in-rules/:id', tag, summary: 'Replace a sign-in rule (fields left out take their defaults; reply templates left out are kept)',
-    params: idParam, body: signInRuleBody, response: signInRuleView,
+    method: 'put',
+    path: '/sign-in-rules/:id',
+    tag,
+    summary: 'Replace a sign-in rule (fields left out take their defaults; reply templates left out are kept)',
+    params: idParam,
+    body: signInRuleBody,
+    response: signInRuleView,
     handle: async ({ params, body, principal }) => save(await visibleRule(rt, principal, params.id), body),
   });
 
   api.add({
-    method: 'patch', path: '/sign-in-rules/:id', tag, summary: 'Change some fields of a sign-in rule',
-    params: idParam, body: patchSignInRuleBody, response: signInRuleView,
+    method: 'patch',
+    path: '/sign-in-rules/:id',
+    tag,
+    summary: 'Change some fields of a sign-in rule',
+    params: idParam,
+    body: patchSignInRuleBody,
+    response: signInRuleView,
     handle: async ({ params, body, principal }) => {
       const rule = await visibleRule(rt, principal, params.id);
       const given = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
       // Reply templates: only those given change (the service sets them one by one).
-      const merged = { keywords: rule.keywords, roomIds: rule.roomIds, windows: rule.windows, points: rule.points, streakBonus: rule.streakBonus, maxStreakBonusDays: rule.maxStreakBonusDays, enabled: rule.enabled, replies: {}, ...given };
+      const merged = {
+        keywords: rule.keywords,
+        roomIds: rule.roomIds,
+        windows: rule.windows,
+        points: rule.points,
+        streakBonus: rule.streakBonus,
+        maxStreakBonusDays: rule.maxStreakBonusDays,
+        enabled: rule.enabled,
+        replies: {},
+        ...given,
+      };
       return save(rule, merged as z.infer<typeof signInRuleBody>);
     },
   });
 
   api.add({
-    method: 'delete', path: '/sign-in-rules/:id', tag, summary: 'Delete a sign-in rule (the records stay)',
-    params: idParam, response: okBody,
+    method: 'delete',
+    path: '/sign-in-rules/:id',
+    tag,
+    summary: 'Delete a sign-in rule (the records stay)',
+    params: idParam,
+    response: okBody,
     handle: async ({ params, principal }) => {
       const rule = await visibleRule(rt, principal, params.id);
       if (!(await rt.signIn.removeRule(rule.owner, rule.id))) throw notFound('sign-in rule');
@@ -94,8 +134,13 @@ export function signInEndpoints(api: EndpointRouter, deps: V1Deps): void {
   });
 
   api.add({
-    method: 'get', path: '/rooms/:id/sign-ins/leaderboard', tag, summary: 'Members of the room by sign-in points, highest first',
-    params: idParam, query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(20) }), response: leaderboardView,
+    method: 'get',
+    path: '/rooms/:id/sign-ins/leaderboard',
+    tag,
+    summary: 'Members of the room by sign-in points, highest first',
+    params: idParam,
+    query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(20) }),
+    response: leaderboardView,
     handle: async ({ params, query, principal }) => {
       const { room } = await visibleRoom(rt, principal, params.id);
       const rows = await rt.signIn.leaderboard(room.id, query.limit);
@@ -104,11 +149,19 @@ export function signInEndpoints(api: EndpointRouter, deps: V1Deps): void {
   });
 
   api.add({
-    method: 'get', path: '/rooms/:id/sign-ins/members/:memberId', tag, summary: 'A member\'s sign-ins in the room (newest first) and total points',
-    params: memberIdParam, query: z.object({ limit: z.coerce.number().int().min(1).max(366).default(30) }), response: signInMemberView,
+    method: 'get',
+    path: '/rooms/:id/sign-ins/members/:memberId',
+    tag,
+    summary: "A member's sign-ins in the room (newest first) and total points",
+    params: memberIdParam,
+    query: z.object({ limit: z.coerce.number().int().min(1).max(366).default(30) }),
+    response: signInMemberView,
     handle: async ({ params, query, principal }) => {
       const { room } = await visibleRoom(rt, principal, params.id);
-      const [history, total] = await Promise.all([rt.signIn.history(room.id, params.memberId, query.limit), rt.signIn.total(room.id, params.memberId)]);
+      const [history, total] = await Promise.all([
+        rt.signIn.history(room.id, params.memberId, query.limit),
+        rt.signIn.total(room.id, params.memberId),
+      ]);
       const memberName = history.find((h) => h.memberName)?.memberName;
       return {
         roomId: room.id,

@@ -20,7 +20,7 @@ const events = z.array(eventType).min(1).max(EVENT_TYPES.length);
 const subscriptionView = z
   .object({
     id: z.string(),
-    owner: z.string().optional().meta({ description: 'absent: an admin subscription, receiving every owner\'s events' }),
+    owner: z.string().optional().meta({ description: "absent: an admin subscription, receiving every owner's events" }),
     url: z.string(),
     events: z.array(eventType),
     active: z.boolean(),
@@ -31,19 +31,33 @@ const subscriptionView = z
   .meta({ id: 'WebhookSubscription' });
 
 const withSecret = subscriptionView
-  .extend({ secret: z.string().meta({ description: 'signing secret, shown only now: verify X-Qunbot-Signature = sha256=HMAC-SHA256(secret, "<X-Qunbot-Timestamp>.<body>")' }) })
+  .extend({
+    secret: z
+      .string()
+      .meta({
+        description:
+          'signing secret, shown only now: verify X-Qunbot-Signature = sha256=HMAC-SHA256(secret, "<X-Qunbot-Timestamp>.<body>")',
+      }),
+  })
   .meta({ id: 'WebhookSubscriptionWithSecret' });
 
 const createBody = z.object({
   url: httpUrl,
   events,
-  owner: ownerName.optional().meta({ description: 'admin keys: whose events (omit for every owner\'s); owner keys: their own' }),
+  owner: ownerName
+    .optional()
+    .meta({ description: "admin keys: whose events (omit for every owner's); owner keys: their own" }),
   active: z.boolean().optional(),
   description: z.string().trim().max(200).optional(),
 });
 
 const patchBody = z
-  .object({ url: httpUrl.optional(), events: events.optional(), active: z.boolean().optional(), description: z.string().trim().max(200).optional() })
+  .object({
+    url: httpUrl.optional(),
+    events: events.optional(),
+    active: z.boolean().optional(),
+    description: z.string().trim().max(200).optional(),
+  })
   .refine((b) => Object.keys(b).length > 0, 'send at least one field');
 
 const deliveryView = z
@@ -69,14 +83,26 @@ const deliveryView = z
   .meta({ id: 'WebhookDelivery' });
 
 function publicSubscription(s: Subscription): z.infer<typeof subscriptionView> {
-  return { id: s.id, url: s.url, events: s.events, active: s.active, createdAt: s.createdAt, updatedAt: s.updatedAt, ...(s.owner ? { owner: s.owner } : {}), ...(s.description ? { description: s.description } : {}) };
+  return {
+    id: s.id,
+    url: s.url,
+    events: s.events,
+    active: s.active,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+    ...(s.owner ? { owner: s.owner } : {}),
+    ...(s.description ? { description: s.description } : {}),
+  };
 }
 
 function publicDelivery(d: Delivery): z.infer<typeof deliveryView> {
   const rest: Partial<Delivery> = { ...d };
   delete rest.body;
   delete rest.target;
-  return { ...(rest as Omit<Delivery, 'body' | 'target'>), ...(d.format === 'native' ? { subscriptionId: d.target } : {}) };
+  return {
+    ...(rest as Omit<Delivery, 'body' | 'target'>),
+    ...(d.format === 'native' ? { subscriptionId: d.target } : {}),
+  };
 }
 
 /** Owner keys see their own; admin keys see all, including owner-less (admin) ones. */
@@ -95,38 +121,66 @@ export function webhookEndpoints(api: EndpointRouter, deps: V1Deps): void {
   };
 
   api.add({
-    method: 'post', path: '/webhooks', tag, summary: 'Subscribe a URL to webhook events (the signing secret is shown once)', status: 201,
-    description: 'The URL is refused (400 callback_url_forbidden) when it resolves to a loopback, private, link-local or metadata address not allow-listed in webhooks.allowHosts.',
-    body: createBody, response: withSecret,
+    method: 'post',
+    path: '/webhooks',
+    tag,
+    summary: 'Subscribe a URL to webhook events (the signing secret is shown once)',
+    status: 201,
+    description:
+      'The URL is refused (400 callback_url_forbidden) when it resolves to a loopback, private, link-local or metadata address not allow-listed in webhooks.allowHosts.',
+    body: createBody,
+    response: withSecret,
     handle: async ({ body, principal }) => {
-      if (!principal.admin && body.owner !== undefined && body.owner !== principal.owner) throw forbidden('this key is limited to its own owner');
+      if (!principal.admin && body.owner !== undefined && body.owner !== principal.owner)
+        throw forbidden('this key is limited to its own owner');
       await checkCallbackUrl(outbox.guard, body.url);
       const owner = principal.admin ? body.owner : principal.owner;
-      const created = await subs.create({ url: body.url, events: body.events, ...(owner ? { owner } : {}), ...(body.active !== undefined ? { active: body.active } : {}), ...(body.description ? { description: body.description } : {}) });
+      const created = await subs.create({
+        url: body.url,
+        events: body.events,
+        ...(owner ? { owner } : {}),
+        ...(body.active !== undefined ? { active: body.active } : {}),
+        ...(body.description ? { description: body.description } : {}),
+      });
       return { ...publicSubscription(created), secret: outbox.secretFor(created) };
     },
   });
 
   api.add({
-    method: 'get', path: '/webhooks', tag, summary: 'List webhook subscriptions',
+    method: 'get',
+    path: '/webhooks',
+    tag,
+    summary: 'List webhook subscriptions',
     query: z.object({ owner: ownerName.optional(), ...pageQuery(deps.maxPageSize) }),
     response: pageOf(subscriptionView),
     handle: async ({ query, principal }) => {
       const owner = ownerFilter(principal, query.owner);
-      const page = await subs.page(owner !== undefined ? { owner } : {}, { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) });
+      const page = await subs.page(owner !== undefined ? { owner } : {}, {
+        limit: query.limit,
+        ...(query.cursor ? { cursor: query.cursor } : {}),
+      });
       return { ...page, items: page.items.map(publicSubscription) };
     },
   });
 
   api.add({
-    method: 'get', path: '/webhooks/:id', tag, summary: 'Get a webhook subscription',
-    params: idParam, response: subscriptionView,
+    method: 'get',
+    path: '/webhooks/:id',
+    tag,
+    summary: 'Get a webhook subscription',
+    params: idParam,
+    response: subscriptionView,
     handle: async ({ params, principal }) => publicSubscription(await visibleSubscription(principal, params.id)),
   });
 
   api.add({
-    method: 'patch', path: '/webhooks/:id', tag, summary: 'Change a subscription\'s URL, events, description, or pause it (active: false)',
-    params: idParam, body: patchBody, response: subscriptionView,
+    method: 'patch',
+    path: '/webhooks/:id',
+    tag,
+    summary: "Change a subscription's URL, events, description, or pause it (active: false)",
+    params: idParam,
+    body: patchBody,
+    response: subscriptionView,
     handle: async ({ params, body, principal }) => {
       await visibleSubscription(principal, params.id);
       if (body.url) await checkCallbackUrl(outbox.guard, body.url);
@@ -138,8 +192,12 @@ export function webhookEndpoints(api: EndpointRouter, deps: V1Deps): void {
   });
 
   api.add({
-    method: 'post', path: '/webhooks/:id/rotate-secret', tag, summary: 'Replace the signing secret (the new one is shown once; the old one stops at once)',
-    params: idParam, response: withSecret,
+    method: 'post',
+    path: '/webhooks/:id/rotate-secret',
+    tag,
+    summary: 'Replace the signing secret (the new one is shown once; the old one stops at once)',
+    params: idParam,
+    response: withSecret,
     handle: async ({ params, principal }) => {
       await visibleSubscription(principal, params.id);
       const rotated = await subs.rotate(params.id);
@@ -149,8 +207,12 @@ export function webhookEndpoints(api: EndpointRouter, deps: V1Deps): void {
   });
 
   api.add({
-    method: 'delete', path: '/webhooks/:id', tag, summary: 'Delete a subscription (its queued deliveries are dropped at their next attempt)',
-    params: idParam, response: okBody,
+    method: 'delete',
+    path: '/webhooks/:id',
+    tag,
+    summary: 'Delete a subscription (its queued deliveries are dropped at their next attempt)',
+    params: idParam,
+    response: okBody,
     handle: async ({ params, principal }) => {
       await visibleSubscription(principal, params.id);
       await subs.delete(params.id);
@@ -159,14 +221,29 @@ export function webhookEndpoints(api: EndpointRouter, deps: V1Deps): void {
   });
 
   api.add({
-    method: 'get', path: '/webhook-deliveries', tag, summary: 'List webhook deliveries (e.g. ?status=dead)',
-    description: 'Owner keys see the deliveries to their own subscriptions and their robots\' login callbacks; admin keys see all.',
-    query: z.object({ status: z.enum(DELIVERY_STATUSES).optional(), subscriptionId: recordId.optional(), eventId: z.string().max(200).optional(), owner: ownerName.optional(), ...pageQuery(deps.maxPageSize) }),
+    method: 'get',
+    path: '/webhook-deliveries',
+    tag,
+    summary: 'List webhook deliveries (e.g. ?status=dead)',
+    description:
+      "Owner keys see the deliveries to their own subscriptions and their robots' login callbacks; admin keys see all.",
+    query: z.object({
+      status: z.enum(DELIVERY_STATUSES).optional(),
+      subscriptionId: recordId.optional(),
+      eventId: z.string().max(200).optional(),
+      owner: ownerName.optional(),
+      ...pageQuery(deps.maxPageSize),
+    }),
     response: pageOf(deliveryView),
     handle: async ({ query, principal }) => {
       const owner = ownerFilter(principal, query.owner);
       const page = await outbox.deliveries.page(
-        { ...(owner !== undefined ? { owner } : {}), ...(query.status ? { status: query.status } : {}), ...(query.subscriptionId ? { target: query.subscriptionId } : {}), ...(query.eventId ? { eventId: query.eventId } : {}) },
+        {
+          ...(owner !== undefined ? { owner } : {}),
+          ...(query.status ? { status: query.status } : {}),
+          ...(query.subscriptionId ? { target: query.subscriptionId } : {}),
+          ...(query.eventId ? { eventId: query.eventId } : {}),
+        },
         { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) },
       );
       return { ...page, items: page.items.map(publicDelivery) };
@@ -174,9 +251,13 @@ export function webhookEndpoints(api: EndpointRouter, deps: V1Deps): void {
   });
 
   api.add({
-    method: 'post', path: '/webhook-deliveries/:id/retry', tag, summary: 'Queue a dead delivery again (fresh deadline and attempt count)',
+    method: 'post',
+    path: '/webhook-deliveries/:id/retry',
+    tag,
+    summary: 'Queue a dead delivery again (fresh deadline and attempt count)',
     description: 'Answers 409 delivery_not_dead when the delivery is not dead.',
-    params: idParam, response: deliveryView,
+    params: idParam,
+    response: deliveryView,
     handle: async ({ params, principal }) => {
       const d = await outbox.deliveries.get(params.id);
       if (!d || !visible(principal, d.owner)) throw notFound('delivery');

@@ -11,18 +11,29 @@ export function welcomeEndpoints(api: EndpointRouter, deps: V1Deps): void {
   const { runtime: rt } = deps;
 
   api.add({
-    method: 'get', path: '/rooms/:id/welcome', tag, summary: 'The room\'s welcome setting (text null: the configured default applies)',
-    params: idParam, response: welcomeView,
+    method: 'get',
+    path: '/rooms/:id/welcome',
+    tag,
+    summary: "The room's welcome setting (text null: the configured default applies)",
+    params: idParam,
+    response: welcomeView,
     handle: async ({ params, principal }) => {
       const { room } = await visibleRoom(rt, principal, params.id);
       const own = await rt.welcome.find(room.id);
-      return own ? { ...own, isDefault: false } : { roomId: room.id, text: null, enabled: true, mention: true, isDefault: true };
+      return own
+        ? { ...own, isDefault: false }
+        : { roomId: room.id, text: null, enabled: true, mention: true, isDefault: true };
     },
   });
 
   api.add({
-    method: 'put', path: '/rooms/:id/welcome', tag, summary: 'Set the room\'s welcome text (placeholders {names}, {topic}, {count})',
-    params: idParam, body: welcomeBody, response: welcomeView,
+    method: 'put',
+    path: '/rooms/:id/welcome',
+    tag,
+    summary: "Set the room's welcome text (placeholders {names}, {topic}, {count})",
+    params: idParam,
+    body: welcomeBody,
+    response: welcomeView,
     handle: async ({ params, body, principal }) => {
       const { room } = await visibleRoom(rt, principal, params.id);
       return rt.welcome.set(room.id, body);
@@ -30,8 +41,12 @@ export function welcomeEndpoints(api: EndpointRouter, deps: V1Deps): void {
   });
 
   api.add({
-    method: 'delete', path: '/rooms/:id/welcome', tag, summary: 'Drop the room\'s own welcome setting (the default applies again)',
-    params: idParam, response: okBody,
+    method: 'delete',
+    path: '/rooms/:id/welcome',
+    tag,
+    summary: "Drop the room's own welcome setting (the default applies again)",
+    params: idParam,
+    response: okBody,
     handle: async ({ params, principal }) => {
       const { room } = await visibleRoom(rt, principal, params.id);
       await rt.welcome.reset(room.id);

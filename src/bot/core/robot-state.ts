@@ -1,13 +1,6 @@
 /** Where a robot is in its life. Persisted on the robot record and emitted as `status` events. */
 export type RobotStatus =
-  | 'created'
-  | 'starting'
-  | 'waiting_for_scan'
-  | 'logged_in'
-  | 'logged_out'
-  | 'offline'
-  | 'error'
-  | 'stopped';
+  'created' | 'starting' | 'waiting_for_scan' | 'logged_in' | 'logged_out' | 'offline' | 'error' | 'stopped';
 
 /** What happened to a robot's Wechaty. */
 export type RobotSignal = 'start' | 'scan' | 'login' | 'logout' | 'network_down' | 'fatal' | 'stop';

@@ -11,7 +11,7 @@ export function alphabetPattern(words: Iterable<string>): RegExp | undefined {
   if (units.size === 0) return undefined;
   const sorted = [...units].sort((a, b) => a - b);
   let cls = '';
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
     cls += j === i ? hex(sorted[i]) : `${hex(sorted[i])}-${hex(sorted[j])}`;

@@ -32,7 +32,10 @@ export const keywordReplyPlugin: BotPlugin<z.infer<typeof configSchema>, PluginS
   parseConfig: (raw) => configSchema.parse(raw ?? {}),
   create({ config, services, log }) {
     const rulesOf = new PerOwner<OwnerRules>(
-      (owner) => services.keywords.list(owner, { enabledOnly: true }).then((rules) => ({ matcher: new KeywordMatcher(rules), rules: new Map(rules.map((r) => [r.id, r])) })),
+      (owner) =>
+        services.keywords
+          .list(owner, { enabledOnly: true })
+          .then((rules) => ({ matcher: new KeywordMatcher(rules), rules: new Map(rules.map((r) => [r.id, r])) })),
       services.keywords,
     );
     const cooldowns = new Cooldowns();
@@ -57,7 +60,8 @@ export const keywordReplyPlugin: BotPlugin<z.infer<typeof configSchema>, PluginS
       const room = ctx.room as RoomView;
       const hit = compiled.matcher.matchFolded(foldedCommandText(ctx), commandText(ctx), room.id);
       const rule = hit && compiled.rules.get(hit.id);
-      if (!rule || !cooldowns.take(`${rule.id}:${room.id}`, services.clock.now(), rule.cooldownSec * 1000)) return undefined;
+      if (!rule || !cooldowns.take(`${rule.id}:${room.id}`, services.clock.now(), rule.cooldownSec * 1000))
+        return undefined;
       return rule;
     };
     const answer = async (ctx: BotContext, rule: KeywordRule) => {

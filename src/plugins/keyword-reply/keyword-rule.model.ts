@@ -22,5 +22,7 @@ keywordRuleSchema.index({ owner: 1, enabled: 1 });
 export type KeywordRuleDoc = InferSchemaType<typeof keywordRuleSchema> & { _id: import('mongoose').Types.ObjectId };
 
 export function keywordRuleModel(conn: Connection): Model<KeywordRuleDoc> {
-  return (conn.models.KeywordRule as Model<KeywordRuleDoc>) ?? conn.model<KeywordRuleDoc>('KeywordRule', keywordRuleSchema);
+  return (
+    (conn.models.KeywordRule as Model<KeywordRuleDoc>) ?? conn.model<KeywordRuleDoc>('KeywordRule', keywordRuleSchema)
+  );
 }

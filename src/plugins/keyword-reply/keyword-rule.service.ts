@@ -10,17 +10,23 @@ import { updateByIdThenRead } from '../../db/ops';
 
 /** The fields of a keyword rule (without the regular-expression check, which keywordRuleInput adds). */
 export const keywordRuleFields = z.object({
-    keywords: z.array(z.string().trim().min(1).max(100)).min(1).max(50),
-    mode: z.enum(['exact', 'contains', 'regex']).default('contains'),
-    replies: z.array(outboundContent).min(1).max(5),
-    roomIds: z.array(z.string().regex(/^[0-9a-f]{24}$/i, 'must be a room id')).max(1000).default([]),
-    enabled: z.boolean().default(true),
-    priority: z.number().int().min(-1000).max(1000).default(0),
-    cooldownSec: z.number().int().min(0).max(86_400).default(0),
+  keywords: z.array(z.string().trim().min(1).max(100)).min(1).max(50),
+  mode: z.enum(['exact', 'contains', 'regex']).default('contains'),
+  replies: z.array(outboundContent).min(1).max(5),
+  roomIds: z
+    .array(z.string().regex(/^[0-9a-f]{24}$/i, 'must be a room id'))
+    .max(1000)
+    .default([]),
+  enabled: z.boolean().default(true),
+  priority: z.number().int().min(-1000).max(1000).default(0),
+  cooldownSec: z.number().int().min(0).max(86_400).default(0),
 });
 
 /** Keywords of a regex rule that may not be saved: invalid, too long, or catastrophic. */
-export function keywordRegexProblems(v: { mode?: MatchMode | undefined; keywords: readonly string[] }): { index: number; problem: string }[] {
+export function keywordRegexProblems(v: {
+  mode?: MatchMode | undefined;
+  keywords: readonly string[];
+}): { index: number; problem: string }[] {
   if (v.mode !== 'regex') return [];
   return v.keywords.flatMap((k, index) => {
     const problem = regexProblem(k);
@@ -30,7 +36,8 @@ export function keywordRegexProblems(v: { mode?: MatchMode | undefined; keywords
 
 /** Input for a keyword rule; the API validates with these fields and keywordRegexProblems. */
 export const keywordRuleInput = keywordRuleFields.superRefine((v, ctx) => {
-  for (const { index, problem } of keywordRegexProblems(v)) ctx.addIssue({ code: 'custom', path: ['keywords', index], message: problem });
+  for (const { index, problem } of keywordRegexProblems(v))
+    ctx.addIssue({ code: 'custom', path: ['keywords', index], message: problem });
 });
 
 export type KeywordRuleInput = z.input<typeof keywordRuleInput>;
@@ -110,7 +117,10 @@ export class KeywordRuleService extends EventEmitter<{ changed: [string] }> {
   }
 
   /** One page of rules in id order; no owner: every owner's. */
-  page(filter: { owner?: string | undefined; enabled?: boolean | undefined }, page: PageRequest): Promise<Page<KeywordRule>> {
+  page(
+    filter: { owner?: string | undefined; enabled?: boolean | undefined },
+    page: PageRequest,
+  ): Promise<Page<KeywordRule>> {
     const f: Record<string, unknown> = {};
     if (filter.owner !== undefined) f.owner = filter.owner;
     if (filter.enabled !== undefined) f.enabled = filter.enabled;
@@ -118,13 +128,17 @@ export class KeywordRuleService extends EventEmitter<{ changed: [string] }> {
   }
 
   async list(owner: string, opts: { enabledOnly?: boolean } = {}): Promise<KeywordRule[]> {
-    const docs = await this.Rule.find({ owner, ...(opts.enabledOnly ? { enabled: true } : {}) }).sort({ priority: -1, _id: 1 }).lean();
+    const docs = await this.Rule.find({ owner, ...(opts.enabledOnly ? { enabled: true } : {}) })
+      .sort({ priority: -1, _id: 1 })
+      .lean();
     return docs.map(toRule);
   }
 
   /** Adds counted triggers in one bulk write. */
   async addTriggers(counts: ReadonlyMap<string, number>): Promise<void> {
-    const ops = [...counts].filter(([id, n]) => isRecordId(id) && n > 0).map(([id, n]) => ({ updateOne: { filter: { _id: id }, update: { $inc: { triggerTimes: n } } } }));
+    const ops = [...counts]
+      .filter(([id, n]) => isRecordId(id) && n > 0)
+      .map(([id, n]) => ({ updateOne: { filter: { _id: id }, update: { $inc: { triggerTimes: n } } } }));
     if (ops.length > 0) await this.Rule.bulkWrite(ops, { ordered: false });
   }
 }

@@ -91,7 +91,8 @@ export class KeywordMatcher {
     let best = pick(undefined, this.exact.get(folded), roomId);
     const from = this.alphabet ? folded.search(this.alphabet) : -1;
     if (this.automaton && from >= 0) {
-      for (const m of this.automaton.matchInText(from === 0 ? folded : folded.slice(from))) best = pick(best, this.contains.get(m.keyword), roomId);
+      for (const m of this.automaton.matchInText(from === 0 ? folded : folded.slice(from)))
+        best = pick(best, this.contains.get(m.keyword), roomId);
     }
     if (this.regexes.length > 0) {
       const input = text.slice(0, REGEX_INPUT_LIMIT);
@@ -102,11 +103,20 @@ export class KeywordMatcher {
 }
 
 /** The better of `best` and the applicable candidates: higher priority, then listed first. */
-function pick(best: Compiled | undefined, candidates: Compiled[] | undefined, roomId: string | undefined): Compiled | undefined {
+function pick(
+  best: Compiled | undefined,
+  candidates: Compiled[] | undefined,
+  roomId: string | undefined,
+): Compiled | undefined {
   if (!candidates) return best;
   for (const c of candidates) {
     if (roomId !== undefined && c.rule.roomIds.length > 0 && !c.rule.roomIds.includes(roomId)) continue;
-    if (!best || c.rule.priority > best.rule.priority || (c.rule.priority === best.rule.priority && c.order < best.order)) best = c;
+    if (
+      !best ||
+      c.rule.priority > best.rule.priority ||
+      (c.rule.priority === best.rule.priority && c.order < best.order)
+    )
+      best = c;
   }
   return best;
 }

@@ -87,7 +87,11 @@ export const mentionCapturePlugin: BotPlugin<z.infer<typeof configSchema>, Plugi
       // Every mention puts "@name" in the text; only then ask the puppet (mentionSelf may do I/O).
       const mentioned =
         event.text.includes('@') &&
-        isRobotMentioned({ mentionSelf: await event.message.mentionSelf().catch(() => false), text: event.text, names: [ctx.robot.wxName, room.robotNickname] });
+        isRobotMentioned({
+          mentionSelf: await event.message.mentionSelf().catch(() => false),
+          text: event.text,
+          names: [ctx.robot.wxName, room.robotNickname],
+        });
       if (mentioned) {
         const line = toLine(event);
         const mention = await services.mentions.capture({
@@ -106,7 +110,10 @@ export const mentionCapturePlugin: BotPlugin<z.infer<typeof configSchema>, Plugi
         if (config.after > 0) {
           const w: OpenWindow = { id: mention.id, events: [], remaining: config.after, timer: new AbortController() };
           open.set(room.id, [...(open.get(room.id) ?? []), w]);
-          services.clock.sleep(config.afterWindowMs, w.timer.signal).then(() => close(room.id, w), () => undefined);
+          services.clock.sleep(config.afterWindowMs, w.timer.signal).then(
+            () => close(room.id, w),
+            () => undefined,
+          );
         } else {
           await services.mentions.completeAfter(mention.id, []);
         }

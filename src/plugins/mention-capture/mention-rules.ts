@@ -90,7 +90,14 @@ export class RecentMessages<Talker> {
   }
 
   snapshot(): RecentMessage<Talker>[] {
-    return this.slots.order().map((slot) => ({ messageId: this.ids[slot], talker: this.talkers[slot], text: this.texts[slot], at: new Date(this.times[slot]) }));
+    return this.slots
+      .order()
+      .map((slot) => ({
+        messageId: this.ids[slot],
+        talker: this.talkers[slot],
+        text: this.texts[slot],
+        at: new Date(this.times[slot]),
+      }));
   }
 }
 
@@ -98,7 +105,14 @@ export class RecentMessages<Talker> {
  * Whether a message mentions the robot: the puppet's own flag (false on some puppets), or
  * `@<name>` in the text for the robot's WeChat name or its nickname in the room.
  */
-export function isRobotMentioned(input: { mentionSelf: boolean; text: string; names: readonly (string | undefined)[] }): boolean {
+export function isRobotMentioned(input: {
+  mentionSelf: boolean;
+  text: string;
+  names: readonly (string | undefined)[];
+}): boolean {
   if (input.mentionSelf) return true;
-  return mentionsAny(input.text, input.names.filter((n): n is string => Boolean(n)));
+  return mentionsAny(
+    input.text,
+    input.names.filter((n): n is string => Boolean(n)),
+  );
 }

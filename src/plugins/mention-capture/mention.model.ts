@@ -1,6 +1,9 @@
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
 
-const line = new Schema({ messageId: String, talkerId: String, talkerName: String, text: String, at: Date }, { _id: false });
+const line = new Schema(
+  { messageId: String, talkerId: String, talkerName: String, text: String, at: Date },
+  { _id: false },
+);
 
 const mentionSchema = new Schema(
   {
@@ -26,7 +29,10 @@ const mentionSchema = new Schema(
 mentionSchema.index({ robotId: 1, messageId: 1 }, { unique: true });
 mentionSchema.index({ owner: 1, read: 1, at: -1 });
 
-const notifySchema = new Schema({ owner: { type: String, required: true, unique: true }, mentionNotify: { type: Boolean, default: false } }, { timestamps: true });
+const notifySchema = new Schema(
+  { owner: { type: String, required: true, unique: true }, mentionNotify: { type: Boolean, default: false } },
+  { timestamps: true },
+);
 
 export type MentionDoc = InferSchemaType<typeof mentionSchema> & { _id: import('mongoose').Types.ObjectId };
 export type MentionNotifyDoc = InferSchemaType<typeof notifySchema>;
@@ -37,5 +43,8 @@ export function mentionModel(conn: Connection): Model<MentionDoc> {
 
 /** Seed 002 alt_switch: whether an owner is notified of mentions. */
 export function mentionNotifyModel(conn: Connection): Model<MentionNotifyDoc> {
-  return (conn.models.MentionNotify as Model<MentionNotifyDoc>) ?? conn.model<MentionNotifyDoc>('MentionNotify', notifySchema);
+  return (
+    (conn.models.MentionNotify as Model<MentionNotifyDoc>) ??
+    conn.model<MentionNotifyDoc>('MentionNotify', notifySchema)
+  );
 }

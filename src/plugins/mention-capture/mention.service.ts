@@ -25,7 +25,14 @@ export interface Mention {
 export type NewMention = Omit<Mention, 'id' | 'read' | 'after' | 'afterComplete'>;
 
 function toMention(d: MentionDoc): Mention {
-  const lines = (xs: unknown) => ((xs as ContextLine[]) ?? []).map((l) => ({ messageId: l.messageId, talkerId: l.talkerId, talkerName: l.talkerName, text: l.text, at: l.at }));
+  const lines = (xs: unknown) =>
+    ((xs as ContextLine[]) ?? []).map((l) => ({
+      messageId: l.messageId,
+      talkerId: l.talkerId,
+      talkerName: l.talkerName,
+      text: l.text,
+      at: l.at,
+    }));
   return {
     id: d._id.toString(),
     owner: d.owner,
@@ -73,13 +80,23 @@ export class MentionService extends EventEmitter<{ captured: [Mention] }> {
 
   /** Appends the trailing context in one write and closes the window. */
   async completeAfter(id: string, after: ContextLine[]): Promise<void> {
-    await this.Mention.updateOne({ _id: id, afterComplete: false }, { $push: { after: { $each: after } }, $set: { afterComplete: true } });
+    await this.Mention.updateOne(
+      { _id: id, afterComplete: false },
+      { $push: { after: { $each: after } }, $set: { afterComplete: true } },
+    );
   }
 
-  async list(owner: string, opts: { unreadOnly?: boolean; skip?: number; limit?: number } = {}): Promise<{ items: Mention[]; total: number }> {
+  async list(
+    owner: string,
+    opts: { unreadOnly?: boolean; skip?: number; limit?: number } = {},
+  ): Promise<{ items: Mention[]; total: number }> {
     const filter = { owner, ...(opts.unreadOnly ? { read: false } : {}) };
     const [docs, total] = await Promise.all([
-      this.Mention.find(filter).sort({ at: -1, _id: -1 }).skip(opts.skip ?? 0).limit(opts.limit ?? 20).lean(),
+      this.Mention.find(filter)
+        .sort({ at: -1, _id: -1 })
+        .skip(opts.skip ?? 0)
+        .limit(opts.limit ?? 20)
+        .lean(),
       this.Mention.countDocuments(filter),
     ]);
     return { items: docs.map(toMention), total };
@@ -89,14 +106,25 @@ export class MentionService extends EventEmitter<{ captured: [Mention] }> {
    * One page of captures, newest first (by id: captures are stored as they happen). The cursor
    * is the last id of the previous page; no owner: every owner's.
    */
-  async page(filter: { owner?: string | undefined; unread?: boolean | undefined; robotId?: string | undefined; roomId?: string | undefined }, page: { limit: number; cursor?: string | undefined }): Promise<{ items: Mention[]; nextCursor?: string }> {
+  async page(
+    filter: {
+      owner?: string | undefined;
+      unread?: boolean | undefined;
+      robotId?: string | undefined;
+      roomId?: string | undefined;
+    },
+    page: { limit: number; cursor?: string | undefined },
+  ): Promise<{ items: Mention[]; nextCursor?: string }> {
     const f: Record<string, unknown> = {};
     if (filter.owner !== undefined) f.owner = filter.owner;
     if (filter.unread !== undefined) f.read = !filter.unread;
     if (filter.robotId !== undefined) f.robotId = filter.robotId;
     if (filter.roomId !== undefined) f.roomId = filter.roomId;
     if (page.cursor !== undefined && isRecordId(page.cursor)) f._id = { $lt: page.cursor };
-    const docs = await this.Mention.find(f).sort({ _id: -1 }).limit(page.limit + 1).lean();
+    const docs = await this.Mention.find(f)
+      .sort({ _id: -1 })
+      .limit(page.limit + 1)
+      .lean();
     const more = docs.length > page.limit;
     const items = (more ? docs.slice(0, page.limit) : docs).map(toMention);
     return more ? { items, nextCursor: items[items.length - 1].id } : { items };
@@ -134,7 +162,10 @@ export class MentionService extends EventEmitter<{ captured: [Mention] }> {
    * Where a reply to a captured mention goes (seed 002 reply: group, member, text): the robot,
    * the room record (whose current puppet id the caller sends to) and the member to @-mention.
    */
-  async replyTarget(owner: string, id: string): Promise<{ robotId: string; roomId: string; mentionIds: string[] } | null> {
+  async replyTarget(
+    owner: string,
+    id: string,
+  ): Promise<{ robotId: string; roomId: string; mentionIds: string[] } | null> {
     const m = await this.get(owner, id);
     return m ? { robotId: m.robotId, roomId: m.roomId, mentionIds: [m.talkerId] } : null;
   }

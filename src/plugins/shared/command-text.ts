@@ -14,7 +14,12 @@ export function commandText(ctx: BotContext): string {
   if (cached !== undefined) return cached;
   const raw = ctx.event.kind === 'message' ? ctx.event.text : undefined;
   // Without an '@' there is no mention to strip (stripMentions would only trim): skip the names.
-  const text = raw === undefined ? '' : raw.includes('@') ? stripMentions(raw, [ctx.robot.wxName ?? '', ctx.room?.robotNickname ?? '']) : raw.trim();
+  const text =
+    raw === undefined
+      ? ''
+      : raw.includes('@')
+        ? stripMentions(raw, [ctx.robot.wxName ?? '', ctx.room?.robotNickname ?? ''])
+        : raw.trim();
   state[KEY] = text;
   return text;
 }

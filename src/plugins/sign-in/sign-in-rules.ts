@@ -17,7 +17,15 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function parts(at: Date, timeZone: string): Record<string, string> {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
     formatters.set(timeZone, f);
   }
   return Object.fromEntries(f.formatToParts(at).map((p) => [p.type, p.value]));

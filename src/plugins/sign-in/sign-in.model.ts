@@ -13,7 +13,10 @@ const ruleSchema = new Schema(
     streakBonus: { type: Number, default: 0 },
     maxStreakBonusDays: { type: Number, default: 0 },
     replies: {
-      first: { type: String, default: '{name} 签到成功，获得 {points} 积分，已连续签到 {streak} 天，累计 {total} 积分' },
+      first: {
+        type: String,
+        default: '{name} 签到成功，获得 {points} 积分，已连续签到 {streak} 天，累计 {total} 积分',
+      },
       repeat: { type: String, default: '{name} 今天已经签到过了，累计 {total} 积分' },
       outside: { type: String, default: '{name} 现在不在签到时间（{windows}）' },
     },
@@ -51,5 +54,7 @@ export function signInRuleModel(conn: Connection): Model<SignInRuleDoc> {
 }
 
 export function signInRecordModel(conn: Connection): Model<SignInRecordDoc> {
-  return (conn.models.SignInRecord as Model<SignInRecordDoc>) ?? conn.model<SignInRecordDoc>('SignInRecord', recordSchema);
+  return (
+    (conn.models.SignInRecord as Model<SignInRecordDoc>) ?? conn.model<SignInRecordDoc>('SignInRecord', recordSchema)
+  );
 }

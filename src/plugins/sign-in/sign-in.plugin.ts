@@ -45,7 +45,9 @@ export const signInPlugin: BotPlugin<z.infer<typeof configSchema>, PluginService
     const signIn = async (ctx: BotContext, text: string, rules: SignInRule[], next: Next): Promise<void> => {
       const event = ctx.event as Extract<BotEvent, { kind: 'message' }>;
       const room = ctx.room as RoomView;
-      const rule = rules.find((r) => (r.roomIds.length === 0 || r.roomIds.includes(room.id)) && r.keywords.some((k) => foldText(k) === text));
+      const rule = rules.find(
+        (r) => (r.roomIds.length === 0 || r.roomIds.includes(room.id)) && r.keywords.some((k) => foldText(k) === text),
+      );
       if (!rule) return next();
       const name = event.talker.name();
       const windows = rule.windows.map((w) => `${w.start}-${w.end}`).join('、');
@@ -53,9 +55,25 @@ export const signInPlugin: BotPlugin<z.infer<typeof configSchema>, PluginService
         await ctx.reply(fillTemplate(rule.replies.outside, { name, windows }), { mention: [event.talker] });
         return;
       }
-      const result = await services.signIn.signIn({ rule, robotId: ctx.robot.id, roomId: room.id, memberId: event.talker.id, memberName: name, at: event.at });
+      const result = await services.signIn.signIn({
+        rule,
+        robotId: ctx.robot.id,
+        roomId: room.id,
+        memberId: event.talker.id,
+        memberName: name,
+        at: event.at,
+      });
       const template = result.status === 'signed' ? rule.replies.first : rule.replies.repeat;
-      await ctx.reply(fillTemplate(template, { name, points: result.record.points, streak: result.record.streak, total: result.total, windows }), { mention: [event.talker] });
+      await ctx.reply(
+        fillTemplate(template, {
+          name,
+          points: result.record.points,
+          streak: result.record.streak,
+          total: result.total,
+          windows,
+        }),
+        { mention: [event.talker] },
+      );
     };
 
     return {
@@ -66,7 +84,9 @@ export const signInPlugin: BotPlugin<z.infer<typeof configSchema>, PluginService
         if (!text) return next();
         const cached = rulesOf.peek(ctx.robot.owner);
         if (cached) return cached.keywords.has(text) ? signIn(ctx, text, cached.rules, next) : next();
-        return rulesOf.get(ctx.robot.owner).then((loaded) => (loaded.keywords.has(text) ? signIn(ctx, text, loaded.rules, next) : next()));
+        return rulesOf
+          .get(ctx.robot.owner)
+          .then((loaded) => (loaded.keywords.has(text) ? signIn(ctx, text, loaded.rules, next) : next()));
       },
     };
   },

@@ -12,13 +12,23 @@ const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
 
 export const signInRuleInput = z.object({
   keywords: z.array(z.string().trim().min(1).max(50)).min(1).max(20),
-  roomIds: z.array(z.string().regex(/^[0-9a-f]{24}$/i, 'must be a room id')).max(1000).default([]),
-  windows: z.array(z.object({ start: hhmm, end: hhmm })).max(10).default([]),
+  roomIds: z
+    .array(z.string().regex(/^[0-9a-f]{24}$/i, 'must be a room id'))
+    .max(1000)
+    .default([]),
+  windows: z
+    .array(z.object({ start: hhmm, end: hhmm }))
+    .max(10)
+    .default([]),
   points: z.number().int().min(0).max(10_000).default(1),
   streakBonus: z.number().int().min(0).max(10_000).default(0),
   maxStreakBonusDays: z.number().int().min(0).max(365).default(0),
   replies: z
-    .object({ first: z.string().min(1).max(500), repeat: z.string().min(1).max(500), outside: z.string().min(1).max(500) })
+    .object({
+      first: z.string().min(1).max(500),
+      repeat: z.string().min(1).max(500),
+      outside: z.string().min(1).max(500),
+    })
     .partial()
     .default({}),
   enabled: z.boolean().default(true),
@@ -49,7 +59,8 @@ export interface SignInRecord {
   streak: number;
 }
 
-export type SignInResult = { status: 'signed'; record: SignInRecord; total: number } | { status: 'repeat'; record: SignInRecord; total: number };
+export type SignInResult =
+  { status: 'signed'; record: SignInRecord; total: number } | { status: 'repeat'; record: SignInRecord; total: number };
 
 function toRule(d: SignInRuleDoc): SignInRule {
   const r = (d.replies ?? {}) as { first?: string; repeat?: string; outside?: string };
@@ -68,7 +79,15 @@ function toRule(d: SignInRuleDoc): SignInRule {
 }
 
 function toRecord(d: SignInRecordDoc): SignInRecord {
-  return { roomId: d.roomId, memberId: d.memberId, ...(d.memberName ? { memberName: d.memberName } : {}), day: d.day, at: d.at, points: d.points, streak: d.streak };
+  return {
+    roomId: d.roomId,
+    memberId: d.memberId,
+    ...(d.memberName ? { memberName: d.memberName } : {}),
+    day: d.day,
+    at: d.at,
+    points: d.points,
+    streak: d.streak,
+  };
 }
 
 /**
@@ -79,7 +98,10 @@ function toRecord(d: SignInRecordDoc): SignInRecord {
 export class SignInService extends EventEmitter<{ changed: [string] }> {
   private readonly Rule;
   private readonly Record;
-  constructor(conn: Connection, readonly timeZone: string) {
+  constructor(
+    conn: Connection,
+    readonly timeZone: string,
+  ) {
     super();
     this.Rule = signInRuleModel(conn);
     this.Record = signInRecordModel(conn);
@@ -117,7 +139,10 @@ export class SignInService extends EventEmitter<{ changed: [string] }> {
   }
 
   /** One page of rules in id order; no owner: every owner's. */
-  rulePage(filter: { owner?: string | undefined; enabled?: boolean | undefined }, page: PageRequest): Promise<Page<SignInRule>> {
+  rulePage(
+    filter: { owner?: string | undefined; enabled?: boolean | undefined },
+    page: PageRequest,
+  ): Promise<Page<SignInRule>> {
     const f: Record<string, unknown> = {};
     if (filter.owner !== undefined) f.owner = filter.owner;
     if (filter.enabled !== undefined) f.enabled = filter.enabled;
@@ -134,17 +159,33 @@ export class SignInService extends EventEmitter<{ changed: [string] }> {
     const k = z.string().trim().min(1).max(50).parse(keyword);
     const first = await this.Rule.findOne({ owner }).sort({ _id: 1 }).lean();
     if (!first) return this.createRule(owner, { keywords: [k] });
-    const doc = await updateByIdThenRead<typeof this.Rule, SignInRuleDoc>(this.Rule, { _id: first._id }, { $set: { keywords: [k], enabled: true } });
+    const doc = await updateByIdThenRead<typeof this.Rule, SignInRuleDoc>(
+      this.Rule,
+      { _id: first._id },
+      { $set: { keywords: [k], enabled: true } },
+    );
     this.emit('changed', owner);
     return toRule(doc as SignInRuleDoc);
   }
 
   /** Records a sign-in at `at`; a second one the same local day is a `repeat` (never a second record). */
-  async signIn(input: { rule: SignInRule; robotId: string; roomId: string; memberId: string; memberName?: string; at: Date }): Promise<SignInResult> {
+  async signIn(input: {
+    rule: SignInRule;
+    robotId: string;
+    roomId: string;
+    memberId: string;
+    memberName?: string;
+    at: Date;
+  }): Promise<SignInResult> {
     const day = localDay(input.at, this.timeZone);
     const existing = await this.Record.findOne({ roomId: input.roomId, memberId: input.memberId, day }).lean();
-    if (existing) return { status: 'repeat', record: toRecord(existing), total: await this.total(input.roomId, input.memberId) };
-    const prev = await this.Record.findOne({ roomId: input.roomId, memberId: input.memberId, day: dayBefore(day) }).lean();
+    if (existing)
+      return { status: 'repeat', record: toRecord(existing), total: await this.total(input.roomId, input.memberId) };
+    const prev = await this.Record.findOne({
+      roomId: input.roomId,
+      memberId: input.memberId,
+      day: dayBefore(day),
+    }).lean();
     const streak = nextStreak(prev ? { day: prev.day, streak: prev.streak } : undefined, day);
     try {
       const doc = await this.Record.create({
@@ -159,34 +200,63 @@ export class SignInService extends EventEmitter<{ changed: [string] }> {
         streak,
         ruleId: input.rule.id,
       });
-      return { status: 'signed', record: toRecord(doc.toObject()), total: await this.total(input.roomId, input.memberId) };
+      return {
+        status: 'signed',
+        record: toRecord(doc.toObject()),
+        total: await this.total(input.roomId, input.memberId),
+      };
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       const winner = await this.Record.findOne({ roomId: input.roomId, memberId: input.memberId, day }).lean();
-      return { status: 'repeat', record: toRecord(winner as SignInRecordDoc), total: await this.total(input.roomId, input.memberId) };
+      return {
+        status: 'repeat',
+        record: toRecord(winner as SignInRecordDoc),
+        total: await this.total(input.roomId, input.memberId),
+      };
     }
   }
 
   async total(roomId: string, memberId: string): Promise<number> {
-    const [row] = await this.Record.aggregate<{ total: number }>([{ $match: { roomId, memberId } }, { $group: { _id: null, total: { $sum: '$points' } } }]);
+    const [row] = await this.Record.aggregate<{ total: number }>([
+      { $match: { roomId, memberId } },
+      { $group: { _id: null, total: { $sum: '$points' } } },
+    ]);
     return row?.total ?? 0;
   }
 
   /** Members of a room by points, highest first. */
-  async leaderboard(roomId: string, limit = 20): Promise<{ memberId: string; memberName?: string; points: number; days: number }[]> {
+  async leaderboard(
+    roomId: string,
+    limit = 20,
+  ): Promise<{ memberId: string; memberName?: string; points: number; days: number }[]> {
     const rows = await this.Record.aggregate<{ _id: string; memberName?: string; points: number; days: number }>([
       { $match: { roomId } },
       { $sort: { at: 1 } },
-      { $group: { _id: '$memberId', memberName: { $last: '$memberName' }, points: { $sum: '$points' }, days: { $sum: 1 } } },
+      {
+        $group: {
+          _id: '$memberId',
+          memberName: { $last: '$memberName' },
+          points: { $sum: '$points' },
+          days: { $sum: 1 },
+        },
+      },
       { $sort: { points: -1, _id: 1 } },
       { $limit: Math.min(Math.max(1, limit), 500) },
     ]);
-    return rows.map((r) => ({ memberId: r._id, ...(r.memberName ? { memberName: r.memberName } : {}), points: r.points, days: r.days }));
+    return rows.map((r) => ({
+      memberId: r._id,
+      ...(r.memberName ? { memberName: r.memberName } : {}),
+      points: r.points,
+      days: r.days,
+    }));
   }
 
   /** A member's sign-ins in a room, newest first. */
   async history(roomId: string, memberId: string, limit = 30): Promise<SignInRecord[]> {
-    const docs = await this.Record.find({ roomId, memberId }).sort({ day: -1 }).limit(Math.min(Math.max(1, limit), 366)).lean();
+    const docs = await this.Record.find({ roomId, memberId })
+      .sort({ day: -1 })
+      .limit(Math.min(Math.max(1, limit), 366))
+      .lean();
     return docs.map(toRecord);
   }
 }

@@ -14,7 +14,11 @@ export function parseJoinNotice(text: string): string[] {
   ];
   for (const re of patterns) {
     const m = re.exec(t);
-    if (m) return m[1].split(/[、,，]\s*|", "/).map((n) => n.replace(/^"|"$/g, '').trim()).filter(Boolean);
+    if (m)
+      return m[1]
+        .split(/[、,，]\s*|", "/)
+        .map((n) => n.replace(/^"|"$/g, '').trim())
+        .filter(Boolean);
   }
   return [];
 }

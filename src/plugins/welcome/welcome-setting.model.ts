@@ -15,5 +15,8 @@ const welcomeSettingSchema = new Schema(
 export type WelcomeSettingDoc = InferSchemaType<typeof welcomeSettingSchema>;
 
 export function welcomeSettingModel(conn: Connection): Model<WelcomeSettingDoc> {
-  return (conn.models.WelcomeSetting as Model<WelcomeSettingDoc>) ?? conn.model<WelcomeSettingDoc>('WelcomeSetting', welcomeSettingSchema);
+  return (
+    (conn.models.WelcomeSetting as Model<WelcomeSettingDoc>) ??
+    conn.model<WelcomeSettingDoc>('WelcomeSetting', welcomeSettingSchema)
+  );
 }

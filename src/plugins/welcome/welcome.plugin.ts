@@ -72,7 +72,15 @@ export const welcomePlugin: BotPlugin<z.infer<typeof configSchema>, PluginServic
     };
 
     const fromNotice = async (ctx: BotContext, room: Room, names: string[], next: Next): Promise<void> => {
-      const people = await Promise.all(names.map(async (name) => ({ name, ...(await room.member(name).then((c) => (c ? { contact: c } : {}), () => ({}))) })));
+      const people = await Promise.all(
+        names.map(async (name) => ({
+          name,
+          ...(await room.member(name).then(
+            (c) => (c ? { contact: c } : {}),
+            () => ({}),
+          )),
+        })),
+      );
       add(ctx, room, people);
       return next();
     };
@@ -83,7 +91,9 @@ export const welcomePlugin: BotPlugin<z.infer<typeof configSchema>, PluginServic
         const { event } = ctx;
         if (!ctx.room) return next();
         if (event.kind === 'room-join') {
-          const people = event.invitees.filter((c) => c.id !== ctx.robot.wxId).map((c) => ({ name: c.name(), contact: c }));
+          const people = event.invitees
+            .filter((c) => c.id !== ctx.robot.wxId)
+            .map((c) => ({ name: c.name(), contact: c }));
           if (people.length > 0) add(ctx, event.room, people);
         } else if (event.room && event.message.type() === SYSTEM_MESSAGE_TYPE) {
           const names = parseJoinNotice(event.text).filter((n) => n !== ctx.robot.wxName);

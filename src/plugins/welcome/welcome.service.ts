@@ -52,6 +52,11 @@ export class WelcomeService {
 
   async listFor(roomIds: readonly string[]): Promise<Map<string, WelcomeSetting>> {
     const docs = await this.Setting.find({ roomId: { $in: roomIds } }).lean();
-    return new Map(docs.map((d) => [d.roomId, { roomId: d.roomId, text: d.text, enabled: d.enabled ?? true, mention: d.mention ?? true, isDefault: false }]));
+    return new Map(
+      docs.map((d) => [
+        d.roomId,
+        { roomId: d.roomId, text: d.text, enabled: d.enabled ?? true, mention: d.mention ?? true, isDefault: false },
+      ]),
+    );
   }
 }

@@ -20,7 +20,8 @@ describe('seed 000 send_msg: every item to every production group, as broadcasts
   let robotId: string;
   const finished: PublishInput[] = [];
   let onFinished: (() => void) | undefined;
-  const post = (body: object | string, key = KEY) => h.client().post('/robot/send_msg/').set('X-Platform-Key', key).send(body);
+  const post = (body: object | string, key = KEY) =>
+    h.client().post('/robot/send_msg/').set('X-Platform-Key', key).send(body);
 
   beforeAll(async () => {
     svc = await startMockService('樂阳');
@@ -28,13 +29,21 @@ describe('seed 000 send_msg: every item to every production group, as broadcasts
     const config = testRuntimeConfig();
     runtime = testRuntime(t.db, { config });
     broadcasts = createBroadcasts({
-      config, connection: t.db.connection, sendLog: runtime.sendLog, manager: runtime.manager, clock: runtime.clock, log: silentLog,
+      config,
+      connection: t.db.connection,
+      sendLog: runtime.sendLog,
+      manager: runtime.manager,
+      clock: runtime.clock,
+      log: silentLog,
       publish: async (e) => {
         finished.push(e);
         onFinished?.();
       },
     });
-    h = await compatHarness(t.db, { routers: () => [seed000Router({ runtime, platforms: [{ id: 'frxs', key: KEY }], log: silentLog, broadcasts })], prepare: installSeed000Envelope });
+    h = await compatHarness(t.db, {
+      routers: () => [seed000Router({ runtime, platforms: [{ id: 'frxs', key: KEY }], log: silentLog, broadcasts })],
+      prepare: installSeed000Envelope,
+    });
   });
 
   afterAll(async () => {
@@ -51,7 +60,13 @@ describe('seed 000 send_msg: every item to every production group, as broadcasts
   });
 
   test('when the body is malformed, then 400 in the envelope and nothing is created', async () => {
-    for (const body of [{ md_username: U1 }, { md_username: U1, data: [] }, { md_username: U1, data: 'text' }, { md_username: U1, data: [''] }, { md_username: U1, data: ['a\u0000b'] }]) {
+    for (const body of [
+      { md_username: U1 },
+      { md_username: U1, data: [] },
+      { md_username: U1, data: 'text' },
+      { md_username: U1, data: [''] },
+      { md_username: U1, data: ['a\u0000b'] },
+    ]) {
       const res = await post(body);
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ ret: -1, code: 'invalid_request' });
@@ -62,7 +77,11 @@ describe('seed 000 send_msg: every item to every production group, as broadcasts
   });
 
   test('when items are sent, then each production group of the logged-in robots receives each item once, through a broadcast that reports', async () => {
-    const robot = await runtime.manager.create({ owner: ownerOf('frxs', U1), name: 'A', puppet: { kind: 'service', token: svc.token, endpoint: svc.endpoint, tlsDisable: true } } as never);
+    const robot = await runtime.manager.create({
+      owner: ownerOf('frxs', U1),
+      name: 'A',
+      puppet: { kind: 'service', token: svc.token, endpoint: svc.endpoint, tlsDisable: true },
+    } as never);
     robotId = robot.id;
     const synced = nextEvent(runtime.manager, 'rooms-synced');
     await runtime.manager.start(robotId);
@@ -74,15 +93,28 @@ describe('seed 000 send_msg: every item to every production group, as broadcasts
     const done = new Promise<void>((resolve) => (onFinished = resolve));
     const res = await post({ md_username: U1, platform_id: 'frxs', data: ['今日特价', 'https://example.com/deal'] });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ ret: 0, msg: 'ok', room_count: 2, item_count: 2, task_ids: [expect.stringMatching(/^[0-9a-f]{24}$/)] });
+    expect(res.body).toMatchObject({
+      ret: 0,
+      msg: 'ok',
+      room_count: 2,
+      item_count: 2,
+      task_ids: [expect.stringMatching(/^[0-9a-f]{24}$/)],
+    });
     const received = await svc.puppet.receivedCount(4);
     await done;
     const production = new Set(rooms.slice(0, 2).map((r) => r.puppetId));
     expect(received.every((m) => production.has(m.conversationId))).toBe(true);
-    for (const id of production) expect(received.filter((m) => m.conversationId === id).map((m) => m.text)).toEqual(['今日特价', 'https://example.com/deal']);
+    for (const id of production)
+      expect(received.filter((m) => m.conversationId === id).map((m) => m.text)).toEqual([
+        '今日特价',
+        'https://example.com/deal',
+      ]);
     const task = await broadcasts.service.get(res.body.task_ids[0]);
     expect(task).toMatchObject({ owner: ownerOf('frxs', U1), source: `seed000:frxs:${U1}`, state: 'finished' });
-    expect(finished[0]).toMatchObject({ type: 'broadcast.finished', payload: { sent: 2, counts: { sent: 2, total: 2 } } });
+    expect(finished[0]).toMatchObject({
+      type: 'broadcast.finished',
+      payload: { sent: 2, counts: { sent: 2, total: 2 } },
+    });
     expect(svc.puppet.received).toHaveLength(4);
   });
 });

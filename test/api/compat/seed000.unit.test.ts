@@ -66,16 +66,22 @@ describe('seed 000 owners', () => {
     ['frxs', '13612345678'],
     ['star_chain', 'smart'],
     ['a', 'x.y@z-1_'],
-  ])('when platform %j and user %j make an owner, then it parses back and fits the native owner rule', (platformId, md) => {
-    const owner = ownerOf(platformId, md);
-    expect(parseOwner(owner)).toEqual({ platformId, mdUsername: md });
-    expect(owner.startsWith(platformOwnerPrefix(platformId))).toBe(true);
-    expect(owner).toMatch(/^[\w.@:-]{1,64}$/);
-  });
+  ])(
+    'when platform %j and user %j make an owner, then it parses back and fits the native owner rule',
+    (platformId, md) => {
+      const owner = ownerOf(platformId, md);
+      expect(parseOwner(owner)).toEqual({ platformId, mdUsername: md });
+      expect(owner.startsWith(platformOwnerPrefix(platformId))).toBe(true);
+      expect(owner).toMatch(/^[\w.@:-]{1,64}$/);
+    },
+  );
 
-  test.each(['alice', 'seed000:frxs', 'seed000::x', 'seed000:FRXS:x', 'seed001:frxs:x', 'seed000:frxs:a:b'])('when the owner is %j, then it is no platform user', (owner) => {
-    expect(parseOwner(owner)).toBeUndefined();
-  });
+  test.each(['alice', 'seed000:frxs', 'seed000::x', 'seed000:FRXS:x', 'seed001:frxs:x', 'seed000:frxs:a:b'])(
+    'when the owner is %j, then it is no platform user',
+    (owner) => {
+      expect(parseOwner(owner)).toBeUndefined();
+    },
+  );
 
   test('when one platform id is a prefix of another, then their owners do not overlap', () => {
     expect(ownerOf('frxs2', 'u').startsWith(platformOwnerPrefix('frxs'))).toBe(false);
@@ -85,14 +91,64 @@ describe('seed 000 owners', () => {
 describe('seed 000 robot choice for getqrcode', () => {
   const cases: [string, [string, RobotStatus | undefined, string?][], string | undefined][] = [
     ['no robots', [], undefined],
-    ['all logged in', [['a', 'logged_in', 'wx1'], ['b', 'logged_in', 'wx2']], undefined],
+    [
+      'all logged in',
+      [
+        ['a', 'logged_in', 'wx1'],
+        ['b', 'logged_in', 'wx2'],
+      ],
+      undefined,
+    ],
     ['one never started', [['a', undefined]], 'a'],
-    ['a login under way wins over a fresh robot', [['a', undefined], ['b', 'waiting_for_scan']], 'b'],
-    ['starting counts as under way', [['a', 'offline', 'wx1'], ['b', 'starting']], 'b'],
-    ['a logged-out running robot is under way (it shows a new code)', [['a', undefined], ['b', 'logged_out', 'wx2']], 'b'],
-    ['a robot without an account wins over an offline account', [['a', 'offline', 'wx1'], ['b', undefined]], 'b'],
-    ['else the first other one', [['a', 'logged_in', 'wx1'], ['b', 'offline', 'wx2'], ['c', 'error', 'wx3']], 'b'],
-    ['the first among equals', [['a', 'waiting_for_scan'], ['b', 'waiting_for_scan']], 'a'],
+    [
+      'a login under way wins over a fresh robot',
+      [
+        ['a', undefined],
+        ['b', 'waiting_for_scan'],
+      ],
+      'b',
+    ],
+    [
+      'starting counts as under way',
+      [
+        ['a', 'offline', 'wx1'],
+        ['b', 'starting'],
+      ],
+      'b',
+    ],
+    [
+      'a logged-out running robot is under way (it shows a new code)',
+      [
+        ['a', undefined],
+        ['b', 'logged_out', 'wx2'],
+      ],
+      'b',
+    ],
+    [
+      'a robot without an account wins over an offline account',
+      [
+        ['a', 'offline', 'wx1'],
+        ['b', undefined],
+      ],
+      'b',
+    ],
+    [
+      'else the first other one',
+      [
+        ['a', 'logged_in', 'wx1'],
+        ['b', 'offline', 'wx2'],
+        ['c', 'error', 'wx3'],
+      ],
+      'b',
+    ],
+    [
+      'the first among equals',
+      [
+        ['a', 'waiting_for_scan'],
+        ['b', 'waiting_for_scan'],
+      ],
+      'a',
+    ],
   ];
   test.each(cases)('when %s, then the choice is %j', (_, rows, want) => {
     const robots = rows.map(([id, , wxId]) => robot(id, wxId ? { wxId } : {}));
@@ -106,7 +162,12 @@ describe('seed 000 robot of a WeChat account', () => {
   test.each([
     ['none', [], [], undefined],
     ['the logged-in one', [robot('a', { loggedInAt: at(9) }), robot('b', { loggedInAt: at(1) })], ['b'], 'b'],
-    ['else the last logged in', [robot('a', { loggedInAt: at(1) }), robot('b', { loggedInAt: at(5) }), robot('c')], [], 'b'],
+    [
+      'else the last logged in',
+      [robot('a', { loggedInAt: at(1) }), robot('b', { loggedInAt: at(5) }), robot('c')],
+      [],
+      'b',
+    ],
     ['else the first', [robot('a'), robot('b')], [], 'a'],
   ] as [string, RobotView[], string[], string | undefined][])('when %s, then %j', (_, robots, online, want) => {
     expect(pickAccountRobot(robots, (id) => online.includes(id))?.id).toBe(want);
@@ -206,7 +267,7 @@ describe('seed 000 request fields', () => {
     ['/robots/x', false],
     ['/api/v1/robots', false],
     ['/robotx', false],
-  ])('path %j is the dialect\'s: %j', (path, want) => {
+  ])("path %j is the dialect's: %j", (path, want) => {
     expect(isSeed000Path(path)).toBe(want);
   });
 });
@@ -221,7 +282,13 @@ describe('seed 000 config', () => {
   });
 
   test('when enabled with platforms, then they are read from SEED000_PLATFORMS', () => {
-    const c = load({ SEED000_ENABLED: 'true', SEED000_PLATFORMS: JSON.stringify([{ id: 'frxs', key: KEY_A }, { id: 'star_chain', key: KEY_B }]) });
+    const c = load({
+      SEED000_ENABLED: 'true',
+      SEED000_PLATFORMS: JSON.stringify([
+        { id: 'frxs', key: KEY_A },
+        { id: 'star_chain', key: KEY_B },
+      ]),
+    });
     expect(c.compat.seed000?.platforms?.map((p) => p.id)).toEqual(['frxs', 'star_chain']);
   });
 
@@ -230,8 +297,24 @@ describe('seed 000 config', () => {
     [{ SEED000_PLATFORMS: `not json ${KEY_A}` }, 'must be a JSON array'],
     [{ SEED000_PLATFORMS: JSON.stringify([{ id: 'frxs', key: 'short' }]) }, 'at least 24 characters'],
     [{ SEED000_PLATFORMS: JSON.stringify([{ id: 'Frxs!', key: KEY_A }]) }, 'platform id'],
-    [{ SEED000_PLATFORMS: JSON.stringify([{ id: 'frxs', key: KEY_A }, { id: 'frxs', key: KEY_B }]) }, 'ids must be unique'],
-    [{ SEED000_PLATFORMS: JSON.stringify([{ id: 'frxs', key: KEY_A }, { id: 'star', key: KEY_A }]) }, 'its own key'],
+    [
+      {
+        SEED000_PLATFORMS: JSON.stringify([
+          { id: 'frxs', key: KEY_A },
+          { id: 'frxs', key: KEY_B },
+        ]),
+      },
+      'ids must be unique',
+    ],
+    [
+      {
+        SEED000_PLATFORMS: JSON.stringify([
+          { id: 'frxs', key: KEY_A },
+          { id: 'star', key: KEY_A },
+        ]),
+      },
+      'its own key',
+    ],
     [{ SEED000_PLATFORMS: '[]' }, 'at least one platform'],
   ])('when %j, then start-up stops naming the problem and never the keys', (env, says) => {
     expect(() => load(env)).toThrow(says);

@@ -9,25 +9,49 @@ const FRXS_KEY = 'frxs-wiring-key-0123456789abcdef';
 
 describe('seed 000 in the composition root', () => {
   const boot = (env: Record<string, string>) =>
-    start({ NODE_ENV: 'test', PORT: '0', MONGODB_URI: `${testMongoUri().replace(/\/$/, '')}/${t.db.connection.name}`, QUNBOT_ADMIN_KEY: ADMIN_KEY, LOG_LEVEL: 'silent', ...env });
+    start({
+      NODE_ENV: 'test',
+      PORT: '0',
+      MONGODB_URI: `${testMongoUri().replace(/\/$/, '')}/${t.db.connection.name}`,
+      QUNBOT_ADMIN_KEY: ADMIN_KEY,
+      LOG_LEVEL: 'silent',
+      ...env,
+    });
 
-  test('when SEED000_ENABLED is on with SEED000_PLATFORMS, then /robot answers with the platform key and in the dialect\'s error body, beside seed 001', async () => {
-    const started: Started = await boot({ SEED000_ENABLED: 'true', SEED000_PLATFORMS: JSON.stringify([{ id: 'frxs', key: FRXS_KEY }]), SEED001_ENABLED: 'true' });
+  test("when SEED000_ENABLED is on with SEED000_PLATFORMS, then /robot answers with the platform key and in the dialect's error body, beside seed 001", async () => {
+    const started: Started = await boot({
+      SEED000_ENABLED: 'true',
+      SEED000_PLATFORMS: JSON.stringify([{ id: 'frxs', key: FRXS_KEY }]),
+      SEED001_ENABLED: 'true',
+    });
     try {
-      const list = await request(started.url).get('/robot/platform_user_list').query({ platform_id: 'frxs' }).set('X-Platform-Key', FRXS_KEY);
+      const list = await request(started.url)
+        .get('/robot/platform_user_list')
+        .query({ platform_id: 'frxs' })
+        .set('X-Platform-Key', FRXS_KEY);
       expect(list.body).toEqual({ ret: 0, msg: 'ok', login_user_list: [] });
-      const rule = await request(started.url).post('/robot/define_sign_rule/').set('X-Platform-Key', FRXS_KEY).send({ md_username: '136', keyword: '签到', platform_id: 'frxs' });
+      const rule = await request(started.url)
+        .post('/robot/define_sign_rule/')
+        .set('X-Platform-Key', FRXS_KEY)
+        .send({ md_username: '136', keyword: '签到', platform_id: 'frxs' });
       expect(rule.body).toMatchObject({ ret: 0, keyword: '签到' });
       expect((await started.runtime.signIn.rules('seed000:frxs:136')).map((r) => r.keywords)).toEqual([['签到']]);
 
       const anonymous = await request(started.url).get('/robot/platform_user_list');
       expect(anonymous.status).toBe(401);
       expect(anonymous.body).toMatchObject({ ret: -1, code: 'missing_key' });
-      const bad = await request(started.url).post('/robot/getqrcode/').set('X-Platform-Key', FRXS_KEY).set('Content-Type', 'application/json').send('{"md_username":');
+      const bad = await request(started.url)
+        .post('/robot/getqrcode/')
+        .set('X-Platform-Key', FRXS_KEY)
+        .set('Content-Type', 'application/json')
+        .send('{"md_username":');
       expect(bad.status).toBe(400);
       expect(bad.body).toMatchObject({ ret: -1, code: 'invalid_json' });
       // Seed 001 and the native API keep their own shapes.
-      const seed001 = await request(started.url).post('/robots').set('Content-Type', 'application/json').send('{"token":');
+      const seed001 = await request(started.url)
+        .post('/robots')
+        .set('Content-Type', 'application/json')
+        .send('{"token":');
       expect(seed001.body).toEqual({ retCode: -1005, errorMsg: expect.any(String) });
       expect((await request(started.url).get('/api/v1/robots')).body.error.code).toBe('unauthorized');
     } finally {

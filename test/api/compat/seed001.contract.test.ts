@@ -58,9 +58,16 @@ describe('seed 001 robots API (contract, robot on puppet-service gRPC mock)', ()
     rooms = createRooms(svc, 3, 2, (i) => (i === 0 ? '粉丝福利群 AG1234' : i === 1 ? 'Group 1 XY5678' : `Group ${i}`));
     const config = testRuntimeConfig();
     // The seed carries no puppet settings: robots it creates use the configured default puppet.
-    config.bot = { ...config.bot, defaultPuppet: { kind: 'service', token: svc.token, endpoint: svc.endpoint, tlsDisable: true } };
+    config.bot = {
+      ...config.bot,
+      defaultPuppet: { kind: 'service', token: svc.token, endpoint: svc.endpoint, tlsDisable: true },
+    };
     runtime = testRuntime(t.db, { config });
-    h = await compatHarness(t.db, { routers: (keys) => [seed001Router({ runtime, keys, log: logs.log })], prepare: installSeed001Envelope, log: logs.log });
+    h = await compatHarness(t.db, {
+      routers: (keys) => [seed001Router({ runtime, keys, log: logs.log })],
+      prepare: installSeed001Envelope,
+      log: logs.log,
+    });
     token = await h.ownerToken('alice');
     tokens.push(token, h.adminToken);
   });
@@ -72,12 +79,22 @@ describe('seed 001 robots API (contract, robot on puppet-service gRPC mock)', ()
   });
 
   describe('happy path, every endpoint in the seed order', () => {
-    test('when POST /robots with token and username, then the robot envelope is answered and the robot is the key owner\'s', async () => {
+    test("when POST /robots with token and username, then the robot envelope is answered and the robot is the key owner's", async () => {
       const res = await post('/robots', { token, username: 'wx_alice' });
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ retCode: 0, errorMsg: '', data: { robot: { id: expect.stringMatching(/^[0-9a-f]{24}$/), status: 'created', username: 'wx_alice', nickname: '' } } });
+      expect(res.body).toEqual({
+        retCode: 0,
+        errorMsg: '',
+        data: {
+          robot: { id: expect.stringMatching(/^[0-9a-f]{24}$/), status: 'created', username: 'wx_alice', nickname: '' },
+        },
+      });
       robotId = res.body.data.robot.id;
-      expect(await runtime.robots.get(robotId)).toMatchObject({ owner: 'alice', username: 'wx_alice', puppetKind: 'service' });
+      expect(await runtime.robots.get(robotId)).toMatchObject({
+        owner: 'alice',
+        username: 'wx_alice',
+        puppetKind: 'service',
+      });
 
       const again = await post('/robots', { token, username: 'wx_alice' });
       expect(again.body.data.robot.id).toBe(robotId);
@@ -92,11 +109,19 @@ describe('seed 001 robots API (contract, robot on puppet-service gRPC mock)', ()
     test('when GET /robots/<id>?token=, then the robot envelope is answered', async () => {
       const res = await get(`/robots/${robotId}`);
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ retCode: 0, errorMsg: '', data: { robot: { id: robotId, status: 'created', username: 'wx_alice', nickname: '' } } });
+      expect(res.body).toEqual({
+        retCode: 0,
+        errorMsg: '',
+        data: { robot: { id: robotId, status: 'created', username: 'wx_alice', nickname: '' } },
+      });
     });
 
     test('when POST /login with callback_url and agent_id, then they are saved, the robot starts and qrcode_url is a signed link without the token', async () => {
-      const res = await post(`/robots/${robotId}/login`, { token, callback_url: `${site.base}/login-done?k=1`, agent_id: 'AG1234' });
+      const res = await post(`/robots/${robotId}/login`, {
+        token,
+        callback_url: `${site.base}/login-done?k=1`,
+        agent_id: 'AG1234',
+      });
       expect(res.status).toBe(200);
       expect(res.body.retCode).toBe(0);
       expect(res.body.errorMsg).toBe('');
@@ -105,13 +130,22 @@ describe('seed 001 robots API (contract, robot on puppet-service gRPC mock)', ()
       qrcodeUrl = new URL(res.body.data.qrcode_url);
       expect(qrcodeUrl.pathname).toBe(`/robots/${robotId}/qrcode`);
       expect(res.body.data.qrcode_url).not.toContain(token);
-      expect(await runtime.robots.get(robotId)).toMatchObject({ agentCode: 'AG1234', callbackUrl: `${site.base}/login-done?k=1`, desired: 'running' });
+      expect(await runtime.robots.get(robotId)).toMatchObject({
+        agentCode: 'AG1234',
+        callbackUrl: `${site.base}/login-done?k=1`,
+        desired: 'running',
+      });
       expect(runtime.manager.robot(robotId)).toBeDefined();
     });
 
     test('when qrcode_url is opened while the robot shows its QR code, then it answers that code as PNG', async () => {
       // Opened first: the link waits for the code the robot is about to show.
-      const opened = h.client().get(qrcodeUrl.pathname + qrcodeUrl.search).buffer(true).parse(binary).then((r) => r);
+      const opened = h
+        .client()
+        .get(qrcodeUrl.pathname + qrcodeUrl.search)
+        .buffer(true)
+        .parse(binary)
+        .then((r) => r);
       svc.mocker.scan('https://login.weixin.qq.com/l/seed001-test', 2);
       const res = await opened;
       expect(res.status).toBe(200);
@@ -129,9 +163,12 @@ describe('seed 001 robots API (contract, robot on puppet-service gRPC mock)', ()
       expect((viaToken.body as Buffer).equals(body)).toBe(true);
     });
 
-    test('when the QR link is tampered with, expired or another owner\'s token is used, then no image', async () => {
+    test("when the QR link is tampered with, expired or another owner's token is used, then no image", async () => {
       const sig = qrcodeUrl.searchParams.get('sig') ?? '';
-      const tampered = await h.client().get(`/robots/${robotId}/qrcode`).query({ expires: qrcodeUrl.searchParams.get('expires'), sig: `${sig.slice(0, -2)}xx` });
+      const tampered = await h
+        .client()
+        .get(`/robots/${robotId}/qrcode`)
+        .query({ expires: qrcodeUrl.searchParams.get('expires'), sig: `${sig.slice(0, -2)}xx` });
       expect(tampered.status).toBe(401);
       expect(tampered.body).toEqual({ retCode: 2000, errorMsg: expect.any(String) });
       const expired = await h.client().get(`/robots/${robotId}/qrcode`).query({ expires: '1000', sig });
@@ -150,7 +187,12 @@ describe('seed 001 robots API (contract, robot on puppet-service gRPC mock)', ()
       await loggedIn;
       await synced;
       const res = await get(`/robots/${robotId}`);
-      expect(res.body.data.robot).toEqual({ id: robotId, status: 'logged_in', username: 'wx_alice', nickname: 'QunBot' });
+      expect(res.body.data.robot).toEqual({
+        id: robotId,
+        status: 'logged_in',
+        username: 'wx_alice',
+        nickname: 'QunBot',
+      });
 
       const qr = await h.client().get(qrcodeUrl.pathname + qrcodeUrl.search);
       expect(qr.status).toBe(404);
@@ -163,7 +205,11 @@ describe('seed 001 robots API (contract, robot on puppet-service gRPC mock)', ()
       const stored = await runtime.rooms.list(robotId);
       expect(res.body.data.rooms).toHaveLength(3);
       expect(new Set(res.body.data.rooms)).toEqual(new Set(stored.map((r) => ({ id: r.id, nickname: r.topic }))));
-      expect(res.body.data.rooms.map((r: { nickname: string }) => r.nickname).sort()).toEqual(['Group 1 XY5678', 'Group 2', '粉丝福利群 AG1234']);
+      expect(res.body.data.rooms.map((r: { nickname: string }) => r.nickname).sort()).toEqual([
+        'Group 1 XY5678',
+        'Group 2',
+        '粉丝福利群 AG1234',
+      ]);
       for (const r of res.body.data.rooms) expect(Object.keys(r).sort()).toEqual(['id', 'nickname']);
     });
 
@@ -177,23 +223,36 @@ describe('seed 001 robots API (contract, robot on puppet-service gRPC mock)', ()
 
     test('when GET /rooms/active, then only rooms whose name ends with agent_id are answered as {username = puppet id, nickname}', async () => {
       const res = await get(`/robots/${robotId}/rooms/active`);
-      expect(res.body).toEqual({ retCode: 0, errorMsg: '', data: { rooms: [{ username: rooms[0].room.id, nickname: '粉丝福利群 AG1234' }] } });
+      expect(res.body).toEqual({
+        retCode: 0,
+        errorMsg: '',
+        data: { rooms: [{ username: rooms[0].room.id, nickname: '粉丝福利群 AG1234' }] },
+      });
     });
 
     test('when the agent_id changes on a logged-in robot, then the binding follows at once', async () => {
       const res = await post(`/robots/${robotId}/login`, { token, agent_id: 'XY5678' });
       expect(res.body.retCode).toBe(0);
       expect(res.body.data.qrcode_url).toBe('');
-      expect((await get(`/robots/${robotId}/rooms/active`)).body.data.rooms).toEqual([{ username: rooms[1].room.id, nickname: 'Group 1 XY5678' }]);
+      expect((await get(`/robots/${robotId}/rooms/active`)).body.data.rooms).toEqual([
+        { username: rooms[1].room.id, nickname: 'Group 1 XY5678' },
+      ]);
       expect((await runtime.robots.get(robotId))?.callbackUrl).toBe(`${site.base}/login-done?k=1`);
       await post(`/robots/${robotId}/login`, { token, agent_id: 'AG1234' });
-      expect((await get(`/robots/${robotId}/rooms/active`)).body.data.rooms).toEqual([{ username: rooms[0].room.id, nickname: '粉丝福利群 AG1234' }]);
+      expect((await get(`/robots/${robotId}/rooms/active`)).body.data.rooms).toEqual([
+        { username: rooms[0].room.id, nickname: '粉丝福利群 AG1234' },
+      ]);
     });
 
     test('when POST /message text to a room id, then it is queued and the room receives it', async () => {
       const room = (await runtime.rooms.list(robotId)).find((r) => r.topic === 'Group 1 XY5678');
       const before = svc.puppet.received.length;
-      const res = await post(`/robots/${robotId}/message`, { token, to_user: room?.id, msg_type: 'text', content: 'hello from seed 001' });
+      const res = await post(`/robots/${robotId}/message`, {
+        token,
+        to_user: room?.id,
+        msg_type: 'text',
+        content: 'hello from seed 001',
+      });
       expect(res.body).toEqual({ retCode: 0, errorMsg: '', data: { message_id: expect.any(String) } });
       const [sent] = (await svc.puppet.receivedCount(before + 1)).slice(before);
       expect(sent).toMatchObject({ conversationId: rooms[1].room.id, kind: 'text', text: 'hello from seed 001' });
@@ -201,7 +260,12 @@ describe('seed 001 robots API (contract, robot on puppet-service gRPC mock)', ()
 
     test('when POST /message image to a room username (puppet id), then the room receives the image', async () => {
       const before = svc.puppet.received.length;
-      const res = await post(`/robots/${robotId}/message`, { token, to_user: rooms[2].room.id, msg_type: 'image', content: `${site.base}/pic.png` });
+      const res = await post(`/robots/${robotId}/message`, {
+        token,
+        to_user: rooms[2].room.id,
+        msg_type: 'image',
+        content: `${site.base}/pic.png`,
+      });
       expect(res.body.retCode).toBe(0);
       const [sent] = (await svc.puppet.receivedCount(before + 1)).slice(before);
       expect(sent).toMatchObject({ conversationId: rooms[2].room.id, kind: 'file' });
@@ -223,7 +287,12 @@ describe('seed 001 robots API (contract, robot on puppet-service gRPC mock)', ()
       await out;
       expect((await get(`/robots/${robotId}`)).body.data.robot.status).toBe('logged_out');
       const before = svc.puppet.received.length;
-      const send = await post(`/robots/${robotId}/message`, { token, to_user: rooms[1].room.id, msg_type: 'text', content: 'after logout' });
+      const send = await post(`/robots/${robotId}/message`, {
+        token,
+        to_user: rooms[1].room.id,
+        msg_type: 'text',
+        content: 'after logout',
+      });
       expect(send.body).toEqual({ retCode: 1102, errorMsg: expect.stringContaining('微信已经退出登录') });
       expect((await post(`/robots/${robotId}/rooms/sync`, { token })).body.retCode).toBe(1102);
       expect((await post(`/robots/${robotId}/logout`, { token })).body.retCode).toBe(1102);
@@ -234,7 +303,11 @@ describe('seed 001 robots API (contract, robot on puppet-service gRPC mock)', ()
 
     test('when DELETE /robots/<id>, then the robot envelope is answered and the robot and its rooms are gone', async () => {
       const res = await h.client().delete(`/robots/${robotId}`).query({ token });
-      expect(res.body).toMatchObject({ retCode: 0, errorMsg: '', data: { robot: { id: robotId, username: 'wx_alice', nickname: 'QunBot' } } });
+      expect(res.body).toMatchObject({
+        retCode: 0,
+        errorMsg: '',
+        data: { robot: { id: robotId, username: 'wx_alice', nickname: 'QunBot' } },
+      });
       expect(await runtime.robots.get(robotId)).toBeNull();
       expect(await runtime.rooms.list(robotId)).toEqual([]);
       expect(runtime.manager.robot(robotId)).toBeUndefined();
@@ -270,10 +343,14 @@ describe('seed 001 robots API (contract, robot on puppet-service gRPC mock)', ()
       expect((await get(`/robots/${idle}`, made.key)).body.retCode).toBe(2000);
     });
 
-    test('when the robot does not exist or is another owner\'s, then -1006 on every endpoint and nothing changes', async () => {
+    test("when the robot does not exist or is another owner's, then -1006 on every endpoint and nothing changes", async () => {
       const bob = await h.ownerToken('bob');
       tokens.push(bob);
-      for (const [id, tok] of [['0123456789abcdef01234567', token], ['not-an-id', token], [idle, bob]] as const) {
+      for (const [id, tok] of [
+        ['0123456789abcdef01234567', token],
+        ['not-an-id', token],
+        [idle, bob],
+      ] as const) {
         const answers = [
           await get(`/robots/${id}`, tok),
           await h.client().delete(`/robots/${id}`).query({ token: tok }),
@@ -294,10 +371,17 @@ describe('seed 001 robots API (contract, robot on puppet-service gRPC mock)', ()
 
     test('when a robot was never started, then sync, message and logout answer 1102', async () => {
       expect((await post(`/robots/${idle}/rooms/sync`, { token })).body.retCode).toBe(1102);
-      expect((await post(`/robots/${idle}/message`, { token, to_user: rooms[0].room.id, msg_type: 'text', content: 'x' })).body.retCode).toBe(1102);
+      expect(
+        (await post(`/robots/${idle}/message`, { token, to_user: rooms[0].room.id, msg_type: 'text', content: 'x' }))
+          .body.retCode,
+      ).toBe(1102);
       expect((await post(`/robots/${idle}/logout`, { token })).body.retCode).toBe(1102);
       expect((await get(`/robots/${idle}/rooms`)).body).toEqual({ retCode: 0, errorMsg: '', data: { rooms: [] } });
-      expect((await get(`/robots/${idle}/rooms/active`)).body).toEqual({ retCode: 0, errorMsg: '', data: { rooms: [] } });
+      expect((await get(`/robots/${idle}/rooms/active`)).body).toEqual({
+        retCode: 0,
+        errorMsg: '',
+        data: { rooms: [] },
+      });
     });
 
     test('when parameters are invalid, then -1005 naming the field and nothing is written', async () => {
@@ -320,7 +404,9 @@ describe('seed 001 robots API (contract, robot on puppet-service gRPC mock)', ()
         expect(res.body).toEqual({ retCode: -1005, errorMsg: expect.stringMatching(/^参数错误: /) });
       }
       expect((await post('/robots', { token, username: 42 })).body.errorMsg).toContain('username');
-      expect((await post(`/robots/${idle}/login`, { token, agent_id: 'toolong1' })).body.errorMsg).toContain('agent_id');
+      expect((await post(`/robots/${idle}/login`, { token, agent_id: 'toolong1' })).body.errorMsg).toContain(
+        'agent_id',
+      );
       expect((await runtime.robots.list()).length).toBe(before);
       expect((await runtime.robots.get(idle))?.agentCode).toBeUndefined();
       expect(runtime.manager.robot(idle)).toBeUndefined();
@@ -330,9 +416,12 @@ describe('seed 001 robots API (contract, robot on puppet-service gRPC mock)', ()
       const guarded = await compatHarness(t.db, {
         routers: (keys) => [
           seed001Router({
-            runtime, keys, log: logs.log,
+            runtime,
+            keys,
+            log: logs.log,
             checkCallbackUrl: async (url) => {
-              if (new URL(url).hostname === '169.254.169.254') throw new AppError(400, 'callback_url_refused', 'link-local addresses are not allowed');
+              if (new URL(url).hostname === '169.254.169.254')
+                throw new AppError(400, 'callback_url_refused', 'link-local addresses are not allowed');
             },
           }),
         ],
@@ -340,8 +429,14 @@ describe('seed 001 robots API (contract, robot on puppet-service gRPC mock)', ()
       });
       const tok = await guarded.ownerToken('alice');
       tokens.push(tok);
-      const res = await guarded.client().post(`/robots/${idle}/login`).send({ token: tok, callback_url: 'http://169.254.169.254/latest', agent_id: 'AB12CD' });
-      expect(res.body).toEqual({ retCode: -1005, errorMsg: '参数错误: callback_url: link-local addresses are not allowed' });
+      const res = await guarded
+        .client()
+        .post(`/robots/${idle}/login`)
+        .send({ token: tok, callback_url: 'http://169.254.169.254/latest', agent_id: 'AB12CD' });
+      expect(res.body).toEqual({
+        retCode: -1005,
+        errorMsg: '参数错误: callback_url: link-local addresses are not allowed',
+      });
       const still = await runtime.robots.get(idle);
       expect(still?.callbackUrl).toBeUndefined();
       expect(still?.agentCode).toBeUndefined();
@@ -359,7 +454,10 @@ describe('seed 001 robots API (contract, robot on puppet-service gRPC mock)', ()
         expect(res.status).toBe(200);
         expect(res.body).toEqual({ retCode: -1005, errorMsg: expect.stringContaining('application/json') });
       }
-      const big = await h.client().post('/robots').send({ token, username: 'x'.repeat(300 * 1024) });
+      const big = await h
+        .client()
+        .post('/robots')
+        .send({ token, username: 'x'.repeat(300 * 1024) });
       expect(big.status).toBe(413);
       expect(big.body.retCode).toBe(-1005);
       expect((await runtime.robots.list({ owner: 'alice' })).map((r) => r.username)).not.toContain('wx_form');

@@ -8,13 +8,24 @@ const ADMIN_KEY = 'qb_seed001-wiring-test-admin-key';
 
 describe('seed 001 in the composition root', () => {
   const boot = (enabled: boolean) =>
-    start({ NODE_ENV: 'test', PORT: '0', MONGODB_URI: `${testMongoUri().replace(/\/$/, '')}/${t.db.connection.name}`, QUNBOT_ADMIN_KEY: ADMIN_KEY, SEED001_ENABLED: String(enabled), LOG_LEVEL: 'silent' });
+    start({
+      NODE_ENV: 'test',
+      PORT: '0',
+      MONGODB_URI: `${testMongoUri().replace(/\/$/, '')}/${t.db.connection.name}`,
+      QUNBOT_ADMIN_KEY: ADMIN_KEY,
+      SEED001_ENABLED: String(enabled),
+      LOG_LEVEL: 'silent',
+    });
 
   test('when SEED001_ENABLED is on, then /robots answers the seed envelope, malformed JSON included', async () => {
     const started: Started = await boot(true);
     try {
       const created = await request(started.url).post('/robots').send({ token: ADMIN_KEY, username: 'wx_wired' });
-      expect(created.body).toMatchObject({ retCode: 0, errorMsg: '', data: { robot: { status: 'created', username: 'wx_wired' } } });
+      expect(created.body).toMatchObject({
+        retCode: 0,
+        errorMsg: '',
+        data: { robot: { status: 'created', username: 'wx_wired' } },
+      });
       expect((await started.runtime.robots.get(created.body.data.robot.id))?.owner).toBe('seed001');
       const bad = await request(started.url).post('/robots').set('Content-Type', 'application/json').send('{"token":');
       expect(bad.status).toBe(400);

@@ -54,18 +54,34 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
   let seq = 0;
 
   const txcode = () => `TX${Date.now()}${String(++seq).padStart(6, '0')}`;
-  const head = (over: Record<string, unknown> = {}) => ({ chid: 'CH01', txcode: txcode(), txtime: shanghaiTime(Date.now()), botcode: 'bot-a', sign: '', ...over });
-  const bodyOf = (reqBody: unknown, over: Record<string, unknown> = {}) => JSON.stringify({ reqHead: head(over), reqBody });
+  const head = (over: Record<string, unknown> = {}) => ({
+    chid: 'CH01',
+    txcode: txcode(),
+    txtime: shanghaiTime(Date.now()),
+    botcode: 'bot-a',
+    sign: '',
+    ...over,
+  });
+  const bodyOf = (reqBody: unknown, over: Record<string, unknown> = {}) =>
+    JSON.stringify({ reqHead: head(over), reqBody });
 
   /** POSTs a raw JSON text, signed with `key` unless told otherwise. */
-  function post(name: string, raw: string, opts: { key?: string; signature?: string | null; type?: string | null; contentType?: string } = {}) {
-    let req = h.client().post(`/api/${name}`).set('Content-Type', opts.contentType ?? 'application/json');
+  function post(
+    name: string,
+    raw: string,
+    opts: { key?: string; signature?: string | null; type?: string | null; contentType?: string } = {},
+  ) {
+    let req = h
+      .client()
+      .post(`/api/${name}`)
+      .set('Content-Type', opts.contentType ?? 'application/json');
     const signature = opts.signature === undefined ? md5(raw + (opts.key ?? K1)) : opts.signature;
     if (signature !== null) req = req.set('X-Ecaspsplus-Signature', signature);
     if (opts.type !== null) req = req.set('X-Ecaspsplus-SignatureType', opts.type ?? 'MD5');
     return req.send(raw);
   }
-  const call = (name: string, reqBody: unknown, over: Record<string, unknown> = {}) => post(name, bodyOf(reqBody, over));
+  const call = (name: string, reqBody: unknown, over: Record<string, unknown> = {}) =>
+    post(name, bodyOf(reqBody, over));
 
   /**
    * The distinct notifications received, in order. Delivery is at least once: an attempt whose
@@ -76,7 +92,11 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
     const seen = new Set<string>();
     return receiver.hits
       .filter((x) => x.url === '/notify')
-      .map((x) => ({ headers: x.headers, raw: x.body, body: JSON.parse(x.body) as { reqHead: Record<string, string>; reqBody: Record<string, unknown> } }))
+      .map((x) => ({
+        headers: x.headers,
+        raw: x.body,
+        body: JSON.parse(x.body) as { reqHead: Record<string, string>; reqBody: Record<string, unknown> },
+      }))
       .filter((n) => !seen.has(n.body.reqHead.txcode) && Boolean(seen.add(n.body.reqHead.txcode)));
   };
   const notified = async (event: string, count = 1) => {
@@ -105,7 +125,8 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
     const marker = `marker ${txcode()}`;
     const res = await call('roomSendText', { text: marker, roomTopic: '粉丝福利群' });
     expect(res.body.sendStatus).toBe('0');
-    while (!svc.puppet.received.some((r) => r.text === marker)) await svc.puppet.receivedCount(svc.puppet.received.length + 1);
+    while (!svc.puppet.received.some((r) => r.text === marker))
+      await svc.puppet.receivedCount(svc.puppet.received.length + 1);
     return svc.puppet.received.slice(before);
   }
 
@@ -116,16 +137,31 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
     rooms = createRooms(svc, 2, 2, (i) => (i === 0 ? '粉丝福利群' : 'Group 1'));
     const config = testRuntimeConfig();
     // The seed carries no puppet settings: robots it creates use the configured default puppet.
-    config.bot = { ...config.bot, defaultPuppet: { kind: 'service', token: svc.token, endpoint: svc.endpoint, tlsDisable: true } };
+    config.bot = {
+      ...config.bot,
+      defaultPuppet: { kind: 'service', token: svc.token, endpoint: svc.endpoint, tlsDisable: true },
+    };
     runtime = testRuntime(t.db, { config, log: logs.log });
     const channels = [
       { chid: 'CH01', key: K1, notifyUrl: `${receiver.url}/notify`, owner: 'wxrc-a' },
       { chid: 'CH02', key: K2, owner: 'seed003:CH02' },
     ];
     const wh = webhookConfig();
-    outbox = new WebhookOutbox({ config: { ...wh, compat: { ...wh.compat, seed003: { ...wh.compat.seed003, channels } } }, connection: t.db.connection, clock: systemClock, log: logs.log });
+    outbox = new WebhookOutbox({
+      config: { ...wh, compat: { ...wh.compat, seed003: { ...wh.compat.seed003, channels } } },
+      connection: t.db.connection,
+      clock: systemClock,
+      log: logs.log,
+    });
     outbox.start();
-    seed = startSeed003({ runtime, connection: t.db.connection, outbox, settings: { channels, txtimeWindowSec: 300 }, timeZone: TZ, log: logs.log });
+    seed = startSeed003({
+      runtime,
+      connection: t.db.connection,
+      outbox,
+      settings: { channels, txtimeWindowSec: 300 },
+      timeZone: TZ,
+      log: logs.log,
+    });
     h = await compatHarness(t.db, { routers: () => [seed.router], prepare: installSeed003Envelope, log: logs.log });
   });
 
@@ -142,7 +178,12 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
     test('when login names a new botcode, then it answers 0000 at once and a robot of the channel owner starts', async () => {
       const res = await call('login', {});
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ rtCode: '0000', rtMsg: '成功', resHead: {}, resBody: { rtCode: '0000', rtMsg: '成功' } });
+      expect(res.body).toEqual({
+        rtCode: '0000',
+        rtMsg: '成功',
+        resHead: {},
+        resBody: { rtCode: '0000', rtMsg: '成功' },
+      });
       const robots = await runtime.robots.list({ owner: 'wxrc-a' });
       expect(robots).toHaveLength(1);
       robotId = robots[0].id;
@@ -152,7 +193,11 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
 
     test('when botStatus is asked before the scan, then logout', async () => {
       const res = await call('botStatus', undefined);
-      expect(res.body).toMatchObject({ rtCode: '0000', botStatus: 'logout', resBody: { rtCode: '0000', botStatus: 'logout' } });
+      expect(res.body).toMatchObject({
+        rtCode: '0000',
+        botStatus: 'logout',
+        resBody: { rtCode: '0000', botStatus: 'logout' },
+      });
     });
 
     test('when the robot shows its QR code, then it is notified to the channel notifyUrl, signed with the channel key', async () => {
@@ -161,8 +206,18 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
       expect(n.headers['content-type']).toBe('application/json');
       expect(n.headers['x-ecaspsplus-signaturetype']).toBe('MD5');
       expect(n.headers['x-ecaspsplus-signature']).toBe(md5(n.raw + K1));
-      expect(n.body.reqHead).toEqual({ chid: 'CH01', txcode: expect.stringMatching(/^[0-9a-f]{32}$/), txtime: expect.stringMatching(/^\d{14}$/), botcode: 'bot-a' });
-      expect(n.body.reqBody).toEqual({ event: 'qrcode', qrcode: 'https://login.weixin.qq.com/l/seed003-test', qrcodeImg: expect.stringMatching(/^data:image\/png;base64,/), expireTime: expect.stringMatching(/^\d{14}$/) });
+      expect(n.body.reqHead).toEqual({
+        chid: 'CH01',
+        txcode: expect.stringMatching(/^[0-9a-f]{32}$/),
+        txtime: expect.stringMatching(/^\d{14}$/),
+        botcode: 'bot-a',
+      });
+      expect(n.body.reqBody).toEqual({
+        event: 'qrcode',
+        qrcode: 'https://login.weixin.qq.com/l/seed003-test',
+        qrcodeImg: expect.stringMatching(/^data:image\/png;base64,/),
+        expireTime: expect.stringMatching(/^\d{14}$/),
+      });
       expect((await runtime.robots.get(robotId))?.status).toBe('waiting_for_scan');
     });
 
@@ -207,14 +262,23 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
       const res = await call('roomSendText', { text: '请查收报表', roomTopic: 'Group 1', atList: ['张三', 'Li Si'] });
       expect(res.body).toMatchObject({ rtCode: '0000', msgid: 2, sendStatus: '0' });
       const [sent] = (await svc.puppet.receivedCount(before + 1)).slice(before);
-      expect(sent).toMatchObject({ conversationId: rooms[1].room.id, kind: 'text', text: '@张三\u2005@Li Si\u2005请查收报表' });
+      expect(sent).toMatchObject({
+        conversationId: rooms[1].room.id,
+        kind: 'text',
+        text: '@张三\u2005@Li Si\u2005请查收报表',
+      });
     });
 
     test('when roomTopic names no room of the robot or is missing, then sendStatus 2 with a msgid and nothing is queued', async () => {
       const before = svc.puppet.received.length;
       const unknown = await call('roomSendText', { text: 'lost', roomTopic: 'No such group' });
       expect(unknown.status).toBe(200);
-      expect(unknown.body).toMatchObject({ rtCode: '0000', rtMsg: expect.stringContaining('群不存在'), msgid: 3, sendStatus: '2' });
+      expect(unknown.body).toMatchObject({
+        rtCode: '0000',
+        rtMsg: expect.stringContaining('群不存在'),
+        msgid: 3,
+        sendStatus: '2',
+      });
       const missing = await call('roomSendText', { text: 'lost too' });
       expect(missing.body).toMatchObject({ rtCode: '0000', msgid: 4, sendStatus: '2' });
       const got = await receivedUpToMarker(before);
@@ -223,12 +287,27 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
 
     test('when roomSendApp sends a mini-program card, then the room receives it with the seed fields', async () => {
       const before = svc.puppet.received.length;
-      const card = { roomTopic: '粉丝福利群', appid: 'wx1234567890', username: 'gh_abcdef@app', title: '每日报表', pagepath: 'pages/report/index?id=7', description: '点击查看', thumbnailUrl: `${site.base}/thumb.png` };
+      const card = {
+        roomTopic: '粉丝福利群',
+        appid: 'wx1234567890',
+        username: 'gh_abcdef@app',
+        title: '每日报表',
+        pagepath: 'pages/report/index?id=7',
+        description: '点击查看',
+        thumbnailUrl: `${site.base}/thumb.png`,
+      };
       const res = await call('roomSendApp', card);
       expect(res.body).toMatchObject({ rtCode: '0000', msgid: expect.any(Number), sendStatus: '0' });
       const [sent] = (await svc.puppet.receivedCount(before + 1)).slice(before);
       expect(sent).toMatchObject({ conversationId: rooms[0].room.id, kind: 'miniprogram' });
-      expect(sent.payload).toMatchObject({ appid: 'wx1234567890', username: 'gh_abcdef@app', title: '每日报表', pagePath: 'pages/report/index?id=7', description: '点击查看', thumbUrl: `${site.base}/thumb.png` });
+      expect(sent.payload).toMatchObject({
+        appid: 'wx1234567890',
+        username: 'gh_abcdef@app',
+        title: '每日报表',
+        pagePath: 'pages/report/index?id=7',
+        description: '点击查看',
+        thumbUrl: `${site.base}/thumb.png`,
+      });
     });
 
     test('when roomSendImage gives an image URL, then the room receives the image', async () => {
@@ -245,7 +324,13 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
       const code = txcode();
       const res = await call('roomSendText', { text: 'traced', roomTopic: 'Group 1' }, { txcode: code });
       const rec = await t.db.connection.collection('seed003_requests').findOne({ chid: 'CH01', txcode: code });
-      expect(rec).toMatchObject({ name: 'roomSendText', state: 'done', robotId, msgid: res.body.msgid, sendId: expect.stringMatching(/^[0-9a-f]{24}$/) });
+      expect(rec).toMatchObject({
+        name: 'roomSendText',
+        state: 'done',
+        robotId,
+        msgid: res.body.msgid,
+        sendId: expect.stringMatching(/^[0-9a-f]{24}$/),
+      });
       expect((await runtime.sendLog.get(rec?.sendId as string))?.content).toEqual({ type: 'text', text: 'traced' });
       // Received before the next test counts what the robot sends (on a loaded machine it may lag).
       const [sent] = (await svc.puppet.receivedCount(before + 1)).slice(before);
@@ -297,7 +382,7 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
       expect(res.body).toMatchObject({ rtCode: '2005', resBody: { rtCode: '2005' } });
     });
 
-    test('when the same txcode is used by another channel, then it is that channel\'s own', async () => {
+    test("when the same txcode is used by another channel, then it is that channel's own", async () => {
       const code = txcode();
       await call('botStatus', {}, { txcode: code });
       const other = await post('botStatus', bodyOf({}, { chid: 'CH02', txcode: code }), { key: K2 });
@@ -317,7 +402,12 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
 
     const expectRefused = (res: Response, status: number, rtCode: string) => {
       expect(res.status).toBe(status);
-      expect(res.body).toEqual({ rtCode, rtMsg: expect.any(String), resHead: {}, resBody: { rtCode, rtMsg: res.body.rtMsg } });
+      expect(res.body).toEqual({
+        rtCode,
+        rtMsg: expect.any(String),
+        resHead: {},
+        resBody: { rtCode, rtMsg: res.body.rtMsg },
+      });
     };
 
     test('when the signature is wrong, then 401 with 2003', async () => {
@@ -327,8 +417,16 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
       expectRefused(await post('roomSendText', raw, { signature: 'not-hex' }), 401, '2003');
       // The signature covers the raw bytes: the same JSON re-spaced no longer matches.
       const sig = md5(raw + K1);
-      expectRefused(await post('roomSendText', JSON.stringify(JSON.parse(raw), null, 1), { signature: sig }), 401, '2003');
-      expectRefused(await post('login', bodyOf({}, { botcode: 'bot-new' }), { key: 'ch01-key-4f1c2a9e7b3d5f6' }), 401, '2003');
+      expectRefused(
+        await post('roomSendText', JSON.stringify(JSON.parse(raw), null, 1), { signature: sig }),
+        401,
+        '2003',
+      );
+      expectRefused(
+        await post('login', bodyOf({}, { botcode: 'bot-new' }), { key: 'ch01-key-4f1c2a9e7b3d5f6' }),
+        401,
+        '2003',
+      );
     });
 
     test('when a signature header is missing or the type is not MD5, then 401 with 2001', async () => {
@@ -348,17 +446,37 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
       // Well outside the window: txtime has whole seconds, so "now + 301 s" truncated and read a
       // few milliseconds later may be within 300 s (the exact edge is in seed003.pure.test.ts).
       for (const offset of [-310, 310, -86_400]) {
-        expectRefused(await call('roomSendText', { text: 'stale', roomTopic: 'Group 1' }, { txtime: shanghaiTime(Date.now() + offset * 1000) }), 401, '2004');
+        expectRefused(
+          await call(
+            'roomSendText',
+            { text: 'stale', roomTopic: 'Group 1' },
+            { txtime: shanghaiTime(Date.now() + offset * 1000) },
+          ),
+          401,
+          '2004',
+        );
       }
       // The server's UTC wall time is 8 hours off in Shanghai.
-      expectRefused(await call('login', {}, { txtime: new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14), botcode: 'bot-new' }), 401, '2004');
+      expectRefused(
+        await call(
+          'login',
+          {},
+          { txtime: new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14), botcode: 'bot-new' },
+        ),
+        401,
+        '2004',
+      );
     });
 
     test('when the body is malformed JSON, an array, empty, not JSON or too large, then the envelope with 1001 (never a 5xx)', async () => {
       expectRefused(await post('login', '{"reqHead":', { signature: md5('{"reqHead":' + K1) }), 400, '1001');
       expectRefused(await post('login', '[{"reqHead":{}}]'), 400, '1001');
       expectRefused(await post('login', ''), 400, '1001');
-      expectRefused(await post('login', 'reqHead=1', { contentType: 'application/x-www-form-urlencoded' }), 415, '1001');
+      expectRefused(
+        await post('login', 'reqHead=1', { contentType: 'application/x-www-form-urlencoded' }),
+        415,
+        '1001',
+      );
       expectRefused(await post('login', bodyOf({}), { contentType: 'text/plain' }), 415, '1001');
       const big = bodyOf({ text: 'x'.repeat(300 * 1024), roomTopic: 'Group 1' });
       expectRefused(await post('roomSendText', big), 413, '1001');
@@ -367,11 +485,14 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
     test.each([
       ['reqHead missing', 'login', JSON.stringify({ reqBody: {} }), 'reqHead'],
       ['chid not a string', 'login', JSON.stringify({ reqHead: { chid: 1 } }), 'reqHead.chid'],
-    ])('when %s (before the channel is known), then 400 with 1002 naming the field', async (_what, name, raw, field) => {
-      const res = await post(name, raw);
-      expectRefused(res, 400, '1002');
-      expect(res.body.rtMsg).toContain(field);
-    });
+    ])(
+      'when %s (before the channel is known), then 400 with 1002 naming the field',
+      async (_what, name, raw, field) => {
+        const res = await post(name, raw);
+        expectRefused(res, 400, '1002');
+        expect(res.body.rtMsg).toContain(field);
+      },
+    );
 
     test.each([
       ['txcode a number', 'login', {}, { txcode: 12345 }, 'reqHead.txcode'],
@@ -385,11 +506,29 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
       ['text a number', 'roomSendText', { text: 42, roomTopic: 'Group 1' }, {}, 'reqBody.text'],
       ['text with control characters', 'roomSendText', { text: 'a\u0000b', roomTopic: 'Group 1' }, {}, 'reqBody.text'],
       ['text too long', 'roomSendText', { text: 'x'.repeat(4001), roomTopic: 'Group 1' }, {}, 'reqBody.text'],
-      ['atList not an array', 'roomSendText', { text: 'x', roomTopic: 'Group 1', atList: '张三' }, {}, 'reqBody.atList'],
+      [
+        'atList not an array',
+        'roomSendText',
+        { text: 'x', roomTopic: 'Group 1', atList: '张三' },
+        {},
+        'reqBody.atList',
+      ],
       ['roomTopic a number', 'roomSendText', { text: 'x', roomTopic: 7 }, {}, 'reqBody.roomTopic'],
       ['appid missing', 'roomSendApp', { roomTopic: 'Group 1', username: 'u', title: 't' }, {}, 'reqBody.appid'],
-      ['thumbnailUrl not a URL', 'roomSendApp', { roomTopic: 'Group 1', appid: 'a', username: 'u', title: 't', thumbnailUrl: 'thumb.png' }, {}, 'reqBody.thumbnailUrl'],
-      ['imageUrl not http(s)', 'roomSendImage', { roomTopic: 'Group 1', imageUrl: 'file:///etc/passwd' }, {}, 'reqBody.imageUrl'],
+      [
+        'thumbnailUrl not a URL',
+        'roomSendApp',
+        { roomTopic: 'Group 1', appid: 'a', username: 'u', title: 't', thumbnailUrl: 'thumb.png' },
+        {},
+        'reqBody.thumbnailUrl',
+      ],
+      [
+        'imageUrl not http(s)',
+        'roomSendImage',
+        { roomTopic: 'Group 1', imageUrl: 'file:///etc/passwd' },
+        {},
+        'reqBody.imageUrl',
+      ],
       ['reqBody missing', 'roomSendText', undefined, {}, 'reqBody'],
     ])('when %s, then 400 with 1002 naming the field', async (_what, name, reqBody, over, field) => {
       const res = await call(name, reqBody, over);
@@ -419,7 +558,12 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
 
   describe('business errors (answered 200, remembered for the txcode)', () => {
     test('when the botcode is not bound to a robot of the channel, then 3001 on every interface but login', async () => {
-      for (const [name, reqBody] of [['botStatus', {}], ['roomSendText', { text: 'x', roomTopic: 'Group 1' }], ['roomSendApp', { roomTopic: 'Group 1', appid: 'a', username: 'u', title: 't' }], ['roomSendImage', { roomTopic: 'Group 1', imageUrl: `${site.base}/p.png` }]] as const) {
+      for (const [name, reqBody] of [
+        ['botStatus', {}],
+        ['roomSendText', { text: 'x', roomTopic: 'Group 1' }],
+        ['roomSendApp', { roomTopic: 'Group 1', appid: 'a', username: 'u', title: 't' }],
+        ['roomSendImage', { roomTopic: 'Group 1', imageUrl: `${site.base}/p.png` }],
+      ] as const) {
         const res = await call(name, reqBody, { botcode: 'bot-unknown' });
         expect(res.status).toBe(200);
         expect(res.body).toMatchObject({ rtCode: '3001', rtMsg: expect.stringContaining('login') });
@@ -440,7 +584,12 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
       const sent = svc.puppet.received.length;
       const res = await call('roomSendText', { text: 'after logout', roomTopic: 'Group 1' });
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ rtCode: '3002', rtMsg: expect.any(String), resHead: {}, resBody: { rtCode: '3002', rtMsg: res.body.rtMsg } });
+      expect(res.body).toEqual({
+        rtCode: '3002',
+        rtMsg: expect.any(String),
+        resHead: {},
+        resBody: { rtCode: '3002', rtMsg: res.body.rtMsg },
+      });
       expect(await t.db.connection.collection('seed003_counters').findOne({ _id: 'CH01' as never })).toEqual(counter);
       expect(svc.puppet.received.length).toBe(sent);
     });
@@ -454,8 +603,14 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
       expect(all).not.toContain(K2);
       const stored = await t.db.connection.collection('webhookdeliveries').find({ format: 'seed003-notify' }).toArray();
       // qrcode, login, login again, logout: each queued for the channel owner, who may list them.
-      expect(stored.map((d) => d.eventType).sort()).toEqual(['robot.login', 'robot.login', 'robot.logout', 'robot.qrcode']);
-      for (const d of stored) expect(d).toMatchObject({ target: 'seed003:CH01', owner: 'wxrc-a', robotId, url: `${receiver.url}/notify` });
+      expect(stored.map((d) => d.eventType).sort()).toEqual([
+        'robot.login',
+        'robot.login',
+        'robot.logout',
+        'robot.qrcode',
+      ]);
+      for (const d of stored)
+        expect(d).toMatchObject({ target: 'seed003:CH01', owner: 'wxrc-a', robotId, url: `${receiver.url}/notify` });
       expect(JSON.stringify(stored)).not.toContain(K1);
     });
   });

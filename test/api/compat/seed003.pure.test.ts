@@ -3,7 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../../config';
 import { answer, envelope, RtCode, seed003Name } from '../../../src/api/compat/seed003/envelope';
-import { seed003Signature, signatureHeaderProblem, verifySeed003Signature } from '../../../src/api/compat/seed003/signature';
+import {
+  seed003Signature,
+  signatureHeaderProblem,
+  verifySeed003Signature,
+} from '../../../src/api/compat/seed003/signature';
 import { checkTxtime, formatTxtime, parseTxtime, zonedEpoch } from '../../../src/api/compat/seed003/txtime';
 import { render } from '../../../src/webhooks/formats';
 import type { Delivery } from '../../../src/webhooks/delivery.service';
@@ -65,12 +69,22 @@ describe('seed 003 txtime', () => {
     expect(parseTxtime(text)).toEqual(want);
   });
 
-  test.each(['20230229120000', '20241301000000', '20240100000000', '20240101240000', '20240101126000', '20240101120060', '2024010112000', '202401011200000', '2024-01-01 12:0', '19691231235959', '', 'abcdefghijklmn'])(
-    'when %p is parsed, then it is not a txtime',
-    (text) => {
-      expect(parseTxtime(text)).toBeNull();
-    },
-  );
+  test.each([
+    '20230229120000',
+    '20241301000000',
+    '20240100000000',
+    '20240101240000',
+    '20240101126000',
+    '20240101120060',
+    '2024010112000',
+    '202401011200000',
+    '2024-01-01 12:0',
+    '19691231235959',
+    '',
+    'abcdefghijklmn',
+  ])('when %p is parsed, then it is not a txtime', (text) => {
+    expect(parseTxtime(text)).toBeNull();
+  });
 
   test.each([
     ['20240101080000', 'Asia/Shanghai', Date.UTC(2024, 0, 1, 0, 0, 0)],
@@ -105,9 +119,12 @@ describe('seed 003 txtime', () => {
     expect(checkTxtime(txtime, NOW, 'Asia/Shanghai', 300)).toEqual(want);
   });
 
-  test('when a request signed at 23:59:59 is replayed after midnight, then its day is still the txtime\'s', () => {
+  test("when a request signed at 23:59:59 is replayed after midnight, then its day is still the txtime's", () => {
     const justAfterMidnight = Date.UTC(2024, 0, 1, 16, 0, 1);
-    expect(checkTxtime('20240101235959', justAfterMidnight, 'Asia/Shanghai', 300)).toEqual({ ok: true, day: '20240101' });
+    expect(checkTxtime('20240101235959', justAfterMidnight, 'Asia/Shanghai', 300)).toEqual({
+      ok: true,
+      day: '20240101',
+    });
   });
 });
 
@@ -131,9 +148,21 @@ describe('seed 003 envelope and paths', () => {
   test('when an answer is built, then rtCode, rtMsg and the fields are at the top level and in resBody, with an empty resHead', () => {
     expect(answer(RtCode.ok, '成功', { msgid: 7, sendStatus: '0' })).toEqual({
       status: 200,
-      body: { rtCode: '0000', rtMsg: '成功', msgid: 7, sendStatus: '0', resHead: {}, resBody: { rtCode: '0000', rtMsg: '成功', msgid: 7, sendStatus: '0' } },
+      body: {
+        rtCode: '0000',
+        rtMsg: '成功',
+        msgid: 7,
+        sendStatus: '0',
+        resHead: {},
+        resBody: { rtCode: '0000', rtMsg: '成功', msgid: 7, sendStatus: '0' },
+      },
     });
-    expect(envelope(RtCode.badSignature, 'x')).toEqual({ rtCode: '2003', rtMsg: 'x', resHead: {}, resBody: { rtCode: '2003', rtMsg: 'x' } });
+    expect(envelope(RtCode.badSignature, 'x')).toEqual({
+      rtCode: '2003',
+      rtMsg: 'x',
+      resHead: {},
+      resBody: { rtCode: '2003', rtMsg: 'x' },
+    });
   });
 
   test('when the codes are listed, then each is four digits and unique', () => {
@@ -159,13 +188,23 @@ describe('seed 003 notification rendering', () => {
     createdAt: new Date(0),
     ...over,
   });
-  const ctx = { masterKey: 'm'.repeat(32), seed003Keys: new Map([['CH01', KEY]]), nowSec: 0, timeouts: { nativeMs: 1, callbackMs: 2 } };
+  const ctx = {
+    masterKey: 'm'.repeat(32),
+    seed003Keys: new Map([['CH01', KEY]]),
+    nowSec: 0,
+    timeouts: { nativeMs: 1, callbackMs: 2 },
+  };
 
-  test('when a notification is rendered, then it is the stored body POSTed with the channel key\'s MD5 signature', () => {
+  test("when a notification is rendered, then it is the stored body POSTed with the channel key's MD5 signature", () => {
     expect(render(delivery(), ctx)).toEqual({
       url: 'http://127.0.0.1:9/notify',
       method: 'POST',
-      headers: expect.objectContaining({ 'Content-Type': 'application/json', 'X-Ecaspsplus-Signature': MD5_BODY_KEY, 'X-Ecaspsplus-SignatureType': 'MD5', 'X-Qunbot-Event-Id': 'seed003-abc' }),
+      headers: expect.objectContaining({
+        'Content-Type': 'application/json',
+        'X-Ecaspsplus-Signature': MD5_BODY_KEY,
+        'X-Ecaspsplus-SignatureType': 'MD5',
+        'X-Qunbot-Event-Id': 'seed003-abc',
+      }),
       body: BODY,
       timeoutMs: 2,
     });
@@ -173,7 +212,9 @@ describe('seed 003 notification rendering', () => {
 
   test('when the channel is no longer configured or the URL is missing, then the delivery is dropped with a reason', () => {
     expect(render(delivery({ target: 'seed003:GONE' }), ctx)).toEqual({ drop: 'seed003 channel no longer configured' });
-    expect(render(delivery(), { ...ctx, seed003Keys: undefined })).toEqual({ drop: 'seed003 channel no longer configured' });
+    expect(render(delivery(), { ...ctx, seed003Keys: undefined })).toEqual({
+      drop: 'seed003 channel no longer configured',
+    });
     expect(render(delivery({ url: undefined }), ctx)).toEqual({ drop: 'no url' });
   });
 });
@@ -191,7 +232,10 @@ describe('seed 003 config', () => {
       ...env,
       SEED003_ENABLED: 'true',
       SEED003_TXTIME_WINDOW_SEC: '120',
-      SEED003_CHANNELS: JSON.stringify([{ chid: 'CH01', key: SECRET, notifyUrl: 'https://biz.example.com/wxrc' }, { chid: 'CH02', key: SECRET, owner: 'team-b' }]),
+      SEED003_CHANNELS: JSON.stringify([
+        { chid: 'CH01', key: SECRET, notifyUrl: 'https://biz.example.com/wxrc' },
+        { chid: 'CH02', key: SECRET, owner: 'team-b' },
+      ]),
     });
     expect(c.compat.seed003).toEqual({
       enabled: true,
@@ -205,24 +249,44 @@ describe('seed 003 config', () => {
 
   test.each([
     ['not JSON', `{${SECRET}`, 'compat.seed003.channels (from SEED003_CHANNELS): must be a JSON array'],
-    ['a short key', JSON.stringify([{ chid: 'CH01', key: 'short' }]), 'compat.seed003.channels.0.key: must be at least 16 characters'],
-    ['a bad notifyUrl', JSON.stringify([{ chid: 'CH01', key: SECRET, notifyUrl: `ftp://${SECRET}` }]), 'compat.seed003.channels.0.notifyUrl'],
-    ['a chid twice', JSON.stringify([{ chid: 'CH01', key: SECRET }, { chid: 'CH01', key: SECRET }]), 'each chid may appear once'],
+    [
+      'a short key',
+      JSON.stringify([{ chid: 'CH01', key: 'short' }]),
+      'compat.seed003.channels.0.key: must be at least 16 characters',
+    ],
+    [
+      'a bad notifyUrl',
+      JSON.stringify([{ chid: 'CH01', key: SECRET, notifyUrl: `ftp://${SECRET}` }]),
+      'compat.seed003.channels.0.notifyUrl',
+    ],
+    [
+      'a chid twice',
+      JSON.stringify([
+        { chid: 'CH01', key: SECRET },
+        { chid: 'CH01', key: SECRET },
+      ]),
+      'each chid may appear once',
+    ],
     ['an unknown field', JSON.stringify([{ chid: 'CH01', key: SECRET, keys: SECRET }]), 'Unrecognized key'],
-  ])('when SEED003_CHANNELS has %s, then start-up stops naming the key but never the secret', (_what, value, expected) => {
-    let message = '';
-    try {
-      loadConfig({ ...env, SEED003_CHANNELS: value });
-    } catch (err) {
-      expect(err).toBeInstanceOf(ConfigError);
-      message = (err as Error).message;
-    }
-    expect(message).toContain(expected);
-    expect(message).not.toContain(SECRET);
-  });
+  ])(
+    'when SEED003_CHANNELS has %s, then start-up stops naming the key but never the secret',
+    (_what, value, expected) => {
+      let message = '';
+      try {
+        loadConfig({ ...env, SEED003_CHANNELS: value });
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        message = (err as Error).message;
+      }
+      expect(message).toContain(expected);
+      expect(message).not.toContain(SECRET);
+    },
+  );
 
   test('when seed 003 is enabled without channels, then start-up stops', () => {
-    expect(() => loadConfig({ ...env, SEED003_ENABLED: '1' })).toThrow(/compat\.seed003\.channels: SEED003_CHANNELS must name at least one channel/);
+    expect(() => loadConfig({ ...env, SEED003_ENABLED: '1' })).toThrow(
+      /compat\.seed003\.channels: SEED003_CHANNELS must name at least one channel/,
+    );
   });
 
   test('when a config file holds the channels, then start-up refuses them (they hold keys)', () => {
@@ -230,7 +294,9 @@ describe('seed 003 config', () => {
     try {
       fs.copyFileSync(path.join(__dirname, '../../../config/default.json'), path.join(dir, 'default.json'));
       fs.writeFileSync(path.join(dir, 'development.json'), JSON.stringify({ compat: { seed003: { channels: '[]' } } }));
-      expect(() => loadConfig(env, dir)).toThrow(/compat\.seed003\.channels is a secret; set it only through SEED003_CHANNELS/);
+      expect(() => loadConfig(env, dir)).toThrow(
+        /compat\.seed003\.channels is a secret; set it only through SEED003_CHANNELS/,
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -84,12 +84,17 @@ describe('seed 003 replay store (txcode once per channel and day)', () => {
   });
 
   test('when two processes get the same new txcode at the same moment, then the unique index lets only one act', async () => {
-    const stores = [new ReplayStore(t.db.connection, now), new ReplayStore(t.db.connection, now), new ReplayStore(t.db.connection, now)];
+    const stores = [
+      new ReplayStore(t.db.connection, now),
+      new ReplayStore(t.db.connection, now),
+      new ReplayStore(t.db.connection, now),
+    ];
     const c = counted();
     const slot = { chid: 'A', day: '20240101', txcode: 'race' };
     const results = await Promise.all(stores.map((s) => s.run(slot, 'roomSendText', c.act)));
     expect(c.runs()).toBe(1);
-    for (const r of results.filter((x) => x.answer.body.rtCode !== RtCode.txcodeInProgress)) expect(r.answer).toEqual(answer(RtCode.ok, '成功', { msgid: 1 }));
+    for (const r of results.filter((x) => x.answer.body.rtCode !== RtCode.txcodeInProgress))
+      expect(r.answer).toEqual(answer(RtCode.ok, '成功', { msgid: 1 }));
   });
 
   test('when a txcode is reused for another interface, then 2005 (409) and nothing runs', async () => {
@@ -113,7 +118,9 @@ describe('seed 003 replay store (txcode once per channel and day)', () => {
 
   test('when the action fails unexpectedly, then the txcode is given back and the same request may be retried', async () => {
     const slot = { chid: 'A', day: '20240101', txcode: 'flaky' };
-    await expect(store.run(slot, 'login', async () => Promise.reject(new Error('database hiccup')))).rejects.toThrow('database hiccup');
+    await expect(store.run(slot, 'login', async () => Promise.reject(new Error('database hiccup')))).rejects.toThrow(
+      'database hiccup',
+    );
     const c = counted();
     const retried = await store.run(slot, 'login', c.act);
     expect(retried.replayed).toBe(false);
@@ -134,7 +141,9 @@ describe('seed 003 replay store (txcode once per channel and day)', () => {
 
   test('when an answer is stored, then it comes back exactly, empty resHead included', async () => {
     const slot = { chid: 'A', day: '20240101', txcode: 'shape' };
-    const first = await store.run(slot, 'botStatus', async () => ({ answer: answer(RtCode.notLoggedIn, '机器人未登录') }));
+    const first = await store.run(slot, 'botStatus', async () => ({
+      answer: answer(RtCode.notLoggedIn, '机器人未登录'),
+    }));
     const fresh = new ReplayStore(t.db.connection, now);
     const again = await fresh.run(slot, 'botStatus', async () => ({ answer: answer(RtCode.ok, 'never') }));
     expect(again.answer).toEqual(first.answer);
@@ -164,17 +173,26 @@ describe('seed 003 botcode bindings', () => {
     expect(new Set(results.map((r) => r.robotId)).size).toBe(1);
     expect(results.filter((r) => r.created)).toHaveLength(1);
     const robots = await rt.robots.list({ owner: 'race-owner' });
-    expect(robots.map((r) => ({ id: r.id, name: r.name, username: r.username }))).toEqual([{ id: results[0].robotId, name: 'bot-r', username: 'bot-r' }]);
+    expect(robots.map((r) => ({ id: r.id, name: r.name, username: r.username }))).toEqual([
+      { id: results[0].robotId, name: 'bot-r', username: 'bot-r' },
+    ]);
     expect(await bindings.find('RACE', 'bot-r')).toBe(results[0].robotId);
     expect(await bindings.of(results[0].robotId)).toEqual([{ chid: 'RACE', botcode: 'bot-r' }]);
   });
 
   test('when the owner already has a robot whose username is the botcode, then it is bound instead of a new one', async () => {
     const rt = testRuntime(t.db);
-    const prepared = await rt.manager.create({ name: 'prepared by an operator', owner: 'ops-owner', username: 'bot-p' });
-    await rt.manager.create({ name: 'someone else\'s', owner: 'other-owner', username: 'bot-p' });
+    const prepared = await rt.manager.create({
+      name: 'prepared by an operator',
+      owner: 'ops-owner',
+      username: 'bot-p',
+    });
+    await rt.manager.create({ name: "someone else's", owner: 'other-owner', username: 'bot-p' });
     const bindings = new BotBindings(t.db.connection, { robots: rt.robots, manager: rt.manager, now: Date.now });
-    expect(await bindings.ensure(channel('OPS', 'ops-owner'), 'bot-p')).toEqual({ robotId: prepared.id, created: false });
+    expect(await bindings.ensure(channel('OPS', 'ops-owner'), 'bot-p')).toEqual({
+      robotId: prepared.id,
+      created: false,
+    });
     expect(await rt.robots.list({ owner: 'ops-owner' })).toHaveLength(1);
   });
 

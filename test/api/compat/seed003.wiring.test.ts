@@ -27,14 +27,30 @@ describe('seed 003 in the composition root', () => {
   test('when SEED003_ENABLED is on, then /api/<name> answers the signed dialect, malformed JSON included, and /api/v1 stays native', async () => {
     const started: Started = await boot(true);
     try {
-      const body = JSON.stringify({ reqHead: { chid: 'WIRE', txcode: 'WIRE-1', txtime: shanghaiNow(), botcode: 'nobody', sign: '' }, reqBody: {} });
-      const res = await request(started.url).post('/api/botStatus').set('Content-Type', 'application/json').set('X-Ecaspsplus-Signature', md5(body + KEY)).set('X-Ecaspsplus-SignatureType', 'MD5').send(body);
+      const body = JSON.stringify({
+        reqHead: { chid: 'WIRE', txcode: 'WIRE-1', txtime: shanghaiNow(), botcode: 'nobody', sign: '' },
+        reqBody: {},
+      });
+      const res = await request(started.url)
+        .post('/api/botStatus')
+        .set('Content-Type', 'application/json')
+        .set('X-Ecaspsplus-Signature', md5(body + KEY))
+        .set('X-Ecaspsplus-SignatureType', 'MD5')
+        .send(body);
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ rtCode: '3001', resHead: {}, resBody: { rtCode: '3001' } });
-      const forged = await request(started.url).post('/api/botStatus').set('Content-Type', 'application/json').set('X-Ecaspsplus-Signature', md5(body)).set('X-Ecaspsplus-SignatureType', 'MD5').send(body);
+      const forged = await request(started.url)
+        .post('/api/botStatus')
+        .set('Content-Type', 'application/json')
+        .set('X-Ecaspsplus-Signature', md5(body))
+        .set('X-Ecaspsplus-SignatureType', 'MD5')
+        .send(body);
       expect(forged.status).toBe(401);
       expect(forged.body.rtCode).toBe('2003');
-      const bad = await request(started.url).post('/api/login').set('Content-Type', 'application/json').send('{"reqHead":');
+      const bad = await request(started.url)
+        .post('/api/login')
+        .set('Content-Type', 'application/json')
+        .send('{"reqHead":');
       expect(bad.status).toBe(400);
       expect(bad.body).toMatchObject({ rtCode: '1001', resBody: { rtCode: '1001' } });
       expect((await request(started.url).get('/api/v1/robots')).body.error.code).toBe('unauthorized');

@@ -18,7 +18,13 @@ const text = (s: string) => ({ type: 'text', text: s });
 const link = { type: 'link', title: '今晚直播', url: 'https://example.com/live' };
 const inMinutes = (m: number, from = Date.now()) => new Date(from + m * MIN).toISOString();
 /** A broadcast body sent an hour from now to all rooms of its owner. */
-const later = (over: Record<string, unknown> = {}) => ({ name: 'Morning news', materials: [text('早上好')], targets: { mode: 'all' }, schedule: { kind: 'once', at: inMinutes(60) }, ...over });
+const later = (over: Record<string, unknown> = {}) => ({
+  name: 'Morning news',
+  materials: [text('早上好')],
+  targets: { mode: 'all' },
+  schedule: { kind: 'once', at: inMinutes(60) },
+  ...over,
+});
 
 /** A robot (not started) of `owner` with `n` rooms. */
 async function robotWithRooms(h: Harness, owner: string, n: number) {
@@ -26,7 +32,11 @@ async function robotWithRooms(h: Harness, owner: string, n: number) {
   const { rooms } = await h.runtime.rooms.sync(
     robot.id,
     undefined,
-    Array.from({ length: n }, (_, i) => ({ puppetId: `${owner}-${i}@chatroom`, topic: `${owner} group ${i}`, memberCount: 3 })),
+    Array.from({ length: n }, (_, i) => ({
+      puppetId: `${owner}-${i}@chatroom`,
+      topic: `${owner} group ${i}`,
+      memberCount: 3,
+    })),
   );
   return { robot, rooms };
 }
@@ -34,7 +44,11 @@ async function robotWithRooms(h: Harness, owner: string, n: number) {
 /** What the store holds, to show that a refused request wrote nothing. */
 async function stored(h: Harness) {
   const { Task, Run, Delivery } = h.broadcasts.service;
-  return { tasks: await Task.countDocuments(), runs: await Run.countDocuments(), deliveries: await Delivery.countDocuments() };
+  return {
+    tasks: await Task.countDocuments(),
+    runs: await Run.countDocuments(),
+    deliveries: await Delivery.countDocuments(),
+  };
 }
 
 let h: Harness;
@@ -99,7 +113,9 @@ describe('native API: broadcasts (robots not running)', () => {
 
   test('when a "now" broadcast is created and its robot is not running, then it runs at once and every room is reported failed (robot_not_running)', async () => {
     const { robot, rooms } = await robotWithRooms(h, 'alice', 2);
-    const res = await alice.post('/api/v1/broadcasts').send(later({ schedule: { kind: 'now' }, targets: { mode: 'rooms', roomIds: rooms.map((r) => r.id) } }));
+    const res = await alice
+      .post('/api/v1/broadcasts')
+      .send(later({ schedule: { kind: 'now' }, targets: { mode: 'rooms', roomIds: rooms.map((r) => r.id) } }));
     expect(res.status).toBe(201);
     await h.broadcasts.runner.idle();
     const id = res.body.id as string;
@@ -107,9 +123,22 @@ describe('native API: broadcasts (robots not running)', () => {
     const got = await alice.get(`/api/v1/broadcasts/${id}`);
     expect(got.status).toBe(200);
     expect(got.body).toMatchObject({ state: 'finished', nextRunAt: null, runs: 1, executed: 1 });
-    expect(got.body.lastRun).toMatchObject({ seq: 1, plan: 'run', state: 'finished', missed: 0, report: { failed: 2, sent: 0, total: 2 } });
+    expect(got.body.lastRun).toMatchObject({
+      seq: 1,
+      plan: 'run',
+      state: 'finished',
+      missed: 0,
+      report: { failed: 2, sent: 0, total: 2 },
+    });
     expect(got.body.deliveries).toEqual(
-      rooms.map((r) => ({ roomId: r.id, robotId: robot.id, topic: r.topic, status: 'failed', reason: 'robot_not_running', sends: [] })),
+      rooms.map((r) => ({
+        roomId: r.id,
+        robotId: robot.id,
+        topic: r.topic,
+        status: 'failed',
+        reason: 'robot_not_running',
+        sends: [],
+      })),
     );
     expect(await h.broadcasts.service.Delivery.countDocuments({ taskId: id })).toBe(2);
   });
@@ -128,14 +157,22 @@ describe('native API: broadcasts (robots not running)', () => {
 
     const one = await runner.get(`/api/v1/broadcasts/${id}/runs/1`);
     expect(one.status).toBe(200);
-    expect(one.body).toMatchObject({ id: runs.body.items[0].id, seq: 1, deliveries: [{ roomId: rooms[0].id, status: 'failed', reason: 'robot_not_running' }] });
+    expect(one.body).toMatchObject({
+      id: runs.body.items[0].id,
+      seq: 1,
+      deliveries: [{ roomId: rooms[0].id, status: 'failed', reason: 'robot_not_running' }],
+    });
 
     const unknown = await runner.get(`/api/v1/broadcasts/${id}/runs/2`);
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('not_found');
     for (const seq of ['0', 'abc', '-1', '1.5']) {
       const bad = await runner.get(`/api/v1/broadcasts/${id}/runs/${seq}`);
-      expect({ seq, status: bad.status, code: bad.body.error?.code }).toEqual({ seq, status: 400, code: 'invalid_request' });
+      expect({ seq, status: bad.status, code: bad.body.error?.code }).toEqual({
+        seq,
+        status: 400,
+        code: 'invalid_request',
+      });
     }
     expect((await runner.get(`/api/v1/broadcasts/${id}/runs?limit=0`)).status).toBe(400);
     expect((await bob.get(`/api/v1/broadcasts/${id}/runs`)).status).toBe(404);
@@ -144,7 +181,9 @@ describe('native API: broadcasts (robots not running)', () => {
   });
 
   test('when a cron broadcast is created, then its next run is the next occurrence in its zone (the configured zone when none is named)', async () => {
-    const named = await alice.post('/api/v1/broadcasts').send(later({ schedule: { kind: 'cron', expression: '0 9 * * *', timeZone: 'Asia/Tokyo' } }));
+    const named = await alice
+      .post('/api/v1/broadcasts')
+      .send(later({ schedule: { kind: 'cron', expression: '0 9 * * *', timeZone: 'Asia/Tokyo' } }));
     expect(named.status).toBe(201);
     expect(named.body.schedule).toEqual({ kind: 'cron', expression: '0 9 * * *', timeZone: 'Asia/Tokyo' });
     const next = new Date(named.body.nextRunAt);
@@ -152,7 +191,14 @@ describe('native API: broadcasts (robots not running)', () => {
     expect(next.getTime()).toBeLessThanOrEqual(Date.now() + 24 * 60 * MIN);
     expect([next.getUTCHours(), next.getUTCMinutes(), next.getUTCSeconds()]).toEqual([0, 0, 0]); // 09:00 in Tokyo
 
-    const unnamed = await alice.post('/api/v1/broadcasts').send(later({ schedule: { kind: 'cron', expression: '30 0 9 * * 1-5' }, targets: { mode: 'flag', flag: 'production' } }));
+    const unnamed = await alice
+      .post('/api/v1/broadcasts')
+      .send(
+        later({
+          schedule: { kind: 'cron', expression: '30 0 9 * * 1-5' },
+          targets: { mode: 'flag', flag: 'production' },
+        }),
+      );
     expect(unnamed.status).toBe(201);
     expect(unnamed.body.schedule).toEqual({ kind: 'cron', expression: '30 0 9 * * 1-5', timeZone: 'Asia/Shanghai' });
     expect(unnamed.body.targets).toEqual({ mode: 'flag', flag: 'production' });
@@ -167,22 +213,54 @@ describe('native API: broadcasts (robots not running)', () => {
       ['cron minute out of range', later({ schedule: { kind: 'cron', expression: '61 * * * *' } }), 'invalid_schedule'],
       ['cron that is not one', later({ schedule: { kind: 'cron', expression: 'every day' } }), 'invalid_schedule'],
       ['cron with 7 fields', later({ schedule: { kind: 'cron', expression: '0 0 9 * * * 2030' } }), 'invalid_schedule'],
-      ['unknown time zone', later({ schedule: { kind: 'cron', expression: '0 9 * * *', timeZone: 'Mars/Olympus' } }), 'invalid_schedule'],
+      [
+        'unknown time zone',
+        later({ schedule: { kind: 'cron', expression: '0 9 * * *', timeZone: 'Mars/Olympus' } }),
+        'invalid_schedule',
+      ],
       ['once in the past', later({ schedule: { kind: 'once', at: '2020-01-01T00:00:00Z' } }), 'schedule_in_past'],
       ['once without a zone', later({ schedule: { kind: 'once', at: '2099-11-23 09:30' } }), 'invalid_request'],
-      ['endAt in the past', later({ schedule: { kind: 'cron', expression: '0 9 * * *' }, endAt: '2020-01-01T00:00:00+08:00' }), 'invalid_schedule'],
-      ['endAt before the once time', later({ schedule: { kind: 'once', at: inMinutes(60) }, endAt: inMinutes(30) }), 'invalid_schedule'],
+      [
+        'endAt in the past',
+        later({ schedule: { kind: 'cron', expression: '0 9 * * *' }, endAt: '2020-01-01T00:00:00+08:00' }),
+        'invalid_schedule',
+      ],
+      [
+        'endAt before the once time',
+        later({ schedule: { kind: 'once', at: inMinutes(60) }, endAt: inMinutes(30) }),
+        'invalid_schedule',
+      ],
       ['rooms of another owner', later({ targets: { mode: 'rooms', roomIds: [bobRooms[0].id] } }), 'unknown_room'],
-      ['own and foreign rooms', later({ targets: { mode: 'rooms', roomIds: [aliceRooms[0].id, bobRooms[0].id] } }), 'unknown_room'],
-      ['a room id that does not exist', later({ targets: { mode: 'rooms', roomIds: ['0123456789abcdef01234567'] } }), 'unknown_room'],
+      [
+        'own and foreign rooms',
+        later({ targets: { mode: 'rooms', roomIds: [aliceRooms[0].id, bobRooms[0].id] } }),
+        'unknown_room',
+      ],
+      [
+        'a room id that does not exist',
+        later({ targets: { mode: 'rooms', roomIds: ['0123456789abcdef01234567'] } }),
+        'unknown_room',
+      ],
       ['a room id that is not an id', later({ targets: { mode: 'rooms', roomIds: ['room-1'] } }), 'invalid_request'],
       ['no rooms listed', later({ targets: { mode: 'rooms', roomIds: [] } }), 'invalid_request'],
       ['unknown target flag', later({ targets: { mode: 'flag', flag: 'vip' } }), 'invalid_request'],
       ['empty materials', later({ materials: [] }), 'invalid_request'],
-      ['eleven materials', later({ materials: Array.from({ length: 11 }, (_, i) => text(`m${i}`)) }), 'invalid_request'],
+      [
+        'eleven materials',
+        later({ materials: Array.from({ length: 11 }, (_, i) => text(`m${i}`)) }),
+        'invalid_request',
+      ],
       ['empty text', later({ materials: [text('')] }), 'invalid_request'],
-      ['unknown material type', later({ materials: [{ type: 'video', url: 'https://example.com/v.mp4' }] }), 'invalid_request'],
-      ['image that is not http', later({ materials: [{ type: 'image', url: 'file:///etc/passwd' }] }), 'invalid_request'],
+      [
+        'unknown material type',
+        later({ materials: [{ type: 'video', url: 'https://example.com/v.mp4' }] }),
+        'invalid_request',
+      ],
+      [
+        'image that is not http',
+        later({ materials: [{ type: 'image', url: 'file:///etc/passwd' }] }),
+        'invalid_request',
+      ],
       ['unknown field', later({ colour: 'red' }), 'invalid_request'],
       ['unknown schedule field', later({ schedule: { kind: 'now', at: inMinutes(5) } }), 'invalid_request'],
       ['unknown targets field', later({ targets: { mode: 'all', roomIds: [aliceRooms[0].id] } }), 'invalid_request'],
@@ -199,20 +277,42 @@ describe('native API: broadcasts (robots not running)', () => {
       const res = await alice.post('/api/v1/broadcasts').send(body as object);
       expect({ what, status: res.status, code: res.body.error?.code }).toEqual({ what, status: 400, code });
     }
-    const foreign = await alice.post('/api/v1/broadcasts').send(later({ targets: { mode: 'rooms', roomIds: [aliceRooms[0].id, bobRooms[0].id] } }));
-    expect(foreign.body.error.details).toEqual([expect.objectContaining({ path: 'targets.roomIds', code: 'unknown_room', message: bobRooms[0].id })]);
+    const foreign = await alice
+      .post('/api/v1/broadcasts')
+      .send(later({ targets: { mode: 'rooms', roomIds: [aliceRooms[0].id, bobRooms[0].id] } }));
+    expect(foreign.body.error.details).toEqual([
+      expect.objectContaining({ path: 'targets.roomIds', code: 'unknown_room', message: bobRooms[0].id }),
+    ]);
     const notJson = await alice.post('/api/v1/broadcasts').set('Content-Type', 'application/json').send('{"name":');
     expect(notJson.status).toBe(400);
     expect(await stored(h)).toEqual(before);
   });
 
   test('when a broadcast has not run yet, then PUT replaces it (limits left out are removed); bad input changes nothing; another owner gets 404', async () => {
-    const created = await alice.post('/api/v1/broadcasts').send(later({ schedule: { kind: 'cron', expression: '0 9 * * *' }, endAt: '2099-01-01T00:00:00Z', maxRuns: 3 }));
+    const created = await alice
+      .post('/api/v1/broadcasts')
+      .send(later({ schedule: { kind: 'cron', expression: '0 9 * * *' }, endAt: '2099-01-01T00:00:00Z', maxRuns: 3 }));
     const id = created.body.id as string;
     const at = inMinutes(120);
-    const put = await alice.put(`/api/v1/broadcasts/${id}`).send({ name: 'Renamed', materials: [text('new'), link], targets: { mode: 'flag', flag: 'launch' }, schedule: { kind: 'once', at } });
+    const put = await alice
+      .put(`/api/v1/broadcasts/${id}`)
+      .send({
+        name: 'Renamed',
+        materials: [text('new'), link],
+        targets: { mode: 'flag', flag: 'launch' },
+        schedule: { kind: 'once', at },
+      });
     expect(put.status).toBe(200);
-    expect(put.body).toMatchObject({ id, owner: 'alice', name: 'Renamed', materials: [text('new'), link], targets: { mode: 'flag', flag: 'launch' }, schedule: { kind: 'once', at }, state: 'active', runs: 0 });
+    expect(put.body).toMatchObject({
+      id,
+      owner: 'alice',
+      name: 'Renamed',
+      materials: [text('new'), link],
+      targets: { mode: 'flag', flag: 'launch' },
+      schedule: { kind: 'once', at },
+      state: 'active',
+      runs: 0,
+    });
     expect(put.body.endAt).toBeUndefined();
     expect(put.body.maxRuns).toBeUndefined();
     expect(new Date(put.body.nextRunAt).getTime()).toBe(Math.ceil(new Date(at).getTime() / 1000) * 1000);
@@ -276,13 +376,24 @@ describe('native API: broadcasts (robots not running)', () => {
   });
 
   test('when a broadcast that has not run is recalled, then it never runs, the report is empty and pause/resume are 409', async () => {
-    const id = (await alice.post('/api/v1/broadcasts').send(later({ schedule: { kind: 'cron', expression: '*/5 * * * *' } }))).body.id as string;
+    const id = (
+      await alice.post('/api/v1/broadcasts').send(later({ schedule: { kind: 'cron', expression: '*/5 * * * *' } }))
+    ).body.id as string;
     expect((await bob.post(`/api/v1/broadcasts/${id}/recall`)).status).toBe(404);
     const recall = await alice.post(`/api/v1/broadcasts/${id}/recall`);
     expect(recall.status).toBe(200);
     expect(recall.body).toEqual({ cancelled: 0, recalled: 0, notRecalled: [] });
-    expect((await alice.get(`/api/v1/broadcasts/${id}`)).body).toMatchObject({ state: 'recalled', nextRunAt: null, runs: 0, lastRun: null });
-    expect((await alice.post(`/api/v1/broadcasts/${id}/recall`)).body).toEqual({ cancelled: 0, recalled: 0, notRecalled: [] });
+    expect((await alice.get(`/api/v1/broadcasts/${id}`)).body).toMatchObject({
+      state: 'recalled',
+      nextRunAt: null,
+      runs: 0,
+      lastRun: null,
+    });
+    expect((await alice.post(`/api/v1/broadcasts/${id}/recall`)).body).toEqual({
+      cancelled: 0,
+      recalled: 0,
+      notRecalled: [],
+    });
     expect((await alice.post(`/api/v1/broadcasts/${id}/pause`)).body.error.code).toBe('broadcast_not_active');
     expect((await alice.post(`/api/v1/broadcasts/${id}/resume`)).body.error.code).toBe('broadcast_not_paused');
     expect((await alice.put(`/api/v1/broadcasts/${id}`).send(later())).status).toBe(409);
@@ -313,7 +424,8 @@ describe('native API: broadcasts (robots not running)', () => {
     const other = await h.owner('other-lister');
     const names = Array.from({ length: 5 }, (_, i) => `list ${i}`);
     for (const name of names) expect((await lister.post('/api/v1/broadcasts').send(later({ name }))).status).toBe(201);
-    for (const name of ['x', 'y']) expect((await other.post('/api/v1/broadcasts').send(later({ name }))).status).toBe(201);
+    for (const name of ['x', 'y'])
+      expect((await other.post('/api/v1/broadcasts').send(later({ name }))).status).toBe(201);
 
     const seen: string[] = [];
     let cursor: string | undefined;
@@ -345,7 +457,11 @@ describe('native API: broadcasts (robots not running)', () => {
 
     for (const q of ['limit=0', 'limit=1000', 'state=bogus', 'cursor=bad', 'owner=has%20space']) {
       const res = await h.admin.get(`/api/v1/broadcasts?${q}`);
-      expect({ q, status: res.status, code: res.body.error?.code }).toEqual({ q, status: 400, code: 'invalid_request' });
+      expect({ q, status: res.status, code: res.body.error?.code }).toEqual({
+        q,
+        status: 400,
+        code: 'invalid_request',
+      });
     }
   });
 
@@ -372,7 +488,12 @@ describe('native API: broadcasts (robots not running)', () => {
     };
     for (const [method, path] of calls) {
       const none = await anonymous(method, path);
-      expect({ method, path, status: none.status, code: none.body.error?.code }).toEqual({ method, path, status: 401, code: 'unauthorized' });
+      expect({ method, path, status: none.status, code: none.body.error?.code }).toEqual({
+        method,
+        path,
+        status: 401,
+        code: 'unauthorized',
+      });
       const bad = await anonymous(method, path).set('Authorization', 'Bearer qb_not-a-real-key-at-all');
       expect({ method, path, status: bad.status }).toEqual({ method, path, status: 401 });
     }
@@ -383,7 +504,15 @@ describe('native API: broadcasts (robots not running)', () => {
   test('when the OpenAPI document is fetched, then it lists the broadcasts endpoints', async () => {
     const res = await h.anonymous().get('/api/v1/openapi.json');
     expect(Object.keys(res.body.paths)).toEqual(
-      expect.arrayContaining(['/api/v1/broadcasts', '/api/v1/broadcasts/{id}', '/api/v1/broadcasts/{id}/runs', '/api/v1/broadcasts/{id}/runs/{seq}', '/api/v1/broadcasts/{id}/pause', '/api/v1/broadcasts/{id}/resume', '/api/v1/broadcasts/{id}/recall']),
+      expect.arrayContaining([
+        '/api/v1/broadcasts',
+        '/api/v1/broadcasts/{id}',
+        '/api/v1/broadcasts/{id}/runs',
+        '/api/v1/broadcasts/{id}/runs/{seq}',
+        '/api/v1/broadcasts/{id}/pause',
+        '/api/v1/broadcasts/{id}/resume',
+        '/api/v1/broadcasts/{id}/recall',
+      ]),
     );
   });
 });
@@ -404,7 +533,9 @@ describe('native API: broadcasts on a robot over puppet-service', () => {
 
   /** Creates a "now" broadcast and waits for its run to be dispatched; returns the broadcast and run ids. */
   async function sendNow(materials: unknown[]) {
-    const res = await rita.post('/api/v1/broadcasts').send(later({ name: 'live', materials, schedule: { kind: 'now' } }));
+    const res = await rita
+      .post('/api/v1/broadcasts')
+      .send(later({ name: 'live', materials, schedule: { kind: 'now' } }));
     expect(res.status).toBe(201);
     await h.broadcasts.runner.idle();
     const id = res.body.id as string;
@@ -416,10 +547,18 @@ describe('native API: broadcasts on a robot over puppet-service', () => {
     svc = await startMockService('CastBot');
     mockRooms = createRooms(svc, 2, 2, topic);
     rita = await h.owner('rita');
-    const robot = await h.runtime.manager.create({ name: 'caster', owner: 'rita', puppet: { kind: 'service', token: svc.token, endpoint: svc.endpoint, tlsDisable: true } });
+    const robot = await h.runtime.manager.create({
+      name: 'caster',
+      owner: 'rita',
+      puppet: { kind: 'service', token: svc.token, endpoint: svc.endpoint, tlsDisable: true },
+    });
     robotId = robot.id;
     // Known rooms before the login, as after an earlier session; the login's sync matches them by id.
-    await h.runtime.rooms.sync(robotId, undefined, mockRooms.map(({ room }, i) => ({ puppetId: room.id, topic: topic(i), memberCount: 3 })));
+    await h.runtime.rooms.sync(
+      robotId,
+      undefined,
+      mockRooms.map(({ room }, i) => ({ puppetId: room.id, topic: topic(i), memberCount: 3 })),
+    );
     h.runtime.manager.on('settled', onSettled);
     // Started but not logged in: the outbox holds its sends until the login.
     await h.runtime.manager.start(robotId);
@@ -436,7 +575,10 @@ describe('native API: broadcasts on a robot over puppet-service', () => {
     const got = (await rita.get(`/api/v1/broadcasts/${id}`)).body;
     expect(got.lastRun).toMatchObject({ id: runId, state: 'sending', report: { queued: 2, total: 2 } });
     expect(got.deliveries.map((d: { status: string }) => d.status)).toEqual(['queued', 'queued']);
-    expect(got.deliveries.flatMap((d: { sends: { status: string }[] }) => d.sends.map((s) => s.status))).toEqual(['queued', 'queued']);
+    expect(got.deliveries.flatMap((d: { sends: { status: string }[] }) => d.sends.map((s) => s.status))).toEqual([
+      'queued',
+      'queued',
+    ]);
 
     const before = await stored(h);
     const busy = await rita.delete(`/api/v1/broadcasts/${id}`);
@@ -448,7 +590,10 @@ describe('native API: broadcasts on a robot over puppet-service', () => {
     expect(recall.status).toBe(200);
     expect(recall.body).toEqual({ cancelled: 2, recalled: 0, notRecalled: [] });
     const recalled = (await rita.get(`/api/v1/broadcasts/${id}`)).body;
-    expect(recalled).toMatchObject({ state: 'recalled', lastRun: { state: 'finished', report: { cancelled: 2, total: 2 } } });
+    expect(recalled).toMatchObject({
+      state: 'recalled',
+      lastRun: { state: 'finished', report: { cancelled: 2, total: 2 } },
+    });
     expect(recalled.deliveries.map((d: { status: string }) => d.status)).toEqual(['cancelled', 'cancelled']);
 
     expect((await rita.delete(`/api/v1/broadcasts/${id}`)).status).toBe(200);
@@ -472,7 +617,11 @@ describe('native API: broadcasts on a robot over puppet-service', () => {
       expect(received.filter((r) => r.conversationId === room.id).map((r) => r.kind)).toEqual(['text', 'url']);
     }
     const got = (await rita.get(`/api/v1/broadcasts/${id}`)).body;
-    expect(got).toMatchObject({ state: 'finished', runs: 1, lastRun: { id: runId, state: 'finished', report: { sent: 2, total: 2 } } });
+    expect(got).toMatchObject({
+      state: 'finished',
+      runs: 1,
+      lastRun: { id: runId, state: 'finished', report: { sent: 2, total: 2 } },
+    });
     const ids = new Set(received.map((r) => r.messageId));
     expect(got.deliveries).toHaveLength(2);
     for (const d of got.deliveries) {
@@ -511,11 +660,18 @@ describe('native API: broadcasts on a robot over puppet-service', () => {
     expect(recall.body).toEqual({ cancelled: 0, recalled: 2, notRecalled: [] });
     expect([...svc.puppet.recalled].sort()).toEqual(received.map((r) => r.messageId).sort());
     const got = (await rita.get(`/api/v1/broadcasts/${id}`)).body;
-    expect(got).toMatchObject({ state: 'recalled', lastRun: { state: 'finished', report: { recalled: 2, sent: 0, total: 2 } } });
+    expect(got).toMatchObject({
+      state: 'recalled',
+      lastRun: { state: 'finished', report: { recalled: 2, sent: 0, total: 2 } },
+    });
     expect(got.deliveries.map((d: { status: string }) => d.status)).toEqual(['recalled', 'recalled']);
     expect(got.deliveries[0].sends[0].recalledAt).toEqual(expect.any(String));
     // A second recall has nothing left to withdraw.
-    expect((await rita.post(`/api/v1/broadcasts/${id}/recall`)).body).toEqual({ cancelled: 0, recalled: 0, notRecalled: [] });
+    expect((await rita.post(`/api/v1/broadcasts/${id}/recall`)).body).toEqual({
+      cancelled: 0,
+      recalled: 0,
+      notRecalled: [],
+    });
   });
 });
 
@@ -534,7 +690,14 @@ describe('native API: broadcasts on a fake clock', () => {
   afterAll(() => hc.broadcasts.close());
 
   test('when a cron broadcast falls due, then a tick runs it once; its runs are listed in pages; it ends at its end date', async () => {
-    const res = await cara.post('/api/v1/broadcasts').send(later({ schedule: { kind: 'cron', expression: '30 9 * * *', timeZone: 'Asia/Shanghai' }, endAt: '2026-11-24T00:00:00Z' }));
+    const res = await cara
+      .post('/api/v1/broadcasts')
+      .send(
+        later({
+          schedule: { kind: 'cron', expression: '30 9 * * *', timeZone: 'Asia/Shanghai' },
+          endAt: '2026-11-24T00:00:00Z',
+        }),
+      );
     expect(res.status).toBe(201);
     const id = res.body.id as string;
     expect(res.body.nextRunAt).toBe('2026-11-22T01:30:00.000Z');
@@ -545,13 +708,25 @@ describe('native API: broadcasts on a fake clock', () => {
     expect((await hc.broadcasts.runner.tick()).fired).toBe(0);
     const first = (await cara.get(`/api/v1/broadcasts/${id}`)).body;
     expect(first).toMatchObject({ state: 'active', runs: 1, executed: 1, nextRunAt: '2026-11-23T01:30:00.000Z' });
-    expect(first.lastRun).toMatchObject({ seq: 1, scheduledFor: '2026-11-22T01:30:00.000Z', state: 'finished', report: { failed: 2, total: 2 } });
-    expect((await cara.put(`/api/v1/broadcasts/${id}`).send(later({ schedule: { kind: 'now' } }))).body.error.code).toBe('broadcast_started');
+    expect(first.lastRun).toMatchObject({
+      seq: 1,
+      scheduledFor: '2026-11-22T01:30:00.000Z',
+      state: 'finished',
+      report: { failed: 2, total: 2 },
+    });
+    expect(
+      (await cara.put(`/api/v1/broadcasts/${id}`).send(later({ schedule: { kind: 'now' } }))).body.error.code,
+    ).toBe('broadcast_started');
 
     clock.advance(24 * 60 * MIN);
     expect((await hc.broadcasts.runner.tick()).fired).toBe(1);
     // The next occurrence (11-24 01:30) is after the end date: finished.
-    expect((await cara.get(`/api/v1/broadcasts/${id}`)).body).toMatchObject({ state: 'finished', runs: 2, executed: 2, nextRunAt: null });
+    expect((await cara.get(`/api/v1/broadcasts/${id}`)).body).toMatchObject({
+      state: 'finished',
+      runs: 2,
+      executed: 2,
+      nextRunAt: null,
+    });
 
     const page1 = await cara.get(`/api/v1/broadcasts/${id}/runs?limit=1`);
     expect(page1.body.items.map((r: { seq: number }) => r.seq)).toEqual([1]);
@@ -563,25 +738,50 @@ describe('native API: broadcasts on a fake clock', () => {
   });
 
   test('when a paused broadcast falls due, then no tick runs it; resuming within the grace period runs it', async () => {
-    const id = (await cara.post('/api/v1/broadcasts').send(later({ schedule: { kind: 'once', at: new Date(clock.now() + 5 * MIN).toISOString() } }))).body.id as string;
+    const id = (
+      await cara
+        .post('/api/v1/broadcasts')
+        .send(later({ schedule: { kind: 'once', at: new Date(clock.now() + 5 * MIN).toISOString() } }))
+    ).body.id as string;
     expect((await cara.post(`/api/v1/broadcasts/${id}/pause`)).status).toBe(200);
     clock.advance(6 * MIN);
     expect((await hc.broadcasts.runner.tick()).fired).toBe(0);
     expect((await cara.get(`/api/v1/broadcasts/${id}`)).body.runs).toBe(0);
     expect((await cara.post(`/api/v1/broadcasts/${id}/resume`)).status).toBe(200);
     await hc.broadcasts.runner.idle();
-    expect((await cara.get(`/api/v1/broadcasts/${id}`)).body).toMatchObject({ state: 'finished', runs: 1, executed: 1, lastRun: { seq: 1, plan: 'run', state: 'finished' } });
+    expect((await cara.get(`/api/v1/broadcasts/${id}`)).body).toMatchObject({
+      state: 'finished',
+      runs: 1,
+      executed: 1,
+      lastRun: { seq: 1, plan: 'run', state: 'finished' },
+    });
   });
 
   test('when the schedule is judged against the clock, then a time before the clock is in the past and a cron that never runs before its end is refused', async () => {
     const before = await stored(hc);
-    const past = await cara.post('/api/v1/broadcasts').send(later({ schedule: { kind: 'once', at: new Date(clock.now() - MIN).toISOString() } }));
+    const past = await cara
+      .post('/api/v1/broadcasts')
+      .send(later({ schedule: { kind: 'once', at: new Date(clock.now() - MIN).toISOString() } }));
     expect(past.status).toBe(400);
     expect(past.body.error.code).toBe('schedule_in_past');
-    const never = await cara.post('/api/v1/broadcasts').send(later({ schedule: { kind: 'cron', expression: '0 9 1 1 *', timeZone: 'UTC' }, endAt: new Date(clock.now() + 7 * 24 * 60 * MIN).toISOString() }));
+    const never = await cara
+      .post('/api/v1/broadcasts')
+      .send(
+        later({
+          schedule: { kind: 'cron', expression: '0 9 1 1 *', timeZone: 'UTC' },
+          endAt: new Date(clock.now() + 7 * 24 * 60 * MIN).toISOString(),
+        }),
+      );
     expect(never.status).toBe(400);
     expect(never.body.error.code).toBe('invalid_schedule');
-    const endPast = await cara.post('/api/v1/broadcasts').send(later({ schedule: { kind: 'cron', expression: '0 9 * * *' }, endAt: new Date(clock.now() - 1000).toISOString() }));
+    const endPast = await cara
+      .post('/api/v1/broadcasts')
+      .send(
+        later({
+          schedule: { kind: 'cron', expression: '0 9 * * *' },
+          endAt: new Date(clock.now() - 1000).toISOString(),
+        }),
+      );
     expect(endPast.body.error.code).toBe('invalid_schedule');
     expect(await stored(hc)).toEqual(before);
   });

@@ -6,14 +6,29 @@ import { nextEvent } from '../../support/runtime';
 
 const t = useTestDatabase(__filename);
 
-const line = (n: number, text: string) => ({ messageId: `ctx-${n}`, talkerId: `wx-${n}`, talkerName: `P${n}`, text, at: new Date(Date.UTC(2024, 0, 1, 0, n)) });
+const line = (n: number, text: string) => ({
+  messageId: `ctx-${n}`,
+  talkerId: `wx-${n}`,
+  talkerName: `P${n}`,
+  text,
+  at: new Date(Date.UTC(2024, 0, 1, 0, n)),
+});
 
 describe('native API: mentions', () => {
   let h: Awaited<ReturnType<typeof apiHarness>>;
   let seq = 0;
   /** A capture as the mention-capture plugin stores it. */
   const capture = (m: Partial<NewMention> & Pick<NewMention, 'owner' | 'robotId' | 'roomId'>) =>
-    h.runtime.mentions.capture({ conversationId: 'room@chatroom', messageId: `msg-${++seq}`, talkerId: 'wx-member', talkerName: 'Member', text: `@QunBot question ${seq}`, at: new Date(), before: [], ...m });
+    h.runtime.mentions.capture({
+      conversationId: 'room@chatroom',
+      messageId: `msg-${++seq}`,
+      talkerId: 'wx-member',
+      talkerName: 'Member',
+      text: `@QunBot question ${seq}`,
+      at: new Date(),
+      before: [],
+      ...m,
+    });
 
   beforeAll(async () => {
     h = await apiHarness(t.db);
@@ -28,8 +43,27 @@ describe('native API: mentions', () => {
     const robotA = '65f000000000000000000a01';
     const robotB = '65f000000000000000000b01';
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await capture({ owner: 'alice', robotId: i < 3 ? robotA : robotB, roomId: i % 2 === 0 ? '65f0000000000000000000e1' : '65f0000000000000000000e2' })).id);
-    await h.runtime.mentions.capture({ owner: 'zoe', robotId: robotA, roomId: '65f0000000000000000000e1', conversationId: 'x@chatroom', messageId: 'zoe-1', talkerId: 'm', text: 'hi', at: new Date(), before: [] });
+    for (let i = 0; i < 5; i++)
+      ids.push(
+        (
+          await capture({
+            owner: 'alice',
+            robotId: i < 3 ? robotA : robotB,
+            roomId: i % 2 === 0 ? '65f0000000000000000000e1' : '65f0000000000000000000e2',
+          })
+        ).id,
+      );
+    await h.runtime.mentions.capture({
+      owner: 'zoe',
+      robotId: robotA,
+      roomId: '65f0000000000000000000e1',
+      conversationId: 'x@chatroom',
+      messageId: 'zoe-1',
+      talkerId: 'm',
+      text: 'hi',
+      at: new Date(),
+      before: [],
+    });
     await h.runtime.mentions.markRead('alice', ids[1]);
 
     const seen: string[] = [];
@@ -46,7 +80,8 @@ describe('native API: mentions', () => {
     expect(first).toMatchObject({ id: ids[4], owner: 'alice', read: false, talkerId: 'wx-member' });
     expect(first.before).toBeUndefined();
 
-    const ids0 = (q: string) => alice.get(`/api/v1/mentions?${q}`).then((r) => r.body.items.map((m: { id: string }) => m.id));
+    const ids0 = (q: string) =>
+      alice.get(`/api/v1/mentions?${q}`).then((r) => r.body.items.map((m: { id: string }) => m.id));
     expect(await ids0('unread=true')).toEqual([ids[4], ids[3], ids[2], ids[0]]);
     expect(await ids0('unread=false')).toEqual([ids[1]]);
     expect(await ids0(`robotId=${robotB}`)).toEqual([ids[4], ids[3]]);
@@ -56,13 +91,21 @@ describe('native API: mentions', () => {
 
   test('when a mention is fetched, then its context before and after comes with it; read and unread marks are stored', async () => {
     const alice = await h.owner('alice');
-    const m = await capture({ owner: 'alice', robotId: '65f000000000000000000a02', roomId: '65f0000000000000000000e3', roomTopic: 'Fans', before: [line(1, 'one'), line(2, 'two')] });
+    const m = await capture({
+      owner: 'alice',
+      robotId: '65f000000000000000000a02',
+      roomId: '65f0000000000000000000e3',
+      roomTopic: 'Fans',
+      before: [line(1, 'one'), line(2, 'two')],
+    });
     await h.runtime.mentions.completeAfter(m.id, [line(4, 'four')]);
     const got = await alice.get(`/api/v1/mentions/${m.id}`);
     expect(got.status).toBe(200);
     expect(got.body).toMatchObject({ id: m.id, roomTopic: 'Fans', afterComplete: true, read: false });
     expect(got.body.before.map((l: { text: string }) => l.text)).toEqual(['one', 'two']);
-    expect(got.body.after).toEqual([{ messageId: 'ctx-4', talkerId: 'wx-4', talkerName: 'P4', text: 'four', at: '2024-01-01T00:04:00.000Z' }]);
+    expect(got.body.after).toEqual([
+      { messageId: 'ctx-4', talkerId: 'wx-4', talkerName: 'P4', text: 'four', at: '2024-01-01T00:04:00.000Z' },
+    ]);
 
     const read = await alice.post(`/api/v1/mentions/${m.id}/read`);
     expect(read.status).toBe(200);
@@ -75,7 +118,10 @@ describe('native API: mentions', () => {
   test('when the notify switch is set, then it is stored per owner; an admin names the owner', async () => {
     const alice = await h.owner('alice');
     expect((await alice.get('/api/v1/mention-notify')).body).toEqual({ owner: 'alice', enabled: false });
-    expect((await alice.put('/api/v1/mention-notify').send({ enabled: true })).body).toEqual({ owner: 'alice', enabled: true });
+    expect((await alice.put('/api/v1/mention-notify').send({ enabled: true })).body).toEqual({
+      owner: 'alice',
+      enabled: true,
+    });
     expect(await h.runtime.mentions.notifyEnabled('alice')).toBe(true);
     expect(await h.runtime.mentions.notifyEnabled('bob')).toBe(false);
     expect((await h.admin.get('/api/v1/mention-notify?owner=alice')).body.enabled).toBe(true);
@@ -86,7 +132,11 @@ describe('native API: mentions', () => {
   });
 
   test('when no key is sent, then 401', async () => {
-    for (const res of [await h.anonymous().get('/api/v1/mentions'), await h.anonymous().get('/api/v1/mention-notify'), await h.anonymous().put('/api/v1/mention-notify').send({ enabled: true })]) {
+    for (const res of [
+      await h.anonymous().get('/api/v1/mentions'),
+      await h.anonymous().get('/api/v1/mention-notify'),
+      await h.anonymous().put('/api/v1/mention-notify').send({ enabled: true }),
+    ]) {
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe('unauthorized');
     }
@@ -94,7 +144,11 @@ describe('native API: mentions', () => {
 
   test('when another owner reads, marks or replies to a mention, then 404 and nothing changes', async () => {
     const bob = await h.owner('bob');
-    const m = await capture({ owner: 'alice', robotId: '65f000000000000000000a03', roomId: '65f0000000000000000000e4' });
+    const m = await capture({
+      owner: 'alice',
+      robotId: '65f000000000000000000a03',
+      roomId: '65f0000000000000000000e4',
+    });
     for (const res of [
       await bob.get(`/api/v1/mentions/${m.id}`),
       await bob.post(`/api/v1/mentions/${m.id}/read`),
@@ -110,11 +164,17 @@ describe('native API: mentions', () => {
 
   test('when the input is bad, then 400 naming the field and nothing is written', async () => {
     const alice = await h.owner('alice');
-    const m = await capture({ owner: 'alice', robotId: '65f000000000000000000a04', roomId: '65f0000000000000000000e5' });
+    const m = await capture({
+      owner: 'alice',
+      robotId: '65f000000000000000000a04',
+      roomId: '65f0000000000000000000e5',
+    });
     const empty = await alice.post(`/api/v1/mentions/${m.id}/reply`).send({ text: '   ' });
     expect(empty.status).toBe(400);
     expect(empty.body.error.details.map((d: { path: string }) => d.path)).toEqual(['text']);
-    expect((await alice.post(`/api/v1/mentions/${m.id}/read`).send({ read: 'yes' })).body.error.details[0].path).toBe('read');
+    expect((await alice.post(`/api/v1/mentions/${m.id}/read`).send({ read: 'yes' })).body.error.details[0].path).toBe(
+      'read',
+    );
     const nina = await h.owner('nina');
     expect((await nina.put('/api/v1/mention-notify').send({ enabled: 1 })).body.error.details[0].path).toBe('enabled');
     expect((await alice.get('/api/v1/mentions?unread=maybe')).body.error.details[0].path).toBe('unread');
@@ -141,7 +201,11 @@ describe('native API: mentions', () => {
     beforeAll(async () => {
       svc = await startMockService('QunBot');
       rooms = createRooms(svc, 1, 3, () => 'Fans group');
-      const robot = await h.runtime.manager.create({ name: 'live', owner: 'alice', puppet: { kind: 'service', token: svc.token, endpoint: svc.endpoint, tlsDisable: true } });
+      const robot = await h.runtime.manager.create({
+        name: 'live',
+        owner: 'alice',
+        puppet: { kind: 'service', token: svc.token, endpoint: svc.endpoint, tlsDisable: true },
+      });
       robotId = robot.id;
       const loggedIn = nextEvent(h.runtime.manager, 'login', (e) => e.robotId === robotId);
       const synced = nextEvent(h.runtime.manager, 'rooms-synced', (e) => e.robotId === robotId);
@@ -162,7 +226,14 @@ describe('native API: mentions', () => {
       const [record] = await h.runtime.rooms.list(robotId);
       expect(record.puppetId).toBe(room.id);
       const member = people[1];
-      const m = await capture({ owner: 'alice', robotId, roomId: record.id, conversationId: room.id, talkerId: member.id, talkerName: member.payload.name });
+      const m = await capture({
+        owner: 'alice',
+        robotId,
+        roomId: record.id,
+        conversationId: room.id,
+        talkerId: member.id,
+        talkerName: member.payload.name,
+      });
 
       const before = svc.puppet.received.length;
       const res = await alice.post(`/api/v1/mentions/${m.id}/reply`).send({ text: '收到，马上处理' });

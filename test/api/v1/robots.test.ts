@@ -9,7 +9,7 @@ describe('native API: robots', () => {
     h = await apiHarness(t.db);
   });
 
-  test('when an owner key creates a robot, then it is the owner\'s, listed for that owner and hidden from another', async () => {
+  test("when an owner key creates a robot, then it is the owner's, listed for that owner and hidden from another", async () => {
     const alice = await h.owner('alice');
     const bob = await h.owner('bob');
     const created = await alice.post('/api/v1/robots').send({ name: 'shop bot', agentCode: 'AB12CD' });
@@ -48,7 +48,9 @@ describe('native API: robots', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_request');
     expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['agentCode', 'name']);
-    expect((await alice.post('/api/v1/robots').set('Content-Type', 'application/json').send('{"name":')).status).toBe(400);
+    expect((await alice.post('/api/v1/robots').set('Content-Type', 'application/json').send('{"name":')).status).toBe(
+      400,
+    );
     expect((await alice.post('/api/v1/robots').set('Content-Type', 'text/plain').send('name=x')).status).toBe(415);
     expect((await h.admin.post('/api/v1/robots').send({ name: 'no owner' })).body.error.code).toBe('invalid_request');
     expect((await alice.post('/api/v1/robots').send({ name: 'x', owner: 'bob' })).status).toBe(403);
@@ -83,7 +85,9 @@ describe('native API: robots', () => {
     const res = await h.anonymous().get('/api/v1/openapi.json');
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/v1/robots', '/api/v1/robots/{id}', '/api/v1/robots/{id}/login']));
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/robots', '/api/v1/robots/{id}', '/api/v1/robots/{id}/login']),
+    );
     expect(res.body.paths['/api/v1/robots'].post.requestBody.content['application/json'].schema).toBeDefined();
   });
 });

@@ -19,7 +19,12 @@ describe('native API: rooms and messages on a robot over puppet-service', () => 
     rooms = createRooms(svc, 3, 3, (i) => (i === 0 ? 'VIP 群 QB0001' : `Group ${i}`));
     alice = await h.owner('alice');
     bob = await h.owner('bob');
-    const robot = await h.runtime.manager.create({ name: 'a', owner: 'alice', agentCode: 'QB0001', puppet: { kind: 'service', token: svc.token, endpoint: svc.endpoint, tlsDisable: true } });
+    const robot = await h.runtime.manager.create({
+      name: 'a',
+      owner: 'alice',
+      agentCode: 'QB0001',
+      puppet: { kind: 'service', token: svc.token, endpoint: svc.endpoint, tlsDisable: true },
+    });
     robotId = robot.id;
   });
 
@@ -43,7 +48,10 @@ describe('native API: rooms and messages on a robot over puppet-service', () => 
     const loggedIn = nextEvent(h.runtime.manager, 'rooms-synced', (e) => e.robotId === robotId);
     svc.mocker.login(svc.user);
     await loggedIn;
-    expect((await alice.get(`/api/v1/robots/${robotId}`)).body).toMatchObject({ status: 'logged_in', wxName: 'ApiBot' });
+    expect((await alice.get(`/api/v1/robots/${robotId}`)).body).toMatchObject({
+      status: 'logged_in',
+      wxName: 'ApiBot',
+    });
   });
 
   test('when rooms are synced and listed with filters, then the bound room is found by its agent code', async () => {
@@ -60,12 +68,16 @@ describe('native API: rooms and messages on a robot over puppet-service', () => 
     expect((await alice.get('/api/v1/rooms?bound=maybe')).status).toBe(400);
   });
 
-  test('when a room\'s flags and plugin switches are changed, then they are stored; bad patches change nothing', async () => {
+  test("when a room's flags and plugin switches are changed, then they are stored; bad patches change nothing", async () => {
     const room = (await alice.get('/api/v1/rooms?topic=Group%201')).body.items[0];
-    const res = await alice.patch(`/api/v1/rooms/${room.id}`).send({ production: true, robotNickname: '小助手', plugins: { welcome: false } });
+    const res = await alice
+      .patch(`/api/v1/rooms/${room.id}`)
+      .send({ production: true, robotNickname: '小助手', plugins: { welcome: false } });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ production: true, robotNickname: '小助手', plugins: { welcome: false } });
-    expect((await alice.get('/api/v1/rooms?production=true')).body.items.map((r: { id: string }) => r.id)).toEqual([room.id]);
+    expect((await alice.get('/api/v1/rooms?production=true')).body.items.map((r: { id: string }) => r.id)).toEqual([
+      room.id,
+    ]);
     expect((await bob.patch(`/api/v1/rooms/${room.id}`).send({ production: false })).status).toBe(404);
     const bad = await alice.patch(`/api/v1/rooms/${room.id}`).send({ production: 'yes', starLevel: 9 });
     expect(bad.status).toBe(400);
@@ -81,7 +93,9 @@ describe('native API: rooms and messages on a robot over puppet-service', () => 
     const member = rooms[2].people[1];
     const before = svc.puppet.received.length;
     const settled = new Promise((resolve) => h.runtime.manager.outbox(robotId)?.once('settled', resolve));
-    const res = await alice.post('/api/v1/messages').send({ robotId, roomId: room.id, content: { type: 'text', text: '今晚八点开团' }, mention: [member.id] });
+    const res = await alice
+      .post('/api/v1/messages')
+      .send({ robotId, roomId: room.id, content: { type: 'text', text: '今晚八点开团' }, mention: [member.id] });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ status: 'queued', conversationId: rooms[2].room.id, mentionIds: [member.id] });
     const [got] = (await svc.puppet.receivedCount(before + 1)).slice(before);
@@ -96,14 +110,20 @@ describe('native API: rooms and messages on a robot over puppet-service', () => 
   test('when a link card is sent to a room, then WeChat receives the card', async () => {
     const room = (await alice.get('/api/v1/rooms?topic=Group%201')).body.items[0];
     const before = svc.puppet.received.length;
-    const content = { type: 'link', title: '新品上架', description: '限时八折', url: 'https://shop.example/p/1', thumbnailUrl: 'https://shop.example/p/1.png' };
+    const content = {
+      type: 'link',
+      title: '新品上架',
+      description: '限时八折',
+      url: 'https://shop.example/p/1',
+      thumbnailUrl: 'https://shop.example/p/1.png',
+    };
     expect((await alice.post('/api/v1/messages').send({ robotId, roomId: room.id, content })).status).toBe(202);
     const [got] = (await svc.puppet.receivedCount(before + 1)).slice(before);
     expect(got).toMatchObject({ conversationId: rooms[1].room.id, kind: 'url' });
     expect(got.payload).toMatchObject({ title: '新品上架', url: 'https://shop.example/p/1' });
   });
 
-  test('when a send is malformed or aimed at another owner\'s room, then 4xx and nothing is queued', async () => {
+  test("when a send is malformed or aimed at another owner's room, then 4xx and nothing is queued", async () => {
     const room = (await alice.get('/api/v1/rooms?topic=Group%201')).body.items[0];
     const count = () => t.db.connection.collection('sendlogs').countDocuments();
     const before = await count();
@@ -113,19 +133,33 @@ describe('native API: rooms and messages on a robot over puppet-service', () => 
       { robotId, roomId: room.id, content: { type: 'text', text: '' } },
       { robotId, roomId: room.id, content: { type: 'video', url: 'https://x' } },
       { robotId, roomId: room.id, content: { type: 'image', url: 'file:///etc/passwd' } },
-      { robotId, roomId: room.id, content: { type: 'link', title: 'x', url: 'https://x.example' }, mention: ['wxid_1'] },
+      {
+        robotId,
+        roomId: room.id,
+        content: { type: 'link', title: 'x', url: 'https://x.example' },
+        mention: ['wxid_1'],
+      },
     ];
     for (const body of cases) {
       const res = await alice.post('/api/v1/messages').send(body);
-      expect({ body, status: res.status, code: res.body.error?.code }).toEqual({ body, status: 400, code: 'invalid_request' });
+      expect({ body, status: res.status, code: res.body.error?.code }).toEqual({
+        body,
+        status: 400,
+        code: 'invalid_request',
+      });
     }
-    expect((await bob.post('/api/v1/messages').send({ robotId, roomId: room.id, content: { type: 'text', text: 'x' } })).status).toBe(404);
+    expect(
+      (await bob.post('/api/v1/messages').send({ robotId, roomId: room.id, content: { type: 'text', text: 'x' } }))
+        .status,
+    ).toBe(404);
     expect(await count()).toBe(before);
   });
 
   test('when the robot is stopped, then a send is 409 robot_not_running and sync is 409', async () => {
     const other = await h.runtime.manager.create({ name: 'idle', owner: 'alice' });
-    const res = await alice.post('/api/v1/messages').send({ robotId: other.id, contactId: 'wxid_x', content: { type: 'text', text: 'hi' } });
+    const res = await alice
+      .post('/api/v1/messages')
+      .send({ robotId: other.id, contactId: 'wxid_x', content: { type: 'text', text: 'hi' } });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('robot_not_running');
     expect((await alice.post(`/api/v1/robots/${other.id}/rooms/sync`)).body.error.code).toBe('robot_not_logged_in');
@@ -147,9 +181,13 @@ describe('native API: API keys', () => {
     expect(JSON.stringify(list.body)).not.toContain(made.body.key);
     const stored = await t.db.connection.collection('apikeys').findOne({ name: 'shop system' });
     expect(JSON.stringify(stored)).not.toContain(made.body.key);
-    expect((await h.anonymous().get('/api/v1/robots').set('Authorization', `Bearer ${made.body.key}`)).status).toBe(200);
+    expect((await h.anonymous().get('/api/v1/robots').set('Authorization', `Bearer ${made.body.key}`)).status).toBe(
+      200,
+    );
     expect((await h.admin.delete(`/api/v1/api-keys/${made.body.id}`)).status).toBe(200);
-    expect((await h.anonymous().get('/api/v1/robots').set('Authorization', `Bearer ${made.body.key}`)).status).toBe(401);
+    expect((await h.anonymous().get('/api/v1/robots').set('Authorization', `Bearer ${made.body.key}`)).status).toBe(
+      401,
+    );
     expect((await h.admin.delete(`/api/v1/api-keys/${made.body.id}`)).status).toBe(404);
   });
 

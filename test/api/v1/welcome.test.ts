@@ -6,7 +6,9 @@ const t = useTestDatabase(__filename);
 
 async function roomOf(rt: Runtime, owner: string, topic: string) {
   const robot = await rt.manager.create({ name: `${owner} bot`, owner });
-  const { rooms } = await rt.rooms.sync(robot.id, undefined, [{ puppetId: `${topic}@chatroom`, topic, memberCount: 3 }]);
+  const { rooms } = await rt.rooms.sync(robot.id, undefined, [
+    { puppetId: `${topic}@chatroom`, topic, memberCount: 3 },
+  ]);
   return rooms[0];
 }
 
@@ -16,18 +18,30 @@ describe('native API: room welcome', () => {
     h = await apiHarness(t.db);
   });
 
-  test('when a room has no welcome, then the default applies; after PUT the room\'s text is used; DELETE returns to the default', async () => {
+  test("when a room has no welcome, then the default applies; after PUT the room's text is used; DELETE returns to the default", async () => {
     const alice = await h.owner('alice');
     const room = await roomOf(h.runtime, 'alice', 'Shop fans');
     const before = await alice.get(`/api/v1/rooms/${room.id}/welcome`);
     expect(before.status).toBe(200);
     expect(before.body).toEqual({ roomId: room.id, text: null, enabled: true, mention: true, isDefault: true });
 
-    const put = await alice.put(`/api/v1/rooms/${room.id}/welcome`).send({ text: '  欢迎 {names} 加入{topic}  ', mention: false });
+    const put = await alice
+      .put(`/api/v1/rooms/${room.id}/welcome`)
+      .send({ text: '  欢迎 {names} 加入{topic}  ', mention: false });
     expect(put.status).toBe(200);
-    expect(put.body).toEqual({ roomId: room.id, text: '欢迎 {names} 加入{topic}', enabled: true, mention: false, isDefault: false });
+    expect(put.body).toEqual({
+      roomId: room.id,
+      text: '欢迎 {names} 加入{topic}',
+      enabled: true,
+      mention: false,
+      isDefault: false,
+    });
     // What the welcome plugin reads.
-    expect(await h.runtime.welcome.get(room.id, 'default')).toMatchObject({ text: '欢迎 {names} 加入{topic}', mention: false, isDefault: false });
+    expect(await h.runtime.welcome.get(room.id, 'default')).toMatchObject({
+      text: '欢迎 {names} 加入{topic}',
+      mention: false,
+      isDefault: false,
+    });
     expect((await alice.get(`/api/v1/rooms/${room.id}/welcome`)).body.text).toBe('欢迎 {names} 加入{topic}');
 
     expect((await alice.delete(`/api/v1/rooms/${room.id}/welcome`)).body).toEqual({ ok: true });
@@ -40,10 +54,10 @@ describe('native API: room welcome', () => {
     const res = await h.anonymous().put(`/api/v1/rooms/${room.id}/welcome`).send({ text: 'hi' });
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('unauthorized');
-    expect((await h.runtime.welcome.find(room.id))).toBeNull();
+    expect(await h.runtime.welcome.find(room.id)).toBeNull();
   });
 
-  test('when another owner reads or sets a room\'s welcome, then 404 and nothing is written; a malformed room id is 404', async () => {
+  test("when another owner reads or sets a room's welcome, then 404 and nothing is written; a malformed room id is 404", async () => {
     const bob = await h.owner('bob');
     const room = await roomOf(h.runtime, 'alice', 'Private');
     expect((await bob.get(`/api/v1/rooms/${room.id}/welcome`)).status).toBe(404);
@@ -57,11 +71,17 @@ describe('native API: room welcome', () => {
   test('when the input is bad, then 400 naming the fields and nothing is written', async () => {
     const alice = await h.owner('alice');
     const room = await roomOf(h.runtime, 'alice', 'Bad input');
-    const res = await alice.put(`/api/v1/rooms/${room.id}/welcome`).send({ text: '   ', enabled: 'yes', colour: 'red' });
+    const res = await alice
+      .put(`/api/v1/rooms/${room.id}/welcome`)
+      .send({ text: '   ', enabled: 'yes', colour: 'red' });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_request');
-    expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(['text', 'enabled']));
-    expect((await alice.put(`/api/v1/rooms/${room.id}/welcome`).send({ text: 'x'.repeat(1001) })).body.error.details[0].path).toBe('text');
+    expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual(
+      expect.arrayContaining(['text', 'enabled']),
+    );
+    expect(
+      (await alice.put(`/api/v1/rooms/${room.id}/welcome`).send({ text: 'x'.repeat(1001) })).body.error.details[0].path,
+    ).toBe('text');
     expect(await h.runtime.welcome.find(room.id)).toBeNull();
   });
 });

@@ -7,11 +7,38 @@ describe('Pacer', () => {
     // [description, sends already committed as [room, at], asking room, now, expected wait]
     ['when nothing was sent, then any room is ready', [], 'a', 0, 0],
     ['when one send used a token, then another room is ready (burst 2)', [['a', 0]], 'b', 0, 0],
-    ['when the burst is spent, then the next waits for a token (2 s at 0.5/s)', [['a', 0], ['b', 0]], 'c', 0, 2000],
-    ['when half a token has refilled, then the wait halves', [['a', 0], ['b', 0]], 'c', 1000, 1000],
+    [
+      'when the burst is spent, then the next waits for a token (2 s at 0.5/s)',
+      [
+        ['a', 0],
+        ['b', 0],
+      ],
+      'c',
+      0,
+      2000,
+    ],
+    [
+      'when half a token has refilled, then the wait halves',
+      [
+        ['a', 0],
+        ['b', 0],
+      ],
+      'c',
+      1000,
+      1000,
+    ],
     ['when the same room was just sent to, then its gap applies', [['a', 0]], 'a', 1000, 2000],
     ['when the room gap has passed, then the room is ready', [['a', 0]], 'a', 3000, 0],
-    ['when both limits apply, then the longer wins', [['a', 0], ['a', 100]], 'a', 200, 2900],
+    [
+      'when both limits apply, then the longer wins',
+      [
+        ['a', 0],
+        ['a', 100],
+      ],
+      'a',
+      200,
+      2900,
+    ],
   ] as [string, [string, number][], string, number, number][])('%s', (_d, sent, room, now, expected) => {
     const p = new Pacer(policy);
     for (const [r, at] of sent) p.commit(r, at);

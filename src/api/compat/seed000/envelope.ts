@@ -86,9 +86,15 @@ export function seed000ErrorEnvelope(): Middleware {
     const body = ctx.body as { error?: { code?: unknown; message?: unknown; requestId?: unknown } } | undefined;
     if (!body || typeof body !== 'object' || !body.error || typeof body.error !== 'object') return;
     const status = ctx.status;
-    const code = CODE_FOR_STATUS[status] ?? (status >= 500 ? 'internal_error' : typeof body.error.code === 'string' ? body.error.code : 'bad_request');
+    const code =
+      CODE_FOR_STATUS[status] ??
+      (status >= 500 ? 'internal_error' : typeof body.error.code === 'string' ? body.error.code : 'bad_request');
     const message = typeof body.error.message === 'string' ? body.error.message : 'request failed';
-    ctx.body = errorBody(code, status === 400 ? `the body is not valid JSON: ${message}` : message, body.error.requestId);
+    ctx.body = errorBody(
+      code,
+      status === 400 ? `the body is not valid JSON: ${message}` : message,
+      body.error.requestId,
+    );
     ctx.status = status;
   };
 }

@@ -7,10 +7,16 @@ import { sendMsgEndpoints } from './send-msg.endpoint';
 import { signRuleEndpoints } from './sign-rule.endpoint';
 
 /** Every endpoint of the dialect; a new one is a factory added here. */
-export const seed000Endpoints: readonly EndpointFactory[] = [qrcodeEndpoints, accountEndpoints, productionEndpoints, signRuleEndpoints];
+export const seed000Endpoints: readonly EndpointFactory[] = [
+  qrcodeEndpoints,
+  accountEndpoints,
+  productionEndpoints,
+  signRuleEndpoints,
+];
 
 /** The seed 000 router with every endpoint (send_msg when broadcasts are given). */
-export const seed000Router = (deps: Seed000Deps) => buildRouter(deps, deps.broadcasts ? [...seed000Endpoints, sendMsgEndpoints(deps.broadcasts)] : seed000Endpoints);
+export const seed000Router = (deps: Seed000Deps) =>
+  buildRouter(deps, deps.broadcasts ? [...seed000Endpoints, sendMsgEndpoints(deps.broadcasts)] : seed000Endpoints);
 
 export type { Seed000Deps, EndpointFactory, EndpointDeps, Seed000Endpoint } from './router';
 export { endpoint, KEY_HEADER } from './router';

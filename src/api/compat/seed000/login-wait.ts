@@ -17,7 +17,11 @@ export const STOPPED: ReadonlySet<RobotStatus> = new Set<RobotStatus>(['offline'
  * robot going offline/failing; `timeout` after `timeoutMs`. Listen before starting the robot
  * (or re-reading its state), so a step taken in between is not missed. `cancel` stops listening.
  */
-export function watchLogin(manager: RobotManager, robotId: string, timeoutMs: number): { step: Promise<LoginStep>; cancel(): void } {
+export function watchLogin(
+  manager: RobotManager,
+  robotId: string,
+  timeoutMs: number,
+): { step: Promise<LoginStep>; cancel(): void } {
   let finish: (step: LoginStep) => void = () => undefined;
   const step = new Promise<LoginStep>((resolve) => {
     const onQr = (e: { robotId: string; qr: QrCode }) => {
@@ -27,7 +31,8 @@ export function watchLogin(manager: RobotManager, robotId: string, timeoutMs: nu
       if (e.robotId === robotId) finish({ kind: 'logged_in', wxId: e.wxId, wxName: e.wxName });
     };
     const onStatus = (e: { robotId: string; status: RobotStatus; reason?: string }) => {
-      if (e.robotId === robotId && STOPPED.has(e.status)) finish({ kind: 'failed', status: e.status, ...(e.reason ? { reason: e.reason } : {}) });
+      if (e.robotId === robotId && STOPPED.has(e.status))
+        finish({ kind: 'failed', status: e.status, ...(e.reason ? { reason: e.reason } : {}) });
     };
     const timer = setTimeout(() => finish({ kind: 'timeout' }), timeoutMs);
     timer.unref();

@@ -15,7 +15,8 @@ export function liveStatus(rt: Pick<Runtime, 'manager'>, robotId: string): Robot
   return rt.manager.robot(robotId)?.status;
 }
 
-export const isLoggedIn = (rt: Pick<Runtime, 'manager'>, robotId: string): boolean => liveStatus(rt, robotId) === 'logged_in';
+export const isLoggedIn = (rt: Pick<Runtime, 'manager'>, robotId: string): boolean =>
+  liveStatus(rt, robotId) === 'logged_in';
 
 /** A platform user's robots, in creation order. */
 export function userRobots(rt: Pick<Runtime, 'robots'>, platformId: string, mdUsername: string): Promise<RobotView[]> {
@@ -23,7 +24,11 @@ export function userRobots(rt: Pick<Runtime, 'robots'>, platformId: string, mdUs
 }
 
 /** Every robot of a platform's users in creation order; `loggedIn`: only those logged in now. */
-export async function platformRobots(rt: Pick<Runtime, 'robots' | 'manager'>, platformId: string, opts: { loggedIn?: boolean } = {}): Promise<RobotView[]> {
+export async function platformRobots(
+  rt: Pick<Runtime, 'robots' | 'manager'>,
+  platformId: string,
+  opts: { loggedIn?: boolean } = {},
+): Promise<RobotView[]> {
   const prefix = platformOwnerPrefix(platformId);
   // A robot logged in now has its stored status logged_in too (it is saved before the event), so
   // that filter only narrows the read; the live status decides.
@@ -32,7 +37,11 @@ export async function platformRobots(rt: Pick<Runtime, 'robots' | 'manager'>, pl
 }
 
 /** Statuses of a login under way: the robot shows, or is about to show, a QR code. */
-const IN_PROGRESS: ReadonlySet<RobotStatus | undefined> = new Set<RobotStatus | undefined>(['starting', 'waiting_for_scan', 'logged_out']);
+const IN_PROGRESS: ReadonlySet<RobotStatus | undefined> = new Set<RobotStatus | undefined>([
+  'starting',
+  'waiting_for_scan',
+  'logged_out',
+]);
 
 /**
  * getqrcode's choice among a user's robots (in creation order): never one logged in; first one
@@ -40,7 +49,10 @@ const IN_PROGRESS: ReadonlySet<RobotStatus | undefined> = new Set<RobotStatus | 
  * in (no WeChat account yet), then the first other one (offline, stopped, failed). Undefined:
  * every robot is logged in (or there is none), so a new one is needed.
  */
-export function pickRobotToLogin(robots: readonly RobotView[], status: (robotId: string) => RobotStatus | undefined): RobotView | undefined {
+export function pickRobotToLogin(
+  robots: readonly RobotView[],
+  status: (robotId: string) => RobotStatus | undefined,
+): RobotView | undefined {
   const rank = (r: RobotView): number => (IN_PROGRESS.has(status(r.id)) ? 0 : !r.wxId ? 1 : 2);
   let best: RobotView | undefined;
   for (const r of robots) {
@@ -55,7 +67,10 @@ export function pickRobotToLogin(robots: readonly RobotView[], status: (robotId:
  * logged in again through another robot): the one logged in now, else the one that logged in
  * last, else the first.
  */
-export function pickAccountRobot(candidates: readonly RobotView[], loggedIn: (robotId: string) => boolean): RobotView | undefined {
+export function pickAccountRobot(
+  candidates: readonly RobotView[],
+  loggedIn: (robotId: string) => boolean,
+): RobotView | undefined {
   const online = candidates.find((r) => loggedIn(r.id));
   if (online) return online;
   let best: RobotView | undefined;
@@ -66,8 +81,14 @@ export function pickAccountRobot(candidates: readonly RobotView[], loggedIn: (ro
 }
 
 /** The platform's robot that is WeChat account `wxId` (among `mdUsername`'s robots when given). */
-export async function robotByWxId(rt: RobotsRuntime, platformId: string, wxId: string, mdUsername?: string): Promise<RobotView | undefined> {
-  const robots = mdUsername === undefined ? await platformRobots(rt, platformId) : await userRobots(rt, platformId, mdUsername);
+export async function robotByWxId(
+  rt: RobotsRuntime,
+  platformId: string,
+  wxId: string,
+  mdUsername?: string,
+): Promise<RobotView | undefined> {
+  const robots =
+    mdUsername === undefined ? await platformRobots(rt, platformId) : await userRobots(rt, platformId, mdUsername);
   return pickAccountRobot(
     robots.filter((r) => r.wxId === wxId),
     (id) => isLoggedIn(rt, id),
@@ -107,6 +128,8 @@ export function uniqueRooms(byRobot: readonly { robotId: string; rooms: readonly
  */
 export async function productionTargets(rt: RobotsRuntime, platformId: string): Promise<BroadcastTarget[]> {
   const robots = await platformRobots(rt, platformId, { loggedIn: true });
-  const byRobot = await Promise.all(robots.map(async (r) => ({ robotId: r.id, rooms: await rt.rooms.list(r.id, { present: true, production: true }) })));
+  const byRobot = await Promise.all(
+    robots.map(async (r) => ({ robotId: r.id, rooms: await rt.rooms.list(r.id, { present: true, production: true }) })),
+  );
   return uniqueRooms(byRobot);
 }

@@ -13,7 +13,12 @@ type ProductionInput = z.output<typeof productionBody>;
 async function robotsNamed(rt: RobotsRuntime, platformId: string, input: ProductionInput): Promise<RobotView[]> {
   if (input.wx_username !== undefined) {
     const robot = await robotByWxId(rt, platformId, input.wx_username, input.md_username);
-    if (!robot) throw new Seed000Error(404, 'unknown_wx_username', `no robot of this platform${input.md_username === undefined ? '' : ` and user ${input.md_username}`} is WeChat account ${input.wx_username}`);
+    if (!robot)
+      throw new Seed000Error(
+        404,
+        'unknown_wx_username',
+        `no robot of this platform${input.md_username === undefined ? '' : ` and user ${input.md_username}`} is WeChat account ${input.wx_username}`,
+      );
     return [robot];
   }
   const md = input.md_username as string;
@@ -27,12 +32,21 @@ async function robotsNamed(rt: RobotsRuntime, platformId: string, input: Product
  * robots, else nothing is changed and the unknown ones are answered. A room several of the
  * robots are in is changed in each.
  */
-async function roomsNamed(rt: RobotsRuntime, robots: readonly RobotView[], chatrooms: readonly string[]): Promise<RoomView[]> {
+async function roomsNamed(
+  rt: RobotsRuntime,
+  robots: readonly RobotView[],
+  chatrooms: readonly string[],
+): Promise<RoomView[]> {
   const rooms = (await Promise.all(robots.map((r) => rt.rooms.list(r.id, { present: true })))).flat();
   const wanted = [...new Set(chatrooms)];
   const unknown = wanted.filter((id) => !rooms.some((r) => r.puppetId === id));
   if (unknown.length > 0) {
-    throw new Seed000Error(404, 'unknown_chatroom', `not a room of ${robots.length === 1 ? 'this robot' : 'these robots'}: ${unknown.slice(0, 10).join(', ')}${unknown.length > 10 ? ', ...' : ''}`, { unknown });
+    throw new Seed000Error(
+      404,
+      'unknown_chatroom',
+      `not a room of ${robots.length === 1 ? 'this robot' : 'these robots'}: ${unknown.slice(0, 10).join(', ')}${unknown.length > 10 ? ', ...' : ''}`,
+      { unknown },
+    );
   }
   return rooms.filter((r) => wanted.includes(r.puppetId));
 }
@@ -44,16 +58,25 @@ async function roomsNamed(rt: RobotsRuntime, robots: readonly RobotView[], chatr
  */
 export const productionEndpoints: EndpointFactory = (deps: EndpointDeps) => {
   const rt = deps.runtime;
-  const change = (production: boolean) => async ({ platform, input }: { platform: { id: string }; input: ProductionInput }) => {
-    const robots = await robotsNamed(rt, platform.id, input);
-    const rooms = await roomsNamed(rt, robots, input.chatroom_list);
-    await Promise.all(rooms.filter((r) => r.production !== production).map((r) => rt.rooms.update(r.id, { production })));
-    const seen = new Set<string>();
-    const changed = rooms.filter((r) => !seen.has(r.puppetId) && seen.add(r.puppetId));
-    return { chatroom_list: changed.map(chatroomOut) };
-  };
+  const change =
+    (production: boolean) =>
+    async ({ platform, input }: { platform: { id: string }; input: ProductionInput }) => {
+      const robots = await robotsNamed(rt, platform.id, input);
+      const rooms = await roomsNamed(rt, robots, input.chatroom_list);
+      await Promise.all(
+        rooms.filter((r) => r.production !== production).map((r) => rt.rooms.update(r.id, { production })),
+      );
+      const seen = new Set<string>();
+      const changed = rooms.filter((r) => !seen.has(r.puppetId) && seen.add(r.puppetId));
+      return { chatroom_list: changed.map(chatroomOut) };
+    };
   return [
     endpoint({ method: 'post', path: '/robot/add_production_chatroom', input: productionBody, handle: change(true) }),
-    endpoint({ method: 'post', path: '/robot/remove_production_chatroom', input: productionBody, handle: change(false) }),
+    endpoint({
+      method: 'post',
+      path: '/robot/remove_production_chatroom',
+      input: productionBody,
+      handle: change(false),
+    }),
   ];
 };

@@ -29,18 +29,28 @@ export const qrcodeEndpoints: EndpointFactory = (deps: EndpointDeps) => {
     const view = await rt.robots.get(robotId);
     if (!view) return { kind: 'failed', status: 'stopped', reason: 'the robot was deleted' };
     if (status === 'logged_in') return { kind: 'logged_in', wxId: view.wxId ?? '', wxName: view.wxName ?? '' };
-    if (status === 'waiting_for_scan' && view.qr && view.qr.expiresAt.getTime() > rt.clock.now()) return { kind: 'qr', qr: view.qr };
+    if (status === 'waiting_for_scan' && view.qr && view.qr.expiresAt.getTime() > rt.clock.now())
+      return { kind: 'qr', qr: view.qr };
     return undefined;
   }
 
   /** Picks (or creates) the robot and starts it; one call per platform user at a time, so two retries share one robot. */
-  function chooseAndStart(platformId: string, mdUsername: string, wxUsername: string | undefined): Promise<{ robot: RobotView; watch: ReturnType<typeof watchLogin> }> {
+  function chooseAndStart(
+    platformId: string,
+    mdUsername: string,
+    wxUsername: string | undefined,
+  ): Promise<{ robot: RobotView; watch: ReturnType<typeof watchLogin> }> {
     const owner = ownerOf(platformId, mdUsername);
     return deps.serialize(owner, async () => {
       let robot: RobotView | undefined;
       if (wxUsername !== undefined) {
         robot = await robotByWxId(rt, platformId, wxUsername, mdUsername);
-        if (!robot) throw new Seed000Error(404, 'unknown_wx_username', `${mdUsername} has no robot that was WeChat account ${wxUsername}`);
+        if (!robot)
+          throw new Seed000Error(
+            404,
+            'unknown_wx_username',
+            `${mdUsername} has no robot that was WeChat account ${wxUsername}`,
+          );
       } else {
         robot = pickRobotToLogin(await userRobots(rt, platformId, mdUsername), (id) => liveStatus(rt, id));
         robot ??= await rt.manager.create({ name: `${platformId} ${mdUsername}`, owner });
@@ -71,19 +81,47 @@ export const qrcodeEndpoints: EndpointFactory = (deps: EndpointDeps) => {
         const step = now ?? (await watch.step);
         switch (step.kind) {
           case 'qr':
-            return { status: 'waiting_for_scan', robot_id: robot.id, qrcode: step.qr.payload, qrcode_img: await qrImage(step.qr), expires_at: step.qr.expiresAt.toISOString() };
+            return {
+              status: 'waiting_for_scan',
+              robot_id: robot.id,
+              qrcode: step.qr.payload,
+              qrcode_img: await qrImage(step.qr),
+              expires_at: step.qr.expiresAt.toISOString(),
+            };
           case 'logged_in':
-            return { status: 'logged_in', robot_id: robot.id, qrcode: '', qrcode_img: '', wx_username: step.wxId, name: step.wxName };
+            return {
+              status: 'logged_in',
+              robot_id: robot.id,
+              qrcode: '',
+              qrcode_img: '',
+              wx_username: step.wxId,
+              name: step.wxName,
+            };
           case 'failed':
-            throw new Seed000Error(503, 'login_unavailable', `the robot could not start a login (${step.status}${step.reason ? `: ${step.reason}` : ''}); try again later`);
+            throw new Seed000Error(
+              503,
+              'login_unavailable',
+              `the robot could not start a login (${step.status}${step.reason ? `: ${step.reason}` : ''}); try again later`,
+            );
           case 'timeout': {
             const status = liveStatus(rt, robot.id);
-            if (status !== undefined && STOPPED.has(status)) throw new Seed000Error(503, 'login_unavailable', `the robot could not start a login (${status}); try again later`);
+            if (status !== undefined && STOPPED.has(status))
+              throw new Seed000Error(
+                503,
+                'login_unavailable',
+                `the robot could not start a login (${status}); try again later`,
+              );
             // Not an error: the login is under way (202) and the robot keeps starting; the next
             // call picks the same robot and answers its code.
             ctx.status = 202;
             ctx.set('Retry-After', String(RETRY_AFTER_SEC));
-            return { msg: `the robot shows no QR code yet; call getqrcode again in ${RETRY_AFTER_SEC} s`, status: 'starting', robot_id: robot.id, qrcode: '', qrcode_img: '' };
+            return {
+              msg: `the robot shows no QR code yet; call getqrcode again in ${RETRY_AFTER_SEC} s`,
+              status: 'starting',
+              robot_id: robot.id,
+              qrcode: '',
+              qrcode_img: '',
+            };
           }
         }
       },

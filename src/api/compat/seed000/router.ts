@@ -67,10 +67,12 @@ function hasBody(ctx: Context): boolean {
 /** The JSON object body ({} when none). Malformed JSON never gets here: the body parser answers it (see envelope.ts). */
 function jsonBody(ctx: Context): unknown {
   if (!hasBody(ctx)) return {};
-  if (!ctx.request.is('application/json')) throw new Seed000Error(415, 'unsupported_media_type', 'send the body as application/json');
+  if (!ctx.request.is('application/json'))
+    throw new Seed000Error(415, 'unsupported_media_type', 'send the body as application/json');
   const body = (ctx.request as unknown as { body?: unknown }).body;
   if (body === undefined || body === null) return {};
-  if (typeof body !== 'object' || Array.isArray(body)) throw new Seed000Error(400, 'invalid_request', 'the body must be a JSON object');
+  if (typeof body !== 'object' || Array.isArray(body))
+    throw new Seed000Error(400, 'invalid_request', 'the body must be a JSON object');
   return body;
 }
 
@@ -106,7 +108,12 @@ export function keyedSerializer(): EndpointDeps['serialize'] {
 export function seed000Router(deps: Seed000Deps, factories: readonly EndpointFactory[]): Router {
   const log = deps.log.child({ module: 'seed000' });
   const keys = new PlatformKeys(deps.platforms);
-  const endpointDeps: EndpointDeps = { runtime: deps.runtime, log, qrWaitMs: deps.qrWaitMs ?? 15_000, serialize: keyedSerializer() };
+  const endpointDeps: EndpointDeps = {
+    runtime: deps.runtime,
+    log,
+    qrWaitMs: deps.qrWaitMs ?? 15_000,
+    serialize: keyedSerializer(),
+  };
   const router = new Router();
 
   function authenticate(ctx: Context): Platform {
@@ -122,7 +129,8 @@ export function seed000Router(deps: Seed000Deps, factories: readonly EndpointFac
     const asked = (input as { platform_id?: unknown } | null)?.platform_id;
     if (typeof asked !== 'string') return;
     if (!keys.has(asked)) throw new Seed000Error(404, 'unknown_platform', `no platform "${asked}" is configured`);
-    if (asked !== platform.id) throw new Seed000Error(403, 'platform_mismatch', `the key is for platform "${platform.id}", not "${asked}"`);
+    if (asked !== platform.id)
+      throw new Seed000Error(403, 'platform_mismatch', `the key is for platform "${platform.id}", not "${asked}"`);
   }
 
   function mount(e: Seed000Endpoint): void {

@@ -15,7 +15,12 @@ export const platformIdField = z.string().trim().min(1).max(64);
  */
 export const mdUsernameField = z
   .union([z.string(), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).transform(String)])
-  .pipe(z.string().trim().regex(/^[A-Za-z0-9_.@-]{1,32}$/, 'letters, digits and _ . @ - (1-32)'));
+  .pipe(
+    z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_.@-]{1,32}$/, 'letters, digits and _ . @ - (1-32)'),
+  );
 
 /** A WeChat id (host_list's wx_username). */
 export const wxUsernameField = z.string().trim().min(1).max(100);
@@ -43,7 +48,10 @@ export const productionBody = z
     md_username: mdUsernameField.optional(),
     platform_id: platformIdField.optional(),
   })
-  .refine((b) => b.wx_username !== undefined || b.md_username !== undefined, { message: 'give wx_username (or md_username)', path: ['wx_username'] });
+  .refine((b) => b.wx_username !== undefined || b.md_username !== undefined, {
+    message: 'give wx_username (or md_username)',
+    path: ['wx_username'],
+  });
 
 export const signRuleBody = z.object({
   md_username: mdUsernameField,
@@ -58,6 +66,14 @@ export const platformUserListQuery = z.object({
 
 /** Zod issues as one short line for `msg`, and as a list for `details`. */
 export function describeIssues(err: z.ZodError): { line: string; list: { path: string; message: string }[] } {
-  const list = err.issues.slice(0, 10).map((i) => ({ path: i.path.map(String).join('.') || 'body', message: i.message }));
-  return { line: list.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; '), list };
+  const list = err.issues
+    .slice(0, 10)
+    .map((i) => ({ path: i.path.map(String).join('.') || 'body', message: i.message }));
+  return {
+    line: list
+      .slice(0, 5)
+      .map((i) => `${i.path}: ${i.message}`)
+      .join('; '),
+    list,
+  };
 }

@@ -28,7 +28,12 @@ export function sendMsgEndpoints(broadcasts: Broadcasts): EndpointFactory {
       input: sendMsgBody,
       handle: async ({ platform, input }) => {
         const targets = await productionTargets(deps.runtime, platform.id);
-        if (targets.length === 0) throw new Seed000Error(409, 'no_targets', 'no logged-in robot of this platform has a production group (add_production_chatroom first)');
+        if (targets.length === 0)
+          throw new Seed000Error(
+            409,
+            'no_targets',
+            'no logged-in robot of this platform has a production group (add_production_chatroom first)',
+          );
         const byOwner = new Map<string, string[]>();
         for (const t of targets) {
           const robot = await deps.runtime.robots.get(t.robotId);
@@ -48,11 +53,15 @@ export function sendMsgEndpoints(broadcasts: Broadcasts): EndpointFactory {
             taskIds.push(task.id);
           }
         } catch (err) {
-          if (err instanceof BroadcastError) throw new Seed000Error(err.kind === 'conflict' ? 409 : 400, err.code, err.message);
+          if (err instanceof BroadcastError)
+            throw new Seed000Error(err.kind === 'conflict' ? 409 : 400, err.code, err.message);
           throw err;
         }
         broadcasts.runner.kick();
-        deps.log.info({ platform: platform.id, tasks: taskIds.length, rooms: targets.length, items: input.data.length }, 'send_msg queued as broadcasts');
+        deps.log.info(
+          { platform: platform.id, tasks: taskIds.length, rooms: targets.length, items: input.data.length },
+          'send_msg queued as broadcasts',
+        );
         return { task_ids: taskIds, room_count: targets.length, item_count: input.data.length };
       },
     }),

@@ -52,10 +52,12 @@ function hasBody(ctx: Context): boolean {
 /** The JSON object body; anything else is -1005. (Malformed JSON never gets here: see envelope.ts.) */
 function jsonBody(ctx: Context): Record<string, unknown> {
   if (!hasBody(ctx)) return {};
-  if (!ctx.request.is('application/json')) throw new Seed001Error(RetCode.badParams, '参数错误: send the body as application/json');
+  if (!ctx.request.is('application/json'))
+    throw new Seed001Error(RetCode.badParams, '参数错误: send the body as application/json');
   const body = (ctx.request as unknown as { body?: unknown }).body;
   if (body === undefined || body === null) return {};
-  if (typeof body !== 'object' || Array.isArray(body)) throw new Seed001Error(RetCode.badParams, '参数错误: the body must be a JSON object');
+  if (typeof body !== 'object' || Array.isArray(body))
+    throw new Seed001Error(RetCode.badParams, '参数错误: the body must be a JSON object');
   return body as Record<string, unknown>;
 }
 
@@ -91,11 +93,17 @@ export function seed001Router(deps: Seed001Deps): Router {
   /** The robot, or -1006 when it does not exist or is another owner's (indistinguishable on purpose). */
   async function robotOf(principal: Principal, id: string): Promise<RobotView> {
     const robot = await rt.robots.get(id);
-    if (!robot || !canSee(principal, robot.owner)) throw new Seed001Error(RetCode.invalidOperation, '无效操作: no such robot');
+    if (!robot || !canSee(principal, robot.owner))
+      throw new Seed001Error(RetCode.invalidOperation, '无效操作: no such robot');
     return robot;
   }
 
-  type Handler = (input: { ctx: Context; body: Record<string, unknown>; principal: Principal; id: string }) => Promise<unknown>;
+  type Handler = (input: {
+    ctx: Context;
+    body: Record<string, unknown>;
+    principal: Principal;
+    id: string;
+  }) => Promise<unknown>;
 
   /** Wraps a handler: body and token first, then the envelope for its result or its error. */
   function route(method: 'get' | 'post' | 'delete', path: string, handle: Handler): void {
@@ -132,10 +140,16 @@ export function seed001Router(deps: Seed001Deps): Router {
         robot = found;
       } else if (ctx.query.token !== undefined) {
         robot = await robotOf(await principalOf(ctx, {}), id).catch((err: unknown) => {
-          throw err instanceof Seed001Error ? new Seed001Error(err.retCode, err.message, err.retCode === RetCode.appNotFound ? 401 : 404) : err;
+          throw err instanceof Seed001Error
+            ? new Seed001Error(err.retCode, err.message, err.retCode === RetCode.appNotFound ? 401 : 404)
+            : err;
         });
       } else {
-        throw new Seed001Error(RetCode.appNotFound, '应用不存在 (the link expired or is not valid; call login again)', 401);
+        throw new Seed001Error(
+          RetCode.appNotFound,
+          '应用不存在 (the link expired or is not valid; call login again)',
+          401,
+        );
       }
       const qr = await currentQr(robot);
       ctx.set('Cache-Control', 'no-store');
@@ -153,9 +167,11 @@ export function seed001Router(deps: Seed001Deps): Router {
    * the first one it shows (bounded wait), so a client may open qrcode_url right after login.
    */
   async function currentQr(robot: RobotView): Promise<QrCode> {
-    const valid = (r: RobotView) => (r.status === 'waiting_for_scan' && r.qr && r.qr.expiresAt.getTime() > rt.clock.now() ? r.qr : undefined);
+    const valid = (r: RobotView) =>
+      r.status === 'waiting_for_scan' && r.qr && r.qr.expiresAt.getTime() > rt.clock.now() ? r.qr : undefined;
     if (valid(robot)) return robot.qr as QrCode;
-    const noQr = (status: string) => new Seed001Error(RetCode.invalidOperation, `无效操作: no QR code to show (robot is ${status})`, 404);
+    const noQr = (status: string) =>
+      new Seed001Error(RetCode.invalidOperation, `无效操作: no QR code to show (robot is ${status})`, 404);
     if (robot.status !== 'starting' && robot.status !== 'waiting_for_scan') throw noQr(robot.status);
     // Listen before re-reading, so a code shown in between is not missed.
     const waiter = nextQr(robot.id);
@@ -219,11 +235,15 @@ export function seed001Router(deps: Seed001Deps): Router {
         await deps.checkCallbackUrl(input.callback_url);
       } catch (err) {
         // The guard's 4xx (a refused address) is a parameter error; anything else is a failure.
-        if (err instanceof AppError && err.status < 500) throw new Seed001Error(RetCode.badParams, `参数错误: callback_url: ${err.message}`);
+        if (err instanceof AppError && err.status < 500)
+          throw new Seed001Error(RetCode.badParams, `参数错误: callback_url: ${err.message}`);
         throw err;
       }
     }
-    const patch = { ...(input.agent_id ? { agentCode: input.agent_id } : {}), ...(input.callback_url ? { callbackUrl: input.callback_url } : {}) };
+    const patch = {
+      ...(input.agent_id ? { agentCode: input.agent_id } : {}),
+      ...(input.callback_url ? { callbackUrl: input.callback_url } : {}),
+    };
     if (Object.keys(patch).length > 0) await rt.robots.update(id, patch);
     await rt.manager.start(id);
     // A robot that was already running keeps the record it loaded: have it re-read the new values.
@@ -231,7 +251,9 @@ export function seed001Router(deps: Seed001Deps): Router {
     const robot = await robotOf(principal, id);
     // Binding follows the agent code: re-evaluate it now when the robot is already logged in.
     if (input.agent_id && input.agent_id !== before.agentCode && rt.manager.robot(id)?.status === 'logged_in') {
-      await rt.manager.syncRooms(id).catch((err: unknown) => log.warn({ err, robotId: id }, 'room rebind after agent_id change failed'));
+      await rt.manager
+        .syncRooms(id)
+        .catch((err: unknown) => log.warn({ err, robotId: id }, 'room rebind after agent_id change failed'));
     }
     // Without a configured public origin, the address the caller used (a relative link if it sent no Host).
     const origin = deps.publicOrigin ?? (ctx.host ? `${ctx.protocol}://${ctx.host}` : '');
@@ -265,18 +287,26 @@ export function seed001Router(deps: Seed001Deps): Router {
   route('post', '/robots/:id/message', async ({ body, principal, id }) => {
     const input = parse(messageBody, body);
     const content: OutboundContent =
-      input.msg_type === 'text' ? parse(textContent, { type: 'text', text: input.content }) : parse(imageContent, { type: 'image', url: input.content });
+      input.msg_type === 'text'
+        ? parse(textContent, { type: 'text', text: input.content })
+        : parse(imageContent, { type: 'image', url: input.content });
     await robotOf(principal, id);
     if (rt.manager.robot(id)?.status !== 'logged_in') throw loggedOut();
     const room = await findRoom(id, input.to_user);
     if (!room) throw new Seed001Error(RetCode.roomNotFound, '微信群不存在 (no such room for this robot)');
     try {
-      const ticket = await rt.manager.send(id, { conversationId: room.puppetId, roomId: room.id, content, source: SOURCE });
+      const ticket = await rt.manager.send(id, {
+        conversationId: room.puppetId,
+        roomId: room.id,
+        content,
+        source: SOURCE,
+      });
       // Queued, not yet sent: the outbox paces sends. The id names the send in qunbot's send log.
       return { message_id: ticket.record.id };
     } catch (err) {
       if (err instanceof RobotNotFoundError) throw loggedOut();
-      if (err instanceof OutboxFullError) throw new Seed001Error(RetCode.sendFailed, '消息发送失败: the send queue is full, try again later');
+      if (err instanceof OutboxFullError)
+        throw new Seed001Error(RetCode.sendFailed, '消息发送失败: the send queue is full, try again later');
       throw err;
     }
   });

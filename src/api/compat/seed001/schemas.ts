@@ -8,7 +8,8 @@ import { createRobotBody } from '../../schemas/robot';
  */
 
 /** "" is what some clients send for "not given". */
-const optionalBlank = <T extends z.ZodType>(schema: T) => z.union([z.literal('').transform(() => undefined), schema]).optional();
+const optionalBlank = <T extends z.ZodType>(schema: T) =>
+  z.union([z.literal('').transform(() => undefined), schema]).optional();
 
 export const createBody = z.object({
   username: z.string().trim().min(1).max(100),

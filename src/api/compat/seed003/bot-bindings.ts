@@ -39,7 +39,11 @@ export class BotBindings {
 
   constructor(
     conn: Connection,
-    private readonly deps: { robots: Pick<RobotService, 'get' | 'list'>; manager: Pick<RobotManager, 'create' | 'delete'>; now: () => number },
+    private readonly deps: {
+      robots: Pick<RobotService, 'get' | 'list'>;
+      manager: Pick<RobotManager, 'create' | 'delete'>;
+      now: () => number;
+    },
   ) {
     this.Binding = bindingModel(conn);
   }
@@ -68,9 +72,15 @@ export class BotBindings {
       const bound = await this.find(channel.chid, botcode);
       if (bound) return { robotId: bound, created: false };
       const existing = (await this.deps.robots.list({ owner: channel.owner })).find((r) => r.username === botcode);
-      const robot = existing ?? (await this.deps.manager.create({ name: botcode, owner: channel.owner, username: botcode }));
+      const robot =
+        existing ?? (await this.deps.manager.create({ name: botcode, owner: channel.owner, username: botcode }));
       try {
-        await this.Binding.create({ chid: channel.chid, botcode, robotId: robot.id, createdAt: new Date(this.deps.now()) });
+        await this.Binding.create({
+          chid: channel.chid,
+          botcode,
+          robotId: robot.id,
+          createdAt: new Date(this.deps.now()),
+        });
         return { robotId: robot.id, created: !existing };
       } catch (err) {
         if ((err as { code?: number }).code !== 11000 || attempt >= 2) throw err;

@@ -52,7 +52,11 @@ export interface Answer {
  * written to read them at the top level. qunbot answers both: the fields at the top level and the
  * same fields inside `resBody`, with an empty `resHead`.
  */
-export function envelope(rtCode: RtCodeValue, rtMsg: string, fields: Record<string, unknown> = {}): Record<string, unknown> {
+export function envelope(
+  rtCode: RtCodeValue,
+  rtMsg: string,
+  fields: Record<string, unknown> = {},
+): Record<string, unknown> {
   const res = { rtCode, rtMsg, ...fields };
   return { ...res, resHead: {}, resBody: res };
 }
@@ -106,7 +110,14 @@ export function seed003ErrorEnvelope(): Middleware {
     const status = ctx.status;
     const message = typeof body.error.message === 'string' ? body.error.message : 'request failed';
     const code = codeForStatus(status);
-    ctx.body = envelope(code, code === RtCode.badBody ? `报文格式错误 (${message})` : code === RtCode.internal ? '系统错误 (internal error)' : message);
+    ctx.body = envelope(
+      code,
+      code === RtCode.badBody
+        ? `报文格式错误 (${message})`
+        : code === RtCode.internal
+          ? '系统错误 (internal error)'
+          : message,
+    );
     ctx.status = status;
   };
 }

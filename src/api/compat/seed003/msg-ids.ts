@@ -5,7 +5,10 @@ interface CounterDoc {
   seq: number;
 }
 
-const counterSchema = new Schema<CounterDoc>({ _id: String, seq: { type: Number, required: true } }, { collection: 'seed003_counters', versionKey: false });
+const counterSchema = new Schema<CounterDoc>(
+  { _id: String, seq: { type: Number, required: true } },
+  { collection: 'seed003_counters', versionKey: false },
+);
 
 function counterModel(conn: Connection): Model<CounterDoc> {
   return (conn.models.Seed003Counter as Model<CounterDoc>) ?? conn.model<CounterDoc>('Seed003Counter', counterSchema);
@@ -26,7 +29,11 @@ export class MsgIds {
   async next(chid: string): Promise<number> {
     for (let attempt = 0; attempt < 5; attempt++) {
       // findOneAndUpdate, not updateByIdThenRead: each caller must get its own value (one small document per channel).
-      const hit = await this.Counter.findOneAndUpdate({ _id: chid }, { $inc: { seq: 1 } }, { returnDocument: 'after' }).lean();
+      const hit = await this.Counter.findOneAndUpdate(
+        { _id: chid },
+        { $inc: { seq: 1 } },
+        { returnDocument: 'after' },
+      ).lean();
       if (hit) return hit.seq;
       // The channel's first id: create its counter. Racing first requests may collide on the
       // insert (duplicate key); the losers go round and increment the winner's counter.

@@ -40,8 +40,10 @@ export class Seed003Notifier {
   attach(): () => void {
     const { manager, log } = this.deps;
     const fail = (err: unknown) => log.error({ err, module: 'seed003' }, 'seed003 notification failed');
-    const onQr = ({ robotId, qr }: { robotId: string; qr: QrCode }) => void this.toRobot(robotId, { event: 'qrcode', qr }).catch(fail);
-    const onLogin = ({ robotId, wxId, wxName }: { robotId: string; wxId: string; wxName: string }) => void this.toRobot(robotId, { event: 'login', wxId, wxName }).catch(fail);
+    const onQr = ({ robotId, qr }: { robotId: string; qr: QrCode }) =>
+      void this.toRobot(robotId, { event: 'qrcode', qr }).catch(fail);
+    const onLogin = ({ robotId, wxId, wxName }: { robotId: string; wxId: string; wxName: string }) =>
+      void this.toRobot(robotId, { event: 'login', wxId, wxName }).catch(fail);
     const onLogout = ({ robotId }: { robotId: string }) => void this.toRobot(robotId, { event: 'logout' }).catch(fail);
     manager.on('qrcode', onQr);
     manager.on('login', onLogin);
@@ -68,11 +70,28 @@ export class Seed003Notifier {
     const txcode = randomUUID().replace(/-/g, '');
     const reqBody =
       e.event === 'qrcode'
-        ? { event: e.event, qrcode: e.qr.payload, qrcodeImg: e.qr.dataUrl, expireTime: formatTxtime(e.qr.expiresAt.getTime(), timeZone) }
+        ? {
+            event: e.event,
+            qrcode: e.qr.payload,
+            qrcodeImg: e.qr.dataUrl,
+            expireTime: formatTxtime(e.qr.expiresAt.getTime(), timeZone),
+          }
         : e.event === 'login'
           ? { event: e.event, ...(e.wxId ? { wxId: e.wxId } : {}), ...(e.wxName ? { wxName: e.wxName } : {}) }
           : { event: e.event };
-    const body = JSON.stringify({ reqHead: { chid: channel.chid, txcode, txtime: formatTxtime(now(), timeZone), botcode }, reqBody });
-    await this.deps.outbox.enqueuePlain({ format: 'seed003-notify', eventId: `seed003-${txcode}`, eventType: EVENT_TYPES[e.event], robotId, chid: channel.chid, owner: channel.owner, url: channel.notifyUrl, body });
+    const body = JSON.stringify({
+      reqHead: { chid: channel.chid, txcode, txtime: formatTxtime(now(), timeZone), botcode },
+      reqBody,
+    });
+    await this.deps.outbox.enqueuePlain({
+      format: 'seed003-notify',
+      eventId: `seed003-${txcode}`,
+      eventType: EVENT_TYPES[e.event],
+      robotId,
+      chid: channel.chid,
+      owner: channel.owner,
+      url: channel.notifyUrl,
+      body,
+    });
   }
 }

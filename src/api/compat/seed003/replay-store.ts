@@ -65,9 +65,16 @@ function requestModel(conn: Connection): Model<RequestDoc> {
 
 const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
 
-const inProgress = () => answer(RtCode.txcodeInProgress, '处理中 (the first request with this txcode is still being processed; ask again shortly)', {}, 409);
+const inProgress = () =>
+  answer(
+    RtCode.txcodeInProgress,
+    '处理中 (the first request with this txcode is still being processed; ask again shortly)',
+    {},
+    409,
+  );
 
-const reused = (name: string) => answer(RtCode.txcodeReused, `流水号重复 (txcode already used today by this channel for ${name})`, {}, 409);
+const reused = (name: string) =>
+  answer(RtCode.txcodeReused, `流水号重复 (txcode already used today by this channel for ${name})`, {}, 409);
 
 /**
  * Makes each (channel, day, txcode) act at most once: the first request claims the slot (a unique
@@ -101,7 +108,10 @@ export class ReplayStore {
   async run(slot: Slot, name: string, act: () => Promise<Outcome>): Promise<{ answer: Answer; replayed: boolean }> {
     const key = `${slot.chid}\n${slot.day}\n${slot.txcode}`;
     const running = this.inflight.get(key);
-    if (running) return running.name === name ? { answer: await running.done, replayed: true } : { answer: reused(running.name), replayed: false };
+    if (running)
+      return running.name === name
+        ? { answer: await running.done, replayed: true }
+        : { answer: reused(running.name), replayed: false };
 
     let settle!: { resolve(a: Answer): void; reject(e: unknown): void };
     const done = new Promise<Answer>((resolve, reject) => (settle = { resolve, reject }));
@@ -120,7 +130,11 @@ export class ReplayStore {
     }
   }
 
-  private async claimAndAct(slot: Slot, name: string, act: () => Promise<Outcome>): Promise<{ answer: Answer; replayed: boolean }> {
+  private async claimAndAct(
+    slot: Slot,
+    name: string,
+    act: () => Promise<Outcome>,
+  ): Promise<{ answer: Answer; replayed: boolean }> {
     await this.init();
     let id: unknown;
     // A claim that vanishes between our failed insert and the read was given back (its request

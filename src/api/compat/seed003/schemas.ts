@@ -7,10 +7,12 @@ import { z } from 'zod';
  */
 
 /** Printable ASCII without spaces: ids that end up in logs, keys and notifications. */
-const code = (max: number) => z.string().regex(new RegExp(`^[\\x21-\\x7e]{1,${max}}$`), `1-${max} printable ASCII characters, no spaces`);
+const code = (max: number) =>
+  z.string().regex(new RegExp(`^[\\x21-\\x7e]{1,${max}}$`), `1-${max} printable ASCII characters, no spaces`);
 
 /** "" is what some clients send for "not given". */
-const optionalBlank = <T extends z.ZodType>(schema: T) => z.union([z.literal('').transform(() => undefined), schema]).optional();
+const optionalBlank = <T extends z.ZodType>(schema: T) =>
+  z.union([z.literal('').transform(() => undefined), schema]).optional();
 
 /** The part of reqHead needed to find the channel (checked before the signature). */
 export const headChannel = z.object({ reqHead: z.object({ chid: z.string().min(1).max(64) }) });
@@ -58,6 +60,9 @@ export const roomSendImageBody = z.object({
 export function describeIssues(err: z.ZodError, where: string, rename: Record<string, string> = {}): string {
   return err.issues
     .slice(0, 5)
-    .map((i) => `${[where, ...i.path.map((p) => (Object.hasOwn(rename, String(p)) ? rename[String(p)] : String(p)))].join('.')}: ${i.message}`)
+    .map(
+      (i) =>
+        `${[where, ...i.path.map((p) => (Object.hasOwn(rename, String(p)) ? rename[String(p)] : String(p)))].join('.')}: ${i.message}`,
+    )
     .join('; ');
 }

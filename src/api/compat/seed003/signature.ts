@@ -16,7 +16,10 @@ export function seed003Signature(body: string | Buffer, key: string): string {
 export type SignatureHeaderProblem = 'missing_signature' | 'bad_signature_type';
 
 /** Checks the two headers are there and the type is MD5 (any case); null when they are usable. */
-export function signatureHeaderProblem(signature: string | undefined, type: string | undefined): SignatureHeaderProblem | null {
+export function signatureHeaderProblem(
+  signature: string | undefined,
+  type: string | undefined,
+): SignatureHeaderProblem | null {
   if (!signature) return 'missing_signature';
   if (!type || type.trim().toUpperCase() !== 'MD5') return 'bad_signature_type';
   return null;

@@ -31,11 +31,27 @@ export function startSeed003(deps: Seed003Deps): { router: Router; notifier: See
   const log = deps.log.child({ module: 'seed003' });
   const channels = channelMap(deps.settings.channels);
   const bindings = new BotBindings(connection, { robots: runtime.robots, manager: runtime.manager, now });
-  const notifier = new Seed003Notifier({ manager: runtime.manager, bindings, channels, outbox: deps.outbox, timeZone: deps.timeZone, now, log });
+  const notifier = new Seed003Notifier({
+    manager: runtime.manager,
+    bindings,
+    channels,
+    outbox: deps.outbox,
+    timeZone: deps.timeZone,
+    now,
+    log,
+  });
   const detach = notifier.attach();
   // A notifyUrl the SSRF guard refuses would only fail at delivery: say so at start-up.
   for (const c of channels.values()) {
-    if (c.notifyUrl) deps.outbox.guard.check(c.notifyUrl).catch((err: unknown) => log.warn({ chid: c.chid, reason: (err as Error).message }, 'seed003 notifyUrl is refused by the callback URL guard; notifications to it will fail'));
+    if (c.notifyUrl)
+      deps.outbox.guard
+        .check(c.notifyUrl)
+        .catch((err: unknown) =>
+          log.warn(
+            { chid: c.chid, reason: (err as Error).message },
+            'seed003 notifyUrl is refused by the callback URL guard; notifications to it will fail',
+          ),
+        );
   }
   const router = seed003Router({
     runtime,
