@@ -15,13 +15,9 @@ const scheduleBody = z
     z
       .object({
         kind: z.literal('cron'),
-        expression: z
-          .string()
-          .min(1)
-          .max(120)
-          .meta({
-            description: '5 fields (minute hour day month weekday) or 6 with seconds first, e.g. "0 30 9 * * 1-5"',
-          }),
+        expression: z.string().min(1).max(120).meta({
+          description: '5 fields (minute hour day month weekday) or 6 with seconds first, e.g. "0 30 9 * * 1-5"',
+        }),
         timeZone: z
           .string()
           .min(1)

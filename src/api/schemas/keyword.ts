@@ -16,12 +16,9 @@ export const keywordRuleView = z
     enabled: z.boolean(),
     priority: z.number().int(),
     cooldownSec: z.number().int(),
-    triggerTimes: z
-      .number()
-      .int()
-      .meta({
-        description: 'replies sent for this rule (seed 002 trigger_times; written in batches every few seconds)',
-      }),
+    triggerTimes: z.number().int().meta({
+      description: 'replies sent for this rule (seed 002 trigger_times; written in batches every few seconds)',
+    }),
   })
   .meta({ id: 'KeywordRule' });
 

@@ -4,13 +4,10 @@ import { welcomeInput } from '../../plugins/welcome/welcome.service';
 export const welcomeView = z
   .object({
     roomId: z.string(),
-    text: z
-      .string()
-      .nullable()
-      .meta({
-        description:
-          "the room's welcome text (seed 002 welcome_msg); null: the configured default (bot.pluginSettings.welcome.defaultText) applies",
-      }),
+    text: z.string().nullable().meta({
+      description:
+        "the room's welcome text (seed 002 welcome_msg); null: the configured default (bot.pluginSettings.welcome.defaultText) applies",
+    }),
     enabled: z.boolean(),
     mention: z.boolean().meta({ description: '@-mention the newcomers' }),
     isDefault: z.boolean().meta({ description: 'true when the room has no setting of its own' }),

@@ -32,12 +32,10 @@ const subscriptionView = z
 
 const withSecret = subscriptionView
   .extend({
-    secret: z
-      .string()
-      .meta({
-        description:
-          'signing secret, shown only now: verify X-Qunbot-Signature = sha256=HMAC-SHA256(secret, "<X-Qunbot-Timestamp>.<body>")',
-      }),
+    secret: z.string().meta({
+      description:
+        'signing secret, shown only now: verify X-Qunbot-Signature = sha256=HMAC-SHA256(secret, "<X-Qunbot-Timestamp>.<body>")',
+    }),
   })
   .meta({ id: 'WebhookSubscriptionWithSecret' });
 

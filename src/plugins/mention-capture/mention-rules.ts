@@ -90,14 +90,12 @@ export class RecentMessages<Talker> {
   }
 
   snapshot(): RecentMessage<Talker>[] {
-    return this.slots
-      .order()
-      .map((slot) => ({
-        messageId: this.ids[slot],
-        talker: this.talkers[slot],
-        text: this.texts[slot],
-        at: new Date(this.times[slot]),
-      }));
+    return this.slots.order().map((slot) => ({
+      messageId: this.ids[slot],
+      talker: this.talkers[slot],
+      text: this.texts[slot],
+      at: new Date(this.times[slot]),
+    }));
   }
 }
 

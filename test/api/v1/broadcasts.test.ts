@@ -191,14 +191,12 @@ describe('native API: broadcasts (robots not running)', () => {
     expect(next.getTime()).toBeLessThanOrEqual(Date.now() + 24 * 60 * MIN);
     expect([next.getUTCHours(), next.getUTCMinutes(), next.getUTCSeconds()]).toEqual([0, 0, 0]); // 09:00 in Tokyo
 
-    const unnamed = await alice
-      .post('/api/v1/broadcasts')
-      .send(
-        later({
-          schedule: { kind: 'cron', expression: '30 0 9 * * 1-5' },
-          targets: { mode: 'flag', flag: 'production' },
-        }),
-      );
+    const unnamed = await alice.post('/api/v1/broadcasts').send(
+      later({
+        schedule: { kind: 'cron', expression: '30 0 9 * * 1-5' },
+        targets: { mode: 'flag', flag: 'production' },
+      }),
+    );
     expect(unnamed.status).toBe(201);
     expect(unnamed.body.schedule).toEqual({ kind: 'cron', expression: '30 0 9 * * 1-5', timeZone: 'Asia/Shanghai' });
     expect(unnamed.body.targets).toEqual({ mode: 'flag', flag: 'production' });
@@ -294,14 +292,12 @@ describe('native API: broadcasts (robots not running)', () => {
       .send(later({ schedule: { kind: 'cron', expression: '0 9 * * *' }, endAt: '2099-01-01T00:00:00Z', maxRuns: 3 }));
     const id = created.body.id as string;
     const at = inMinutes(120);
-    const put = await alice
-      .put(`/api/v1/broadcasts/${id}`)
-      .send({
-        name: 'Renamed',
-        materials: [text('new'), link],
-        targets: { mode: 'flag', flag: 'launch' },
-        schedule: { kind: 'once', at },
-      });
+    const put = await alice.put(`/api/v1/broadcasts/${id}`).send({
+      name: 'Renamed',
+      materials: [text('new'), link],
+      targets: { mode: 'flag', flag: 'launch' },
+      schedule: { kind: 'once', at },
+    });
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({
       id,
@@ -690,14 +686,12 @@ describe('native API: broadcasts on a fake clock', () => {
   afterAll(() => hc.broadcasts.close());
 
   test('when a cron broadcast falls due, then a tick runs it once; its runs are listed in pages; it ends at its end date', async () => {
-    const res = await cara
-      .post('/api/v1/broadcasts')
-      .send(
-        later({
-          schedule: { kind: 'cron', expression: '30 9 * * *', timeZone: 'Asia/Shanghai' },
-          endAt: '2026-11-24T00:00:00Z',
-        }),
-      );
+    const res = await cara.post('/api/v1/broadcasts').send(
+      later({
+        schedule: { kind: 'cron', expression: '30 9 * * *', timeZone: 'Asia/Shanghai' },
+        endAt: '2026-11-24T00:00:00Z',
+      }),
+    );
     expect(res.status).toBe(201);
     const id = res.body.id as string;
     expect(res.body.nextRunAt).toBe('2026-11-22T01:30:00.000Z');
@@ -764,24 +758,20 @@ describe('native API: broadcasts on a fake clock', () => {
       .send(later({ schedule: { kind: 'once', at: new Date(clock.now() - MIN).toISOString() } }));
     expect(past.status).toBe(400);
     expect(past.body.error.code).toBe('schedule_in_past');
-    const never = await cara
-      .post('/api/v1/broadcasts')
-      .send(
-        later({
-          schedule: { kind: 'cron', expression: '0 9 1 1 *', timeZone: 'UTC' },
-          endAt: new Date(clock.now() + 7 * 24 * 60 * MIN).toISOString(),
-        }),
-      );
+    const never = await cara.post('/api/v1/broadcasts').send(
+      later({
+        schedule: { kind: 'cron', expression: '0 9 1 1 *', timeZone: 'UTC' },
+        endAt: new Date(clock.now() + 7 * 24 * 60 * MIN).toISOString(),
+      }),
+    );
     expect(never.status).toBe(400);
     expect(never.body.error.code).toBe('invalid_schedule');
-    const endPast = await cara
-      .post('/api/v1/broadcasts')
-      .send(
-        later({
-          schedule: { kind: 'cron', expression: '0 9 * * *' },
-          endAt: new Date(clock.now() - 1000).toISOString(),
-        }),
-      );
+    const endPast = await cara.post('/api/v1/broadcasts').send(
+      later({
+        schedule: { kind: 'cron', expression: '0 9 * * *' },
+        endAt: new Date(clock.now() - 1000).toISOString(),
+      }),
+    );
     expect(endPast.body.error.code).toBe('invalid_schedule');
     expect(await stored(hc)).toEqual(before);
   });
