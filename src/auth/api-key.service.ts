@@ -4,14 +4,7 @@ import { isRecordId } from '../bot/core/ids';
 import { apiKeyModel, type ApiKeyDoc } from './api-key.model';
 import { isDuplicateKey } from '../db/errors';
 import { updateByIdThenRead } from '../db/ops';
-
-/** Who is calling: an API key, limited to one owner or (owner undefined) to none. */
-export interface Principal {
-  keyId: string;
-  /** The owner this key is limited to; undefined for an admin key that sees every owner. */
-  owner?: string;
-  admin: boolean;
-}
+import type { Principal } from '../http/principal';
 
 export interface ApiKeyView {
   id: string;

@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type Router from '@koa/router';
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import type { Principal } from '../auth/api-key.service';
+import type { Principal } from './principal';
 import { AppError, forbidden, unauthorized } from './errors';
 import { errorBody } from './schemas';
 

@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
-import type { ApiKeyService, Principal } from '../../auth/api-key.service';
+import type { ApiKeyService } from '../../auth/api-key.service';
+import type { Principal } from '../../http/principal';
 
 /** The key a request presents: `Authorization: Bearer <key>` or `X-Api-Key: <key>`. */
 export function presentedKey(ctx: Context): string | undefined {

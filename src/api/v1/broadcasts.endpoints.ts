@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Principal } from '../../auth/api-key.service';
+import type { Principal } from '../../http/principal';
 import { BroadcastError, type BroadcastInput, type BroadcastView, type Broadcasts } from '../../broadcasts';
 import { AppError, notFound } from '../../http/errors';
 import type { EndpointRouter } from '../../http/endpoint';
@@ -15,7 +15,7 @@ import {
   runView,
 } from '../schemas/broadcast';
 import { idParam, okBody, pageOf, pageQuery } from '../../http/schemas';
-import { canSee, ownerFilter, ownerForCreate } from './access';
+import { canSee, ownerFilter, ownerForCreate } from '../../http/access';
 import type { V1Deps } from './deps';
 
 const tag = 'broadcasts';

@@ -1,4 +1,4 @@
-import type { Principal } from '../../auth/api-key.service';
+import type { Principal } from '../../http/principal';
 import type { Runtime } from '../../bot/runtime';
 import { keywordRegexProblems, type KeywordRule } from '../../plugins/keyword-reply/keyword-rule.service';
 import { AppError, notFound } from '../../http/errors';
@@ -12,9 +12,9 @@ import {
   patchKeywordRuleBody,
 } from '../schemas/keyword';
 import { z } from 'zod';
-import { ownerFilter, ownerForCreate, canSee } from './access';
+import { ownerFilter, ownerForCreate, canSee } from '../../http/access';
 import type { V1Deps } from './deps';
-import { checkOwnRooms } from './plugin-access';
+import { checkOwnRooms } from '../../http/access';
 
 const tag = 'keyword rules';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Principal } from '../../auth/api-key.service';
+import type { Principal } from '../../http/principal';
 import { RobotNotFoundError } from '../../bot/robot-manager';
 import { NotReadyError, OutboxFullError } from '../../bot/outbox';
 import type { Runtime } from '../../bot/runtime';
@@ -18,9 +18,9 @@ import {
   mentionView,
 } from '../schemas/mention';
 import { ownerName } from '../schemas/robot';
-import { canSee, ownerFilter } from './access';
+import { canSee, ownerFilter } from '../../http/access';
 import type { V1Deps } from './deps';
-import { namedOwner } from './plugin-access';
+import { namedOwner } from '../../http/access';
 import { notRunning } from './robots.endpoints';
 
 const tag = 'mentions';

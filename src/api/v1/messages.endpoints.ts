@@ -3,7 +3,7 @@ import { notFound } from '../../http/errors';
 import type { EndpointRouter } from '../../http/endpoint';
 import { idParam } from '../../http/schemas';
 import { sendMessageBody, sendView } from '../schemas/room';
-import { visibleRobot, visibleRoom } from './access';
+import { visibleRobot, visibleRoom } from '../../http/access';
 import type { V1Deps } from './deps';
 import { queueSend } from './send';
 

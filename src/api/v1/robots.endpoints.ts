@@ -6,7 +6,7 @@ import type { EndpointRouter } from '../../http/endpoint';
 import { idParam, okBody, pageOf, pageQuery } from '../../http/schemas';
 import { createRobotBody, ownerName, qrCodeView, robotView, updateRobotBody } from '../schemas/robot';
 import { ROBOT_STATUSES } from '../../bot/robot.model';
-import { ownerFilter, ownerForCreate, visibleRobot } from './access';
+import { ownerFilter, ownerForCreate, visibleRobot } from '../../http/access';
 import type { V1Deps } from './deps';
 
 const tag = 'robots';

@@ -6,7 +6,7 @@ import type { EndpointRouter } from '../../http/endpoint';
 import { idParam, nameText, pageOf, pageQuery, queryBool } from '../../http/schemas';
 import { ownerName } from '../schemas/robot';
 import { roomView, syncResultView, updateRoomBody } from '../schemas/room';
-import { ownerFilter, visibleRobot, visibleRoom } from './access';
+import { ownerFilter, visibleRobot, visibleRoom } from '../../http/access';
 import type { V1Deps } from './deps';
 
 const tag = 'rooms';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Principal } from '../../auth/api-key.service';
+import type { Principal } from '../../http/principal';
 import type { Runtime } from '../../bot/runtime';
 import type { SignInRule } from '../../plugins/sign-in/sign-in.service';
 import { notFound } from '../../http/errors';
@@ -15,9 +15,9 @@ import {
   signInRuleListFilter,
   signInRuleView,
 } from '../schemas/sign-in';
-import { canSee, ownerFilter, ownerForCreate, visibleRoom } from './access';
+import { canSee, ownerFilter, ownerForCreate, visibleRoom } from '../../http/access';
 import type { V1Deps } from './deps';
-import { checkOwnRooms } from './plugin-access';
+import { checkOwnRooms } from '../../http/access';
 
 const tag = 'sign-in';
 

@@ -5,12 +5,12 @@ import { EVENT_TYPES } from '../../webhooks/events';
 import type { Subscription } from '../../webhooks/subscription.service';
 import type { WebhookOutbox } from '../../webhooks/outbox';
 import { checkCallbackUrl } from '../../webhooks/url-guard';
-import type { Principal } from '../../auth/api-key.service';
+import type { Principal } from '../../http/principal';
 import { conflict, forbidden, notFound } from '../../http/errors';
 import type { EndpointRouter } from '../../http/endpoint';
 import { idParam, okBody, pageOf, pageQuery, recordId } from '../../http/schemas';
 import { httpUrl, ownerName } from '../schemas/robot';
-import { canSee, ownerFilter } from './access';
+import { canSee, ownerFilter } from '../../http/access';
 import type { V1Deps } from './deps';
 
 const tag = 'webhooks';

@@ -1,7 +1,7 @@
 import type { EndpointRouter } from '../../http/endpoint';
 import { idParam, okBody } from '../../http/schemas';
 import { welcomeBody, welcomeView } from '../schemas/welcome';
-import { visibleRoom } from './access';
+import { visibleRoom } from '../../http/access';
 import type { V1Deps } from './deps';
 
 const tag = 'welcome';

@@ -1,7 +1,8 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { z } from 'zod';
-import type { ApiKeyService, Principal } from '../../../auth/api-key.service';
+import type { ApiKeyService } from '../../../auth/api-key.service';
+import type { Principal } from '../../../http/principal';
 import { imageContent, textContent, type OutboundContent } from '../../../bot/content';
 import { isRecordId } from '../../../bot/core/ids';
 import { OutboxFullError } from '../../../bot/outbox';
@@ -11,7 +12,7 @@ import type { RoomView } from '../../../bot/room.service';
 import type { Runtime } from '../../../bot/runtime';
 import type { Logger } from '../../../logger';
 import { AppError } from '../../../http/errors';
-import { canSee } from '../../v1/access';
+import { canSee } from '../../../http/access';
 import { fail, ok, RetCode, Seed001Error } from './envelope';
 import { QrLinks, qrPng } from './qrcode-link';
 import { createBody, describeIssues, loginBody, messageBody } from './schemas';
