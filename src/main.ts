@@ -11,7 +11,8 @@ import { modelsReady, openDatabase } from './db/connection';
 import { createLogger } from './logger';
 import { createPuppetFactory } from './bot/puppets';
 import { demoWorld } from './demo/mock-environment';
-import { buildStages } from './plugins';
+import { installPlugins, type PluginServices } from './plugins';
+import { systemClock } from './bot/core/clock';
 import { startWebhooks } from './webhooks';
 import { createBroadcasts } from './broadcasts';
 import { broadcastJobs } from './jobs/broadcast.job';
@@ -23,6 +24,8 @@ export interface Started {
   stop: Stop;
   url: string;
   runtime: ReturnType<typeof createRuntime>;
+  /** The plugins' own services (rules, settings, records), by plugin name. */
+  plugins: PluginServices;
 }
 
 /**
@@ -44,16 +47,19 @@ export async function start(
     stops.push(() => db.close());
     // Mock robots (PUPPET=mock) play the demo's simulated WeChat unless a caller brings its own puppets.
     const createPuppet = overrides.createPuppet ?? createPuppetFactory({ mockSetup: (m) => m.use(demoWorld()) });
+    const plugins = installPlugins({ db: db.connection, clock: systemClock, timeZone: config.timeZone });
     const runtime = createRuntime({
       config,
       connection: db.connection,
       log,
       createPuppet,
-      stages: (services) => buildStages(config.bot.plugins, { services, log, settings: config.bot.pluginSettings }),
+      clock: systemClock,
+      stages: plugins.stages(config.bot.plugins, { log, settings: config.bot.pluginSettings }),
     });
+    const mentions = plugins.services['mention-capture'].mentions;
     const keys = new ApiKeyService(db.connection);
     // Stopped after the robots (stops run in reverse), so their last events are still queued.
-    const webhooks = startWebhooks({ config, connection: db.connection, runtime, log });
+    const webhooks = startWebhooks({ config, connection: db.connection, runtime, mentions, log });
     stops.push(() => webhooks.stop());
     const broadcasts = createBroadcasts({
       config,
@@ -67,6 +73,7 @@ export async function start(
     stops.push(() => broadcasts.close());
     const native = nativeApi({
       runtime,
+      pluginEndpoints: plugins.endpoints,
       keys,
       maxPageSize: config.api.maxPageSize,
       checkCallbackUrl: webhooks.checkCallbackUrl,
@@ -78,7 +85,16 @@ export async function start(
       : [];
     const s0 = config.compat.seed000;
     const seed000 = s0?.enabled
-      ? [seed000Router({ runtime, log, platforms: s0.platforms ?? [], qrWaitMs: s0.qrWaitSec * 1000, broadcasts })]
+      ? [
+          seed000Router({
+            runtime,
+            signIn: plugins.services['sign-in'].signIn,
+            log,
+            platforms: s0.platforms ?? [],
+            qrWaitMs: s0.qrWaitSec * 1000,
+            broadcasts,
+          }),
+        ]
       : [];
     // Seed 003 (WXRC signed API at /api/<name>); its notifications bridge stops before the webhooks.
     const s3 = config.compat.seed003;
@@ -121,7 +137,7 @@ export async function start(
       { env: config.env, db: db.source, robots: runtime.manager.size, plugins: config.bot.plugins },
       'qunbot started',
     );
-    return { stop, url: server.url, runtime };
+    return { stop, url: server.url, runtime, plugins: plugins.services };
   } catch (err) {
     await stop();
     throw err;

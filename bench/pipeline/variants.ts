@@ -15,7 +15,8 @@ import type { PipelineStage } from '../../src/bot/pipeline';
 import type { Puppet } from '../../src/bot/puppets';
 import { createRuntime } from '../../src/bot/runtime';
 import { connectDatabase } from '../../src/db/connection';
-import { buildStages } from '../../src/plugins';
+import { installPlugins } from '../../src/plugins';
+import { systemClock } from '../../src/bot/core/clock';
 import { loggedIn, sendChunk, world, type ChunkResult } from './traffic';
 
 export type Mode = 'bare' | 'noop' | 'plugins';
@@ -71,33 +72,33 @@ async function qunbot(uri: string, mode: 'noop' | 'plugins'): Promise<Variant> {
     ...loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent' }),
     dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'qunbot-bench-data-')),
   };
+  const plugins = installPlugins({ db: db.connection, clock: systemClock, timeZone: config.timeZone });
+  // BENCH_ONLY=welcome,sign-in: those real plugins, no-op stages for the rest (to see what each costs).
+  const realStages = () => {
+    const real = plugins.stages(process.env.BENCH_ONLY?.split(',') ?? PLUGINS, { log: silent });
+    return PLUGINS.map((name) => real.find((s) => s.name === name) ?? noopStage(name));
+  };
   const runtime = createRuntime({
     config,
     connection: db.connection,
     log: silent,
-    stages:
-      mode === 'noop'
-        ? PLUGINS.map(noopStage)
-        : (services) => {
-            // BENCH_ONLY=welcome,sign-in: those real plugins, no-op stages for the rest (to see what each costs).
-            const only = process.env.BENCH_ONLY?.split(',');
-            const real = buildStages(only ?? PLUGINS, { services, log: silent });
-            return PLUGINS.map((name) => real.find((s) => s.name === name) ?? noopStage(name));
-          },
+    clock: systemClock,
+    stages: mode === 'noop' ? PLUGINS.map(noopStage) : realStages(),
     createPuppet: () => new PuppetMock({ mocker }) as unknown as Puppet,
   });
   if (mode === 'plugins') {
     const rules = keywordRules(1000);
     for (let i = 0; i < rules.length; i += 100) {
       await Promise.all(
-        rules
-          .slice(i, i + 100)
-          .map((k) =>
-            runtime.keywords.create('bench', { keywords: [k], replies: [{ type: 'text', text: `reply ${k}` }] }),
-          ),
+        rules.slice(i, i + 100).map((k) =>
+          plugins.services['keyword-reply'].keywords.create('bench', {
+            keywords: [k],
+            replies: [{ type: 'text', text: `reply ${k}` }],
+          }),
+        ),
       );
     }
-    await runtime.signIn.defineKeyword('bench', '签到');
+    await plugins.services['sign-in'].signIn.defineKeyword('bench', '签到');
   }
   const robot = await runtime.manager.create({ name: 'bench', owner: 'bench', puppet: { kind: 'mock' } });
   const synced = new Promise<void>((r) => runtime.manager.once('rooms-synced', () => r()));

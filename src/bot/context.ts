@@ -1,26 +1,40 @@
 import type { Logger } from '../logger';
 import type { OutboundContent } from './content';
 import type { RobotOutbox } from './outbox';
-import type { BotContext, BotEvent, ReplyOptions, SendTicket } from './plugin';
+import type { BotEvent, ContextRobot, ReplyOptions, SendTicket } from './plugin';
 import type { RoomView } from './room.service';
+
+/**
+ * What every stage of one pipeline run shares: the event, the robot, the room record, the
+ * scratch state and the log. Plugins see it through their own stage's view (pipeline.ts), which
+ * names the stage in each send.
+ */
+export interface RunContext {
+  readonly event: BotEvent;
+  readonly robot: ContextRobot;
+  readonly room: RoomView | undefined;
+  readonly log: Logger;
+  readonly state: Record<string | symbol, unknown>;
+  /** Replies where the event happened, recorded in the send log as `plugin:<stage>`. */
+  send(stage: string, content: OutboundContent | string, opts?: ReplyOptions): Promise<SendTicket>;
+}
 
 export interface ContextDeps {
   event: BotEvent;
-  robot: BotContext['robot'];
+  robot: ContextRobot;
   room?: RoomView | undefined;
   outbox: Pick<RobotOutbox, 'enqueue'>;
   log: Logger;
 }
 
-/** The context of one pipeline run. `plugin` names the stage running now (for the send log). */
-class PipelineContext implements BotContext {
+/** The shared part of one pipeline run. */
+class EventRun implements RunContext {
   readonly state: Record<string | symbol, unknown> = {};
-  plugin: string | undefined;
   private childLog: Logger | undefined;
 
   constructor(
     readonly event: BotEvent,
-    readonly robot: BotContext['robot'],
+    readonly robot: ContextRobot,
     readonly room: RoomView | undefined,
     private readonly outbox: Pick<RobotOutbox, 'enqueue'>,
     private readonly baseLog: Logger,
@@ -31,7 +45,7 @@ class PipelineContext implements BotContext {
     return (this.childLog ??= this.baseLog.child({ eventId: this.event.id }));
   }
 
-  reply(content: OutboundContent | string, opts: ReplyOptions = {}): Promise<SendTicket> {
+  send(stage: string, content: OutboundContent | string, opts: ReplyOptions = {}): Promise<SendTicket> {
     const { event, room } = this;
     const c: OutboundContent = typeof content === 'string' ? { type: 'text', text: content } : content;
     const conversationId = event.kind === 'message' ? (event.room?.id ?? event.talker.id) : event.room.id;
@@ -41,15 +55,15 @@ class PipelineContext implements BotContext {
       content: c,
       ...(room ? { roomId: room.id } : {}),
       ...(mentionIds.length > 0 ? { mentionIds } : {}),
-      source: `plugin:${this.plugin ?? 'unknown'}`,
+      source: `plugin:${stage}`,
     });
   }
 }
 
 /**
- * Builds the context a pipeline run hands to each plugin (one per event: its fields are passed
- * as they are, without an options object, as this runs for every message).
+ * Builds the shared context of one pipeline run (one per event: its fields are passed as they
+ * are, without an options object, as this runs for every message).
  */
-export function createContext(deps: ContextDeps): BotContext & { plugin?: string } {
-  return new PipelineContext(deps.event, deps.robot, deps.room, deps.outbox, deps.log);
+export function createContext(deps: ContextDeps): RunContext {
+  return new EventRun(deps.event, deps.robot, deps.room, deps.outbox, deps.log);
 }

@@ -1,12 +1,19 @@
 import type { Logger } from '../logger';
 import type { OutboundContent } from './content';
-import type { BotContext, BotEventKind, Handler, Next, ReplyOptions, SendTicket } from './plugin';
-import { pluginEnabledIn } from './room.service';
+import type { RunContext } from './context';
+import type { BotContext, BotEvent, BotEventKind, Handler, Next, ReplyOptions, SendTicket } from './plugin';
+import type { RoomView } from './room.service';
 
 /** One plugin as the pipeline runs it. */
 export interface PipelineStage {
   name: string;
   events: readonly BotEventKind[];
+  /** Only events in a room the runtime knows reach this stage (the plugin's scope `rooms`). */
+  roomsOnly?: boolean;
+  /**
+   * The plugin's handler. The pipeline hands it only the kinds in `events` (and only room
+   * events when `roomsOnly`), which is what a plugin's narrowed context type promises.
+   */
   handle: Handler;
   /** Flushes and releases what the plugin holds (at shutdown). */
   dispose?(): Promise<void>;
@@ -17,22 +24,36 @@ export class NextCalledTwiceError extends Error {
   override name = 'NextCalledTwiceError';
 }
 
+/** Whether `plugin` runs in `room`: the room's own switch, else on. */
+export function pluginEnabledIn(room: RoomView | undefined, plugin: string): boolean {
+  const v = room?.plugins[plugin];
+  return typeof v === 'boolean' ? v : true;
+}
+
+/** The composed plugins. */
+export interface Pipeline {
+  /**
+   * Runs one event through the stages and calls `settled(event)` once the chain is done: at once
+   * when no stage waited (most messages), so the caller pays no promise per message.
+   */
+  dispatch(ctx: RunContext, settled: (event: BotEvent) => void): void;
+  /** The same as a promise (tests, callers off the message path). */
+  run(ctx: RunContext): Promise<void>;
+}
+
 /**
  * Composes plugins Koa-style. Stages whose events do not include the event's kind (decided once
- * per kind, not per event), or that the room has switched off, are skipped. Each stage has its
- * own error boundary: a stage that throws is logged once ({err, plugin, robotId, eventId}) and,
- * if it had not passed the event on, the chain goes on without it.
+ * per kind, not per event), stages of scope `rooms` for an event outside a known room, and
+ * stages the room has switched off are skipped. Each stage has its own error boundary: a stage
+ * that throws is logged once ({err, plugin, robotId, eventId}) and, if it had not passed the
+ * event on, the chain goes on without it.
  *
- * Each stage gets its own view of the context (StageContext) whose `plugin` is that stage, so a
- * reply made after `await next()` is still logged as the stage's own without restoring a shared
- * field when the rest of the chain settles. `next()` returns the rest of the chain's promise as
- * it is: a run costs one object, and each stage its view and its `next`, no extra promises (this
- * runs for every message and every stage).
+ * Each stage gets its own view of the context (StageContext) that names the stage in its
+ * replies, so a reply made after `await next()` is still logged as the stage's own. `next()`
+ * returns the rest of the chain's promise as it is: a run costs one object, and each stage its
+ * view and its `next`, no extra promises (this runs for every message and every stage).
  */
-export function composePipeline(
-  stages: readonly PipelineStage[],
-  log: Logger,
-): (ctx: BotContext & { plugin?: string }) => Promise<void> {
+export function composePipeline(stages: readonly PipelineStage[], log: Logger): Pipeline {
   const byKind = new Map<BotEventKind, readonly PipelineStage[]>();
   const stagesFor = (kind: BotEventKind): readonly PipelineStage[] => {
     let list = byKind.get(kind);
@@ -42,26 +63,41 @@ export function composePipeline(
     }
     return list;
   };
-  return (ctx) => new ChainRun(stagesFor(ctx.event.kind), ctx, log).dispatch(0);
+  const start = (ctx: RunContext) => new ChainRun(stagesFor(ctx.event.kind), ctx, log).dispatch(0);
+  return {
+    dispatch(ctx, settled) {
+      const ran = start(ctx);
+      if (ran === DONE) settled(ctx.event);
+      else
+        ran.then(
+          () => settled(ctx.event),
+          (err: unknown) => {
+            log.error({ err, robotId: ctx.event.robotId, eventId: ctx.event.id }, 'event handling failed');
+            settled(ctx.event);
+          },
+        );
+    },
+    run: start,
+  };
 }
 
 /** One event's way through the stages that take its kind. */
 class ChainRun {
   constructor(
     private readonly stages: readonly PipelineStage[],
-    private readonly ctx: BotContext & { plugin?: string },
+    private readonly ctx: RunContext,
     private readonly log: Logger,
   ) {}
 
-  /** Runs the first stage from `from` on that the room has not switched off. */
+  /** Runs the first stage from `from` on that applies to this event's room. */
   dispatch(from: number): Promise<void> {
     const { stages, ctx } = this;
+    const room = ctx.room;
     let i = from;
-    while (i < stages.length && !pluginEnabledIn(ctx.room, stages[i].name)) i++;
+    while (i < stages.length && ((stages[i].roomsOnly && !room) || !pluginEnabledIn(room, stages[i].name))) i++;
     const stage = stages[i];
     if (!stage) return DONE;
     const view = new StageContext(ctx, stage.name, this, i);
-    ctx.plugin = stage.name;
     try {
       const result = stage.handle(view, view.next);
       if (!(result instanceof Promise)) return DONE;
@@ -82,15 +118,15 @@ class ChainRun {
 }
 
 /**
- * One stage's view of the event's context: the same event, room, state and log; its own name;
- * and its `next`, which passes the event on at most once.
+ * One stage's view of the event's context: the same event, room, state and log; its own name
+ * (passed with each reply); and its `next`, which passes the event on at most once.
  */
 class StageContext implements BotContext {
   /** The rest of the chain, once this stage passed the event on. */
   passed: Promise<void> | undefined;
 
   constructor(
-    private readonly base: BotContext & { plugin?: string },
+    private readonly base: RunContext,
     /** The stage's name, as the send log records replies (`plugin:<name>`). */
     readonly plugin: string,
     private readonly run: ChainRun,
@@ -124,19 +160,9 @@ class StageContext implements BotContext {
   }
 
   reply(content: OutboundContent | string, opts?: ReplyOptions): Promise<SendTicket> {
-    this.base.plugin = this.plugin;
-    return this.base.reply(content, opts);
+    return this.base.send(this.plugin, content, opts);
   }
 }
 
-/**
- * What a chain returns when it finished synchronously: every stage passed the event on or
- * consumed it without waiting (most messages). The caller may go on at once instead of paying
- * a `then` and a microtask per message.
- */
+/** What a chain returns when it finished synchronously: every stage passed or consumed at once. */
 const DONE: Promise<void> = Promise.resolve();
-
-/** True when the pipeline's returned promise is the already-settled "finished synchronously". */
-export function finishedSynchronously(run: Promise<void>): boolean {
-  return run === DONE;
-}

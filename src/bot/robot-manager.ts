@@ -8,12 +8,12 @@ import type { RobotStatus } from './core/robot-state';
 import { createContext } from './context';
 import type { OutboundContent } from './content';
 import { RobotOutbox, type OutboxPolicy } from './outbox';
-import { composePipeline, finishedSynchronously, type PipelineStage } from './pipeline';
+import { composePipeline, type Pipeline, type PipelineStage } from './pipeline';
 import type { BotEvent, SendTicket } from './plugin';
 import type { PuppetFactory } from './puppets';
 import { Robot, type RobotPolicy } from './robot';
 import type { CreateRobotInput, QrCode, RobotService, RobotView } from './robot.service';
-import type { RoomService, RoomView, SyncResult } from './room.service';
+import type { RoomService, SyncResult } from './room.service';
 import type { SendLogService, SendRecord } from './send-log.service';
 
 /** Events of the whole runtime, each with the robot id. */
@@ -63,7 +63,7 @@ export class RobotNotFoundError extends Error {
  */
 export class RobotManager extends EventEmitter<RuntimeEvents> {
   private readonly hosted = new Map<string, Hosted>();
-  private readonly pipeline;
+  private readonly pipeline: Pipeline;
   private readonly log: Logger;
 
   constructor(private readonly deps: RobotManagerDeps) {
@@ -277,16 +277,13 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
   private handle(h: Hosted, event: BotEvent, log: Logger): void {
     const view = h.view;
     const wxRoom = event.room;
-    // The cached room (the common case) goes straight to the pipeline, without an await; a chain
-    // that finished synchronously is reported at once (no `then`, no microtask per message).
+    // The cached room (the common case) goes straight to the pipeline, without an await.
     const cached = wxRoom ? this.deps.rooms.peek(view.id, wxRoom.id) : undefined;
     if (cached || !wxRoom) {
-      const ran = this.runPipeline(h, view, event, cached, log);
-      if (finishedSynchronously(ran)) this.handled(h, event);
-      else this.handledWhen(ran, h, event, log);
+      this.pipeline.dispatch(createContext({ event, robot: view, room: cached, outbox: h.outbox, log }), this.handled);
       return;
     }
-    const resolved = this.deps.rooms
+    this.deps.rooms
       .resolve(
         view.id,
         wxRoom.id,
@@ -297,31 +294,18 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
         }),
         view.agentCode,
       )
-      .then((room) => this.runPipeline(h, view, event, room, log));
-    this.handledWhen(resolved, h, event, log);
+      .then(
+        (room) =>
+          this.pipeline.dispatch(createContext({ event, robot: view, room, outbox: h.outbox, log }), this.handled),
+        (err: unknown) => {
+          log.error({ err, eventId: event.id }, 'event handling failed');
+          this.handled(event);
+        },
+      );
   }
 
-  private handledWhen(ran: Promise<void>, h: Hosted, event: BotEvent, log: Logger): void {
-    ran.then(
-      () => this.handled(h, event),
-      (err: unknown) => {
-        log.error({ err, eventId: event.id }, 'event handling failed');
-        this.handled(h, event);
-      },
-    );
-  }
-
-  private runPipeline(
-    h: Hosted,
-    view: RobotView,
-    event: BotEvent,
-    room: RoomView | undefined,
-    log: Logger,
-  ): Promise<void> {
-    return this.pipeline(createContext({ event, robot: view, room, outbox: h.outbox, log }));
-  }
-
-  private handled(h: Hosted, event: BotEvent): void {
-    this.emit('handled', { robotId: h.robot.id, event });
-  }
+  /** Reports an event the pipeline is done with (one function for all: no closure per message). */
+  private readonly handled = (event: BotEvent): void => {
+    this.emit('handled', { robotId: event.robotId, event });
+  };
 }

@@ -1,4 +1,4 @@
-import type { Connection } from 'mongoose';
+import type { Db } from '../db/types';
 import type { Config } from '../../config';
 import type { Logger } from '../logger';
 import { systemClock, type Clock } from './core/clock';
@@ -8,20 +8,19 @@ import { RobotManager } from './robot-manager';
 import { RobotService } from './robot.service';
 import { RoomService } from './room.service';
 import { SendLogService } from './send-log.service';
-import { createPluginServices, type PluginOwnServices } from '../plugins/services';
 
 export interface RuntimeDeps {
   config: Readonly<Pick<Config, 'bot' | 'outbox' | 'dataDir' | 'timeZone'>>;
-  connection: Connection;
+  connection: Db;
   log: Logger;
-  /** The plugin stages, built from the services (see src/plugins/index.ts). */
+  /** The plugin stages (src/plugins/index.ts builds them), or a function of the bot's services. */
   stages?: readonly PipelineStage[] | ((services: RuntimeServices) => readonly PipelineStage[]);
   createPuppet?: PuppetFactory;
   clock?: Clock;
 }
 
-/** Services over the database that plugins, the API and jobs use. */
-export interface RuntimeServices extends PluginOwnServices {
+/** The bot's services over the database (robots, rooms, the send log) and its clock. */
+export interface RuntimeServices {
   robots: RobotService;
   rooms: RoomService;
   sendLog: SendLogService;
@@ -45,13 +44,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
   });
   const rooms = new RoomService(connection, () => clock.now());
   const sendLog = new SendLogService(connection);
-  const services: RuntimeServices = {
-    robots,
-    rooms,
-    sendLog,
-    clock,
-    ...createPluginServices(connection, { timeZone: config.timeZone }),
-  };
+  const services: RuntimeServices = { robots, rooms, sendLog, clock };
   const stages = typeof deps.stages === 'function' ? deps.stages(services) : (deps.stages ?? []);
   const b = config.bot;
   const manager = new RobotManager({

@@ -8,7 +8,10 @@ import { start } from '../main';
  */
 async function demo(): Promise<void> {
   const env = { LOG_PRETTY: '1', DATA_DIR: 'data/demo', ...process.env };
-  const { runtime, url, stop } = await start(env);
+  const { runtime, plugins, url, stop } = await start(env);
+  const { keywords } = plugins['keyword-reply'];
+  const { signIn } = plugins['sign-in'];
+  const { mentions } = plugins['mention-capture'];
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const { manager, robots } = runtime;
 
@@ -31,25 +34,25 @@ async function demo(): Promise<void> {
   const robot =
     existing ??
     (await manager.create({ name: 'demo robot', owner: 'demo', agentCode: 'DEMO01', puppet: { kind: 'mock' } }));
-  if ((await runtime.keywords.list('demo')).length === 0) {
-    await runtime.keywords.create('demo', {
+  if ((await keywords.list('demo')).length === 0) {
+    await keywords.create('demo', {
       keywords: ['优惠'],
       replies: [{ type: 'text', text: '本周优惠：满 100 减 20，详情见群公告' }],
     });
-    await runtime.keywords.create('demo', {
+    await keywords.create('demo', {
       keywords: ['ping'],
       mode: 'exact',
       replies: [{ type: 'text', text: 'pong' }],
     });
-    await runtime.keywords.create('demo', {
+    await keywords.create('demo', {
       keywords: ['下单', '发货'],
       replies: [{ type: 'text', text: '下单和发货请看置顶消息' }],
       cooldownSec: 60,
     });
-    await runtime.signIn.defineKeyword('demo', '签到');
+    await signIn.defineKeyword('demo', '签到');
   }
-  runtime.mentions.on('captured', (m) => out(`   ** captured @-mention from ${m.talkerName}: ${m.text}`));
-  await runtime.mentions.setNotify('demo', true);
+  mentions.on('captured', (m) => out(`   ** captured @-mention from ${m.talkerName}: ${m.text}`));
+  await mentions.setNotify('demo', true);
   out(`qunbot demo at ${url} (GET /readyz); robot ${robot.id}; Ctrl-C to stop`);
   await manager.start(robot.id);
   manager.outbox(robot.id)?.on('settled', (r) => out(`   << robot (${r.status}): ${describeContent(r.content)}`));

@@ -52,3 +52,9 @@ export function pageOf<T extends z.ZodType>(item: T) {
 }
 
 export const okBody = z.object({ ok: z.literal(true) });
+
+/** An owner's name (API keys and records are scoped by it). */
+export const ownerName = z.string().regex(/^[\w.@:-]{1,64}$/, 'letters, digits and . _ @ : - (1-64)');
+
+/** An http(s) URL (callbacks, links). */
+export const httpUrl = z.url({ protocol: /^https?$/ }).max(2000);

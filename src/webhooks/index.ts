@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import type { Config } from '../../config';
 import type { Runtime } from '../bot/runtime';
 import type { Logger } from '../logger';
+import type { MentionService } from '../plugins/mention-capture/mention.service';
 import { bridgeRuntime } from './bridge';
 import { WebhookOutbox } from './outbox';
 import { checkCallbackUrl } from './url-guard';
@@ -15,7 +16,14 @@ export { verifySignature } from './signature';
  * `stop` detaches from the runtime, then stops the worker (in-flight requests finish or are
  * given back to the queue).
  */
-export function startWebhooks(deps: { config: Config; connection: Connection; runtime: Runtime; log: Logger }) {
+export function startWebhooks(deps: {
+  config: Config;
+  connection: Connection;
+  runtime: Runtime;
+  /** Captured @-mentions become `mention.captured` events. */
+  mentions: Pick<MentionService, 'on' | 'off'>;
+  log: Logger;
+}) {
   const { config, runtime } = deps;
   const outbox = new WebhookOutbox({ config, connection: deps.connection, clock: runtime.clock, log: deps.log });
   const seed = config.compat.seed001;
@@ -23,7 +31,7 @@ export function startWebhooks(deps: { config: Config; connection: Connection; ru
     manager: runtime.manager,
     robots: runtime.robots,
     rooms: runtime.rooms,
-    mentions: runtime.mentions,
+    mentions: deps.mentions,
     outbox,
     seed001: { enabled: seed.enabled, ...(seed.callbackUrl ? { callbackUrl: seed.callbackUrl } : {}) },
     now: () => runtime.clock.now(),

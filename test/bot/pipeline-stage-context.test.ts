@@ -1,18 +1,20 @@
+import type { RunContext } from '../../src/bot/context';
 import type { BotContext, BotEvent } from '../../src/bot/plugin';
 import { composePipeline, type PipelineStage } from '../../src/bot/pipeline';
 import { silentLog } from '../support/logger';
 
-/** A context whose reply records which plugin the shared context names at that moment. */
+/** A run context whose sends record the stage each one names. */
 function recordingContext() {
   const repliedAs: (string | undefined)[] = [];
   const event = { kind: 'message', id: 'ev-1', robotId: 'robot-1', at: new Date(), text: 'hi' } as unknown as BotEvent;
-  const ctx: BotContext & { plugin?: string } = {
+  const ctx: RunContext = {
     event,
     robot: { id: 'robot-1', name: 'r', owner: 'o' },
+    room: undefined,
     log: silentLog,
     state: {},
-    reply: jest.fn(async () => {
-      repliedAs.push(ctx.plugin);
+    send: jest.fn(async (stage: string) => {
+      repliedAs.push(stage);
       return {} as never;
     }),
   };
@@ -41,7 +43,7 @@ describe('each stage sees the context as its own', () => {
         }),
       ],
       silentLog,
-    )(ctx);
+    ).run(ctx);
     // A plugin that keeps its context and replies later (welcome does, from a timer).
     await kept!.reply('b later');
     expect(repliedAs).toEqual(['a', 'c', 'a', 'b']);
@@ -61,7 +63,7 @@ describe('each stage sees the context as its own', () => {
         }),
       ],
       silentLog,
-    )(ctx);
+    ).run(ctx);
     expect(seen).toEqual([ctx.event, ctx.robot, undefined, ctx.log, 'from a', 'b']);
   });
 });

@@ -1,22 +1,18 @@
+import type { RunContext } from '../../src/bot/context';
 import type { BotContext, BotEvent } from '../../src/bot/plugin';
-import {
-  composePipeline,
-  finishedSynchronously,
-  NextCalledTwiceError,
-  type PipelineStage,
-} from '../../src/bot/pipeline';
+import { composePipeline, NextCalledTwiceError, type PipelineStage } from '../../src/bot/pipeline';
 import type { RoomView } from '../../src/bot/room.service';
 import { memoryLog, silentLog } from '../support/logger';
 
-function fakeContext(kind: BotEvent['kind'] = 'message', room?: Partial<RoomView>): BotContext & { plugin?: string } {
+function fakeContext(kind: BotEvent['kind'] = 'message', room?: Partial<RoomView>): RunContext {
   const event = { kind, id: 'ev-1', robotId: 'robot-1', at: new Date(), text: 'hi' } as unknown as BotEvent;
   return {
     event,
     robot: { id: 'robot-1', name: 'r', owner: 'o' },
-    ...(room ? { room: { plugins: {}, ...room } as RoomView } : {}),
+    room: room ? ({ plugins: {}, ...room } as RoomView) : undefined,
     log: silentLog,
     state: {},
-    reply: jest.fn(),
+    send: jest.fn(),
   };
 }
 
@@ -44,23 +40,22 @@ describe('composePipeline', () => {
       ],
       silentLog,
     );
-    await run(fakeContext());
+    await run.run(fakeContext());
     expect(order).toEqual(['a>', 'b>', '<b', '<a']);
   });
 
   test('when a stage returns without next, then the event is consumed', async () => {
     const later = jest.fn();
-    await composePipeline([stage('stop', () => undefined), stage('later', later)], silentLog)(fakeContext());
+    await composePipeline([stage('stop', () => undefined), stage('later', later)], silentLog).run(fakeContext());
     expect(later).not.toHaveBeenCalled();
   });
 
   test('when a stage does not take the event kind, then it is skipped', async () => {
     const joinOnly = jest.fn();
     const after = jest.fn();
-    await composePipeline(
-      [stage('join', joinOnly, ['room-join']), stage('after', after)],
-      silentLog,
-    )(fakeContext('message'));
+    await composePipeline([stage('join', joinOnly, ['room-join']), stage('after', after)], silentLog).run(
+      fakeContext('message'),
+    );
     expect(joinOnly).not.toHaveBeenCalled();
     expect(after).toHaveBeenCalledTimes(1);
   });
@@ -68,10 +63,10 @@ describe('composePipeline', () => {
   test('when the room switched a plugin off, then it is skipped there and runs elsewhere', async () => {
     const plugin = jest.fn(async (_c: BotContext, next: () => Promise<void>) => next());
     const run = composePipeline([stage('welcome', plugin)], silentLog);
-    await run(fakeContext('message', { plugins: { welcome: false } }));
+    await run.run(fakeContext('message', { plugins: { welcome: false } }));
     expect(plugin).not.toHaveBeenCalled();
-    await run(fakeContext('message', { plugins: { welcome: true } }));
-    await run(fakeContext('message', { plugins: {} }));
+    await run.run(fakeContext('message', { plugins: { welcome: true } }));
+    await run.run(fakeContext('message', { plugins: {} }));
     expect(plugin).toHaveBeenCalledTimes(2);
   });
 
@@ -86,7 +81,7 @@ describe('composePipeline', () => {
         stage('after', after),
       ],
       log,
-    )(fakeContext());
+    ).run(fakeContext());
     expect(after).toHaveBeenCalledTimes(1);
     const errors = lines.filter((l) => l.msg === 'plugin failed');
     expect(errors).toHaveLength(1);
@@ -104,7 +99,7 @@ describe('composePipeline', () => {
         stage('after', after),
       ],
       silentLog,
-    )(fakeContext());
+    ).run(fakeContext());
     expect(after).toHaveBeenCalledTimes(1);
   });
 
@@ -124,27 +119,41 @@ describe('composePipeline', () => {
         stage('after', after),
       ],
       silentLog,
-    )(fakeContext());
+    ).run(fakeContext());
     expect(second).toBeInstanceOf(NextCalledTwiceError);
     expect(after).toHaveBeenCalledTimes(1);
   });
 
-  test('when a stage replies, then ctx.plugin names it for the send log', async () => {
-    const names: (string | undefined)[] = [];
+  test('when stages reply, then each send names its stage for the send log', async () => {
     const ctx = fakeContext();
     await composePipeline(
       [
         stage('first', async (c, next) => {
           await next();
-          names.push((c as typeof ctx).plugin);
+          await c.reply('from first');
         }),
-        stage('second', (c) => {
-          names.push((c as typeof ctx).plugin);
+        stage('second', async (c) => {
+          await c.reply('from second');
         }),
       ],
       silentLog,
-    )(ctx);
-    expect(names).toEqual(['second', 'first']);
+    ).run(ctx);
+    expect((ctx.send as jest.Mock).mock.calls.map((call) => [call[0], call[1]])).toEqual([
+      ['second', 'from second'],
+      ['first', 'from first'],
+    ]);
+  });
+
+  test('when a stage acts only in rooms, then it is skipped outside a room and runs in one', async () => {
+    const roomsOnly = jest.fn((_c: BotContext, next: () => Promise<void>) => next());
+    const after = jest.fn();
+    const run = composePipeline([{ ...stage('rooms', roomsOnly), roomsOnly: true }, stage('after', after)], silentLog);
+    await run.run(fakeContext('message'));
+    expect(roomsOnly).not.toHaveBeenCalled();
+    expect(after).toHaveBeenCalledTimes(1);
+    await run.run(fakeContext('message', {}));
+    expect(roomsOnly).toHaveBeenCalledTimes(1);
+    expect(after).toHaveBeenCalledTimes(2);
   });
 
   test.each([
@@ -182,13 +191,22 @@ describe('composePipeline', () => {
       ],
     ],
   ] as [string, boolean, PipelineStage['handle'][]][])(
-    'when %s, then finishedSynchronously is %j',
+    'when %s, then dispatch reports it settled at once: %j',
     async (_what, expected, handlers) => {
       const reached: string[] = [];
       const stages = handlers.map((h, i) => stage(`s${i}`, (ctx, next) => (reached.push(`s${i}`), h(ctx, next))));
-      const run = composePipeline(stages, silentLog)(fakeContext());
-      expect(finishedSynchronously(run)).toBe(expected);
-      await run;
+      const ctx = fakeContext();
+      let dispatching = true;
+      let settledAtOnce = false;
+      const settled = new Promise<BotEvent>((resolve) => {
+        composePipeline(stages, silentLog).dispatch(ctx, (event) => {
+          settledAtOnce = dispatching;
+          resolve(event);
+        });
+        dispatching = false;
+      });
+      expect(settledAtOnce).toBe(expected);
+      expect(await settled).toBe(ctx.event);
       expect(reached).toEqual(['s0', 's1']);
     },
   );

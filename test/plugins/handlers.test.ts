@@ -1,46 +1,41 @@
-import type { PluginInstance } from '../../src/bot/plugin';
-import { RoomService } from '../../src/bot/room.service';
-import { RobotService } from '../../src/bot/robot.service';
-import { SendLogService } from '../../src/bot/send-log.service';
+import type { BotEventKind, PluginInstance, PluginScope } from '../../src/bot/plugin';
 import { keywordReplyPlugin } from '../../src/plugins/keyword-reply/keyword-reply.plugin';
 import { mentionCapturePlugin } from '../../src/plugins/mention-capture/mention-capture.plugin';
-import { createPluginServices, type PluginServices } from '../../src/plugins/services';
+import type { PluginPackage } from '../../src/plugins/plugin-package';
 import { signInPlugin } from '../../src/plugins/sign-in/sign-in.plugin';
 import { welcomePlugin } from '../../src/plugins/welcome/welcome.plugin';
 import { FakeClock } from '../support/fake-clock';
 import { silentLog } from '../support/logger';
 import { useTestDatabase } from '../support/mongo';
+import { testPlugins } from '../support/runtime';
 import { fakeContext, joinEvent, messageEvent, roomView, talker, wxRoom } from '../support/plugin-context';
 
 const t = useTestDatabase(__filename);
 
 describe('plugin handlers with a fake context', () => {
-  let services: PluginServices;
+  let plugins: ReturnType<typeof testPlugins>;
   let clock: FakeClock;
   const instances: PluginInstance[] = [];
 
   beforeAll(() => {
     clock = new FakeClock(Date.parse('2026-11-22T01:00:00Z'));
-    services = {
-      robots: new RobotService(t.db.connection, { kind: 'mock' }),
-      rooms: new RoomService(t.db.connection),
-      sendLog: new SendLogService(t.db.connection),
-      clock,
-      ...createPluginServices(t.db.connection, { timeZone: 'Asia/Shanghai' }),
-    };
+    plugins = testPlugins(t.db, clock);
   });
   afterAll(async () => {
     for (const i of instances) await i.dispose?.();
   });
 
-  function make<C>(
-    plugin: {
-      parseConfig(raw: unknown): C;
-      create(d: { config: C; services: PluginServices; log: typeof silentLog }): PluginInstance;
-    },
+  /** The plugin's instance over the shared services, its handler taking any context (the test's fakes). */
+  function make<C, D, K extends BotEventKind, S extends PluginScope>(
+    plugin: PluginPackage<keyof typeof plugins.services, C, D, K, S>,
     raw: unknown = {},
-  ) {
-    const inst = plugin.create({ config: plugin.parseConfig(raw), services, log: silentLog });
+  ): PluginInstance {
+    const services = plugins.services[plugin.name] as D;
+    const inst = plugin.create({
+      config: plugin.parseConfig(raw),
+      services,
+      log: silentLog,
+    }) as unknown as PluginInstance;
     instances.push(inst);
     return inst;
   }
@@ -50,7 +45,7 @@ describe('plugin handlers with a fake context', () => {
     const OTHER = '6740d0000000000000000002';
     let plugin: PluginInstance;
     beforeAll(async () => {
-      await services.keywords.create('owner-1', {
+      await plugins.services['keyword-reply'].keywords.create('owner-1', {
         keywords: ['价格'],
         replies: [
           { type: 'text', text: '价格请看置顶' },
@@ -58,7 +53,7 @@ describe('plugin handlers with a fake context', () => {
         ],
         cooldownSec: 30,
       });
-      await services.keywords.create('owner-1', {
+      await plugins.services['keyword-reply'].keywords.create('owner-1', {
         keywords: ['Hi'],
         mode: 'exact',
         replies: [{ type: 'text', text: 'hello!' }],
@@ -107,7 +102,10 @@ describe('plugin handlers with a fake context', () => {
     });
 
     test('when rules change, then the matcher is rebuilt without a restart', async () => {
-      await services.keywords.create('owner-1', { keywords: ['新词'], replies: [{ type: 'text', text: 'new rule' }] });
+      await plugins.services['keyword-reply'].keywords.create('owner-1', {
+        keywords: ['新词'],
+        replies: [{ type: 'text', text: 'new rule' }],
+      });
       const { ctx, next, sent } = fakeContext(
         messageEvent({ text: '这是新词', from: talker('m4', 'D'), room: wxRoom(`${ROOM}@chatroom`, 'A') }),
         roomView(ROOM),
@@ -118,7 +116,7 @@ describe('plugin handlers with a fake context', () => {
 
     test('when the plugin flushes, then trigger counts land in one batch', async () => {
       await plugin.dispose?.();
-      const rules = await services.keywords.list('owner-1');
+      const rules = await plugins.services['keyword-reply'].keywords.list('owner-1');
       expect(Object.fromEntries(rules.map((r) => [r.keywords[0], r.triggerTimes]))).toEqual({
         价格: 1,
         Hi: 1,
@@ -198,7 +196,7 @@ describe('plugin handlers with a fake context', () => {
         const f = fakeContext(messageEvent({ text, from: talker('u1', 'Uma'), room, mentionSelf }), view);
         let storedBeforeNext = -1;
         f.next.mockImplementation(async () => {
-          storedBeforeNext = (await services.mentions.list('owner-1')).total;
+          storedBeforeNext = (await plugins.services['mention-capture'].mentions.list('owner-1')).total;
         });
         await plugin.handle(f.ctx, f.next);
         expect(f.next).toHaveBeenCalledTimes(1);
@@ -211,7 +209,7 @@ describe('plugin handlers with a fake context', () => {
       await say('four');
       await say('five');
       await say('six');
-      const { items } = await services.mentions.list('owner-1');
+      const { items } = await plugins.services['mention-capture'].mentions.list('owner-1');
       expect(items).toHaveLength(1);
       expect(items[0]).toMatchObject({
         text: '@群助手 help me',
@@ -237,30 +235,33 @@ describe('plugin handlers with a fake context', () => {
         fakeContext(messageEvent({ text: 'after 1', from: talker('u3', 'Wu'), room }), view).ctx,
         jest.fn(),
       );
-      const original = services.mentions.completeAfter.bind(services.mentions);
+      const { mentions } = plugins.services['mention-capture'];
+      const original = mentions.completeAfter.bind(mentions);
       const stored = new Promise<void>((resolve) => {
-        jest.spyOn(services.mentions, 'completeAfter').mockImplementationOnce(async (...args) => {
+        jest.spyOn(mentions, 'completeAfter').mockImplementationOnce(async (...args) => {
           await original(...args);
           resolve();
         });
       });
       clock.advance(60_000);
       await stored;
-      const m = (await services.mentions.list('owner-1')).items.find((x) => x.text === '@Robot ping');
+      const m = (await plugins.services['mention-capture'].mentions.list('owner-1')).items.find(
+        (x) => x.text === '@Robot ping',
+      );
       expect(m?.afterComplete).toBe(true);
       expect(m?.after.map((l) => l.text)).toEqual(['after 1']);
     });
 
     test('when the notify switch is on, then a capture is announced; when off, then not', async () => {
       const heard: string[] = [];
-      services.mentions.on('captured', (m) => heard.push(m.text));
+      plugins.services['mention-capture'].mentions.on('captured', (m) => heard.push(m.text));
       const room = wxRoom('6740d0000000000000000022@chatroom', 'S');
       const view = roomView('6740d0000000000000000022');
       await plugin.handle(
         fakeContext(messageEvent({ text: '@小助手 quiet', from: talker('u4', 'X'), room }), view).ctx,
         jest.fn(),
       );
-      await services.mentions.setNotify('owner-1', true);
+      await plugins.services['mention-capture'].mentions.setNotify('owner-1', true);
       await plugin.handle(
         fakeContext(messageEvent({ text: '@小助手 loud', from: talker('u4', 'X'), room }), view).ctx,
         jest.fn(),
@@ -273,7 +274,7 @@ describe('plugin handlers with a fake context', () => {
     const ROOM = '6740d0000000000000000030';
     let plugin: PluginInstance;
     beforeAll(async () => {
-      await services.signIn.createRule('owner-1', {
+      await plugins.services['sign-in'].signIn.createRule('owner-1', {
         keywords: ['签到'],
         points: 10,
         streakBonus: 5,
@@ -307,7 +308,7 @@ describe('plugin handlers with a fake context', () => {
     test('when it is outside the window, then the member is told and nothing is recorded', async () => {
       const f = await sign('2026-11-23T20:00:00Z', talker('p2', 'Quinn'));
       expect(f.texts()).toEqual(['Quinn 现在不在签到时间（06:00-23:00）']);
-      expect(await services.signIn.history(ROOM, 'p2')).toEqual([]);
+      expect(await plugins.services['sign-in'].signIn.history(ROOM, 'p2')).toEqual([]);
     });
 
     test('when the message is not a sign-in keyword, then it is passed on', async () => {
@@ -324,12 +325,12 @@ describe('plugin handlers with a fake context', () => {
         'Sam 今天已经签到过了，累计 10 积分',
         'Sam 签到成功，获得 10 积分，已连续签到 1 天，累计 10 积分',
       ]);
-      expect(await services.signIn.history(ROOM, 'p4')).toHaveLength(1);
+      expect(await plugins.services['sign-in'].signIn.history(ROOM, 'p4')).toHaveLength(1);
     });
 
     test('when sign-ins straddle midnight in Shanghai, then they count as two days', async () => {
       const NIGHT = '6740d0000000000000000031';
-      await services.signIn.defineKeyword('owner-night', '打卡');
+      await plugins.services['sign-in'].signIn.defineKeyword('owner-night', '打卡');
       const who = talker('p5', 'Tia');
       expect((await sign('2026-11-25T15:59:00Z', who, '打卡', 'owner-night', NIGHT)).texts()[0]).toContain(
         '已连续签到 1 天',
@@ -337,11 +338,14 @@ describe('plugin handlers with a fake context', () => {
       expect((await sign('2026-11-25T16:01:00Z', who, '打卡', 'owner-night', NIGHT)).texts()[0]).toContain(
         '已连续签到 2 天',
       );
-      expect((await services.signIn.history(NIGHT, 'p5')).map((r) => r.day)).toEqual(['2026-11-26', '2026-11-25']);
+      expect((await plugins.services['sign-in'].signIn.history(NIGHT, 'p5')).map((r) => r.day)).toEqual([
+        '2026-11-26',
+        '2026-11-25',
+      ]);
     });
 
     test('when asked for the leaderboard, then members are ranked by points', async () => {
-      const board = await services.signIn.leaderboard(ROOM);
+      const board = await plugins.services['sign-in'].signIn.leaderboard(ROOM);
       expect(board[0]).toMatchObject({ memberId: 'p1', memberName: 'Pat', points: 25, days: 2 });
       expect(board.map((r) => r.memberId)).toEqual(['p1', 'p4']);
     });

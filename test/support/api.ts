@@ -10,7 +10,7 @@ import { systemClock } from '../../src/bot/core/clock';
 import { WebhookOutbox } from '../../src/webhooks/outbox';
 import { createBroadcasts } from '../../src/broadcasts';
 import { silentLog } from './logger';
-import { testRuntime, testRuntimeConfig } from './runtime';
+import { testPlugins, testRuntime, testRuntimeConfig } from './runtime';
 
 type Agent = ReturnType<typeof request>;
 
@@ -40,6 +40,7 @@ export async function apiHarness(
   } = {},
 ) {
   const runtime = opts.runtime ?? testRuntime(db);
+  const plugins = testPlugins(db, runtime.clock);
   const keys = new ApiKeyService(db.connection);
   const adminKey = (await keys.create({ name: 'test admin' })).key;
   // A webhook outbox that stores deliveries but is not started (tests that deliver pass their own).
@@ -62,6 +63,7 @@ export async function apiHarness(
     runtime,
     keys,
     maxPageSize: opts.maxPageSize ?? 100,
+    pluginEndpoints: plugins.endpoints,
     checkCallbackUrl: async () => undefined,
     ...opts.deps,
     webhooks,
@@ -75,6 +77,8 @@ export async function apiHarness(
   const server = app.callback();
   return {
     runtime,
+    /** The plugins' services behind the API (by plugin name). */
+    plugins: plugins.services,
     keys,
     broadcasts,
     native,

@@ -77,7 +77,7 @@ export function fakeContext(event: BotEvent, room: RoomView | undefined, robot: 
   const ctx: BotContext = {
     event,
     robot: { id: 'robot-1', name: 'r', owner: 'owner-1', wxId: 'wx-robot', wxName: '小助手', ...robot },
-    ...(room ? { room } : {}),
+    room,
     log: silentLog,
     state: {},
     async reply(content: OutboundContent | string, opts: ReplyOptions = {}) {

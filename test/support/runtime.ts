@@ -2,7 +2,8 @@ import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import { loadConfig } from '../../config';
-import type { Clock } from '../../src/bot/core/clock';
+import { systemClock, type Clock } from '../../src/bot/core/clock';
+import { installPlugins } from '../../src/plugins';
 import type { RuntimeEvents, RobotManager } from '../../src/bot/robot-manager';
 import { createRuntime, type Runtime } from '../../src/bot/runtime';
 import type { PuppetFactory } from '../../src/bot/puppets';
@@ -60,4 +61,9 @@ export function nextEvent<K extends keyof RuntimeEvents>(
     };
     (manager as unknown as NodeJS.EventEmitter).on(event, listener as never);
   });
+}
+
+/** The plugins qunbot ships, their services built over the test database (as src/main.ts does). */
+export function testPlugins(db: Database, clock: Clock = systemClock) {
+  return installPlugins({ db: db.connection, clock, timeZone: 'Asia/Shanghai' });
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { outboundContent } from '../../bot/content';
 import { DELIVERY_STATUSES } from '../../broadcasts/report';
 import { nameText, recordId } from '../../http/schemas';
-import { ownerName } from './robot';
+import { ownerName } from '../../http/schemas';
 
 const isoTime = z.iso
   .datetime({ offset: true })

@@ -1,9 +1,6 @@
 import { z } from 'zod';
-import { nameText } from '../../http/schemas';
+import { httpUrl, nameText, ownerName } from '../../http/schemas';
 import { ROBOT_STATUSES, PUPPET_KINDS } from '../../bot/robot.model';
-
-export const ownerName = z.string().regex(/^[\w.@:-]{1,64}$/, 'letters, digits and . _ @ : - (1-64)');
-export const httpUrl = z.url({ protocol: /^https?$/ }).max(2000);
 
 export const robotView = z
   .object({

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { notFound } from '../../http/errors';
 import type { EndpointRouter } from '../../http/endpoint';
 import { idParam, nameText, okBody } from '../../http/schemas';
-import { ownerName } from '../schemas/robot';
+import { ownerName } from '../../http/schemas';
 import type { V1Deps } from './deps';
 
 const tag = 'api-keys';

@@ -1,11 +1,15 @@
 import type { ApiKeyService } from '../../auth/api-key.service';
+import type { EndpointRouter } from '../../http/endpoint';
 import type { Runtime } from '../../bot/runtime';
 import type { Broadcasts } from '../../broadcasts';
+import type { PluginEndpointDeps } from '../../plugins/plugin-package';
 import type { WebhookOutbox } from '../../webhooks/outbox';
 
 /** What the native API needs, passed in explicitly by the composition root (src/main.ts). */
 export interface V1Deps {
   runtime: Runtime;
+  /** Adds the plugins' own endpoints (`InstalledPlugins.endpoints`); absent: none. */
+  pluginEndpoints?(api: EndpointRouter, core: Omit<PluginEndpointDeps<unknown>, 'services'>): void;
   keys: ApiKeyService;
   maxPageSize: number;
   /** Rejects (with a 4xx AppError) a callback URL that may not be called (SSRF guard). */

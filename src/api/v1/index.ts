@@ -3,14 +3,11 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { EndpointRouter } from '../../http/endpoint';
 import { apiKeyAuthenticator } from '../middleware/authenticate';
 import type { V1Deps } from './deps';
+import { queueSend } from './send';
 import { docsRoutes } from './docs.routes';
 import { apiKeyEndpoints } from './api-keys.endpoints';
 import { messageEndpoints } from './messages.endpoints';
 import { robotEndpoints } from './robots.endpoints';
-import { keywordEndpoints } from './keywords.endpoints';
-import { welcomeEndpoints } from './welcome.endpoints';
-import { mentionEndpoints } from './mentions.endpoints';
-import { signInEndpoints } from './sign-in.endpoints';
 import { roomEndpoints } from './rooms.endpoints';
 import { webhookEndpoints } from './webhooks.endpoints';
 import { broadcastEndpoints } from './broadcasts.endpoints';
@@ -28,10 +25,13 @@ export function nativeApi(deps: V1Deps) {
   });
   const api = new EndpointRouter(router, registry, apiKeyAuthenticator(deps.keys), V1_PREFIX);
   robotEndpoints(api, deps);
-  keywordEndpoints(api, deps);
-  welcomeEndpoints(api, deps);
-  mentionEndpoints(api, deps);
-  signInEndpoints(api, deps);
+  const rt = deps.runtime;
+  deps.pluginEndpoints?.(api, {
+    robots: rt.robots,
+    rooms: rt.rooms,
+    send: (robotId, send) => queueSend(rt, robotId, send),
+    maxPageSize: deps.maxPageSize,
+  });
   roomEndpoints(api, deps);
   messageEndpoints(api, deps);
   apiKeyEndpoints(api, deps);

@@ -4,10 +4,12 @@ import { RobotNotFoundError } from '../../bot/robot-manager';
 import { AppError, forbidden } from '../../http/errors';
 import type { EndpointRouter } from '../../http/endpoint';
 import { idParam, okBody, pageOf, pageQuery } from '../../http/schemas';
-import { createRobotBody, ownerName, qrCodeView, robotView, updateRobotBody } from '../schemas/robot';
+import { createRobotBody, qrCodeView, robotView, updateRobotBody } from '../schemas/robot';
+import { ownerName } from '../../http/schemas';
 import { ROBOT_STATUSES } from '../../bot/robot.model';
 import { ownerFilter, ownerForCreate, visibleRobot } from '../../http/access';
 import type { V1Deps } from './deps';
+import { notRunning } from './send';
 
 const tag = 'robots';
 
@@ -17,9 +19,6 @@ function publicView(r: RobotView): Omit<RobotView, 'qr'> {
   delete rest.qr;
   return rest as Omit<RobotView, 'qr'>;
 }
-
-const notRunning = (id: string) =>
-  new AppError(409, 'robot_not_running', `robot ${id} is not running: POST /api/v1/robots/${id}/login first`);
 
 export function robotEndpoints(api: EndpointRouter, deps: V1Deps): void {
   const { runtime: rt } = deps;
@@ -166,5 +165,3 @@ export function robotEndpoints(api: EndpointRouter, deps: V1Deps): void {
     },
   });
 }
-
-export { notRunning };

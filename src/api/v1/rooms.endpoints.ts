@@ -4,7 +4,7 @@ import type { RoomPatch } from '../../bot/room.service';
 import { AppError, notFound } from '../../http/errors';
 import type { EndpointRouter } from '../../http/endpoint';
 import { idParam, nameText, pageOf, pageQuery, queryBool } from '../../http/schemas';
-import { ownerName } from '../schemas/robot';
+import { ownerName } from '../../http/schemas';
 import { roomView, syncResultView, updateRoomBody } from '../schemas/room';
 import { ownerFilter, visibleRobot, visibleRoom } from '../../http/access';
 import type { V1Deps } from './deps';

@@ -1,5 +1,5 @@
 import type { OutboundContent } from '../../bot/content';
-import { OutboxFullError } from '../../bot/outbox';
+import { NotReadyError, OutboxFullError } from '../../bot/outbox';
 import { RobotNotFoundError } from '../../bot/robot-manager';
 import type { Runtime } from '../../bot/runtime';
 import type { SendRecord } from '../../bot/send-log.service';
@@ -13,21 +13,21 @@ export interface ApiSend {
   source: string;
 }
 
+/** 409 robot_not_running, with what to do about it. */
+export const notRunning = (id: string) =>
+  new AppError(409, 'robot_not_running', `robot ${id} is not running: POST /api/v1/robots/${id}/login first`);
+
 /**
  * Queues a send in the robot's outbox (which paces it) and answers with the send-log record.
- * A robot that is not running is a 409; a full outbox a 429 (the caller retries later).
+ * A robot that is not running (or whose outbox stopped) is a 409; a full outbox a 429 (the
+ * caller retries later).
  */
 export async function queueSend(rt: Pick<Runtime, 'manager'>, robotId: string, send: ApiSend): Promise<SendRecord> {
   try {
     const ticket = await rt.manager.send(robotId, send);
     return ticket.record;
   } catch (err) {
-    if (err instanceof RobotNotFoundError)
-      throw new AppError(
-        409,
-        'robot_not_running',
-        `robot ${robotId} is not running: POST /api/v1/robots/${robotId}/login first`,
-      );
+    if (err instanceof RobotNotFoundError || err instanceof NotReadyError) throw notRunning(robotId);
     if (err instanceof OutboxFullError) throw new AppError(429, 'outbox_full', err.message);
     throw err;
   }

@@ -9,7 +9,7 @@ import type { Principal } from '../../http/principal';
 import { conflict, forbidden, notFound } from '../../http/errors';
 import type { EndpointRouter } from '../../http/endpoint';
 import { idParam, okBody, pageOf, pageQuery, recordId } from '../../http/schemas';
-import { httpUrl, ownerName } from '../schemas/robot';
+import { httpUrl, ownerName } from '../../http/schemas';
 import { canSee, ownerFilter } from '../../http/access';
 import type { V1Deps } from './deps';
 

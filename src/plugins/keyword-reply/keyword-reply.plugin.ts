@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import type { BotContext, BotPlugin } from '../../bot/plugin';
-import type { RoomView } from '../../bot/room.service';
+import type { Clock } from '../../bot/core/clock';
+import type { BotContext } from '../../bot/plugin';
+import { definePlugin } from '../plugin-package';
 import { Cooldowns } from '../shared/cooldown';
 import { commandText, foldedCommandText } from '../shared/command-text';
 import { PerOwner } from '../shared/owner-cache';
-import type { PluginServices } from '../services';
-import type { KeywordRule } from './keyword-rule.service';
+import { keywordEndpoints } from './keyword-reply.endpoints';
+import { KeywordRuleService, type KeywordRule } from './keyword-rule.service';
 import { KeywordMatcher } from './matcher';
 
 const configSchema = z
@@ -14,6 +15,12 @@ const configSchema = z
     flushMs: z.number().int().min(100).max(600_000).default(5000),
   })
   .strict();
+
+/** What the keyword-reply plugin needs: its rules and the clock (cool-downs). */
+export interface KeywordReplyDeps {
+  keywords: KeywordRuleService;
+  clock: Clock;
+}
 
 interface OwnerRules {
   matcher: KeywordMatcher;
@@ -25,11 +32,14 @@ interface OwnerRules {
  * contains, or regex; case and full/half-width folded; the @robot mention removed), sends the
  * rule's replies and counts the trigger. Consumes the event on a match; otherwise passes it on.
  */
-export const keywordReplyPlugin: BotPlugin<z.infer<typeof configSchema>, PluginServices> = {
+export const keywordReplyPlugin = definePlugin({
   name: 'keyword-reply',
   events: ['message'],
+  scope: 'rooms',
   description: 'Replies to keywords in rooms, with per-room cool-down and trigger counts',
   parseConfig: (raw) => configSchema.parse(raw ?? {}),
+  services: ({ db, clock }): KeywordReplyDeps => ({ keywords: new KeywordRuleService(db), clock }),
+  endpoints: keywordEndpoints,
   create({ config, services, log }) {
     const rulesOf = new PerOwner<OwnerRules>(
       (owner) =>
@@ -56,15 +66,15 @@ export const keywordReplyPlugin: BotPlugin<z.infer<typeof configSchema>, PluginS
     timer.unref();
 
     /** The rule that answers this message, if any (no I/O once the owner's rules are loaded). */
-    const decide = (ctx: BotContext, compiled: OwnerRules): KeywordRule | undefined => {
-      const room = ctx.room as RoomView;
+    const decide = (ctx: BotContext<'message', 'rooms'>, compiled: OwnerRules): KeywordRule | undefined => {
+      const { room } = ctx;
       const hit = compiled.matcher.matchFolded(foldedCommandText(ctx), commandText(ctx), room.id);
       const rule = hit && compiled.rules.get(hit.id);
       if (!rule || !cooldowns.take(`${rule.id}:${room.id}`, services.clock.now(), rule.cooldownSec * 1000))
         return undefined;
       return rule;
     };
-    const answer = async (ctx: BotContext, rule: KeywordRule) => {
+    const answer = async (ctx: BotContext<'message', 'rooms'>, rule: KeywordRule) => {
       for (const reply of rule.replies) await ctx.reply(reply);
       counts.set(rule.id, (counts.get(rule.id) ?? 0) + 1);
     };
@@ -72,7 +82,6 @@ export const keywordReplyPlugin: BotPlugin<z.infer<typeof configSchema>, PluginS
     return {
       // Not async: most messages match nothing and go straight on.
       handle(ctx, next) {
-        if (ctx.event.kind !== 'message' || !ctx.room) return next();
         const compiled = rulesOf.peek(ctx.robot.owner);
         if (compiled) {
           const rule = decide(ctx, compiled);
@@ -89,4 +98,4 @@ export const keywordReplyPlugin: BotPlugin<z.infer<typeof configSchema>, PluginS
       },
     };
   },
-};
+});

@@ -1,8 +1,11 @@
 import type { Contact } from 'wechaty';
 import { z } from 'zod';
-import type { BotContext, BotEvent, BotPlugin, Next } from '../../bot/plugin';
+import type { Clock } from '../../bot/core/clock';
+import type { BotContext, MessageEvent, Next } from '../../bot/plugin';
 import type { RoomView } from '../../bot/room.service';
-import type { PluginServices } from '../services';
+import { definePlugin } from '../plugin-package';
+import { mentionEndpoints } from './mention.endpoints';
+import { MentionService } from './mention.service';
 import { isRobotMentioned, RecentMessages, type ContextLine, type RecentMessage } from './mention-rules';
 
 const configSchema = z
@@ -17,7 +20,11 @@ const configSchema = z
   })
   .strict();
 
-type MessageEvent = Extract<BotEvent, { kind: 'message' }>;
+/** What the mention-capture plugin needs: where mentions are stored, and the clock (windows). */
+export interface MentionCaptureDeps {
+  mentions: MentionService;
+  clock: Clock;
+}
 
 function toLine(e: MessageEvent): ContextLine {
   return { messageId: e.id, talkerId: e.talker.id, talkerName: e.talker.name(), text: e.text, at: e.at };
@@ -41,11 +48,14 @@ interface OpenWindow {
  * message). The capture is stored before the event is passed on; the trailing context is
  * appended when its window closes (count or time) or at shutdown. Always passes the event on.
  */
-export const mentionCapturePlugin: BotPlugin<z.infer<typeof configSchema>, PluginServices> = {
+export const mentionCapturePlugin = definePlugin({
   name: 'mention-capture',
   events: ['message'],
+  scope: 'rooms',
   description: 'Stores @-mentions of the robot with the messages around them',
-  parseConfig: (raw) => configSchema.parse(raw ?? {}),
+  parseConfig: (raw): z.infer<typeof configSchema> => configSchema.parse(raw ?? {}),
+  services: ({ db, clock }): MentionCaptureDeps => ({ mentions: new MentionService(db), clock }),
+  endpoints: mentionEndpoints,
   create({ config, services, log }) {
     const rings = new Map<string, RecentMessages<Contact>>();
     const open = new Map<string, OpenWindow[]>();
@@ -75,7 +85,12 @@ export const mentionCapturePlugin: BotPlugin<z.infer<typeof configSchema>, Plugi
     };
 
     /** Appends to open windows, captures a mention, then remembers the message. */
-    const slowPath = async (ctx: BotContext, event: MessageEvent, room: RoomView, next: Next): Promise<void> => {
+    const slowPath = async (
+      ctx: BotContext<'message', 'rooms'>,
+      event: MessageEvent,
+      room: RoomView,
+      next: Next,
+    ): Promise<void> => {
       const windows = open.get(room.id);
       if (windows) {
         for (const w of [...windows]) {
@@ -126,7 +141,6 @@ export const mentionCapturePlugin: BotPlugin<z.infer<typeof configSchema>, Plugi
       // Not async: an ordinary message (no @, no open window) is remembered and passed on at once.
       handle(ctx, next) {
         const { event, room } = ctx;
-        if (event.kind !== 'message' || !room) return next();
         if (!event.text.includes('@') && !open.has(room.id)) {
           ringOf(room.id).push(event.id, event.talker, event.text, event.at);
           return next();
@@ -138,4 +152,4 @@ export const mentionCapturePlugin: BotPlugin<z.infer<typeof configSchema>, Plugi
       },
     };
   },
-};
+});

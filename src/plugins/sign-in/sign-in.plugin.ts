@@ -1,14 +1,21 @@
 import { z } from 'zod';
-import type { BotContext, BotEvent, BotPlugin, Next } from '../../bot/plugin';
-import type { RoomView } from '../../bot/room.service';
+import type { BotContext, Next } from '../../bot/plugin';
+import { definePlugin } from '../plugin-package';
 import { commandText, foldedCommandText } from '../shared/command-text';
 import { PerOwner } from '../shared/owner-cache';
 import { fillTemplate, foldText } from '../shared/text';
-import type { PluginServices } from '../services';
 import { inWindows, localMinutes } from './sign-in-rules';
-import type { SignInRule } from './sign-in.service';
+import { signInEndpoints } from './sign-in.endpoints';
+import { SignInService, type SignInRule } from './sign-in.service';
 
 const configSchema = z.object({}).strict();
+
+/** What the sign-in plugin needs: its rules and records (with the time zone of calendar days). */
+export interface SignInDeps {
+  signIn: SignInService;
+}
+
+type RoomMessage = BotContext<'message', 'rooms'>;
 
 interface OwnerRules {
   rules: SignInRule[];
@@ -21,11 +28,14 @@ interface OwnerRules {
  * removing the @robot mention; case and width folded) signs the member in for the day, inside
  * the rule's time windows, and replies with the rule's template. Consumes matched messages.
  */
-export const signInPlugin: BotPlugin<z.infer<typeof configSchema>, PluginServices> = {
+export const signInPlugin = definePlugin({
   name: 'sign-in',
   events: ['message'],
+  scope: 'rooms',
   description: 'Daily sign-in with streaks, points and time windows',
-  parseConfig: (raw) => configSchema.parse(raw ?? {}),
+  parseConfig: (raw): z.infer<typeof configSchema> => configSchema.parse(raw ?? {}),
+  services: ({ db, timeZone }): SignInDeps => ({ signIn: new SignInService(db, timeZone) }),
+  endpoints: signInEndpoints,
   create({ services }) {
     const rulesOf = new PerOwner<OwnerRules>(
       (owner) =>
@@ -37,14 +47,13 @@ export const signInPlugin: BotPlugin<z.infer<typeof configSchema>, PluginService
     );
 
     /** The sign-in keyword this message is (folded), or undefined: decided without I/O. */
-    const keywordOf = (ctx: BotContext): string | undefined => {
+    const keywordOf = (ctx: RoomMessage): string | undefined => {
       const raw = commandText(ctx);
       return raw.length > 0 && raw.length <= 50 ? foldedCommandText(ctx) : undefined;
     };
 
-    const signIn = async (ctx: BotContext, text: string, rules: SignInRule[], next: Next): Promise<void> => {
-      const event = ctx.event as Extract<BotEvent, { kind: 'message' }>;
-      const room = ctx.room as RoomView;
+    const signIn = async (ctx: RoomMessage, text: string, rules: SignInRule[], next: Next): Promise<void> => {
+      const { event, room } = ctx;
       const rule = rules.find(
         (r) => (r.roomIds.length === 0 || r.roomIds.includes(room.id)) && r.keywords.some((k) => foldText(k) === text),
       );
@@ -79,7 +88,6 @@ export const signInPlugin: BotPlugin<z.infer<typeof configSchema>, PluginService
     return {
       // Not async: most messages are no sign-in and go straight on.
       handle(ctx, next) {
-        if (ctx.event.kind !== 'message' || !ctx.room) return next();
         const text = keywordOf(ctx);
         if (!text) return next();
         const cached = rulesOf.peek(ctx.robot.owner);
@@ -90,4 +98,4 @@ export const signInPlugin: BotPlugin<z.infer<typeof configSchema>, PluginService
       },
     };
   },
-};
+});

@@ -1,7 +1,10 @@
 import type { Contact, Room } from 'wechaty';
 import { z } from 'zod';
-import type { BotContext, BotPlugin, Next } from '../../bot/plugin';
-import type { PluginServices } from '../services';
+import type { Clock } from '../../bot/core/clock';
+import type { BotContext, Next } from '../../bot/plugin';
+import { definePlugin } from '../plugin-package';
+import { welcomeEndpoints } from './welcome.endpoints';
+import { WelcomeService } from './welcome.service';
 import { parseJoinNotice, renderWelcome, WelcomeBatcher } from './welcome-rules';
 
 const configSchema = z
@@ -17,6 +20,14 @@ const configSchema = z
 /** Message type of system notices (joins, recalls) on Wechaty puppets. */
 const SYSTEM_MESSAGE_TYPE = 0;
 
+/** What the welcome plugin needs: the rooms' welcome settings, and the clock (batching). */
+export interface WelcomeDeps {
+  welcome: WelcomeService;
+  clock: Clock;
+}
+
+type RoomEvent = BotContext<'room-join' | 'message', 'rooms'>;
+
 interface Newcomer {
   name: string;
   contact?: Contact;
@@ -28,15 +39,18 @@ interface Newcomer {
  * of welcomes look like spam and get accounts flagged. Reacts to `room-join` events and, where a
  * puppet misses them, to the system message that announces a join. Always passes the event on.
  */
-export const welcomePlugin: BotPlugin<z.infer<typeof configSchema>, PluginServices> = {
+export const welcomePlugin = definePlugin({
   name: 'welcome',
   events: ['room-join', 'message'],
+  scope: 'rooms',
   description: 'Welcomes newcomers, batching joins and keeping a per-room cool-down',
-  parseConfig: (raw) => configSchema.parse(raw ?? {}),
+  parseConfig: (raw): z.infer<typeof configSchema> => configSchema.parse(raw ?? {}),
+  services: ({ db, clock }): WelcomeDeps => ({ welcome: new WelcomeService(db), clock }),
+  endpoints: welcomeEndpoints,
   create({ config, services, log }) {
     const { clock } = services;
     const batcher = new WelcomeBatcher<Newcomer>({ windowMs: config.windowMs, cooldownMs: config.cooldownMs });
-    const latest = new Map<string, { ctx: BotContext; room: Room }>();
+    const latest = new Map<string, { ctx: RoomEvent; room: Room }>();
     const timers = new Set<AbortController>();
 
     const flush = async (roomId: string) => {
@@ -47,14 +61,14 @@ export const welcomePlugin: BotPlugin<z.infer<typeof configSchema>, PluginServic
       const setting = await services.welcome.get(roomId, config.defaultText);
       if (!setting.enabled) return;
       const topic = entry.room.payload?.topic ?? (await entry.room.topic());
-      const count = entry.room.payload?.memberIdList?.length ?? entry.ctx.room?.memberCount ?? 0;
+      const count = entry.room.payload?.memberIdList?.length ?? entry.ctx.room.memberCount ?? 0;
       const text = renderWelcome(setting.text, { names: people.map((p) => p.name), topic, count });
       const mention = setting.mention ? people.flatMap((p) => (p.contact ? [p.contact] : [])) : [];
       await entry.ctx.reply(text, { mention });
     };
 
-    const add = (ctx: BotContext, room: Room, people: Newcomer[]) => {
-      const roomId = ctx.room!.id;
+    const add = (ctx: RoomEvent, room: Room, people: Newcomer[]) => {
+      const roomId = ctx.room.id;
       latest.set(roomId, { ctx, room });
       for (const p of people) {
         const flushAt = batcher.add(roomId, p.name, p, clock.now());
@@ -71,7 +85,7 @@ export const welcomePlugin: BotPlugin<z.infer<typeof configSchema>, PluginServic
       }
     };
 
-    const fromNotice = async (ctx: BotContext, room: Room, names: string[], next: Next): Promise<void> => {
+    const fromNotice = async (ctx: RoomEvent, room: Room, names: string[], next: Next): Promise<void> => {
       const people = await Promise.all(
         names.map(async (name) => ({
           name,
@@ -89,13 +103,12 @@ export const welcomePlugin: BotPlugin<z.infer<typeof configSchema>, PluginServic
       // Not async: it only notes joins (the welcome goes out later, from a timer).
       handle(ctx, next) {
         const { event } = ctx;
-        if (!ctx.room) return next();
         if (event.kind === 'room-join') {
           const people = event.invitees
             .filter((c) => c.id !== ctx.robot.wxId)
             .map((c) => ({ name: c.name(), contact: c }));
           if (people.length > 0) add(ctx, event.room, people);
-        } else if (event.room && event.message.type() === SYSTEM_MESSAGE_TYPE) {
+        } else if (event.message.type() === SYSTEM_MESSAGE_TYPE) {
           const names = parseJoinNotice(event.text).filter((n) => n !== ctx.robot.wxName);
           if (names.length > 0) return fromNotice(ctx, event.room, names, next);
         }
@@ -107,4 +120,4 @@ export const welcomePlugin: BotPlugin<z.infer<typeof configSchema>, PluginServic
       },
     };
   },
-};
+});

@@ -1,11 +1,10 @@
 import type { Runtime } from '../../../src/bot/runtime';
 import { installSeed000Envelope, ownerOf, productionTargets, seed000Router } from '../../../src/api/compat/seed000';
-import { buildStages } from '../../../src/plugins';
 import { compatHarness } from '../../support/api';
 import { memoryLog } from '../../support/logger';
 import { useTestDatabase } from '../../support/mongo';
 import { createRooms, startMockService, type MockService } from '../../support/puppet-mock';
-import { nextEvent, testRuntime, testRuntimeConfig } from '../../support/runtime';
+import { nextEvent, testPlugins, testRuntime, testRuntimeConfig } from '../../support/runtime';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -61,6 +60,7 @@ describe('seed 000 platform robot API (contract, robots on puppet-service gRPC m
   let roomsB: ReturnType<typeof createRooms>;
   let roomsS: ReturnType<typeof createRooms>;
   let runtime: Runtime;
+  let plugins: ReturnType<typeof testPlugins>;
   let h: Awaited<ReturnType<typeof compatHarness>>;
   const logs = memoryLog('debug');
   let robotA: string;
@@ -96,13 +96,22 @@ describe('seed 000 platform robot API (contract, robots on puppet-service gRPC m
     const config = testRuntimeConfig();
     // Robots getqrcode creates use the configured default puppet: svcA here.
     config.bot = { ...config.bot, defaultPuppet: puppetOf(svcA) };
+    plugins = testPlugins(t.db);
     runtime = testRuntime(t.db, {
       config,
       log: logs.log,
-      stages: (services) => buildStages(['sign-in'], { services, log: logs.log }),
+      stages: plugins.stages(['sign-in'], { log: logs.log }),
     });
     h = await compatHarness(t.db, {
-      routers: () => [seed000Router({ runtime, platforms: PLATFORMS, log: logs.log, qrWaitMs: 10_000 })],
+      routers: () => [
+        seed000Router({
+          runtime,
+          signIn: plugins.services['sign-in'].signIn,
+          platforms: PLATFORMS,
+          log: logs.log,
+          qrWaitMs: 10_000,
+        }),
+      ],
       prepare: installSeed000Envelope,
       log: logs.log,
     });
@@ -364,7 +373,7 @@ describe('seed 000 platform robot API (contract, robots on puppet-service gRPC m
       const res = await post('/robot/define_sign_rule/', { md_username: U1, keyword: ' 打卡 ', platform_id: 'frxs' });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ ret: 0, msg: 'ok', md_username: U1, keyword: '打卡' });
-      const rules = await runtime.signIn.rules(ownerOf('frxs', U1));
+      const rules = await plugins.services['sign-in'].signIn.rules(ownerOf('frxs', U1));
       expect(rules).toMatchObject([{ keywords: ['打卡'], roomIds: [], enabled: true }]);
 
       const { room, people } = roomsA[1];
@@ -372,7 +381,7 @@ describe('seed 000 platform robot API (contract, robots on puppet-service gRPC m
       expect(reply.conversationId).toBe(room.id);
       expect(reply.text).toContain('签到成功');
       const record = (await runtime.rooms.list(robotA)).find((r) => r.puppetId === room.id);
-      expect(await runtime.signIn.history(record!.id, people[0].id)).toHaveLength(1);
+      expect(await plugins.services['sign-in'].signIn.history(record!.id, people[0].id)).toHaveLength(1);
       // The user's second account signs in with the same rule.
       const other = await replyTo(svcB, () => roomsB[1].people[0].say('打卡').to(roomsB[1].room));
       expect(other).toMatchObject({ conversationId: roomsB[1].room.id, text: expect.stringContaining('签到成功') });
@@ -381,7 +390,9 @@ describe('seed 000 platform robot API (contract, robots on puppet-service gRPC m
     test("when define_sign_rule is called again, then the one rule's keyword is replaced and the old one no longer signs in", async () => {
       const res = await post('/robot/define_sign_rule', { md_username: Number(U1), keyword: '签到' });
       expect(res.body).toMatchObject({ ret: 0, keyword: '签到' });
-      expect((await runtime.signIn.rules(ownerOf('frxs', U1))).map((r) => r.keywords)).toEqual([['签到']]);
+      expect((await plugins.services['sign-in'].signIn.rules(ownerOf('frxs', U1))).map((r) => r.keywords)).toEqual([
+        ['签到'],
+      ]);
 
       const { room, people } = roomsA[1];
       const before = svcA.puppet.received.length;
@@ -403,15 +414,27 @@ describe('seed 000 platform robot API (contract, robots on puppet-service gRPC m
         { md_username: U1, keyword: '报到', platform_id: 'star_chain' },
         KEYS.star,
       );
-      expect((await runtime.signIn.rules(ownerOf('star_chain', U1))).map((r) => r.keywords)).toEqual([['报到']]);
-      expect((await runtime.signIn.rules(ownerOf('frxs', U1))).map((r) => r.keywords)).toEqual([['签到']]);
+      expect(
+        (await plugins.services['sign-in'].signIn.rules(ownerOf('star_chain', U1))).map((r) => r.keywords),
+      ).toEqual([['报到']]);
+      expect((await plugins.services['sign-in'].signIn.rules(ownerOf('frxs', U1))).map((r) => r.keywords)).toEqual([
+        ['签到'],
+      ]);
     });
   });
 
   describe('getqrcode when no code comes', () => {
     test('when the robot shows no QR code within the wait, then 202 status starting with Retry-After, and the next call answers the code once shown', async () => {
       const quick = await compatHarness(t.db, {
-        routers: () => [seed000Router({ runtime, platforms: PLATFORMS, log: logs.log, qrWaitMs: 300 })],
+        routers: () => [
+          seed000Router({
+            runtime,
+            signIn: plugins.services['sign-in'].signIn,
+            platforms: PLATFORMS,
+            log: logs.log,
+            qrWaitMs: 300,
+          }),
+        ],
         prepare: installSeed000Envelope,
         log: logs.log,
       });
@@ -511,7 +534,7 @@ describe('seed 000 platform robot API (contract, robots on puppet-service gRPC m
     const snapshot = async () => ({
       robots: (await runtime.robots.list()).map((r) => [r.id, r.owner, r.status]),
       productionA: await production(robotA),
-      rules: (await runtime.signIn.rules(ownerOf('frxs', U1))).map((r) => r.keywords),
+      rules: (await plugins.services['sign-in'].signIn.rules(ownerOf('frxs', U1))).map((r) => r.keywords),
     });
 
     test.each([

@@ -6,7 +6,7 @@ import { compatHarness } from '../../support/api';
 import { silentLog } from '../../support/logger';
 import { useTestDatabase } from '../../support/mongo';
 import { createRooms, startMockService, type MockService } from '../../support/puppet-mock';
-import { nextEvent, testRuntime, testRuntimeConfig } from '../../support/runtime';
+import { nextEvent, testPlugins, testRuntime, testRuntimeConfig } from '../../support/runtime';
 
 const t = useTestDatabase(__filename);
 const KEY = 'frxs-platform-key-0123456789abcdef';
@@ -41,7 +41,15 @@ describe('seed 000 send_msg: every item to every production group, as broadcasts
       },
     });
     h = await compatHarness(t.db, {
-      routers: () => [seed000Router({ runtime, platforms: [{ id: 'frxs', key: KEY }], log: silentLog, broadcasts })],
+      routers: () => [
+        seed000Router({
+          runtime,
+          signIn: testPlugins(t.db).services['sign-in'].signIn,
+          platforms: [{ id: 'frxs', key: KEY }],
+          log: silentLog,
+          broadcasts,
+        }),
+      ],
       prepare: installSeed000Envelope,
     });
   });

@@ -35,7 +35,9 @@ describe('seed 000 in the composition root', () => {
         .set('X-Platform-Key', FRXS_KEY)
         .send({ md_username: '136', keyword: '签到', platform_id: 'frxs' });
       expect(rule.body).toMatchObject({ ret: 0, keyword: '签到' });
-      expect((await started.runtime.signIn.rules('seed000:frxs:136')).map((r) => r.keywords)).toEqual([['签到']]);
+      expect((await started.plugins['sign-in'].signIn.rules('seed000:frxs:136')).map((r) => r.keywords)).toEqual([
+        ['签到'],
+      ]);
 
       const anonymous = await request(started.url).get('/robot/platform_user_list');
       expect(anonymous.status).toBe(401);

@@ -39,7 +39,7 @@ describe('native API: keyword rules', () => {
     });
     const id = created.body.id as string;
 
-    await h.runtime.keywords.addTriggers(new Map([[id, 3]]));
+    await h.plugins['keyword-reply'].keywords.addTriggers(new Map([[id, 3]]));
     const got = await alice.get(`/api/v1/keyword-rules/${id}`);
     expect(got.status).toBe(200);
     expect(got.body.triggerTimes).toBe(3);
@@ -65,7 +65,7 @@ describe('native API: keyword rules', () => {
       enabled: true,
       priority: 0,
     });
-    expect((await h.runtime.keywords.get('alice', id))?.mode).toBe('regex');
+    expect((await h.plugins['keyword-reply'].keywords.get('alice', id))?.mode).toBe('regex');
 
     expect((await alice.delete(`/api/v1/keyword-rules/${id}`)).body).toEqual({ ok: true });
     expect((await alice.get(`/api/v1/keyword-rules/${id}`)).status).toBe(404);
@@ -127,7 +127,10 @@ describe('native API: keyword rules', () => {
       expect(res.body.error.code).toBe('not_found');
     }
     expect((await bob.get('/api/v1/keyword-rules')).body.items).toEqual([]);
-    expect(await h.runtime.keywords.get('alice', id)).toMatchObject({ keywords: ['secret'], enabled: true });
+    expect(await h.plugins['keyword-reply'].keywords.get('alice', id)).toMatchObject({
+      keywords: ['secret'],
+      enabled: true,
+    });
     expect((await h.admin.get(`/api/v1/keyword-rules/${id}`)).body.owner).toBe('alice');
   });
 
@@ -141,7 +144,7 @@ describe('native API: keyword rules', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('unknown_room');
     expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual(['roomIds.1']);
-    expect(await h.runtime.keywords.list('erin')).toEqual([]);
+    expect(await h.plugins['keyword-reply'].keywords.list('erin')).toEqual([]);
   });
 
   test('when the input is bad, then 400 naming the fields; a catastrophic regex is 400 invalid_regex; nothing is written', async () => {
@@ -164,7 +167,7 @@ describe('native API: keyword rules', () => {
       (await frank.post('/api/v1/keyword-rules').send({ keywords: ['(unclosed'], mode: 'regex', replies: reply('r') }))
         .body.error.code,
     ).toBe('invalid_regex');
-    expect(await h.runtime.keywords.list('frank')).toEqual([]);
+    expect(await h.plugins['keyword-reply'].keywords.list('frank')).toEqual([]);
 
     // A PATCH that turns existing keywords into a catastrophic regex rule is checked on the merged rule.
     const id = (await frank.post('/api/v1/keyword-rules').send({ keywords: ['(x+x+)+y'], replies: reply('r') })).body
@@ -172,7 +175,7 @@ describe('native API: keyword rules', () => {
     const patch = await frank.patch(`/api/v1/keyword-rules/${id}`).send({ mode: 'regex' });
     expect(patch.status).toBe(400);
     expect(patch.body.error.code).toBe('invalid_regex');
-    expect((await h.runtime.keywords.get('frank', id))?.mode).toBe('contains');
+    expect((await h.plugins['keyword-reply'].keywords.get('frank', id))?.mode).toBe('contains');
     expect(
       (await frank.patch(`/api/v1/keyword-rules/${id}`).send({ priority: 'high' })).body.error.details[0].path,
     ).toBe('priority');

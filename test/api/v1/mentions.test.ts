@@ -19,7 +19,7 @@ describe('native API: mentions', () => {
   let seq = 0;
   /** A capture as the mention-capture plugin stores it. */
   const capture = (m: Partial<NewMention> & Pick<NewMention, 'owner' | 'robotId' | 'roomId'>) =>
-    h.runtime.mentions.capture({
+    h.plugins['mention-capture'].mentions.capture({
       conversationId: 'room@chatroom',
       messageId: `msg-${++seq}`,
       talkerId: 'wx-member',
@@ -53,7 +53,7 @@ describe('native API: mentions', () => {
           })
         ).id,
       );
-    await h.runtime.mentions.capture({
+    await h.plugins['mention-capture'].mentions.capture({
       owner: 'zoe',
       robotId: robotA,
       roomId: '65f0000000000000000000e1',
@@ -64,7 +64,7 @@ describe('native API: mentions', () => {
       at: new Date(),
       before: [],
     });
-    await h.runtime.mentions.markRead('alice', ids[1]);
+    await h.plugins['mention-capture'].mentions.markRead('alice', ids[1]);
 
     const seen: string[] = [];
     let cursor: string | undefined;
@@ -98,7 +98,7 @@ describe('native API: mentions', () => {
       roomTopic: 'Fans',
       before: [line(1, 'one'), line(2, 'two')],
     });
-    await h.runtime.mentions.completeAfter(m.id, [line(4, 'four')]);
+    await h.plugins['mention-capture'].mentions.completeAfter(m.id, [line(4, 'four')]);
     const got = await alice.get(`/api/v1/mentions/${m.id}`);
     expect(got.status).toBe(200);
     expect(got.body).toMatchObject({ id: m.id, roomTopic: 'Fans', afterComplete: true, read: false });
@@ -110,9 +110,9 @@ describe('native API: mentions', () => {
     const read = await alice.post(`/api/v1/mentions/${m.id}/read`);
     expect(read.status).toBe(200);
     expect(read.body.read).toBe(true);
-    expect((await h.runtime.mentions.get('alice', m.id))?.read).toBe(true);
+    expect((await h.plugins['mention-capture'].mentions.get('alice', m.id))?.read).toBe(true);
     expect((await alice.post(`/api/v1/mentions/${m.id}/read`).send({ read: false })).body.read).toBe(false);
-    expect((await h.runtime.mentions.get('alice', m.id))?.read).toBe(false);
+    expect((await h.plugins['mention-capture'].mentions.get('alice', m.id))?.read).toBe(false);
   });
 
   test('when the notify switch is set, then it is stored per owner; an admin names the owner', async () => {
@@ -122,8 +122,8 @@ describe('native API: mentions', () => {
       owner: 'alice',
       enabled: true,
     });
-    expect(await h.runtime.mentions.notifyEnabled('alice')).toBe(true);
-    expect(await h.runtime.mentions.notifyEnabled('bob')).toBe(false);
+    expect(await h.plugins['mention-capture'].mentions.notifyEnabled('alice')).toBe(true);
+    expect(await h.plugins['mention-capture'].mentions.notifyEnabled('bob')).toBe(false);
     expect((await h.admin.get('/api/v1/mention-notify?owner=alice')).body.enabled).toBe(true);
     const noOwner = await h.admin.get('/api/v1/mention-notify');
     expect(noOwner.status).toBe(400);
@@ -158,7 +158,7 @@ describe('native API: mentions', () => {
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('not_found');
     }
-    expect((await h.runtime.mentions.get('alice', m.id))?.read).toBe(false);
+    expect((await h.plugins['mention-capture'].mentions.get('alice', m.id))?.read).toBe(false);
     expect((await bob.get('/api/v1/mentions')).body.items).toEqual([]);
   });
 
@@ -179,8 +179,8 @@ describe('native API: mentions', () => {
     expect((await nina.put('/api/v1/mention-notify').send({ enabled: 1 })).body.error.details[0].path).toBe('enabled');
     expect((await alice.get('/api/v1/mentions?unread=maybe')).body.error.details[0].path).toBe('unread');
     expect((await alice.get('/api/v1/mentions?robotId=xyz')).body.error.details[0].path).toBe('robotId');
-    expect(await h.runtime.mentions.notifyEnabled('nina')).toBe(false);
-    expect((await h.runtime.mentions.get('alice', m.id))?.read).toBe(false);
+    expect(await h.plugins['mention-capture'].mentions.notifyEnabled('nina')).toBe(false);
+    expect((await h.plugins['mention-capture'].mentions.get('alice', m.id))?.read).toBe(false);
   });
 
   test('when the robot is not running, then a reply is 409 robot_not_running', async () => {
@@ -190,7 +190,7 @@ describe('native API: mentions', () => {
     const res = await alice.post(`/api/v1/mentions/${m.id}/reply`).send({ text: 'hello' });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('robot_not_running');
-    expect((await h.runtime.mentions.get('alice', m.id))?.read).toBe(false);
+    expect((await h.plugins['mention-capture'].mentions.get('alice', m.id))?.read).toBe(false);
   });
 
   describe('with a robot logged in on the puppet mock', () => {
@@ -245,7 +245,7 @@ describe('native API: mentions', () => {
       expect(said.mentionIds).toEqual([member.id]);
       expect(said.text).toContain('收到，马上处理');
       expect(said.text).toContain(`@${member.payload.name}`);
-      expect((await h.runtime.mentions.get('alice', m.id))?.read).toBe(true);
+      expect((await h.plugins['mention-capture'].mentions.get('alice', m.id))?.read).toBe(true);
     });
   });
 });

@@ -58,20 +58,27 @@ describe('native API: sign-in', () => {
     const list = await alice.get('/api/v1/sign-in-rules?enabled=true');
     expect(list.body.items.map((r: { id: string }) => r.id)).toEqual([id]);
     expect((await alice.delete(`/api/v1/sign-in-rules/${id}`)).body).toEqual({ ok: true });
-    expect(await h.runtime.signIn.rules('alice')).toEqual([]);
+    expect(await h.plugins['sign-in'].signIn.rules('alice')).toEqual([]);
   });
 
   test("when members have signed in, then the leaderboard ranks them and a member's history shows days and total", async () => {
     const carol = await h.owner('carol');
     const { robot, room } = await roomOf(h.runtime, 'carol', 'Carol group');
-    const rule = await h.runtime.signIn.createRule('carol', {
+    const rule = await h.plugins['sign-in'].signIn.createRule('carol', {
       keywords: ['签到'],
       points: 3,
       streakBonus: 1,
       maxStreakBonusDays: 5,
     });
     const sign = (memberId: string, memberName: string, at: string) =>
-      h.runtime.signIn.signIn({ rule, robotId: robot.id, roomId: room.id, memberId, memberName, at: new Date(at) });
+      h.plugins['sign-in'].signIn.signIn({
+        rule,
+        robotId: robot.id,
+        roomId: room.id,
+        memberId,
+        memberName,
+        at: new Date(at),
+      });
     await sign('wx-ann', 'Ann', '2024-03-01T01:00:00Z');
     await sign('wx-ann', 'Ann', '2024-03-02T01:00:00Z');
     await sign('wx-ben', 'Ben', '2024-03-02T02:00:00Z');
@@ -117,7 +124,7 @@ describe('native API: sign-in', () => {
 
   test('when another owner asks for a rule, then 404 and the rule is unchanged', async () => {
     const bob = await h.owner('bob');
-    const rule = await h.runtime.signIn.createRule('alice', { keywords: ['mine'] });
+    const rule = await h.plugins['sign-in'].signIn.createRule('alice', { keywords: ['mine'] });
     for (const res of [
       await bob.get(`/api/v1/sign-in-rules/${rule.id}`),
       await bob.patch(`/api/v1/sign-in-rules/${rule.id}`).send({ enabled: false }),
@@ -128,7 +135,7 @@ describe('native API: sign-in', () => {
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('not_found');
     }
-    expect(await h.runtime.signIn.ruleById(rule.id)).toMatchObject({ keywords: ['mine'], enabled: true });
+    expect(await h.plugins['sign-in'].signIn.ruleById(rule.id)).toMatchObject({ keywords: ['mine'], enabled: true });
     expect((await bob.get('/api/v1/sign-in-rules')).body.items).toEqual([]);
   });
 
@@ -145,7 +152,7 @@ describe('native API: sign-in', () => {
     expect(foreign.status).toBe(400);
     expect(foreign.body.error.code).toBe('unknown_room');
     expect(foreign.body.error.details[0].path).toBe('roomIds.0');
-    expect(await h.runtime.signIn.rules('dan')).toEqual([]);
+    expect(await h.plugins['sign-in'].signIn.rules('dan')).toEqual([]);
     const { room } = await roomOf(h.runtime, 'dan', 'Dan group');
     expect((await dan.get(`/api/v1/rooms/${room.id}/sign-ins/leaderboard?limit=0`)).body.error.details[0].path).toBe(
       'limit',

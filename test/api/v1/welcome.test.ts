@@ -37,7 +37,7 @@ describe('native API: room welcome', () => {
       isDefault: false,
     });
     // What the welcome plugin reads.
-    expect(await h.runtime.welcome.get(room.id, 'default')).toMatchObject({
+    expect(await h.plugins['welcome'].welcome.get(room.id, 'default')).toMatchObject({
       text: '欢迎 {names} 加入{topic}',
       mention: false,
       isDefault: false,
@@ -45,7 +45,7 @@ describe('native API: room welcome', () => {
     expect((await alice.get(`/api/v1/rooms/${room.id}/welcome`)).body.text).toBe('欢迎 {names} 加入{topic}');
 
     expect((await alice.delete(`/api/v1/rooms/${room.id}/welcome`)).body).toEqual({ ok: true });
-    expect((await h.runtime.welcome.get(room.id, 'default')).isDefault).toBe(true);
+    expect((await h.plugins['welcome'].welcome.get(room.id, 'default')).isDefault).toBe(true);
     expect((await h.admin.get(`/api/v1/rooms/${room.id}/welcome`)).body.isDefault).toBe(true);
   });
 
@@ -54,7 +54,7 @@ describe('native API: room welcome', () => {
     const res = await h.anonymous().put(`/api/v1/rooms/${room.id}/welcome`).send({ text: 'hi' });
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('unauthorized');
-    expect(await h.runtime.welcome.find(room.id)).toBeNull();
+    expect(await h.plugins['welcome'].welcome.find(room.id)).toBeNull();
   });
 
   test("when another owner reads or sets a room's welcome, then 404 and nothing is written; a malformed room id is 404", async () => {
@@ -64,7 +64,7 @@ describe('native API: room welcome', () => {
     const put = await bob.put(`/api/v1/rooms/${room.id}/welcome`).send({ text: 'hijacked' });
     expect(put.status).toBe(404);
     expect(put.body.error.code).toBe('not_found');
-    expect(await h.runtime.welcome.find(room.id)).toBeNull();
+    expect(await h.plugins['welcome'].welcome.find(room.id)).toBeNull();
     expect((await bob.get('/api/v1/rooms/not-a-room/welcome')).status).toBe(404);
   });
 
@@ -82,6 +82,6 @@ describe('native API: room welcome', () => {
     expect(
       (await alice.put(`/api/v1/rooms/${room.id}/welcome`).send({ text: 'x'.repeat(1001) })).body.error.details[0].path,
     ).toBe('text');
-    expect(await h.runtime.welcome.find(room.id)).toBeNull();
+    expect(await h.plugins['welcome'].welcome.find(room.id)).toBeNull();
   });
 });

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { Runtime } from '../../../bot/runtime';
 import type { Broadcasts } from '../../../broadcasts';
 import type { Logger } from '../../../logger';
+import type { SignInService } from '../../../plugins/sign-in/sign-in.service';
 import { errorBody, okBody, Seed000Error } from './envelope';
 import { PlatformKeys, type Platform, type PlatformConfig } from './platforms';
 import { describeIssues } from './schemas';
@@ -13,6 +14,8 @@ export const KEY_HEADER = 'x-platform-key';
 
 export interface Seed000Deps {
   runtime: Runtime;
+  /** The sign-in plugin's rules (define_sign_rule). */
+  signIn: Pick<SignInService, 'defineKeyword'>;
   /** The configured platforms with their keys (digested at once; the keys are not kept). */
   platforms: readonly PlatformConfig[];
   log: Logger;
@@ -25,6 +28,7 @@ export interface Seed000Deps {
 /** What endpoints get besides their request. */
 export interface EndpointDeps {
   runtime: Runtime;
+  signIn: Pick<SignInService, 'defineKeyword'>;
   log: Logger;
   qrWaitMs: number;
   /** Runs `fn` after every earlier call with the same key has finished (in this process). */
@@ -110,6 +114,7 @@ export function seed000Router(deps: Seed000Deps, factories: readonly EndpointFac
   const keys = new PlatformKeys(deps.platforms);
   const endpointDeps: EndpointDeps = {
     runtime: deps.runtime,
+    signIn: deps.signIn,
     log,
     qrWaitMs: deps.qrWaitMs ?? 15_000,
     serialize: keyedSerializer(),

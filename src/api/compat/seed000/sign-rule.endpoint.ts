@@ -15,7 +15,7 @@ export const signRuleEndpoints: EndpointFactory = (deps: EndpointDeps) => [
     path: '/robot/define_sign_rule',
     input: signRuleBody,
     handle: async ({ platform, input }) => {
-      const rule = await deps.runtime.signIn.defineKeyword(ownerOf(platform.id, input.md_username), input.keyword);
+      const rule = await deps.signIn.defineKeyword(ownerOf(platform.id, input.md_username), input.keyword);
       return { md_username: input.md_username, keyword: rule.keywords[0] };
     },
   }),

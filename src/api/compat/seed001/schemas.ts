@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { httpUrl } from '../../schemas/robot';
+import { httpUrl } from '../../../http/schemas';
 import { createRobotBody } from '../../schemas/robot';
 
 /**

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { signInRuleInput } from '../../plugins/sign-in/sign-in.service';
+import { signInRuleInput } from './sign-in.service';
 import { queryBool } from '../../http/schemas';
 import { patchOf } from '../../http/patch';
-import { ownerName } from './robot';
+import { ownerName } from '../../http/schemas';
 
 export const signInRuleView = z
   .object({

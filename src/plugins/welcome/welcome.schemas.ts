@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { welcomeInput } from '../../plugins/welcome/welcome.service';
+import { welcomeInput } from './welcome.service';
 
 export const welcomeView = z
   .object({

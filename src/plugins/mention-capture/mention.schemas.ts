@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { queryBool, recordId } from '../../http/schemas';
-import { ownerName } from './robot';
+import { ownerName } from '../../http/schemas';
 
 const contextLine = z
   .object({

@@ -1,14 +1,15 @@
 import type { EndpointRouter } from '../../http/endpoint';
 import { idParam, okBody } from '../../http/schemas';
-import { welcomeBody, welcomeView } from '../schemas/welcome';
+import { welcomeBody, welcomeView } from './welcome.schemas';
 import { visibleRoom } from '../../http/access';
-import type { V1Deps } from './deps';
+import type { PluginEndpointDeps } from '../plugin-package';
+import type { WelcomeDeps } from './welcome.plugin';
 
 const tag = 'welcome';
 
 /** Seed 002 welcome_msg: the welcome text of one room (the welcome plugin sends it). */
-export function welcomeEndpoints(api: EndpointRouter, deps: V1Deps): void {
-  const { runtime: rt } = deps;
+export function welcomeEndpoints(api: EndpointRouter, deps: PluginEndpointDeps<WelcomeDeps>): void {
+  const { welcome } = deps.services;
 
   api.add({
     method: 'get',
@@ -18,8 +19,8 @@ export function welcomeEndpoints(api: EndpointRouter, deps: V1Deps): void {
     params: idParam,
     response: welcomeView,
     handle: async ({ params, principal }) => {
-      const { room } = await visibleRoom(rt, principal, params.id);
-      const own = await rt.welcome.find(room.id);
+      const { room } = await visibleRoom(deps, principal, params.id);
+      const own = await welcome.find(room.id);
       return own
         ? { ...own, isDefault: false }
         : { roomId: room.id, text: null, enabled: true, mention: true, isDefault: true };
@@ -35,8 +36,8 @@ export function welcomeEndpoints(api: EndpointRouter, deps: V1Deps): void {
     body: welcomeBody,
     response: welcomeView,
     handle: async ({ params, body, principal }) => {
-      const { room } = await visibleRoom(rt, principal, params.id);
-      return rt.welcome.set(room.id, body);
+      const { room } = await visibleRoom(deps, principal, params.id);
+      return welcome.set(room.id, body);
     },
   });
 
@@ -48,8 +49,8 @@ export function welcomeEndpoints(api: EndpointRouter, deps: V1Deps): void {
     params: idParam,
     response: okBody,
     handle: async ({ params, principal }) => {
-      const { room } = await visibleRoom(rt, principal, params.id);
-      await rt.welcome.reset(room.id);
+      const { room } = await visibleRoom(deps, principal, params.id);
+      await welcome.reset(room.id);
       return { ok: true as const };
     },
   });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Principal } from '../../http/principal';
-import type { Runtime } from '../../bot/runtime';
-import type { SignInRule } from '../../plugins/sign-in/sign-in.service';
+import type { SignInRule, SignInService } from './sign-in.service';
 import { notFound } from '../../http/errors';
 import type { EndpointRouter } from '../../http/endpoint';
 import { idParam, okBody, pageOf, pageQuery } from '../../http/schemas';
@@ -14,26 +13,27 @@ import {
   signInRuleBody,
   signInRuleListFilter,
   signInRuleView,
-} from '../schemas/sign-in';
+} from './sign-in.schemas';
 import { canSee, ownerFilter, ownerForCreate, visibleRoom } from '../../http/access';
-import type { V1Deps } from './deps';
+import type { PluginEndpointDeps } from '../plugin-package';
+import type { SignInDeps } from './sign-in.plugin';
 import { checkOwnRooms } from '../../http/access';
 
 const tag = 'sign-in';
 
-async function visibleRule(rt: Pick<Runtime, 'signIn'>, p: Principal, id: string): Promise<SignInRule> {
-  const rule = await rt.signIn.ruleById(id);
+async function visibleRule(signIn: SignInService, p: Principal, id: string): Promise<SignInRule> {
+  const rule = await signIn.ruleById(id);
   if (!rule || !canSee(p, rule.owner)) throw notFound('sign-in rule');
   return rule;
 }
 
 /** Sign-in rules of an owner (the sign-in plugin applies them), and each room's points. */
-export function signInEndpoints(api: EndpointRouter, deps: V1Deps): void {
-  const { runtime: rt } = deps;
+export function signInEndpoints(api: EndpointRouter, deps: PluginEndpointDeps<SignInDeps>): void {
+  const { signIn } = deps.services;
 
   const save = async (rule: SignInRule, input: z.infer<typeof signInRuleBody>) => {
-    await checkOwnRooms(rt, rule.owner, input.roomIds);
-    const saved = await rt.signIn.updateRule(rule.owner, rule.id, input);
+    await checkOwnRooms(deps, rule.owner, input.roomIds);
+    const saved = await signIn.updateRule(rule.owner, rule.id, input);
     if (!saved) throw notFound('sign-in rule');
     return saved;
   };
@@ -50,8 +50,8 @@ export function signInEndpoints(api: EndpointRouter, deps: V1Deps): void {
     handle: async ({ body, principal }) => {
       const { owner: asked, ...input } = body;
       const owner = ownerForCreate(principal, asked);
-      await checkOwnRooms(rt, owner, input.roomIds);
-      return rt.signIn.createRule(owner, input);
+      await checkOwnRooms(deps, owner, input.roomIds);
+      return signIn.createRule(owner, input);
     },
   });
 
@@ -64,7 +64,7 @@ export function signInEndpoints(api: EndpointRouter, deps: V1Deps): void {
     response: pageOf(signInRuleView),
     handle: async ({ query, principal }) => {
       const owner = ownerFilter(principal, query.owner);
-      return rt.signIn.rulePage(
+      return signIn.rulePage(
         { owner, enabled: query.enabled },
         { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) },
       );
@@ -78,7 +78,7 @@ export function signInEndpoints(api: EndpointRouter, deps: V1Deps): void {
     summary: 'Get a sign-in rule',
     params: idParam,
     response: signInRuleView,
-    handle: async ({ params, principal }) => visibleRule(rt, principal, params.id),
+    handle: async ({ params, principal }) => visibleRule(signIn, principal, params.id),
   });
 
   api.add({
@@ -89,7 +89,7 @@ export function signInEndpoints(api: EndpointRouter, deps: V1Deps): void {
     params: idParam,
     body: signInRuleBody,
     response: signInRuleView,
-    handle: async ({ params, body, principal }) => save(await visibleRule(rt, principal, params.id), body),
+    handle: async ({ params, body, principal }) => save(await visibleRule(signIn, principal, params.id), body),
   });
 
   api.add({
@@ -101,7 +101,7 @@ export function signInEndpoints(api: EndpointRouter, deps: V1Deps): void {
     body: patchSignInRuleBody,
     response: signInRuleView,
     handle: async ({ params, body, principal }) => {
-      const rule = await visibleRule(rt, principal, params.id);
+      const rule = await visibleRule(signIn, principal, params.id);
       const given = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
       // Reply templates: only those given change (the service sets them one by one).
       const merged = {
@@ -127,8 +127,8 @@ export function signInEndpoints(api: EndpointRouter, deps: V1Deps): void {
     params: idParam,
     response: okBody,
     handle: async ({ params, principal }) => {
-      const rule = await visibleRule(rt, principal, params.id);
-      if (!(await rt.signIn.removeRule(rule.owner, rule.id))) throw notFound('sign-in rule');
+      const rule = await visibleRule(signIn, principal, params.id);
+      if (!(await signIn.removeRule(rule.owner, rule.id))) throw notFound('sign-in rule');
       return { ok: true as const };
     },
   });
@@ -142,8 +142,8 @@ export function signInEndpoints(api: EndpointRouter, deps: V1Deps): void {
     query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(20) }),
     response: leaderboardView,
     handle: async ({ params, query, principal }) => {
-      const { room } = await visibleRoom(rt, principal, params.id);
-      const rows = await rt.signIn.leaderboard(room.id, query.limit);
+      const { room } = await visibleRoom(deps, principal, params.id);
+      const rows = await signIn.leaderboard(room.id, query.limit);
       return { roomId: room.id, items: rows.map((r, i) => ({ rank: i + 1, ...r })) };
     },
   });
@@ -157,10 +157,10 @@ export function signInEndpoints(api: EndpointRouter, deps: V1Deps): void {
     query: z.object({ limit: z.coerce.number().int().min(1).max(366).default(30) }),
     response: signInMemberView,
     handle: async ({ params, query, principal }) => {
-      const { room } = await visibleRoom(rt, principal, params.id);
+      const { room } = await visibleRoom(deps, principal, params.id);
       const [history, total] = await Promise.all([
-        rt.signIn.history(room.id, params.memberId, query.limit),
-        rt.signIn.total(room.id, params.memberId),
+        signIn.history(room.id, params.memberId, query.limit),
+        signIn.total(room.id, params.memberId),
       ]);
       const memberName = history.find((h) => h.memberName)?.memberName;
       return {

@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import type { Principal } from '../../http/principal';
-import { RobotNotFoundError } from '../../bot/robot-manager';
-import { NotReadyError, OutboxFullError } from '../../bot/outbox';
-import type { Runtime } from '../../bot/runtime';
-import type { Mention } from '../../plugins/mention-capture/mention.service';
-import { AppError, notFound } from '../../http/errors';
+import type { Mention, MentionService } from './mention.service';
+import type { MentionCaptureDeps } from './mention-capture.plugin';
+import { notFound } from '../../http/errors';
 import type { EndpointRouter } from '../../http/endpoint';
 import { idParam, pageOf, pageQuery } from '../../http/schemas';
 import {
@@ -16,17 +14,16 @@ import {
   mentionReplyView,
   mentionSummaryView,
   mentionView,
-} from '../schemas/mention';
-import { ownerName } from '../schemas/robot';
+} from './mention.schemas';
+import { ownerName } from '../../http/schemas';
 import { canSee, ownerFilter } from '../../http/access';
-import type { V1Deps } from './deps';
+import type { PluginEndpointDeps } from '../plugin-package';
 import { namedOwner } from '../../http/access';
-import { notRunning } from './robots.endpoints';
 
 const tag = 'mentions';
 
-async function visibleMention(rt: Pick<Runtime, 'mentions'>, p: Principal, id: string): Promise<Mention> {
-  const m = await rt.mentions.byId(id);
+async function visibleMention(mentions: MentionService, p: Principal, id: string): Promise<Mention> {
+  const m = await mentions.byId(id);
   if (!m || !canSee(p, m.owner)) throw notFound('mention');
   return m;
 }
@@ -41,8 +38,8 @@ function summary(m: Mention): Omit<Mention, 'before' | 'after' | 'afterComplete'
 }
 
 /** Seed 002 @消息: captured @-mentions of the robots, their context, replies and the notify switch. */
-export function mentionEndpoints(api: EndpointRouter, deps: V1Deps): void {
-  const { runtime: rt } = deps;
+export function mentionEndpoints(api: EndpointRouter, deps: PluginEndpointDeps<MentionCaptureDeps>): void {
+  const { mentions } = deps.services;
 
   api.add({
     method: 'get',
@@ -53,7 +50,7 @@ export function mentionEndpoints(api: EndpointRouter, deps: V1Deps): void {
     response: pageOf(mentionSummaryView),
     handle: async ({ query, principal }) => {
       const owner = ownerFilter(principal, query.owner);
-      const page = await rt.mentions.page(
+      const page = await mentions.page(
         { owner, unread: query.unread, robotId: query.robotId, roomId: query.roomId },
         { limit: query.limit, cursor: query.cursor },
       );
@@ -68,7 +65,7 @@ export function mentionEndpoints(api: EndpointRouter, deps: V1Deps): void {
     summary: 'A captured @-mention with the messages before and after it (seed 002 context)',
     params: idParam,
     response: mentionView,
-    handle: async ({ params, principal }) => visibleMention(rt, principal, params.id),
+    handle: async ({ params, principal }) => visibleMention(mentions, principal, params.id),
   });
 
   api.add({
@@ -80,8 +77,8 @@ export function mentionEndpoints(api: EndpointRouter, deps: V1Deps): void {
     body: markReadBody,
     response: mentionSummaryView,
     handle: async ({ params, body, principal }) => {
-      const m = await visibleMention(rt, principal, params.id);
-      if (!(await rt.mentions.markRead(m.owner, m.id, body.read))) throw notFound('mention');
+      const m = await visibleMention(mentions, principal, params.id);
+      if (!(await mentions.markRead(m.owner, m.id, body.read))) throw notFound('mention');
       return summary({ ...m, read: body.read });
     },
   });
@@ -98,28 +95,20 @@ export function mentionEndpoints(api: EndpointRouter, deps: V1Deps): void {
     body: mentionReplyBody,
     response: mentionReplyView,
     handle: async ({ params, body, principal }) => {
-      const m = await visibleMention(rt, principal, params.id);
-      const target = await rt.mentions.replyTarget(m.owner, m.id);
+      const m = await visibleMention(mentions, principal, params.id);
+      const target = await mentions.replyTarget(m.owner, m.id);
       if (!target) throw notFound('mention');
       // The room's current puppet id (it can change across logins); the captured one if the room record is gone.
-      const room = await rt.rooms.get(target.roomId);
+      const room = await deps.rooms.get(target.roomId);
       const conversationId = room?.puppetId ?? m.conversationId;
-      let ticket;
-      try {
-        ticket = await rt.manager.send(target.robotId, {
-          conversationId,
-          roomId: target.roomId,
-          content: { type: 'text', text: body.text },
-          mentionIds: target.mentionIds,
-          source: 'api:mention-reply',
-        });
-      } catch (err) {
-        if (err instanceof RobotNotFoundError || err instanceof NotReadyError) throw notRunning(target.robotId);
-        if (err instanceof OutboxFullError) throw new AppError(429, 'outbox_full', err.message);
-        throw err;
-      }
-      await rt.mentions.markRead(m.owner, m.id, true);
-      const r = ticket.record;
+      const r = await deps.send(target.robotId, {
+        conversationId,
+        roomId: target.roomId,
+        content: { type: 'text', text: body.text },
+        mentionIds: target.mentionIds,
+        source: 'api:mention-reply',
+      });
+      await mentions.markRead(m.owner, m.id, true);
       return {
         sendId: r.id,
         robotId: r.robotId,
@@ -140,7 +129,7 @@ export function mentionEndpoints(api: EndpointRouter, deps: V1Deps): void {
     response: mentionNotifyView,
     handle: async ({ query, principal }) => {
       const owner = namedOwner(principal, query.owner, 'query');
-      return { owner, enabled: await rt.mentions.notifyEnabled(owner) };
+      return { owner, enabled: await mentions.notifyEnabled(owner) };
     },
   });
 
@@ -153,7 +142,7 @@ export function mentionEndpoints(api: EndpointRouter, deps: V1Deps): void {
     response: mentionNotifyView,
     handle: async ({ body, principal }) => {
       const owner = namedOwner(principal, body.owner, 'body');
-      await rt.mentions.setNotify(owner, body.enabled);
+      await mentions.setNotify(owner, body.enabled);
       return { owner, enabled: body.enabled };
     },
   });

@@ -1,12 +1,13 @@
 import type { Runtime } from '../../src/bot/runtime';
+import type { MentionService } from '../../src/plugins/mention-capture/mention.service';
 import { bridgeRuntime } from '../../src/webhooks/bridge';
 import type { WebhookOutbox } from '../../src/webhooks/outbox';
 import { silentLog } from '../support/logger';
 import { useTestDatabase } from '../support/mongo';
 import { createRooms, startMockService, type MockService } from '../support/puppet-mock';
-import { nextEvent, testRuntime, testRuntimeConfig } from '../support/runtime';
-import { startReceiver, type Receiver } from '../webhooks/receiver';
-import { makeOutbox, webhookConfig } from '../webhooks/support';
+import { nextEvent, testPlugins, testRuntime, testRuntimeConfig } from '../support/runtime';
+import { startReceiver, type Receiver } from './receiver';
+import { makeOutbox, webhookConfig } from './support';
 
 const t = useTestDatabase(__filename);
 
@@ -24,6 +25,7 @@ interface Envelope {
 describe('runtime events through the webhook outbox', () => {
   let svc: MockService;
   let runtime: Runtime;
+  let mentionService: MentionService;
   let outbox: WebhookOutbox;
   let receiver: Receiver;
   let detach: () => void;
@@ -37,6 +39,7 @@ describe('runtime events through the webhook outbox', () => {
     receiver = await startReceiver();
     rooms = createRooms(svc, 2, 2, (i) => (i === 0 ? '福利群 AG1234' : 'Chat 1'));
     runtime = testRuntime(t.db, { config: testRuntimeConfig() });
+    mentionService = testPlugins(t.db).services['mention-capture'].mentions;
     const base = webhookConfig();
     outbox = makeOutbox(t.db, {
       ...base,
@@ -46,7 +49,7 @@ describe('runtime events through the webhook outbox', () => {
       manager: runtime.manager,
       robots: runtime.robots,
       rooms: runtime.rooms,
-      mentions: runtime.mentions,
+      mentions: mentionService,
       outbox,
       seed001: { enabled: true, callbackUrl: `${receiver.url}/dev` },
       now: () => Date.now(),
@@ -148,7 +151,7 @@ describe('runtime events through the webhook outbox', () => {
 
   test('when a mention is captured, then message.mention goes to the owner only while the notify switch is on', async () => {
     const capture = (messageId: string) =>
-      runtime.mentions.capture({
+      mentionService.capture({
         owner: 'owner-1',
         robotId,
         roomId: 'room-x',
@@ -161,7 +164,7 @@ describe('runtime events through the webhook outbox', () => {
         before: [],
       });
     const quiet = await capture('m-quiet');
-    await runtime.mentions.setNotify('owner-1', true);
+    await mentionService.setNotify('owner-1', true);
     const loud = await capture('m-loud');
     await receiver.until(() => natives().some((e) => e.type === 'message.mention'));
     const mentions = natives().filter((e) => e.type === 'message.mention');

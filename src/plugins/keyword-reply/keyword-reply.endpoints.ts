@@ -1,6 +1,6 @@
 import type { Principal } from '../../http/principal';
-import type { Runtime } from '../../bot/runtime';
-import { keywordRegexProblems, type KeywordRule } from '../../plugins/keyword-reply/keyword-rule.service';
+import { keywordRegexProblems, type KeywordRule, type KeywordRuleService } from './keyword-rule.service';
+import type { KeywordReplyDeps } from './keyword-reply.plugin';
 import { AppError, notFound } from '../../http/errors';
 import type { EndpointRouter } from '../../http/endpoint';
 import { idParam, okBody, pageOf, pageQuery } from '../../http/schemas';
@@ -10,10 +10,10 @@ import {
   keywordRuleListFilter,
   keywordRuleView,
   patchKeywordRuleBody,
-} from '../schemas/keyword';
+} from './keyword-rule.schemas';
 import { z } from 'zod';
 import { ownerFilter, ownerForCreate, canSee } from '../../http/access';
-import type { V1Deps } from './deps';
+import type { PluginEndpointDeps } from '../plugin-package';
 import { checkOwnRooms } from '../../http/access';
 
 const tag = 'keyword rules';
@@ -30,8 +30,8 @@ function checkRegexes(v: { mode?: KeywordRule['mode'] | undefined; keywords: rea
   );
 }
 
-async function visibleRule(rt: Pick<Runtime, 'keywords'>, p: Principal, id: string): Promise<KeywordRule> {
-  const rule = await rt.keywords.byId(id);
+async function visibleRule(keywords: KeywordRuleService, p: Principal, id: string): Promise<KeywordRule> {
+  const rule = await keywords.byId(id);
   if (!rule || !canSee(p, rule.owner)) throw notFound('keyword rule');
   return rule;
 }
@@ -50,13 +50,13 @@ function asInput(r: KeywordRule) {
 }
 
 /** Seed 002 keywords: reply rules of an owner's robots (the keyword-reply plugin applies them). */
-export function keywordEndpoints(api: EndpointRouter, deps: V1Deps): void {
-  const { runtime: rt } = deps;
+export function keywordEndpoints(api: EndpointRouter, deps: PluginEndpointDeps<KeywordReplyDeps>): void {
+  const { keywords } = deps.services;
 
   const save = async (rule: KeywordRule, input: z.infer<typeof keywordRuleBody>) => {
     checkRegexes(input);
-    await checkOwnRooms(rt, rule.owner, input.roomIds);
-    const saved = await rt.keywords.update(rule.owner, rule.id, input);
+    await checkOwnRooms(deps, rule.owner, input.roomIds);
+    const saved = await keywords.update(rule.owner, rule.id, input);
     if (!saved) throw notFound('keyword rule');
     return saved;
   };
@@ -75,8 +75,8 @@ export function keywordEndpoints(api: EndpointRouter, deps: V1Deps): void {
       const { owner: asked, ...input } = body;
       const owner = ownerForCreate(principal, asked);
       checkRegexes(input);
-      await checkOwnRooms(rt, owner, input.roomIds);
-      return rt.keywords.create(owner, input);
+      await checkOwnRooms(deps, owner, input.roomIds);
+      return keywords.create(owner, input);
     },
   });
 
@@ -89,7 +89,7 @@ export function keywordEndpoints(api: EndpointRouter, deps: V1Deps): void {
     response: pageOf(keywordRuleView),
     handle: async ({ query, principal }) => {
       const owner = ownerFilter(principal, query.owner);
-      return rt.keywords.page(
+      return keywords.page(
         { owner, enabled: query.enabled },
         { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) },
       );
@@ -103,7 +103,7 @@ export function keywordEndpoints(api: EndpointRouter, deps: V1Deps): void {
     summary: 'Get a keyword rule with its trigger count',
     params: idParam,
     response: keywordRuleView,
-    handle: async ({ params, principal }) => visibleRule(rt, principal, params.id),
+    handle: async ({ params, principal }) => visibleRule(keywords, principal, params.id),
   });
 
   api.add({
@@ -114,7 +114,7 @@ export function keywordEndpoints(api: EndpointRouter, deps: V1Deps): void {
     params: idParam,
     body: keywordRuleBody,
     response: keywordRuleView,
-    handle: async ({ params, body, principal }) => save(await visibleRule(rt, principal, params.id), body),
+    handle: async ({ params, body, principal }) => save(await visibleRule(keywords, principal, params.id), body),
   });
 
   api.add({
@@ -126,7 +126,7 @@ export function keywordEndpoints(api: EndpointRouter, deps: V1Deps): void {
     body: patchKeywordRuleBody,
     response: keywordRuleView,
     handle: async ({ params, body, principal }) => {
-      const rule = await visibleRule(rt, principal, params.id);
+      const rule = await visibleRule(keywords, principal, params.id);
       const merged = {
         ...asInput(rule),
         ...Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)),
@@ -143,8 +143,8 @@ export function keywordEndpoints(api: EndpointRouter, deps: V1Deps): void {
     params: idParam,
     response: okBody,
     handle: async ({ params, principal }) => {
-      const rule = await visibleRule(rt, principal, params.id);
-      if (!(await rt.keywords.remove(rule.owner, rule.id))) throw notFound('keyword rule');
+      const rule = await visibleRule(keywords, principal, params.id);
+      if (!(await keywords.remove(rule.owner, rule.id))) throw notFound('keyword rule');
       return { ok: true as const };
     },
   });

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { outboundContent } from '../../bot/content';
-import { keywordRuleFields } from '../../plugins/keyword-reply/keyword-rule.service';
+import { keywordRuleFields } from './keyword-rule.service';
 import { queryBool } from '../../http/schemas';
 import { patchOf } from '../../http/patch';
-import { ownerName } from './robot';
+import { ownerName } from '../../http/schemas';
 
 export const keywordRuleView = z
   .object({
