@@ -5,13 +5,21 @@ import { Pacer, type PacingPolicy } from './core/pacer';
 import type { OutboundContent } from './content';
 import type { NewSend, SendLogService, SendRecord } from './send-log.service';
 
+/** What a conversation is, when the caller knows it (a send with a room record goes to a room). */
+export type ConversationKind = 'room' | 'contact';
+
+/** How one send ended at the puppet. */
+export type SendOutcome = { status: 'sent'; messageId?: string } | { status: 'room_not_found' };
+
 /** What actually talks to WeChat (a robot's Wechaty). */
 export interface Sender {
+  /** `kind` absent: the sender asks its puppet whether `conversationId` is a room. */
   send(
     conversationId: string,
     content: OutboundContent,
     mentionIds: string[],
-  ): Promise<{ status: 'sent'; messageId?: string } | { status: 'room_not_found' }>;
+    kind?: ConversationKind,
+  ): Promise<SendOutcome>;
 }
 
 /** Thrown by a Sender that cannot send right now (not logged in): the send waits, nothing is lost. */
@@ -41,6 +49,8 @@ const DB_RETRY_MS = 3000;
 interface Pending {
   id: string;
   conversationId: string;
+  /** 'room' when the send names a room record; otherwise unknown here. */
+  kind: ConversationKind | undefined;
   content: OutboundContent;
   mentionIds: string[];
 }
@@ -139,8 +149,14 @@ export class RobotOutbox extends EventEmitter<{ settled: [SendRecord]; waiting: 
     await this.loop;
   }
 
-  private push(r: Pick<SendRecord, 'id' | 'conversationId' | 'content' | 'mentionIds'>): void {
-    this.queue.push({ id: r.id, conversationId: r.conversationId, content: r.content, mentionIds: r.mentionIds });
+  private push(r: Pick<SendRecord, 'id' | 'conversationId' | 'roomId' | 'content' | 'mentionIds'>): void {
+    this.queue.push({
+      id: r.id,
+      conversationId: r.conversationId,
+      kind: r.roomId ? 'room' : undefined,
+      content: r.content,
+      mentionIds: r.mentionIds,
+    });
     // A send waiting out one room's gap must not hold back a new send to a room that is ready:
     // cut the wait short so the loop picks again.
     this.sleeping?.abort();
@@ -207,7 +223,7 @@ export class RobotOutbox extends EventEmitter<{ settled: [SendRecord]; waiting: 
       }
       let written: Awaited<ReturnType<SendLogService['finish']>>;
       try {
-        const out = await sender.send(item.conversationId, item.content, item.mentionIds);
+        const out = await sender.send(item.conversationId, item.content, item.mentionIds, item.kind);
         if (out.status === 'sent')
           written = await sendLog.finish(item.id, 'sent', out.messageId ? { puppetMessageId: out.messageId } : {});
         else written = await sendLog.finish(item.id, 'room_not_found');

@@ -83,18 +83,22 @@ function toView(d: RobotDoc & { createdAt?: Date }): RobotView {
   };
 }
 
-/** Robot records: creation, identity, desired state and the persisted status. */
+/**
+ * Robot records: creation, identity, desired state and the persisted status. `defaultPuppet`
+ * is what `create` uses when the input names no puppet; a service that only reads needs none.
+ */
 export class RobotService {
   private readonly Robot;
   constructor(
     conn: Connection,
-    private readonly defaultPuppet: Readonly<PuppetSettings>,
+    private readonly defaultPuppet?: Readonly<PuppetSettings>,
   ) {
     this.Robot = robotModel(conn);
   }
 
   async create(input: CreateRobotInput): Promise<RobotView> {
-    const puppet = input.puppet ?? { ...this.defaultPuppet };
+    const puppet = input.puppet ?? (this.defaultPuppet ? { ...this.defaultPuppet } : undefined);
+    if (!puppet) throw new Error('no puppet settings: none given and no default');
     const doc = await this.Robot.create({ ...input, puppet, status: 'created', statusAt: new Date() });
     return toView(doc.toObject());
   }
@@ -128,6 +132,18 @@ export class RobotService {
       ...(p.endpoint ? { endpoint: p.endpoint } : {}),
       ...(p.tlsDisable ? { tlsDisable: true } : {}),
     };
+  }
+
+  /** The ids of the robots of each owner (owners without robots are absent). */
+  async idsByOwner(owners: readonly string[]): Promise<Map<string, string[]>> {
+    const docs = await this.Robot.find({ owner: { $in: [...new Set(owners)] } }, { _id: 1, owner: 1 }).lean();
+    const byOwner = new Map<string, string[]>();
+    for (const d of docs) {
+      const ids = byOwner.get(d.owner);
+      if (ids) ids.push(d._id.toString());
+      else byOwner.set(d.owner, [d._id.toString()]);
+    }
+    return byOwner;
   }
 
   async idsToRun(): Promise<string[]> {

@@ -1,24 +1,23 @@
 import { EventEmitter } from 'node:events';
-import { FileBox } from 'file-box';
 import QRCode from 'qrcode';
 import { WechatyBuilder, type Contact, type Message, type Room, type Wechaty } from 'wechaty';
 import type { Logger } from '../logger';
 import { backoffDelay, type BackoffPolicy } from './core/backoff';
 import type { Clock } from './core/clock';
-import { DedupeCache } from './core/dedupe';
 import { nextStatus, type RobotSignal, type RobotStatus } from './core/robot-state';
 import type { OutboundContent } from './content';
-import { NotReadyError, type Sender } from './outbox';
+import { NotReadyError, type ConversationKind, type Sender, type SendOutcome } from './outbox';
 import type { BotEvent } from './plugin';
 import type { Puppet } from './puppets';
+import { RobotInbound, type InboundPolicy } from './robot-inbound';
+import { sayTo } from './robot-outbound';
 import type { PuppetRoom } from './room.service';
 import type { QrCode, StatusExtra } from './robot.service';
 
-export interface RobotPolicy {
+/** Timeouts, backoff and inbound filtering of every robot. */
+export interface RobotPolicy extends InboundPolicy {
   startTimeoutMs: number;
   qrTtlMs: number;
-  maxMessageAgeMs: number;
-  dedupe: { size: number; ttlMs: number };
   backoff: BackoffPolicy;
   errorBurst: { count: number; windowMs: number };
 }
@@ -53,6 +52,7 @@ const STOP_TIMEOUT_MS = 10_000;
  * One WeChat account: its Wechaty, its persisted status (core/robot-state.ts) and its recovery.
  * A robot that cannot reach its puppet (start times out, network errors) stops its Wechaty,
  * shows `offline`, and retries with exponential backoff: an offline robot runs nothing.
+ * What comes in is normalised by robot-inbound.ts; what goes out is said by robot-outbound.ts.
  */
 export class Robot extends EventEmitter<RobotEvents> implements Sender {
   readonly id: string;
@@ -60,9 +60,7 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
   private bot: Wechaty | undefined;
   private attempt = 0;
   private readonly errorTimes: number[] = [];
-  /** Message ids and room-join keys seen lately, apart: a message's own id is its key, no copy. */
-  private readonly seenMessages: DedupeCache;
-  private readonly seenJoins: DedupeCache;
+  private readonly inbound: RobotInbound;
   /** Aborts the start watchdog or the retry wait. */
   private timer: AbortController | undefined;
   private stopping = false;
@@ -72,9 +70,7 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
     super();
     this.id = deps.id;
     this.statusNow = deps.initialStatus;
-    const now = () => deps.clock.now();
-    this.seenMessages = new DedupeCache(deps.policy.dedupe.size, deps.policy.dedupe.ttlMs, now);
-    this.seenJoins = new DedupeCache(deps.policy.dedupe.size, deps.policy.dedupe.ttlMs, now);
+    this.inbound = new RobotInbound({ robotId: deps.id, policy: deps.policy, clock: deps.clock, log: deps.log });
   }
 
   get status(): RobotStatus {
@@ -131,59 +127,14 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
     );
   }
 
-  /** Sender for the outbox. */
+  /** Sender for the outbox: `kind` when the send names a room record, else the puppet tells. */
   async send(
     conversationId: string,
     content: OutboundContent,
     mentionIds: string[],
-  ): Promise<{ status: 'sent'; messageId?: string } | { status: 'room_not_found' }> {
-    const bot = this.bot;
-    if (!bot || this.statusNow !== 'logged_in') throw new NotReadyError(`robot ${this.id} is not logged in`);
-    const isRoom = conversationId.includes('@');
-    const target: Room | Contact | undefined = isRoom
-      ? await bot.Room.find({ id: conversationId })
-      : await bot.Contact.find({ id: conversationId });
-    if (!target) return { status: 'room_not_found' };
-    let sent: Message | void;
-    switch (content.type) {
-      case 'text': {
-        if (isRoom && mentionIds.length > 0) {
-          const contacts = (await Promise.all(mentionIds.map((id) => bot.Contact.find({ id })))).filter(
-            (c): c is Contact => Boolean(c),
-          );
-          sent = await (target as Room).say(content.text, ...contacts);
-        } else {
-          sent = await target.say(content.text);
-        }
-        break;
-      }
-      case 'image':
-        sent = await target.say(FileBox.fromUrl(content.url));
-        break;
-      case 'link':
-        sent = await target.say(
-          new bot.UrlLink({
-            title: content.title,
-            url: content.url,
-            ...(content.description ? { description: content.description } : {}),
-            ...(content.thumbnailUrl ? { thumbnailUrl: content.thumbnailUrl } : {}),
-          }),
-        );
-        break;
-      case 'miniprogram':
-        sent = await target.say(
-          new bot.MiniProgram({
-            appid: content.appid,
-            username: content.username,
-            title: content.title,
-            ...(content.pagePath ? { pagePath: content.pagePath } : {}),
-            ...(content.description ? { description: content.description } : {}),
-            ...(content.thumbUrl ? { thumbUrl: content.thumbUrl } : {}),
-          }),
-        );
-        break;
-    }
-    return { status: 'sent', ...(sent && sent.id ? { messageId: sent.id } : {}) };
+    kind?: ConversationKind,
+  ): Promise<SendOutcome> {
+    return sayTo(this.requireLoggedIn(), conversationId, content, mentionIds, kind);
   }
 
   /** Recalls a message this robot sent; false when the puppet cannot (unsupported, too late). */
@@ -329,46 +280,14 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
 
   private onMessage(bot: Wechaty, message: Message): void {
     if (bot !== this.bot) return;
-    // What message.self() does, without loading the talker a second time for the event.
-    const talker = message.talker();
-    if (talker.id === bot.puppet.currentUserId) return;
-    const now = this.deps.clock.now();
-    if (this.seenMessages.seen(message.id, now)) return;
-    const at = message.date();
-    const age = now - at.getTime();
-    if (age > this.deps.policy.maxMessageAgeMs) {
-      this.deps.log.debug({ messageId: message.id, ageMs: age }, 'dropping an old message');
-      return;
-    }
-    this.emit('event', {
-      kind: 'message',
-      id: message.id,
-      robotId: this.id,
-      at,
-      message,
-      talker,
-      room: message.room(),
-      text: message.text(),
-    });
+    const event = this.inbound.message(message, bot.puppet.currentUserId);
+    if (event) this.emit('event', event);
   }
 
   private onRoomJoin(bot: Wechaty, room: Room, invitees: Contact[], inviter: Contact | undefined, date?: Date): void {
     if (bot !== this.bot) return;
-    const at = date ?? new Date(this.deps.clock.now());
-    const id = `join:${room.id}:${invitees
-      .map((c) => c.id)
-      .sort()
-      .join(',')}:${Math.floor(at.getTime() / 1000)}`;
-    if (this.seenJoins.seen(id)) return;
-    this.emit('event', {
-      kind: 'room-join',
-      id,
-      robotId: this.id,
-      at,
-      room,
-      invitees,
-      ...(inviter ? { inviter } : {}),
-    });
+    const event = this.inbound.roomJoin(room, invitees, inviter, date);
+    if (event) this.emit('event', event);
   }
 
   /** Stops the Wechaty, schedules a retry with backoff, and shows offline. */

@@ -61,6 +61,30 @@ function toView(d: RoomDoc): RoomView {
   };
 }
 
+/** The few fields of a room that a send to it needs (cheaper to read than a RoomView). */
+export interface RoomAddress {
+  id: string;
+  robotId: string;
+  puppetId: string;
+  topic: string;
+  present: boolean;
+}
+
+/** A switch an operator turns on for some rooms (broadcasts target rooms by it). */
+export type RoomFlag = 'production' | 'launch' | 'bound';
+
+const ADDRESS_FIELDS = { robotId: 1, puppetId: 1, topic: 1, present: 1 };
+
+function toAddress(d: Pick<RoomDoc, '_id' | 'robotId' | 'puppetId' | 'topic' | 'present'>): RoomAddress {
+  return {
+    id: d._id.toString(),
+    robotId: d.robotId.toString(),
+    puppetId: d.puppetId,
+    topic: d.topic ?? '',
+    present: d.present !== false,
+  };
+}
+
 const CACHE_TTL_MS = 60_000;
 
 /**
@@ -256,14 +280,32 @@ export class RoomService {
     return d ? toView(d) : null;
   }
 
+  /** The addresses of the rooms with these record ids (of any robot; unknown ids are left out). */
+  async addresses(ids: readonly string[]): Promise<RoomAddress[]> {
+    if (ids.length === 0) return [];
+    const docs = await this.Room.find({ _id: { $in: [...ids] } }, ADDRESS_FIELDS).lean();
+    return docs.map(toAddress);
+  }
+
+  /** Those of the room ids (24 hex digits) that are rooms of the given robots. */
+  async idsOfRobots(ids: readonly string[], robotIds: readonly string[]): Promise<string[]> {
+    const docs = await this.Room.find({ _id: { $in: [...ids] }, robotId: { $in: [...robotIds] } }, { _id: 1 }).lean();
+    return docs.map((d) => d._id.toString());
+  }
+
+  /** The rooms the robots are in now (with `flag` on, when given), in id order, at most `limit`. */
+  async presentAddresses(
+    robotIds: readonly string[],
+    flag: RoomFlag | undefined,
+    limit: number,
+  ): Promise<RoomAddress[]> {
+    const filter = { robotId: { $in: [...robotIds] }, present: true, ...(flag ? { [flag]: true } : {}) };
+    const docs = await this.Room.find(filter, ADDRESS_FIELDS).sort({ _id: 1 }).limit(limit).lean();
+    return docs.map(toAddress);
+  }
+
   async deleteForRobot(robotId: string): Promise<void> {
     await this.Room.deleteMany({ robotId });
     this.forgetRobot(robotId);
   }
-}
-
-/** Whether `plugin` runs in `room`: the room's switch, else the default. */
-export function pluginEnabledIn(room: RoomView | undefined, plugin: string, byDefault = true): boolean {
-  const v = room?.plugins[plugin];
-  return typeof v === 'boolean' ? v : byDefault;
 }

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Types } from 'mongoose';
 import type { Clock } from '../bot/core/clock';
 import type { SendLogService, SendRecord } from '../bot/send-log.service';
+import type { ObjectId } from '../db/object-id';
 import type { Logger } from '../logger';
 import type { PublishInput } from '../webhooks/events';
 import type { BroadcastTaskDoc } from './broadcast-task.model';
 import type { BroadcastService } from './broadcast.service';
 import { countStatuses } from './report';
-import { advanceTasks, claimRuns, type Claim } from './run-claim';
+import { claimRuns, type Claim } from './run-claim';
 import { dispatchRuns, type DispatchItem, type RobotPort } from './run-dispatch';
 import { RunFinisher } from './run-finish';
 import { nextOccurrence } from './schedule';
@@ -148,26 +148,17 @@ export class BroadcastRunner {
    * limit). A task fired moves past `dueBy`, so it is not read again.
    */
   private async *duePages(dueBy: Date): AsyncGenerator<BroadcastTaskDoc[]> {
-    const { Task } = this.deps.service;
-    const first = await Task.findOne({ state: 'active', nextRunAt: { $lte: dueBy } }, { nextRunAt: 1 })
-      .sort({ nextRunAt: 1 })
-      .lean();
-    if (!first?.nextRunAt) return;
+    const { progress } = this.deps.service;
+    const firstAt = await progress.firstDueAt(dueBy);
+    if (!firstAt) return;
     const end = dueBy.getTime() + 1;
     let width = SLICE_MS;
-    for (let from = first.nextRunAt.getTime(); from < end;) {
+    for (let from = firstAt.getTime(); from < end;) {
       const to = Math.min(from + width, end);
-      let after: Types.ObjectId | undefined;
+      let after: ObjectId | undefined;
       let found = 0;
       for (;;) {
-        const page = await Task.find({
-          state: 'active',
-          nextRunAt: { $gte: new Date(from), $lt: new Date(to) },
-          ...(after ? { _id: { $gt: after } } : {}),
-        })
-          .sort({ _id: 1 })
-          .limit(DUE_PAGE)
-          .lean();
+        const page = await progress.duePage(new Date(from), new Date(to), after, DUE_PAGE);
         found += page.length;
         if (page.length > 0) yield page;
         if (page.length < DUE_PAGE) break;
@@ -183,8 +174,8 @@ export class BroadcastRunner {
     const { policy } = this.deps;
     const claims = await claimRuns(
       {
-        Run: this.deps.service.Run,
-        Task: this.deps.service.Task,
+        runs: this.deps.service.runRecords,
+        progress: this.deps.service.progress,
         me: this.me,
         leaseMs: policy.leaseMs,
         graceMs: policy.graceMs,
@@ -204,15 +195,13 @@ export class BroadcastRunner {
 
   /** Records missed runs; dispatches the others, marks them `sending` and checks them for finishing. */
   private async carryOut(claims: readonly Pick<Claim, 'run' | 'task'>[]): Promise<void> {
-    const { Run } = this.deps.service;
+    const { runRecords: runs } = this.deps.service;
     const missed = claims.filter((c) => c.run.plan === 'missed');
     if (missed.length > 0) {
-      await Run.updateMany(
-        { _id: { $in: missed.map((c) => c.run._id) }, state: 'dispatching' },
-        {
-          $set: { state: 'missed', finishedAt: new Date(this.deps.clock.now()), report: countStatuses([]) },
-          $unset: { lease: 1 },
-        },
+      await runs.markMissed(
+        missed.map((c) => c.run._id),
+        new Date(this.deps.clock.now()),
+        countStatuses([]),
       );
       for (const { run, task } of missed)
         this.log.warn(
@@ -234,41 +223,29 @@ export class BroadcastRunner {
       items,
     );
     if (done.length === 0) return;
-    await Run.updateMany(
-      { _id: { $in: done }, state: 'dispatching', 'lease.by': this.me },
-      { $set: { state: 'sending' }, $unset: { lease: 1 } },
-    );
+    await runs.markSending(done, this.me);
     // Sends that settled before their run was `sending` could not finish it: check once now.
     await this.finisher.finishMany(done);
   }
 
   /** Extends the leases of runs this process holds; returns the ids still held. */
-  private async renew(runIds: readonly string[]): Promise<Set<string>> {
-    const { Run } = this.deps.service;
-    const mine = { _id: { $in: runIds }, state: 'dispatching' as const, 'lease.by': this.me };
-    const res = await Run.updateMany(mine, {
-      $set: { 'lease.until': new Date(this.deps.clock.now() + this.deps.policy.leaseMs) },
-    });
-    if (res.matchedCount === runIds.length) return new Set(runIds);
-    return new Set((await Run.find(mine, { _id: 1 }).lean()).map((r) => r._id.toString()));
+  private renew(runIds: readonly string[]): Promise<Set<string>> {
+    const until = new Date(this.deps.clock.now() + this.deps.policy.leaseMs);
+    return this.deps.service.runRecords.renewLeases(runIds, this.me, until);
   }
 
   /** Runs left `dispatching` by a process that died: take the lease, finish the dispatch. */
   private async takeOver(): Promise<number> {
-    const { Run, Task, Delivery } = this.deps.service;
+    const { runRecords: runs, progress, deliveryRecords } = this.deps.service;
     let count = 0;
     for (;;) {
       const now = this.deps.clock.now();
-      const run = await Run.findOneAndUpdate(
-        { state: 'dispatching', 'lease.until': { $lt: new Date(now) } },
-        { $set: { lease: { by: this.me, until: new Date(now + this.deps.policy.leaseMs) } } },
-        { returnDocument: 'after' },
-      ).lean();
+      const run = await runs.takeOverOne(this.me, new Date(now), new Date(now + this.deps.policy.leaseMs));
       if (!run) return count;
       count++;
-      const task = await Task.findById(run.taskId).lean();
+      const task = await progress.get(run.taskId);
       if (!task) {
-        await Run.deleteOne({ _id: run._id });
+        await runs.delete(run._id);
         continue;
       }
       this.log.warn({ broadcastId: task._id.toString(), run: run.seq }, 'taking over a broadcast run left unfinished');
@@ -280,16 +257,16 @@ export class BroadcastRunner {
           !next ||
           (limits.endAt && next > limits.endAt) ||
           (limits.maxRuns !== undefined && executed >= limits.maxRuns);
-        if (
-          (await advanceTasks(Task, [{ taskId: task._id, seq: run.seq, action: run.plan, next: ended ? null : next }]))
-            .size === 0
-        ) {
-          await Run.deleteOne({ _id: run._id, state: 'dispatching' });
+        const advanced = await progress.advance([
+          { taskId: task._id, seq: run.seq, action: run.plan, next: ended ? null : next },
+        ]);
+        if (advanced.size === 0) {
+          await runs.dropDispatching([run._id]);
           continue;
         }
       }
       // Nothing went out yet and it is now too late: record it as missed rather than send late.
-      const started = await Delivery.exists({ runId: run._id });
+      const started = await deliveryRecords.anyFor(run._id);
       const late = now - run.scheduledFor.getTime() > this.deps.policy.graceMs;
       await this.carryOut([{ run: !started && late ? { ...run, plan: 'missed' } : run, task }]);
     }
@@ -302,8 +279,7 @@ export class BroadcastRunner {
 
   /** Runs still `sending`: finish those that settled (after a restart, sends may have ended as unknown). */
   async sweep(): Promise<void> {
-    const open = await this.deps.service.Run.find({ state: 'sending' }, { _id: 1 }).lean();
-    const ids = open.map((r) => r._id.toString());
+    const ids = await this.deps.service.runRecords.sendingIds();
     for (let i = 0; i < ids.length; i += 500) await this.finisher.finishMany(ids.slice(i, i + 500));
   }
 

@@ -1,10 +1,13 @@
-import type { Connection, Types } from 'mongoose';
 import type { Clock } from '../bot/core/clock';
 import { isRecordId } from '../bot/core/ids';
 import type { SendLogService, SendRecord } from '../bot/send-log.service';
 import { findPage, type Page, type PageRequest } from '../db/pagination';
+import type { ObjectId } from '../db/object-id';
+import type { Db } from '../db/types';
 import { broadcastDeliveryModel, type BroadcastDeliveryDoc } from './broadcast-delivery.model';
+import { BroadcastDeliveryService } from './broadcast-delivery.service';
 import { broadcastRunModel, type BroadcastRunDoc } from './broadcast-run.model';
+import { BroadcastRunService } from './broadcast-run.service';
 import { broadcastTaskModel, type BroadcastTaskDoc } from './broadcast-task.model';
 import {
   countStatuses,
@@ -17,6 +20,7 @@ import {
 import { cronProblem, firstRunAt, type Schedule } from './schedule';
 import type { TargetResolver } from './targets';
 import { limitsOf, materialsOf, scheduleOf, targetsOf } from './task-doc';
+import { TaskProgressService } from './task-progress.service';
 import {
   BroadcastError,
   type BroadcastInput,
@@ -35,7 +39,7 @@ export interface BroadcastPolicy {
 }
 
 export interface BroadcastServiceDeps {
-  connection: Connection;
+  connection: Db;
   sendLog: SendLogService;
   targets: TargetResolver;
   clock: Clock;
@@ -62,16 +66,26 @@ function toView(d: BroadcastTaskDoc): BroadcastView {
   };
 }
 
-/** Broadcast tasks: create, read, change while not started, pause, resume, delete. */
+/**
+ * Broadcast tasks: create, read, change while not started, pause, resume, delete. The runner
+ * reaches the runs, their deliveries and the tasks' progress through `runRecords`, `deliveryRecords`
+ * and `progress`; the models stay readable for tests and benchmarks.
+ */
 export class BroadcastService {
   readonly Task;
   readonly Run;
   readonly Delivery;
+  readonly runRecords: BroadcastRunService;
+  readonly deliveryRecords: BroadcastDeliveryService;
+  readonly progress: TaskProgressService;
 
   constructor(private readonly deps: BroadcastServiceDeps) {
     this.Task = broadcastTaskModel(deps.connection);
     this.Run = broadcastRunModel(deps.connection);
     this.Delivery = broadcastDeliveryModel(deps.connection);
+    this.runRecords = new BroadcastRunService(deps.connection);
+    this.deliveryRecords = new BroadcastDeliveryService(deps.connection);
+    this.progress = new TaskProgressService(deps.connection);
   }
 
   /** Checks everything, then writes the task once (nothing half-written on bad input). */
@@ -160,6 +174,12 @@ export class BroadcastService {
     if (!isRecordId(id)) return null;
     const d = await this.Task.findById(id).lean();
     return d ? toView(d) : null;
+  }
+
+  /** The names of tasks, by id. */
+  async namesOf(ids: readonly (ObjectId | string)[]): Promise<Map<string, string>> {
+    const docs = await this.Task.find({ _id: { $in: [...ids] } }, { name: 1 }).lean();
+    return new Map(docs.map((t) => [t._id.toString(), t.name]));
   }
 
   page(
@@ -266,9 +286,7 @@ export class BroadcastService {
       { runId: 1, state: 1, reason: 1, sendIds: 1 },
     ).lean();
     for (const d of docs) {
-      const states = (d.sendIds ?? [])
-        .map((id: Types.ObjectId) => parts.get(id.toString()))
-        .filter((s) => s !== undefined);
+      const states = (d.sendIds ?? []).map((id) => parts.get(id.toString())).filter((s) => s !== undefined);
       statuses
         .get(d.runId.toString())
         ?.push(deliveryStatus(d.state, states, (d.reason ?? undefined) as SkipReason | undefined));
@@ -289,9 +307,7 @@ export class BroadcastService {
   }
 
   private deliveryView(d: BroadcastDeliveryDoc, sends: Map<string, SendRecord>): DeliveryView {
-    const parts = (d.sendIds ?? [])
-      .map((id: Types.ObjectId) => sends.get(id.toString()))
-      .filter((s) => s !== undefined);
+    const parts = (d.sendIds ?? []).map((id) => sends.get(id.toString())).filter((s) => s !== undefined);
     const states: PartState[] = parts.map((s) => ({ status: s.status, ...(s.recalledAt ? { recalled: true } : {}) }));
     const reason = (d.reason ?? undefined) as SkipReason | undefined;
     return {

@@ -1,8 +1,8 @@
-import type { Connection } from 'mongoose';
 import type { Config } from '../../config';
 import type { Clock } from '../bot/core/clock';
 import type { RobotManager } from '../bot/robot-manager';
 import type { SendLogService } from '../bot/send-log.service';
+import type { Db } from '../db/types';
 import type { Logger } from '../logger';
 import type { PublishInput } from '../webhooks/events';
 import { BroadcastRunner } from './broadcast-runner';
@@ -16,7 +16,7 @@ export type { RecallReport } from './recall';
 
 export interface BroadcastsDeps {
   config: Readonly<Pick<Config, 'broadcasts' | 'timeZone'>>;
-  connection: Connection;
+  connection: Db;
   sendLog: SendLogService;
   manager: RobotManager;
   clock: Clock;

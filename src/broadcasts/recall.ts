@@ -5,7 +5,6 @@ import type { BroadcastService } from './broadcast.service';
 import type { BroadcastRunner } from './broadcast-runner';
 import type { RobotPort } from './run-dispatch';
 import { BroadcastError } from './types';
-import { updateByIdThenRead } from '../db/ops';
 
 export interface RecallDeps {
   service: BroadcastService;
@@ -35,16 +34,9 @@ export interface RecallReport {
  */
 export async function recallBroadcast(deps: RecallDeps, taskId: string): Promise<RecallReport> {
   const { service, sendLog } = deps;
-  const task = await updateByIdThenRead(
-    service.Task,
-    { _id: taskId },
-    { $set: { state: 'recalled', nextRunAt: null } },
-  );
+  const task = await service.progress.recall(taskId);
   if (!task) throw new BroadcastError('not_found', 'not_found', 'broadcast not found');
-  const runs = await service.Run.find(
-    { taskId: task._id, state: { $in: ['dispatching', 'sending', 'finished'] } },
-    { _id: 1, state: 1 },
-  ).lean();
+  const runs = await service.runRecords.startedOf(task._id);
   const runIds = runs.map((r) => r._id.toString());
   const cancelled = await sendLog.cancelQueued(runIds);
   const now = deps.clock.now();
@@ -73,7 +65,7 @@ export async function recallBroadcast(deps: RecallDeps, taskId: string): Promise
   // Reports of finished runs change with recalled messages; unfinished runs finish now if settled.
   for (const r of runs) {
     if (r.state !== 'finished') await deps.runner.finish(r._id.toString());
-    else await service.Run.updateOne({ _id: r._id }, { $set: { report: await service.counts(r._id.toString()) } });
+    else await service.runRecords.setReport(r._id, await service.counts(r._id.toString()));
   }
   deps.log.info(
     {

@@ -1,8 +1,7 @@
-import { Types } from 'mongoose';
 import type { PreparedSend, SendLogService, SendRecord } from '../bot/send-log.service';
-import { insertAbsent } from '../db/ops';
+import { newObjectId, toObjectId, type ObjectId } from '../db/object-id';
 import { groupBy } from '../lib/group-by';
-import type { BroadcastDeliveryDoc } from './broadcast-delivery.model';
+import type { DeliveryRecord } from './broadcast-delivery.service';
 import type { BroadcastRunDoc } from './broadcast-run.model';
 import type { BroadcastTaskDoc } from './broadcast-task.model';
 import type { BroadcastService } from './broadcast.service';
@@ -34,15 +33,6 @@ export interface DispatchItem {
 }
 
 const CHUNK = 1000;
-
-type DeliveryDoc = Pick<BroadcastDeliveryDoc, 'taskId' | 'runId' | 'seq' | 'roomId' | 'state'> & {
-  _id: Types.ObjectId;
-  robotId?: Types.ObjectId | string | null;
-  conversationId?: string | null;
-  topic?: string | null;
-  reason?: 'robot_not_running' | 'room_not_found' | null;
-  sendIds?: Types.ObjectId[] | null;
-};
 
 /**
  * Makes the runs' deliveries (one per room: unique task + run + room) with the ids of their
@@ -78,45 +68,41 @@ export async function dispatchRuns(
   }
   // A recall that raced with the dispatch: cancel what it could not see yet.
   const taskIds = [...new Set(items.map((i) => i.task._id.toString()))];
-  const live = new Set(
-    (await deps.service.Task.find({ _id: { $in: taskIds }, state: { $ne: 'recalled' } }, { _id: 1 }).lean()).map((t) =>
-      t._id.toString(),
-    ),
-  );
+  const live = await deps.service.progress.notRecalled(taskIds);
   const stopped = items.filter((i) => !live.has(i.task._id.toString())).map((i) => i.run._id.toString());
   if (stopped.length > 0) await deps.sendLog.cancelQueued(stopped);
   return { done: [...held], lost, sends };
 }
 
 /** The deliveries of one run: a send id per material for a room its robot can send to now. */
-function deliveriesOf(deps: DispatchDeps, { run, task }: DispatchItem, { rooms, missing }: Resolved): DeliveryDoc[] {
+function deliveriesOf(deps: DispatchDeps, { run, task }: DispatchItem, { rooms, missing }: Resolved): DeliveryRecord[] {
   const base = { taskId: run.taskId, runId: run._id, seq: run.seq };
   const materials = materialsOf(task).length;
   return [
-    ...rooms.map((r): DeliveryDoc => {
+    ...rooms.map((r): DeliveryRecord => {
       const room = {
         ...base,
-        _id: new Types.ObjectId(),
-        roomId: new Types.ObjectId(r.roomId),
+        _id: newObjectId(),
+        roomId: toObjectId(r.roomId),
         robotId: r.robotId,
         conversationId: r.puppetId,
         topic: r.topic,
       };
       if (!r.present) return { ...room, state: 'skipped', reason: 'room_not_found' };
       if (!deps.robots.isHosted(r.robotId)) return { ...room, state: 'skipped', reason: 'robot_not_running' };
-      return { ...room, state: 'queued', sendIds: Array.from({ length: materials }, () => new Types.ObjectId()) };
+      return { ...room, state: 'queued', sendIds: Array.from({ length: materials }, () => newObjectId()) };
     }),
-    ...missing.map((roomId): DeliveryDoc => ({
+    ...missing.map((roomId): DeliveryRecord => ({
       ...base,
-      _id: new Types.ObjectId(),
-      roomId: new Types.ObjectId(roomId),
+      _id: newObjectId(),
+      roomId: toObjectId(roomId),
       state: 'skipped',
       reason: 'room_not_found',
     })),
   ];
 }
 
-type Work = { item: DispatchItem; deliveries: DeliveryDoc[] };
+type Work = { item: DispatchItem; deliveries: DeliveryRecord[] };
 
 /** Groups runs into steps of about `limit` deliveries (a bigger run is split over several). */
 function* chunks(work: readonly Work[], limit: number): Generator<Work[]> {
@@ -141,14 +127,8 @@ function* chunks(work: readonly Work[], limit: number): Generator<Work[]> {
 async function writeAndHandOver(deps: DispatchDeps, step: readonly Work[]): Promise<number> {
   const { service, sendLog } = deps;
   if (step.length === 0) return 0;
-  let deliveries = step.flatMap((w) => w.deliveries);
-  if (await insertAbsent<BroadcastDeliveryDoc>(service.Delivery, deliveries)) {
-    // Some were written before (a run taken over): the stored deliveries, and their send ids, count.
-    const runIds = [...new Set(step.map((w) => w.item.run._id.toString()))];
-    const rooms = new Set(deliveries.map((d) => `${d.runId.toString()}:${d.roomId.toString()}`));
-    const stored = await service.Delivery.find({ runId: { $in: runIds } }).lean();
-    deliveries = stored.filter((d) => rooms.has(`${d.runId.toString()}:${d.roomId.toString()}`)) as DeliveryDoc[];
-  }
+  // Some may have been written before (a run taken over): then the stored ones, and their send ids, count.
+  const deliveries = await service.deliveryRecords.write(step.flatMap((w) => w.deliveries));
   const taskOf = new Map(step.map((w) => [w.item.run._id.toString(), w.item.task]));
   const prepared: PreparedSend[] = [];
   for (const d of deliveries) {
@@ -157,10 +137,10 @@ async function writeAndHandOver(deps: DispatchDeps, step: readonly Work[]): Prom
     const task = taskOf.get(runId) as BroadcastTaskDoc;
     materialsOf(task).forEach((content, i) =>
       prepared.push({
-        id: (d.sendIds as Types.ObjectId[])[i].toString(),
+        id: (d.sendIds as ObjectId[])[i].toString(),
         key: `bc:${d._id.toString()}:${i}`,
         batchId: runId,
-        robotId: (d.robotId as Types.ObjectId | string).toString(),
+        robotId: (d.robotId as ObjectId | string).toString(),
         conversationId: d.conversationId as string,
         roomId: d.roomId.toString(),
         content,

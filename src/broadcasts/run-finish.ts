@@ -62,10 +62,7 @@ export class RunFinisher {
   /** Finishes those of the runs that are `sending` and settled; returns the ids this call finished. */
   async finishMany(runIds: readonly string[]): Promise<Set<string>> {
     const { service } = this.deps;
-    const runs = await service.Run.find(
-      { _id: { $in: runIds }, state: 'sending' },
-      { taskId: 1, owner: 1, seq: 1, scheduledFor: 1 },
-    ).lean();
+    const runs = await service.runRecords.sendingAmong(runIds);
     if (runs.length === 0) return new Set();
     const counts = await service.countsOf(
       runs.map((r) => r._id.toString()),
@@ -78,12 +75,7 @@ export class RunFinisher {
     if (settled.length === 0) return new Set();
     const finishedAt = new Date(this.deps.clock.now());
     if (this.deps.publish) {
-      const names = new Map(
-        (await service.Task.find({ _id: { $in: settled.map((s) => s.run.taskId) } }, { name: 1 }).lean()).map((t) => [
-          t._id.toString(),
-          t.name,
-        ]),
-      );
+      const names = await service.namesOf(settled.map((s) => s.run.taskId));
       for (const { run, counts: c } of settled) {
         const runId = run._id.toString();
         await this.deps.publish({
@@ -106,25 +98,11 @@ export class RunFinisher {
     }
     // Runs with the same report (most: every room sent) are written by one update.
     const alike = groupBy(settled, (s) => JSON.stringify(s.counts));
-    const res = await service.Run.bulkWrite(
-      [...alike.values()].map((group) => ({
-        updateMany: {
-          filter: { _id: { $in: group.map((s) => s.run._id) }, state: 'sending' },
-          update: { $set: { state: 'finished', finishedAt, report: group[0].counts } },
-        },
-      })) as Parameters<typeof service.Run.bulkWrite>[0],
-      { ordered: false },
+    const mine = await service.runRecords.finish(
+      [...alike.values()].map((group) => ({ ids: group.map((s) => s.run._id), report: group[0].counts })),
+      finishedAt,
     );
-    let finished = settled;
-    if (res.modifiedCount !== settled.length) {
-      // Another process finished some of them at the same time: ours carry our time.
-      const mine = new Set(
-        (await service.Run.find({ _id: { $in: settled.map((s) => s.run._id) }, finishedAt }, { _id: 1 }).lean()).map(
-          (r) => r._id.toString(),
-        ),
-      );
-      finished = settled.filter((s) => mine.has(s.run._id.toString()));
-    }
+    const finished = settled.filter((s) => mine.has(s.run._id.toString()));
     for (const { run, counts: c } of finished)
       this.deps.log.info({ broadcastId: run.taskId.toString(), run: run.seq, ...c }, 'broadcast run finished');
     return new Set(finished.map((s) => s.run._id.toString()));

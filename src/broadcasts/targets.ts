@@ -1,8 +1,7 @@
-import type { Connection } from 'mongoose';
 import { isRecordId } from '../bot/core/ids';
-import { robotModel } from '../bot/robot.model';
-import { groupBy } from '../lib/group-by';
-import { roomModel } from '../bot/room.model';
+import { RobotService } from '../bot/robot.service';
+import { RoomService, type RoomAddress } from '../bot/room.service';
+import type { Db } from '../db/types';
 import type { Targets } from './types';
 
 /** A room a run goes to, as read at dispatch time. */
@@ -20,27 +19,24 @@ export interface Resolved {
   missing: string[];
 }
 
-/** Reads the rooms a broadcast targets, always limited to its owner's robots. */
+/**
+ * Reads the rooms a broadcast targets, always limited to its owner's robots, through the robot
+ * and room services (built over the database handle, reading only).
+ */
 export class TargetResolver {
-  private readonly Robot;
-  private readonly Room;
+  private readonly robots: RobotService;
+  private readonly rooms: RoomService;
 
-  constructor(conn: Connection) {
-    this.Robot = robotModel(conn);
-    this.Room = roomModel(conn);
-  }
-
-  private async robotIds(owner: string): Promise<string[]> {
-    const robots = await this.Robot.find({ owner }, { _id: 1 }).lean();
-    return robots.map((r) => r._id.toString());
+  constructor(db: Db) {
+    this.robots = new RobotService(db);
+    this.rooms = new RoomService(db);
   }
 
   /** Listed ids that are not rooms of the owner's robots (the API refuses those). */
   async foreignRooms(owner: string, roomIds: readonly string[]): Promise<string[]> {
     const valid = roomIds.filter(isRecordId).map((id) => id.toLowerCase());
-    const robotIds = await this.robotIds(owner);
-    const found = await this.Room.find({ _id: { $in: valid }, robotId: { $in: robotIds } }, { _id: 1 }).lean();
-    const known = new Set(found.map((r) => r._id.toString()));
+    const robotIds = (await this.robots.idsByOwner([owner])).get(owner) ?? [];
+    const known = new Set(await this.rooms.idsOfRobots(valid, robotIds));
     return roomIds.filter((id) => !known.has(id.toLowerCase()));
   }
 
@@ -57,13 +53,7 @@ export class TargetResolver {
    * one of all listed rooms, and one per distinct owner and flag for the other modes.
    */
   async resolveMany(items: readonly { owner: string; targets: Targets }[], limit: number): Promise<Resolved[]> {
-    const robots = await this.Robot.find(
-      { owner: { $in: [...new Set(items.map((i) => i.owner))] } },
-      { _id: 1, owner: 1 },
-    ).lean();
-    const robotsOf = new Map(
-      [...groupBy(robots, (r) => r.owner)].map(([owner, rs]) => [owner, rs.map((r) => r._id.toString())]),
-    );
+    const robotsOf = await this.robots.idsByOwner(items.map((i) => i.owner));
     const listedIds = [
       ...new Set(
         items.flatMap((i) =>
@@ -71,27 +61,15 @@ export class TargetResolver {
         ),
       ),
     ];
-    const listed = new Map(
-      (listedIds.length ? await this.Room.find({ _id: { $in: listedIds } }, ROOM_FIELDS).lean() : []).map((d) => [
-        d._id.toString(),
-        toTarget(d),
-      ]),
-    );
+    const listed = new Map((await this.rooms.addresses(listedIds)).map((a) => [a.id, toTarget(a)]));
     const shared = new Map<string, Promise<TargetRoom[]>>();
     const roomsOf = (owner: string, targets: Exclude<Targets, { mode: 'rooms' }>): Promise<TargetRoom[]> => {
       const key = `${owner}\n${targets.mode === 'flag' ? targets.flag : ''}`;
       let rooms = shared.get(key);
       if (!rooms) {
-        const filter: Record<string, unknown> = {
-          robotId: { $in: robotsOf.get(owner) ?? [] },
-          present: true,
-          ...(targets.mode === 'flag' ? { [targets.flag]: true } : {}),
-        };
-        rooms = this.Room.find(filter, ROOM_FIELDS)
-          .sort({ _id: 1 })
-          .limit(limit)
-          .lean()
-          .then((docs) => docs.map(toTarget));
+        rooms = this.rooms
+          .presentAddresses(robotsOf.get(owner) ?? [], targets.mode === 'flag' ? targets.flag : undefined, limit)
+          .then((addresses) => addresses.map(toTarget));
         shared.set(key, rooms);
       }
       return rooms;
@@ -112,20 +90,6 @@ export class TargetResolver {
   }
 }
 
-const ROOM_FIELDS = { robotId: 1, puppetId: 1, topic: 1, present: 1 };
-
-function toTarget(d: {
-  _id: { toString(): string };
-  robotId: { toString(): string };
-  puppetId: string;
-  topic?: string | null;
-  present?: boolean | null;
-}): TargetRoom {
-  return {
-    roomId: d._id.toString(),
-    robotId: d.robotId.toString(),
-    puppetId: d.puppetId,
-    topic: d.topic ?? '',
-    present: d.present !== false,
-  };
+function toTarget(a: RoomAddress): TargetRoom {
+  return { roomId: a.id, robotId: a.robotId, puppetId: a.puppetId, topic: a.topic, present: a.present };
 }

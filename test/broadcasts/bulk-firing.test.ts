@@ -30,7 +30,13 @@ describe('firing a page of due broadcasts together', () => {
     schedule: { kind: 'now' },
     ...over,
   });
-  const claimDeps = () => ({ Run: p.service.Run, Task: p.service.Task, me: 'proc-a', leaseMs: MIN, graceMs: 10 * MIN });
+  const claimDeps = () => ({
+    runs: p.service.runRecords,
+    progress: p.service.progress,
+    me: 'proc-a',
+    leaseMs: MIN,
+    graceMs: 10 * MIN,
+  });
   const lean = (ids: string[]) =>
     p.service.Task.find({ _id: { $in: ids } })
       .sort({ _id: 1 })
