@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Connection, Model } from 'mongoose';
+import type { Db, Model } from '../db/types';
 import { isRecordId } from '../bot/core/ids';
 import { apiKeyModel, type ApiKeyDoc } from './api-key.model';
 import { isDuplicateKey } from '../db/errors';
@@ -52,7 +52,7 @@ export class ApiKeyService {
   private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
 
   constructor(
-    conn: Connection,
+    conn: Db,
     private readonly now: () => number = Date.now,
   ) {
     this.model = apiKeyModel(conn);

@@ -1,4 +1,4 @@
-import type { Connection } from 'mongoose';
+import type { Db } from '../db/types';
 import { findPage, type Page, type PageRequest } from '../db/pagination';
 import { isRecordId } from './core/ids';
 import type { RobotStatus } from './core/robot-state';
@@ -90,7 +90,7 @@ function toView(d: RobotDoc & { createdAt?: Date }): RobotView {
 export class RobotService {
   private readonly Robot;
   constructor(
-    conn: Connection,
+    conn: Db,
     private readonly defaultPuppet?: Readonly<PuppetSettings>,
   ) {
     this.Robot = robotModel(conn);

@@ -1,4 +1,4 @@
-import type { Connection } from 'mongoose';
+import type { Db } from '../db/types';
 import { findPage, type Page, type PageRequest } from '../db/pagination';
 import { isRecordId } from './core/ids';
 import { PairMap } from './core/pair-map';
@@ -100,7 +100,7 @@ export class RoomService {
   private readonly loading = new Map<string, Promise<RoomView>>();
 
   constructor(
-    conn: Connection,
+    conn: Db,
     private readonly now: () => number = Date.now,
   ) {
     this.Room = roomModel(conn);

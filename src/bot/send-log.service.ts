@@ -1,4 +1,4 @@
-import type { Connection, Types } from 'mongoose';
+import type { Db, Types } from '../db/types';
 import { insertAbsent } from '../db/ops';
 import type { OutboundContent } from './content';
 import { sendLogModel, type SendLogDoc } from './send-log.model';
@@ -67,7 +67,7 @@ function toRecord(d: SendLogDoc & { _id: Types.ObjectId }): SendRecord {
 /** The persisted log of every send: queued before it goes, updated with the outcome. */
 export class SendLogService {
   private readonly Log;
-  constructor(conn: Connection) {
+  constructor(conn: Db) {
     this.Log = sendLogModel(conn);
   }
 

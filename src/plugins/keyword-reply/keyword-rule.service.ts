@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Connection } from 'mongoose';
+import type { Db } from '../../db/types';
 import { z } from 'zod';
 import { isRecordId } from '../../bot/core/ids';
 import { findPage, type Page, type PageRequest } from '../../db/pagination';
@@ -76,7 +76,7 @@ function toRule(d: KeywordRuleDoc): KeywordRule {
  */
 export class KeywordRuleService extends EventEmitter<{ changed: [string] }> {
   private readonly Rule;
-  constructor(conn: Connection) {
+  constructor(conn: Db) {
     super();
     this.Rule = keywordRuleModel(conn);
   }

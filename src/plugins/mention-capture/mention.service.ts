@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Connection } from 'mongoose';
+import type { Db } from '../../db/types';
 import { isRecordId } from '../../bot/core/ids';
 import type { ContextLine } from './mention-rules';
 import { mentionModel, mentionNotifyModel, type MentionDoc } from './mention.model';
@@ -60,7 +60,7 @@ function toMention(d: MentionDoc): Mention {
 export class MentionService extends EventEmitter<{ captured: [Mention] }> {
   private readonly Mention;
   private readonly Notify;
-  constructor(conn: Connection) {
+  constructor(conn: Db) {
     super();
     this.Mention = mentionModel(conn);
     this.Notify = mentionNotifyModel(conn);

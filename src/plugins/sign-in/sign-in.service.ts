@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Connection } from 'mongoose';
+import type { Db } from '../../db/types';
 import { z } from 'zod';
 import { isRecordId } from '../../bot/core/ids';
 import { findPage, type Page, type PageRequest } from '../../db/pagination';
@@ -99,7 +99,7 @@ export class SignInService extends EventEmitter<{ changed: [string] }> {
   private readonly Rule;
   private readonly Record;
   constructor(
-    conn: Connection,
+    conn: Db,
     readonly timeZone: string,
   ) {
     super();

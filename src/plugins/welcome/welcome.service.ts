@@ -1,4 +1,4 @@
-import type { Connection } from 'mongoose';
+import type { Db } from '../../db/types';
 import { z } from 'zod';
 import { welcomeSettingModel } from './welcome-setting.model';
 
@@ -22,7 +22,7 @@ export interface WelcomeSetting {
 /** Per-room welcome text (seed 002 welcome_msg) over a configured default. */
 export class WelcomeService {
   private readonly Setting;
-  constructor(conn: Connection) {
+  constructor(conn: Db) {
     this.Setting = welcomeSettingModel(conn);
   }
 
