@@ -45,7 +45,7 @@ export interface PluginPackage<
   /** Builds the plugin's dependencies (called once per process). */
   services(deps: PluginDataDeps): D;
   /** Adds the plugin's endpoints to the native API (absent: the plugin has none). */
-  endpoints?(api: EndpointRouter, deps: PluginEndpointDeps<D>): void;
+  endpoints?(api: EndpointRouter, deps: PluginEndpointDeps<NoInfer<D>>): void;
 }
 
 /** Declares a plugin package, keeping its literal name, config, dependency and event types. */

@@ -1,6 +1,5 @@
 import type { Principal } from '../../http/principal';
 import { keywordRegexProblems, type KeywordRule, type KeywordRuleService } from './keyword-rule.service';
-import type { KeywordReplyDeps } from './keyword-reply.plugin';
 import { AppError, notFound } from '../../http/errors';
 import type { EndpointRouter } from '../../http/endpoint';
 import { idParam, okBody, pageOf, pageQuery } from '../../http/schemas';
@@ -50,7 +49,10 @@ function asInput(r: KeywordRule) {
 }
 
 /** Seed 002 keywords: reply rules of an owner's robots (the keyword-reply plugin applies them). */
-export function keywordEndpoints(api: EndpointRouter, deps: PluginEndpointDeps<KeywordReplyDeps>): void {
+export function keywordEndpoints(
+  api: EndpointRouter,
+  deps: PluginEndpointDeps<{ keywords: KeywordRuleService }>,
+): void {
   const { keywords } = deps.services;
 
   const save = async (rule: KeywordRule, input: z.infer<typeof keywordRuleBody>) => {

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Principal } from '../../http/principal';
 import type { Mention, MentionService } from './mention.service';
-import type { MentionCaptureDeps } from './mention-capture.plugin';
 import { notFound } from '../../http/errors';
 import type { EndpointRouter } from '../../http/endpoint';
 import { idParam, pageOf, pageQuery } from '../../http/schemas';
@@ -38,7 +37,7 @@ function summary(m: Mention): Omit<Mention, 'before' | 'after' | 'afterComplete'
 }
 
 /** Seed 002 @消息: captured @-mentions of the robots, their context, replies and the notify switch. */
-export function mentionEndpoints(api: EndpointRouter, deps: PluginEndpointDeps<MentionCaptureDeps>): void {
+export function mentionEndpoints(api: EndpointRouter, deps: PluginEndpointDeps<{ mentions: MentionService }>): void {
   const { mentions } = deps.services;
 
   api.add({

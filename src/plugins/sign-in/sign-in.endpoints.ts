@@ -16,7 +16,6 @@ import {
 } from './sign-in.schemas';
 import { canSee, ownerFilter, ownerForCreate, visibleRoom } from '../../http/access';
 import type { PluginEndpointDeps } from '../plugin-package';
-import type { SignInDeps } from './sign-in.plugin';
 import { checkOwnRooms } from '../../http/access';
 
 const tag = 'sign-in';
@@ -28,7 +27,7 @@ async function visibleRule(signIn: SignInService, p: Principal, id: string): Pro
 }
 
 /** Sign-in rules of an owner (the sign-in plugin applies them), and each room's points. */
-export function signInEndpoints(api: EndpointRouter, deps: PluginEndpointDeps<SignInDeps>): void {
+export function signInEndpoints(api: EndpointRouter, deps: PluginEndpointDeps<{ signIn: SignInService }>): void {
   const { signIn } = deps.services;
 
   const save = async (rule: SignInRule, input: z.infer<typeof signInRuleBody>) => {

@@ -3,12 +3,12 @@ import { idParam, okBody } from '../../http/schemas';
 import { welcomeBody, welcomeView } from './welcome.schemas';
 import { visibleRoom } from '../../http/access';
 import type { PluginEndpointDeps } from '../plugin-package';
-import type { WelcomeDeps } from './welcome.plugin';
+import type { WelcomeService } from './welcome.service';
 
 const tag = 'welcome';
 
 /** Seed 002 welcome_msg: the welcome text of one room (the welcome plugin sends it). */
-export function welcomeEndpoints(api: EndpointRouter, deps: PluginEndpointDeps<WelcomeDeps>): void {
+export function welcomeEndpoints(api: EndpointRouter, deps: PluginEndpointDeps<{ welcome: WelcomeService }>): void {
   const { welcome } = deps.services;
 
   api.add({
