@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from '../config';
 import { createApp } from './api/app';
 import { nativeApi } from './api/v1';
-import { installSeed001Envelope, seed001Router } from './api/compat/seed001';
+import { installSeed001Envelope, seed001Router, startSeed001Callbacks } from './api/compat/seed001';
 import { installSeed000Envelope, seed000Router } from './api/compat/seed000';
 import { installSeed003Envelope, startSeed003 } from './api/compat/seed003';
 import { ApiKeyService } from './auth/api-key.service';
@@ -83,6 +83,17 @@ export async function start(
     const seed001 = config.compat.seed001.enabled
       ? [seed001Router({ runtime, keys, log, checkCallbackUrl: webhooks.checkCallbackUrl })]
       : [];
+    // Seed 001 developer callbacks (group messages of bound rooms); they stop before the webhooks.
+    if (config.compat.seed001.enabled) {
+      const callbacks = startSeed001Callbacks({
+        manager: runtime.manager,
+        rooms: runtime.rooms,
+        outbox: webhooks.outbox,
+        settings: config.compat.seed001,
+        log,
+      });
+      stops.push(async () => callbacks.stop());
+    }
     const s0 = config.compat.seed000;
     const seed000 = s0?.enabled
       ? [
@@ -109,6 +120,8 @@ export async function start(
         })
       : undefined;
     if (seed003) stops.push(async () => seed003.stop());
+    // Every dialect has registered its callback formats: queued callbacks may go out.
+    webhooks.start();
     // Every model is registered by now: collections and indexes exist before the API key is
     // written, the API serves or a robot starts (the webhook worker only claims existing rows).
     await modelsReady(db.connection);

@@ -3,15 +3,12 @@ import { Schema, type Connection, type InferSchemaType, type Model, type Types }
 export const DELIVERY_STATUSES = ['queued', 'delivering', 'delivered', 'dead'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
-/** How a delivery is put on the wire (see formats.ts). */
-export const DELIVERY_FORMATS = ['native', 'login-callback', 'seed001-developer', 'seed003-notify'] as const;
-export type DeliveryFormat = (typeof DELIVERY_FORMATS)[number];
-
 const deliverySchema = new Schema(
   {
     eventId: { type: String, required: true },
     eventType: { type: String, required: true },
-    format: { type: String, required: true, enum: DELIVERY_FORMATS },
+    /** The registered format that renders it (formats.ts). */
+    format: { type: String, required: true },
     /** The subscription id for native webhooks, else the name of the plain callback. */
     target: { type: String, required: true },
     /** Who may see it: the subscription's owner (absent: admins only). */
@@ -20,7 +17,7 @@ const deliverySchema = new Schema(
     robotId: String,
     /** Plain callbacks keep their URL; native ones read the subscription's at each attempt. */
     url: String,
-    /** The exact bytes sent on every attempt (secrets such as the seed token are added at send time). */
+    /** What its format sends or builds the request from (secrets are added at send time, never stored). */
     body: String,
     status: { type: String, required: true, enum: DELIVERY_STATUSES },
     attempts: { type: Number, required: true, default: 0 },

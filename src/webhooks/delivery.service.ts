@@ -1,14 +1,15 @@
-import type { Connection } from 'mongoose';
 import { isRecordId } from '../bot/core/ids';
 import { findPage, type Page, type PageRequest } from '../db/pagination';
-import { deliveryModel, type DeliveryDoc, type DeliveryFormat, type DeliveryStatus } from './delivery.model';
+import type { Db } from '../db/types';
+import { deliveryModel, type DeliveryDoc, type DeliveryStatus } from './delivery.model';
 import { updateByIdThenRead } from '../db/ops';
 
 export interface Delivery {
   id: string;
   eventId: string;
   eventType: string;
-  format: DeliveryFormat;
+  /** The name of the registered format that renders it (formats.ts). */
+  format: string;
   target: string;
   owner?: string;
   robotId?: string;
@@ -35,7 +36,7 @@ function toView(d: DeliveryDoc): Delivery {
     id: d._id.toString(),
     eventId: d.eventId,
     eventType: d.eventType,
-    format: d.format as DeliveryFormat,
+    format: d.format,
     target: d.target,
     status: d.status as DeliveryStatus,
     attempts: d.attempts,
@@ -59,7 +60,7 @@ function toView(d: DeliveryDoc): Delivery {
  */
 export class DeliveryService {
   private readonly D;
-  constructor(conn: Connection) {
+  constructor(conn: Db) {
     this.D = deliveryModel(conn);
   }
 

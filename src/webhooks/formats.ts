@@ -1,7 +1,4 @@
-import { seed003Signature } from '../api/compat/seed003/signature';
-import { signedHeaders, deriveSecret } from './signature';
 import type { Delivery } from './delivery.service';
-import type { Subscription } from './subscription.service';
 
 /** One HTTP request as it goes on the wire. */
 export interface WireRequest {
@@ -12,85 +9,75 @@ export interface WireRequest {
   timeoutMs: number;
 }
 
+/** A delivery ready to send, or why it is dropped (marked dead without a request). */
+export type Rendered = WireRequest | { drop: string };
+
+/** What every renderer gets besides the delivery. */
 export interface RenderContext {
-  /** The delivery's subscription (native only), as read just before the attempt. */
-  subscription?: Subscription | null;
-  masterKey: string;
-  /** Seed 001 developer callback token (a secret: added here, never stored). */
-  seed001Token?: string;
-  /** Seed 003 channel keys by chid (secrets: applied here, never stored). */
-  seed003Keys?: ReadonlyMap<string, string>;
+  /** Now, in seconds since the epoch (signature timestamps). */
   nowSec: number;
+  /** Per-attempt timeouts: native webhooks, every other callback. */
   timeouts: { nativeMs: number; callbackMs: number };
 }
 
-/** `target` of a seed 003 notification: this prefix and the chid. */
-export const SEED003_TARGET = 'seed003:';
+/**
+ * How one kind of delivery goes on the wire. Secrets the format needs (signing keys, tokens) are
+ * captured by the renderer when it is registered and applied at each attempt, so they are never
+ * stored with the delivery; the delivery keeps only what may be listed (URL, body, target).
+ */
+export interface DeliveryFormat {
+  render(delivery: Delivery, ctx: RenderContext): Rendered | Promise<Rendered>;
+}
 
-const base = (d: Delivery) => ({ 'User-Agent': 'qunbot-webhooks', 'X-Qunbot-Event-Id': d.eventId });
+/** Thrown when a delivery names a format nobody registered. */
+export class UnknownFormatError extends Error {
+  override name = 'UnknownFormatError';
+  constructor(readonly format: string) {
+    super(`unknown delivery format ${format}`);
+  }
+}
+
+const FORMAT_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 /**
- * How each kind of delivery goes on the wire, or why it is dropped. Native webhooks: signed JSON
- * POST to the subscription's current URL. Seed 001 login callback: a plain GET. Seed 001
- * developer callback: a plain JSON POST with the configured token. Seed 003 notification: a JSON
- * POST signed like a seed 003 request (MD5 over body + channel key) with the channel's key.
+ * The delivery formats of one outbox, by name. Webhooks registers its own (`native`,
+ * `login-callback`); each enabled API dialect registers the formats of its callbacks. A delivery's
+ * `format` is checked here when it is queued; one whose format is gone by the time it is sent
+ * (its dialect was switched off meanwhile) is dropped with that reason.
  */
-export function render(d: Delivery, ctx: RenderContext): WireRequest | { drop: string } {
-  switch (d.format) {
-    case 'native': {
-      const sub = ctx.subscription;
-      if (!sub) return { drop: 'subscription deleted' };
-      if (!sub.active) return { drop: 'subscription inactive' };
-      const body = d.body ?? '';
-      const secret = deriveSecret(ctx.masterKey, sub.id, sub.secretVersion);
-      return {
-        url: sub.url,
-        method: 'POST',
-        headers: {
-          ...base(d),
-          'Content-Type': 'application/json',
-          ...signedHeaders(secret, ctx.nowSec, body, { id: d.eventId, type: d.eventType }),
-        },
-        body,
-        timeoutMs: ctx.timeouts.nativeMs,
-      };
-    }
-    case 'login-callback':
-      if (!d.url) return { drop: 'no url' };
-      return {
-        url: d.url,
-        method: 'GET',
-        headers: { ...base(d), ...(d.robotId ? { 'X-Qunbot-Robot-Id': d.robotId } : {}) },
-        timeoutMs: ctx.timeouts.callbackMs,
-      };
-    case 'seed001-developer': {
-      if (!d.url) return { drop: 'no url' };
-      const stored = JSON.parse(d.body ?? '{}') as Record<string, unknown>;
-      const body = JSON.stringify({ token: ctx.seed001Token ?? '', ...stored });
-      return {
-        url: d.url,
-        method: 'POST',
-        headers: { ...base(d), 'Content-Type': 'application/json' },
-        body,
-        timeoutMs: ctx.timeouts.callbackMs,
-      };
-    }
-    case 'seed003-notify': {
-      if (!d.url) return { drop: 'no url' };
-      const key = d.target.startsWith(SEED003_TARGET)
-        ? ctx.seed003Keys?.get(d.target.slice(SEED003_TARGET.length))
-        : undefined;
-      if (!key) return { drop: 'seed003 channel no longer configured' };
-      const body = d.body ?? '';
-      const headers = {
-        ...base(d),
-        'Content-Type': 'application/json',
-        'X-Ecaspsplus-Signature': seed003Signature(body, key),
-        'X-Ecaspsplus-SignatureType': 'MD5',
-      };
-      return { url: d.url, method: 'POST', headers, body, timeoutMs: ctx.timeouts.callbackMs };
-    }
-    default:
-      return { drop: `unknown format ${String(d.format)}` };
+export class DeliveryFormats {
+  private readonly formats = new Map<string, DeliveryFormat>();
+
+  /** Adds a format; a name is registered once (a second registration is a wiring mistake). */
+  register(name: string, format: DeliveryFormat): void {
+    if (!FORMAT_NAME.test(name)) throw new Error(`delivery format name "${name}" must be kebab-case`);
+    if (this.formats.has(name)) throw new Error(`delivery format ${name} is already registered`);
+    this.formats.set(name, format);
   }
+
+  has(name: string): boolean {
+    return this.formats.has(name);
+  }
+
+  /** The registered names, in registration order. */
+  names(): string[] {
+    return [...this.formats.keys()];
+  }
+
+  /** Throws UnknownFormatError unless `name` is registered (the check at enqueue time). */
+  assert(name: string): void {
+    if (!this.formats.has(name)) throw new UnknownFormatError(name);
+  }
+
+  /** The delivery's request, by its format's renderer; an unregistered format is dropped. */
+  async render(delivery: Delivery, ctx: RenderContext): Promise<Rendered> {
+    const format = this.formats.get(delivery.format);
+    if (!format) return { drop: `unknown format ${delivery.format} (not registered: its dialect is not enabled)` };
+    return format.render(delivery, ctx);
+  }
+}
+
+/** The headers every delivery carries, whatever its format. */
+export function baseHeaders(delivery: Pick<Delivery, 'eventId'>): Record<string, string> {
+  return { 'User-Agent': 'qunbot-webhooks', 'X-Qunbot-Event-Id': delivery.eventId };
 }

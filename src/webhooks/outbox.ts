@@ -1,25 +1,22 @@
-import type { Connection } from 'mongoose';
 import type { Config } from '../../config';
 import type { Clock } from '../bot/core/clock';
+import type { Db } from '../db/types';
 import type { Logger } from '../logger';
 import { DeliveryService, type NewDelivery } from './delivery.service';
 import { makeEnvelope, type EventEnvelope, type PublishInput } from './events';
+import { DeliveryFormats } from './formats';
 import { HttpSender } from './http-sender';
+import { LOGIN_CALLBACK_FORMAT, loginCallbackFormat } from './login-callback.format';
+import { NATIVE_FORMAT, nativeFormat } from './native.format';
 import { deriveSecret } from './signature';
 import { loadSigningKey } from './signing-key';
 import { SubscriptionService, type Subscription } from './subscription.service';
 import { UrlGuard, type ResolveAll } from './url-guard';
 import { DeliveryWorker, type WorkerDeps } from './worker';
-import { SEED003_TARGET } from './formats';
 
 export interface WebhookOutboxDeps {
-  config: Readonly<Pick<Config, 'webhooks' | 'callbacks' | 'dataDir'>> & {
-    compat: {
-      seed001: Pick<Config['compat']['seed001'], 'callbackToken'>;
-      seed003?: { channels: readonly Pick<Config['compat']['seed003']['channels'][number], 'chid' | 'key'>[] };
-    };
-  };
-  connection: Connection;
+  config: Readonly<Pick<Config, 'webhooks' | 'callbacks' | 'dataDir'>>;
+  connection: Db;
   clock: Clock;
   log: Logger;
   /** Tests inject DNS answers. */
@@ -30,37 +27,37 @@ export interface WebhookOutboxDeps {
   sender?: WorkerDeps['sender'];
 }
 
-/** Callbacks in the seed formats (not signed the native way); each is one delivery to one URL. */
-export type PlainCallback =
-  | { format: 'login-callback'; eventId: string; owner?: string; robotId: string; url: string }
-  | {
-      format: 'seed001-developer';
-      eventId: string;
-      robotId: string;
-      url: string;
-      body: { action: 'send_message'; data: { content: string; robot_id: string; room_id: string; nickname: string } };
-    }
-  /** Seed 003 notification to a channel: `body` is final JSON; signed with the channel key at send time. */
-  | {
-      format: 'seed003-notify';
-      eventId: string;
-      eventType: string;
-      robotId: string;
-      chid: string;
-      owner?: string;
-      url: string;
-      body: string;
-    };
+/**
+ * A callback that is not a native webhook: one delivery to one URL, put on the wire at each
+ * attempt by its registered format. Nothing secret goes in here (the format adds its secrets).
+ */
+export interface CallbackInput {
+  /** A registered format (DeliveryFormats); anything else is refused. */
+  format: string;
+  /** Stays the same across retries (receivers dedupe on it). */
+  eventId: string;
+  eventType: string;
+  /** With eventId, what makes the delivery unique: queuing the pair again adds nothing. Default: the format. */
+  target?: string;
+  url: string;
+  robotId?: string;
+  /** Who may list it (absent: admins only). */
+  owner?: string;
+  /** The exact bytes to send, or what the format builds them from. */
+  body?: string;
+}
 
 /**
  * The persisted webhook outbox: `publish` stores one delivery per matching subscription before
- * anything is sent, then the worker delivers them at least once. Seed callbacks go through the
- * same store and worker (`enqueuePlain`).
+ * anything is sent, then the worker delivers them at least once. Other callbacks go through the
+ * same store and worker (`enqueue`), in a format registered in `formats`.
  */
 export class WebhookOutbox {
   readonly subscriptions: SubscriptionService;
   readonly deliveries: DeliveryService;
   readonly guard: UrlGuard;
+  /** How deliveries go on the wire, by format name; dialects register theirs here. */
+  readonly formats: DeliveryFormats;
   readonly worker: DeliveryWorker;
   private readonly masterKey: string;
   private readonly sender: HttpSender | undefined;
@@ -79,16 +76,16 @@ export class WebhookOutbox {
           maxResponseBytes: w.maxResponseBytes,
           timeoutMs: Math.max(w.timeoutMs, deps.config.callbacks.timeoutMs),
         });
-    const token = deps.config.compat.seed001.callbackToken;
-    // Seed 003 notifications are signed with their channel's key, read from config at send time.
-    const seed003Keys = new Map((deps.config.compat.seed003?.channels ?? []).map((c) => [c.chid, c.key]));
+    this.formats = new DeliveryFormats();
+    this.formats.register(
+      NATIVE_FORMAT,
+      nativeFormat({ masterKey: this.masterKey, subscriptions: this.subscriptions }),
+    );
+    this.formats.register(LOGIN_CALLBACK_FORMAT, loginCallbackFormat);
     this.worker = new DeliveryWorker({
       deliveries: this.deliveries,
-      subscriptions: this.subscriptions,
+      formats: this.formats,
       sender: deps.sender ?? (this.sender as HttpSender),
-      masterKey: this.masterKey,
-      ...(token ? { seed001Token: token } : {}),
-      ...(seed003Keys.size > 0 ? { seed003Keys } : {}),
       policy: {
         pollMs: w.pollMs,
         concurrency: w.concurrency,
@@ -117,7 +114,7 @@ export class WebhookOutbox {
     const items: NewDelivery[] = targets.map((s) => ({
       eventId: event.id,
       eventType: event.type,
-      format: 'native',
+      format: NATIVE_FORMAT,
       target: s.id,
       body,
       ...about,
@@ -128,41 +125,26 @@ export class WebhookOutbox {
     return { event, deliveries: stored };
   }
 
-  /** Queues a seed-format callback (unsigned, in the seed's own shape). */
-  async enqueuePlain(cb: PlainCallback): Promise<void> {
+  /**
+   * Queues a callback in a registered format (throws UnknownFormatError for any other). Resolves
+   * true once stored; false when the same event and target were queued before.
+   */
+  async enqueue(cb: CallbackInput): Promise<boolean> {
+    this.formats.assert(cb.format);
     const now = new Date(this.deps.clock.now());
-    const item: NewDelivery =
-      cb.format === 'login-callback'
-        ? {
-            eventId: cb.eventId,
-            eventType: 'robot.login',
-            format: cb.format,
-            target: 'login-callback',
-            robotId: cb.robotId,
-            url: cb.url,
-            ...(cb.owner ? { owner: cb.owner } : {}),
-          }
-        : cb.format === 'seed001-developer'
-          ? {
-              eventId: cb.eventId,
-              eventType: 'message.received',
-              format: cb.format,
-              target: 'seed001-developer',
-              robotId: cb.robotId,
-              url: cb.url,
-              body: JSON.stringify(cb.body),
-            }
-          : {
-              eventId: cb.eventId,
-              eventType: cb.eventType,
-              format: cb.format,
-              target: `${SEED003_TARGET}${cb.chid}`,
-              robotId: cb.robotId,
-              url: cb.url,
-              body: cb.body,
-              ...(cb.owner ? { owner: cb.owner } : {}),
-            };
-    if ((await this.deliveries.enqueue([item], now, this.maxAgeMs)) > 0) this.worker.wake();
+    const item: NewDelivery = {
+      eventId: cb.eventId,
+      eventType: cb.eventType,
+      format: cb.format,
+      target: cb.target ?? cb.format,
+      url: cb.url,
+      ...(cb.robotId ? { robotId: cb.robotId } : {}),
+      ...(cb.owner ? { owner: cb.owner } : {}),
+      ...(cb.body !== undefined ? { body: cb.body } : {}),
+    };
+    const stored = (await this.deliveries.enqueue([item], now, this.maxAgeMs)) > 0;
+    if (stored) this.worker.wake();
+    return stored;
   }
 
   /** The signing secret of a subscription (shown at creation and rotation; never stored). */

@@ -1,4 +1,4 @@
-import type { Connection } from 'mongoose';
+import type { Db } from '../db/types';
 import { findPage, type Page, type PageRequest } from '../db/pagination';
 import { isRecordId } from '../bot/core/ids';
 import type { EventType } from './events';
@@ -40,7 +40,7 @@ export class SubscriptionService {
   private readonly Sub;
   /** Bumped by every change made through this instance (lets callers cache lookups safely). */
   version = 0;
-  constructor(conn: Connection) {
+  constructor(conn: Db) {
     this.Sub = subscriptionModel(conn);
   }
 

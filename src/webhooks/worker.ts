@@ -5,16 +5,15 @@ import type { BackoffPolicy } from '../bot/core/backoff';
 import type { Clock } from '../bot/core/clock';
 import type { Logger } from '../logger';
 import type { Delivery, DeliveryService } from './delivery.service';
-import { render, type WireRequest } from './formats';
+import type { DeliveryFormats, WireRequest } from './formats';
 import type { SendResult } from './http-sender';
 import { afterFailure, classifyStatus } from './schedule';
-import type { SubscriptionService } from './subscription.service';
 
 export interface WorkerPolicy {
   pollMs: number;
   concurrency: number;
   backoff: BackoffPolicy;
-  /** Per-attempt timeouts: native webhooks, seed callbacks. */
+  /** Per-attempt timeouts: native webhooks, every other callback. */
   timeouts: { nativeMs: number; callbackMs: number };
   /** How long a claim holds; past it another worker may take the delivery over. */
   leaseMs?: number;
@@ -22,12 +21,9 @@ export interface WorkerPolicy {
 
 export interface WorkerDeps {
   deliveries: DeliveryService;
-  subscriptions: Pick<SubscriptionService, 'get'>;
+  /** Renders each claimed delivery (its format's secrets stay inside the renderer). */
+  formats: Pick<DeliveryFormats, 'render'>;
   sender: { send(req: WireRequest, signal?: AbortSignal): Promise<SendResult> };
-  masterKey: string;
-  seed001Token?: string;
-  /** Seed 003 channel keys by chid (they sign seed003-notify deliveries). */
-  seed003Keys?: ReadonlyMap<string, string>;
   policy: WorkerPolicy;
   clock: Clock;
   log: Logger;
@@ -59,12 +55,6 @@ class Wake {
   }
 }
 
-/**
- * Sends due deliveries: polls every pollMs and wakes at once on publish, with at most
- * `concurrency` requests in flight. Each attempt is claimed atomically (see DeliveryService.claim).
- * Failures are retried with exponential backoff and jitter until the delivery's deadline, then it
- * is dead (listed, retryable from the API).
- */
 /** What happened to one claimed attempt (for logs, metrics and tests). */
 export interface Settled {
   delivery: Delivery;
@@ -73,6 +63,12 @@ export interface Settled {
   error?: string;
 }
 
+/**
+ * Sends due deliveries: polls every pollMs and wakes at once on publish, with at most
+ * `concurrency` requests in flight. Each attempt is claimed atomically (see DeliveryService.claim).
+ * Failures are retried with exponential backoff and jitter until the delivery's deadline, then it
+ * is dead (listed, retryable from the API).
+ */
 export class DeliveryWorker extends EventEmitter<{ settled: [Settled]; expired: [number] }> {
   readonly id: string;
   private readonly inflight = new Map<string, { done: Promise<void>; abort: AbortController }>();
@@ -162,12 +158,7 @@ export class DeliveryWorker extends EventEmitter<{ settled: [Settled]; expired: 
 
   private async attempt(d: Delivery, signal: AbortSignal): Promise<void> {
     const { deliveries, clock, policy } = this.deps;
-    const subscription = d.format === 'native' ? await this.deps.subscriptions.get(d.target) : undefined;
-    const req = render(d, {
-      subscription,
-      masterKey: this.deps.masterKey,
-      ...(this.deps.seed001Token ? { seed001Token: this.deps.seed001Token } : {}),
-      ...(this.deps.seed003Keys ? { seed003Keys: this.deps.seed003Keys } : {}),
+    const req = await this.deps.formats.render(d, {
       nowSec: Math.floor(clock.now() / 1000),
       timeouts: policy.timeouts,
     });

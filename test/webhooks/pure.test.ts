@@ -1,6 +1,9 @@
 import { makeEnvelope } from '../../src/webhooks/events';
-import { render } from '../../src/webhooks/formats';
 import type { Delivery } from '../../src/webhooks/delivery.service';
+import type { RenderContext } from '../../src/webhooks/formats';
+import { loginCallbackFormat } from '../../src/webhooks/login-callback.format';
+import { nativeFormat } from '../../src/webhooks/native.format';
+import type { Subscription } from '../../src/webhooks/subscription.service';
 import { afterFailure, classifyStatus } from '../../src/webhooks/schedule';
 import { deriveSecret, sign, signedHeaders, verifySignature } from '../../src/webhooks/signature';
 
@@ -112,7 +115,7 @@ describe('makeEnvelope', () => {
   });
 });
 
-describe('render', () => {
+describe('the native and login-callback formats', () => {
   const base: Delivery = {
     id: 'd1',
     eventId: 'e1',
@@ -126,7 +129,8 @@ describe('render', () => {
     deadline: new Date(1),
     createdAt: new Date(0),
   };
-  const ctx = { masterKey: 'm'.repeat(32), nowSec: 1_700_000_000, timeouts: { nativeMs: 1000, callbackMs: 2000 } };
+  const masterKey = 'm'.repeat(32);
+  const ctx: RenderContext = { nowSec: 1_700_000_000, timeouts: { nativeMs: 1000, callbackMs: 2000 } };
   const sub = {
     id: 's1',
     url: 'https://hooks.example/x',
@@ -136,14 +140,17 @@ describe('render', () => {
     createdAt: new Date(0),
     updatedAt: new Date(0),
   };
+  /** The native format over one subscription as the store would answer it (null: deleted). */
+  const native = (subscription: Subscription | null) =>
+    nativeFormat({ masterKey, subscriptions: { get: async (id) => (id === 's1' ? subscription : null) } });
 
-  test('when a native delivery is rendered, then it is a POST to the subscription URL signed with its derived secret', () => {
-    const r = render(base, { ...ctx, subscription: sub });
+  test('when a native delivery is rendered, then it is a POST to the subscription URL signed with its derived secret', async () => {
+    const r = await native(sub).render(base, ctx);
     if ('drop' in r) throw new Error(r.drop);
     expect(r).toMatchObject({ url: 'https://hooks.example/x', method: 'POST', body: '{"id":"e1"}', timeoutMs: 1000 });
     expect(
       verifySignature(
-        deriveSecret(ctx.masterKey, 's1', 3),
+        deriveSecret(masterKey, 's1', 3),
         r.headers['X-Qunbot-Signature'],
         r.headers['X-Qunbot-Timestamp'],
         r.body as string,
@@ -155,13 +162,13 @@ describe('render', () => {
   test.each([
     [null, 'subscription deleted'],
     [{ ...sub, active: false }, 'subscription inactive'],
-  ])('when the subscription is %p, then the delivery is dropped (%s)', (subscription, reason) => {
-    expect(render(base, { ...ctx, subscription })).toEqual({ drop: reason });
+  ])('when the subscription is %p, then the delivery is dropped (%s)', async (subscription, reason) => {
+    expect(await native(subscription).render(base, ctx)).toEqual({ drop: reason });
   });
 
   test('when a login callback is rendered, then it is a plain GET with the robot id', () => {
     expect(
-      render(
+      loginCallbackFormat.render(
         { ...base, format: 'login-callback', url: 'http://cb.example/done?k=1', robotId: 'r9', body: undefined },
         ctx,
       ),
@@ -171,23 +178,5 @@ describe('render', () => {
       timeoutMs: 2000,
       headers: { 'User-Agent': 'qunbot-webhooks', 'X-Qunbot-Event-Id': 'e1', 'X-Qunbot-Robot-Id': 'r9' },
     });
-  });
-
-  test('when a seed 001 developer callback is rendered, then the token is added at send time, first, unsigned', () => {
-    const stored = JSON.stringify({
-      action: 'send_message',
-      data: { content: 'hi', robot_id: 'r', room_id: 'm', nickname: 'n' },
-    });
-    const r = render(
-      { ...base, format: 'seed001-developer', url: 'http://dev.example/cb', body: stored },
-      { ...ctx, seed001Token: 'tok' },
-    );
-    if ('drop' in r) throw new Error(r.drop);
-    expect(JSON.parse(r.body as string)).toEqual({
-      token: 'tok',
-      action: 'send_message',
-      data: { content: 'hi', robot_id: 'r', room_id: 'm', nickname: 'n' },
-    });
-    expect(r.headers['X-Qunbot-Signature']).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import { startSeed001Callbacks } from '../../src/api/compat/seed001';
 import type { Runtime } from '../../src/bot/runtime';
 import type { MentionService } from '../../src/plugins/mention-capture/mention.service';
 import { bridgeRuntime } from '../../src/webhooks/bridge';
@@ -29,6 +30,7 @@ describe('runtime events through the webhook outbox', () => {
   let outbox: WebhookOutbox;
   let receiver: Receiver;
   let detach: () => void;
+  let developer: { stop(): void };
   let robotId: string;
   let rooms: ReturnType<typeof createRooms>;
   const natives = () =>
@@ -40,19 +42,22 @@ describe('runtime events through the webhook outbox', () => {
     rooms = createRooms(svc, 2, 2, (i) => (i === 0 ? '福利群 AG1234' : 'Chat 1'));
     runtime = testRuntime(t.db, { config: testRuntimeConfig() });
     mentionService = testPlugins(t.db).services['mention-capture'].mentions;
-    const base = webhookConfig();
-    outbox = makeOutbox(t.db, {
-      ...base,
-      compat: { ...base.compat, seed001: { ...base.compat.seed001, enabled: true, callbackToken: 'dev-token' } },
-    });
+    outbox = makeOutbox(t.db, webhookConfig());
     detach = bridgeRuntime({
       manager: runtime.manager,
       robots: runtime.robots,
       rooms: runtime.rooms,
       mentions: mentionService,
       outbox,
-      seed001: { enabled: true, callbackUrl: `${receiver.url}/dev` },
       now: () => Date.now(),
+      log: silentLog,
+    });
+    // Seed 001 enabled with a developer callback, wired as src/main.ts wires it.
+    developer = startSeed001Callbacks({
+      manager: runtime.manager,
+      rooms: runtime.rooms,
+      outbox,
+      settings: { callbackUrl: `${receiver.url}/dev`, callbackToken: 'dev-token' },
       log: silentLog,
     });
     outbox.start();
@@ -78,6 +83,7 @@ describe('runtime events through the webhook outbox', () => {
 
   afterAll(async () => {
     detach();
+    developer.stop();
     await runtime.manager.stopAll();
     await outbox.stop();
     await svc.stop();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DELIVERY_FORMATS, DELIVERY_STATUSES } from '../../webhooks/delivery.model';
+import { DELIVERY_STATUSES } from '../../webhooks/delivery.model';
 import type { Delivery } from '../../webhooks/delivery.service';
 import { EVENT_TYPES } from '../../webhooks/events';
 import type { Subscription } from '../../webhooks/subscription.service';
@@ -63,7 +63,7 @@ const deliveryView = z
     id: z.string(),
     eventId: z.string(),
     eventType: z.string(),
-    format: z.enum(DELIVERY_FORMATS),
+    format: z.string().meta({ description: "how it goes on the wire: native, login-callback, or a dialect's format" }),
     subscriptionId: z.string().optional(),
     owner: z.string().optional(),
     robotId: z.string().optional(),

@@ -146,9 +146,8 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
       { chid: 'CH01', key: K1, notifyUrl: `${receiver.url}/notify`, owner: 'wxrc-a' },
       { chid: 'CH02', key: K2, owner: 'seed003:CH02' },
     ];
-    const wh = webhookConfig();
     outbox = new WebhookOutbox({
-      config: { ...wh, compat: { ...wh.compat, seed003: { ...wh.compat.seed003, channels } } },
+      config: webhookConfig(),
       connection: t.db.connection,
       clock: systemClock,
       log: logs.log,

@@ -9,7 +9,7 @@ import {
   verifySeed003Signature,
 } from '../../../src/api/compat/seed003/signature';
 import { checkTxtime, formatTxtime, parseTxtime, zonedEpoch } from '../../../src/api/compat/seed003/txtime';
-import { render } from '../../../src/webhooks/formats';
+import { notifyFormat } from '../../../src/api/compat/seed003/notify.format';
 import type { Delivery } from '../../../src/webhooks/delivery.service';
 
 // Vectors from coreutils: printf '%s' '<body><key>' | md5sum
@@ -188,15 +188,13 @@ describe('seed 003 notification rendering', () => {
     createdAt: new Date(0),
     ...over,
   });
-  const ctx = {
-    masterKey: 'm'.repeat(32),
-    seed003Keys: new Map([['CH01', KEY]]),
-    nowSec: 0,
-    timeouts: { nativeMs: 1, callbackMs: 2 },
-  };
+  const ctx = { nowSec: 0, timeouts: { nativeMs: 1, callbackMs: 2 } };
+  // The channels configured now (the key is held by the renderer, not by the delivery).
+  const configured = notifyFormat(new Map([['CH01', { key: KEY }]]));
+  const render = (d: Delivery) => configured.render(d, ctx);
 
   test("when a notification is rendered, then it is the stored body POSTed with the channel key's MD5 signature", () => {
-    expect(render(delivery(), ctx)).toEqual({
+    expect(render(delivery())).toEqual({
       url: 'http://127.0.0.1:9/notify',
       method: 'POST',
       headers: expect.objectContaining({
@@ -211,11 +209,11 @@ describe('seed 003 notification rendering', () => {
   });
 
   test('when the channel is no longer configured or the URL is missing, then the delivery is dropped with a reason', () => {
-    expect(render(delivery({ target: 'seed003:GONE' }), ctx)).toEqual({ drop: 'seed003 channel no longer configured' });
-    expect(render(delivery(), { ...ctx, seed003Keys: undefined })).toEqual({
+    expect(render(delivery({ target: 'seed003:GONE' }))).toEqual({ drop: 'seed003 channel no longer configured' });
+    expect(notifyFormat(new Map()).render(delivery(), ctx)).toEqual({
       drop: 'seed003 channel no longer configured',
     });
-    expect(render(delivery({ url: undefined }), ctx)).toEqual({ drop: 'no url' });
+    expect(render(delivery({ url: undefined }))).toEqual({ drop: 'no url' });
   });
 });
 

@@ -1,7 +1,7 @@
-import { BotBindings } from '../../../src/api/compat/seed003/bot-bindings';
+import { BotBindings } from '../../../src/api/compat/seed003/bot-binding.service';
 import { answer, RtCode } from '../../../src/api/compat/seed003/envelope';
-import { MsgIds } from '../../../src/api/compat/seed003/msg-ids';
-import { ReplayStore, type Outcome } from '../../../src/api/compat/seed003/replay-store';
+import { MsgIds } from '../../../src/api/compat/seed003/msg-id.service';
+import { ReplayStore, type Outcome } from '../../../src/api/compat/seed003/replay.service';
 import { useTestDatabase } from '../../support/mongo';
 import { testRuntime } from '../../support/runtime';
 

@@ -1,30 +1,9 @@
-import { Schema, type Connection, type Model } from 'mongoose';
 import type { RobotManager } from '../../../bot/robot-manager';
 import type { RobotService } from '../../../bot/robot.service';
+import { isDuplicateKey } from '../../../db/errors';
+import type { Db, Model } from '../../../db/types';
+import { bindingModel, type BindingDoc } from './bot-binding.model';
 import type { Seed003Channel } from './channels';
-
-interface BindingDoc {
-  chid: string;
-  botcode: string;
-  robotId: string;
-  createdAt: Date;
-}
-
-const bindingSchema = new Schema<BindingDoc>(
-  {
-    chid: { type: String, required: true },
-    botcode: { type: String, required: true },
-    robotId: { type: String, required: true, index: true },
-    createdAt: { type: Date, required: true },
-  },
-  { collection: 'seed003_bots', versionKey: false },
-);
-// One robot per botcode and channel, even when two logins race.
-bindingSchema.index({ chid: 1, botcode: 1 }, { unique: true });
-
-function bindingModel(conn: Connection): Model<BindingDoc> {
-  return (conn.models.Seed003Binding as Model<BindingDoc>) ?? conn.model<BindingDoc>('Seed003Binding', bindingSchema);
-}
 
 /**
  * `botcode` → robot, per channel. The rule: `login` with a botcode the channel has not bound yet
@@ -38,7 +17,7 @@ export class BotBindings {
   private ready: Promise<unknown> | undefined;
 
   constructor(
-    conn: Connection,
+    conn: Db,
     private readonly deps: {
       robots: Pick<RobotService, 'get' | 'list'>;
       manager: Pick<RobotManager, 'create' | 'delete'>;
@@ -83,7 +62,7 @@ export class BotBindings {
         });
         return { robotId: robot.id, created: !existing };
       } catch (err) {
-        if ((err as { code?: number }).code !== 11000 || attempt >= 2) throw err;
+        if (!isDuplicateKey(err) || attempt >= 2) throw err;
         // Another login bound the botcode first: drop the robot made for this one, use theirs.
         if (!existing) await this.deps.manager.delete(robot.id);
       }

@@ -1,18 +1,6 @@
-import { Schema, type Connection, type Model } from 'mongoose';
-
-interface CounterDoc {
-  _id: string;
-  seq: number;
-}
-
-const counterSchema = new Schema<CounterDoc>(
-  { _id: String, seq: { type: Number, required: true } },
-  { collection: 'seed003_counters', versionKey: false },
-);
-
-function counterModel(conn: Connection): Model<CounterDoc> {
-  return (conn.models.Seed003Counter as Model<CounterDoc>) ?? conn.model<CounterDoc>('Seed003Counter', counterSchema);
-}
+import { isDuplicateKey } from '../../../db/errors';
+import type { Db, Model } from '../../../db/types';
+import { counterModel, type CounterDoc } from './msg-id.model';
 
 /**
  * The seed's `msgid` (a Number): 1, 2, 3... per channel, one atomic increment per accepted send
@@ -22,7 +10,7 @@ function counterModel(conn: Connection): Model<CounterDoc> {
 export class MsgIds {
   private readonly Counter: Model<CounterDoc>;
 
-  constructor(conn: Connection) {
+  constructor(conn: Db) {
     this.Counter = counterModel(conn);
   }
 
@@ -41,7 +29,7 @@ export class MsgIds {
         await this.Counter.create({ _id: chid, seq: 1 });
         return 1;
       } catch (err) {
-        if ((err as { code?: number }).code !== 11000) throw err;
+        if (!isDuplicateKey(err)) throw err;
       }
     }
     throw new Error(`seed003: could not take a msgid for channel ${chid}`);

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { RobotManager } from '../../../bot/robot-manager';
 import type { QrCode } from '../../../bot/robot.service';
 import type { Logger } from '../../../logger';
-import type { WebhookOutbox } from '../../../webhooks/outbox';
-import type { BotBindings } from './bot-bindings';
+import type { WebhookOutbox } from '../../../webhooks';
+import type { BotBindings } from './bot-binding.service';
 import type { Seed003Channel } from './channels';
+import { NOTIFY_FORMAT, notifyTarget } from './notify.format';
 import { formatTxtime } from './txtime';
 
 export type NotifyEvent =
@@ -16,7 +17,7 @@ export interface NotifierDeps {
   manager: Pick<RobotManager, 'on' | 'off'>;
   bindings: Pick<BotBindings, 'of'>;
   channels: ReadonlyMap<string, Seed003Channel>;
-  outbox: Pick<WebhookOutbox, 'enqueuePlain'>;
+  outbox: Pick<WebhookOutbox, 'enqueue'>;
   timeZone: string;
   now: () => number;
   log: Logger;
@@ -83,12 +84,12 @@ export class Seed003Notifier {
       reqHead: { chid: channel.chid, txcode, txtime: formatTxtime(now(), timeZone), botcode },
       reqBody,
     });
-    await this.deps.outbox.enqueuePlain({
-      format: 'seed003-notify',
+    await this.deps.outbox.enqueue({
+      format: NOTIFY_FORMAT,
       eventId: `seed003-${txcode}`,
       eventType: EVENT_TYPES[e.event],
+      target: notifyTarget(channel.chid),
       robotId,
-      chid: channel.chid,
       owner: channel.owner,
       url: channel.notifyUrl,
       body,

@@ -1,5 +1,7 @@
-import { Schema, type Connection, type Model } from 'mongoose';
+import { isDuplicateKey } from '../../../db/errors';
+import type { Db, Model } from '../../../db/types';
 import { answer, RtCode, type Answer } from './envelope';
+import { requestModel, type RequestDoc } from './replay.model';
 
 /** Where a txcode is unique: per channel and calendar day (the txtime's). */
 export interface Slot {
@@ -20,50 +22,6 @@ export interface Outcome {
   answer: Answer;
   meta?: ReplayMeta;
 }
-
-interface RequestDoc {
-  chid: string;
-  day: string;
-  txcode: string;
-  name: string;
-  state: 'pending' | 'done';
-  status?: number;
-  body?: Record<string, unknown>;
-  robotId?: string;
-  msgid?: number;
-  sendId?: string;
-  createdAt: Date;
-}
-
-/** Kept a little longer than the txcode's day plus any sane txtime window; then MongoDB drops it. */
-const KEEP_SECONDS = 3 * 86_400;
-
-const requestSchema = new Schema<RequestDoc>(
-  {
-    chid: { type: String, required: true },
-    day: { type: String, required: true },
-    txcode: { type: String, required: true },
-    name: { type: String, required: true },
-    state: { type: String, enum: ['pending', 'done'], required: true },
-    status: Number,
-    body: Schema.Types.Mixed,
-    robotId: String,
-    msgid: Number,
-    sendId: String,
-    createdAt: { type: Date, required: true },
-  },
-  // minimize: false keeps the answer's empty resHead.
-  { collection: 'seed003_requests', minimize: false, versionKey: false },
-);
-// The replay guard: one record per channel, day and txcode, whatever the number of processes.
-requestSchema.index({ chid: 1, day: 1, txcode: 1 }, { unique: true });
-requestSchema.index({ createdAt: 1 }, { expireAfterSeconds: KEEP_SECONDS });
-
-function requestModel(conn: Connection): Model<RequestDoc> {
-  return (conn.models.Seed003Request as Model<RequestDoc>) ?? conn.model<RequestDoc>('Seed003Request', requestSchema);
-}
-
-const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
 
 const inProgress = () =>
   answer(
@@ -89,7 +47,7 @@ export class ReplayStore {
   private readonly inflight = new Map<string, { name: string; done: Promise<Answer> }>();
 
   constructor(
-    conn: Connection,
+    conn: Db,
     private readonly now: () => number,
   ) {
     this.Request = requestModel(conn);

@@ -1,20 +1,32 @@
 import type Router from '@koa/router';
-import type { Connection } from 'mongoose';
 import type { Runtime } from '../../../bot/runtime';
+import type { Db } from '../../../db/types';
 import type { Logger } from '../../../logger';
-import type { WebhookOutbox } from '../../../webhooks/outbox';
-import { BotBindings } from './bot-bindings';
+import type { WebhookOutbox } from '../../../webhooks';
+import { BotBindings } from './bot-binding.service';
+import { botStatusInterfaces } from './bot-status.endpoint';
 import { channelMap, type Seed003Channel } from './channels';
-import { MsgIds } from './msg-ids';
+import type { InterfaceFactory } from './endpoint';
+import { loginInterfaces } from './login.endpoint';
+import { MsgIds } from './msg-id.service';
 import { Seed003Notifier } from './notifier';
-import { ReplayStore } from './replay-store';
+import { NOTIFY_FORMAT, notifyFormat } from './notify.format';
+import { ReplayStore } from './replay.service';
+import { roomSendInterfaces } from './room-send.endpoints';
 import { seed003Router } from './router';
+
+/** Every interface of the dialect; a new one is a factory added here. */
+export const seed003Interfaces: readonly InterfaceFactory[] = [
+  loginInterfaces,
+  botStatusInterfaces,
+  roomSendInterfaces,
+];
 
 export interface Seed003Deps {
   runtime: Runtime;
-  connection: Connection;
-  /** The webhook outbox: notifications are queued there; its guard checks notifyUrl. */
-  outbox: Pick<WebhookOutbox, 'enqueuePlain' | 'guard'>;
+  connection: Db;
+  /** The webhook outbox: notifications are queued there in the format registered here; its guard checks notifyUrl. */
+  outbox: Pick<WebhookOutbox, 'enqueue' | 'formats' | 'guard'>;
   settings: { channels: readonly Seed003Channel[]; txtimeWindowSec: number };
   timeZone: string;
   log: Logger;
@@ -22,14 +34,17 @@ export interface Seed003Deps {
 
 /**
  * Seed 003 wired to the runtime: the /api/<name> router and the notifications bridge (robot QR
- * code, login and logout events → the bound channels' notifyUrl). `stop` detaches the bridge.
- * Mount installSeed003Envelope on the app too, so body-parser errors get the seed envelope.
+ * code, login and logout events → the bound channels' notifyUrl, signed by the notification
+ * format registered on the outbox with the channel keys). `stop` detaches the bridge; the format
+ * stays registered so that queued notifications still go out. Mount installSeed003Envelope on
+ * the app too, so body-parser errors get the seed envelope.
  */
 export function startSeed003(deps: Seed003Deps): { router: Router; notifier: Seed003Notifier; stop(): void } {
   const { runtime, connection } = deps;
   const now = () => runtime.clock.now();
   const log = deps.log.child({ module: 'seed003' });
   const channels = channelMap(deps.settings.channels);
+  deps.outbox.formats.register(NOTIFY_FORMAT, notifyFormat(channels));
   const bindings = new BotBindings(connection, { robots: runtime.robots, manager: runtime.manager, now });
   const notifier = new Seed003Notifier({
     manager: runtime.manager,
@@ -53,16 +68,19 @@ export function startSeed003(deps: Seed003Deps): { router: Router; notifier: See
           ),
         );
   }
-  const router = seed003Router({
-    runtime,
-    channels,
-    replay: new ReplayStore(connection, now),
-    bindings,
-    msgIds: new MsgIds(connection),
-    notifier,
-    timeZone: deps.timeZone,
-    txtimeWindowSec: deps.settings.txtimeWindowSec,
-    log,
-  });
+  const router = seed003Router(
+    {
+      runtime,
+      channels,
+      replay: new ReplayStore(connection, now),
+      bindings,
+      msgIds: new MsgIds(connection),
+      notifier,
+      timeZone: deps.timeZone,
+      txtimeWindowSec: deps.settings.txtimeWindowSec,
+      log,
+    },
+    seed003Interfaces,
+  );
   return { router, notifier, stop: detach };
 }

@@ -1,0 +1,74 @@
+import { developerCallback } from '../../../src/api/compat/seed001/developer-callback';
+import { developerCallbackFormat } from '../../../src/api/compat/seed001/developer-callback.format';
+import type { Delivery } from '../../../src/webhooks/delivery.service';
+
+const base: Delivery = {
+  id: 'd1',
+  eventId: 'e1',
+  eventType: 'message.received',
+  format: 'seed001-developer',
+  target: 'seed001-developer',
+  body: '{}',
+  status: 'delivering',
+  attempts: 1,
+  nextAttemptAt: new Date(0),
+  deadline: new Date(1),
+  createdAt: new Date(0),
+};
+const ctx = { nowSec: 1_700_000_000, timeouts: { nativeMs: 1000, callbackMs: 2000 } };
+
+describe('seed 001 developer callback', () => {
+  test('when a seed 001 developer callback is rendered, then the token is added at send time, first, unsigned', () => {
+    const stored = JSON.stringify({
+      action: 'send_message',
+      data: { content: 'hi', robot_id: 'r', room_id: 'm', nickname: 'n' },
+    });
+    const r = developerCallbackFormat('tok').render({ ...base, url: 'http://dev.example/cb', body: stored }, ctx);
+    if ('then' in r || 'drop' in r) throw new Error('not rendered');
+    expect(JSON.parse(r.body as string)).toEqual({
+      token: 'tok',
+      action: 'send_message',
+      data: { content: 'hi', robot_id: 'r', room_id: 'm', nickname: 'n' },
+    });
+    expect(Object.keys(JSON.parse(r.body as string))[0]).toBe('token');
+    expect(r.headers['X-Qunbot-Signature']).toBeUndefined();
+    expect(r).toMatchObject({ url: 'http://dev.example/cb', method: 'POST', timeoutMs: 2000 });
+    expect(r.headers['Content-Type']).toBe('application/json');
+  });
+
+  test('when no token is configured or the URL is missing, then the token is empty or the delivery dropped', () => {
+    const r = developerCallbackFormat(undefined).render({ ...base, url: 'http://dev.example/cb' }, ctx);
+    if ('then' in r || 'drop' in r) throw new Error('not rendered');
+    expect(JSON.parse(r.body as string)).toEqual({ token: '' });
+    expect(developerCallbackFormat('tok').render({ ...base, url: undefined }, ctx)).toEqual({ drop: 'no url' });
+  });
+
+  const message = (name: string) => ({ id: 'ev-1', text: 'hello', talker: { name: () => name } });
+  test.each([
+    ['a bound room, named talker', { id: 'room-1', bound: true }, 'Ann', 'Ann'],
+    ['a bound room, nameless talker', { id: 'room-1', bound: true }, '', ''],
+  ])(
+    'when a message arrives in %s, then one callback in the seed shape is queued (no token stored)',
+    (_, room, name, nickname) => {
+      const cb = developerCallback('r1', message(name), room, 'http://dev.example/cb');
+      expect(cb).toEqual({
+        format: 'seed001-developer',
+        eventId: 'ev-1',
+        eventType: 'message.received',
+        robotId: 'r1',
+        url: 'http://dev.example/cb',
+        body: JSON.stringify({
+          action: 'send_message',
+          data: { content: 'hello', robot_id: 'r1', room_id: 'room-1', nickname },
+        }),
+      });
+    },
+  );
+
+  test.each([
+    ['an unbound room', { id: 'room-2', bound: false }],
+    ['no known room (a direct message)', undefined],
+  ])('when a message arrives in %s, then no developer callback is made', (_, room) => {
+    expect(developerCallback('r1', message('Ann'), room, 'http://dev.example/cb')).toBeNull();
+  });
+});
