@@ -1,16 +1,8 @@
-import type { Runtime } from '../../../src/bot/runtime';
 import { useTestDatabase } from '../../support/mongo';
 import { apiHarness } from '../../support/api';
+import { robotWithRoom } from '../../support/plugin-rooms';
 
 const t = useTestDatabase(__filename);
-
-async function roomOf(rt: Runtime, owner: string, topic: string) {
-  const robot = await rt.manager.create({ name: `${owner} bot`, owner });
-  const { rooms } = await rt.rooms.sync(robot.id, undefined, [
-    { puppetId: `${topic}@chatroom`, topic, memberCount: 3 },
-  ]);
-  return { robot, room: rooms[0] };
-}
 
 describe('native API: sign-in', () => {
   let h: Awaited<ReturnType<typeof apiHarness>>;
@@ -20,7 +12,7 @@ describe('native API: sign-in', () => {
 
   test('when an owner manages a sign-in rule, then create, get, patch, put, list and delete work on the stored rule', async () => {
     const alice = await h.owner('alice');
-    const { room } = await roomOf(h.runtime, 'alice', 'Alice group');
+    const { room } = await robotWithRoom(h.runtime, 'alice', 'Alice group');
     const created = await alice
       .post('/api/v1/sign-in-rules')
       .send({ keywords: ['签到'], roomIds: [room.id], points: 2, windows: [{ start: '06:00', end: '10:00' }] });
@@ -63,7 +55,7 @@ describe('native API: sign-in', () => {
 
   test("when members have signed in, then the leaderboard ranks them and a member's history shows days and total", async () => {
     const carol = await h.owner('carol');
-    const { robot, room } = await roomOf(h.runtime, 'carol', 'Carol group');
+    const { robot, room } = await robotWithRoom(h.runtime, 'carol', 'Carol group');
     const rule = await h.plugins['sign-in'].signIn.createRule('carol', {
       keywords: ['签到'],
       points: 3,
@@ -141,7 +133,7 @@ describe('native API: sign-in', () => {
 
   test('when the input is bad, then 400 naming the fields and nothing is written', async () => {
     const dan = await h.owner('dan');
-    const { room: otherRoom } = await roomOf(h.runtime, 'alice', "Not dan's");
+    const { room: otherRoom } = await robotWithRoom(h.runtime, 'alice', "Not dan's");
     const res = await dan
       .post('/api/v1/sign-in-rules')
       .send({ keywords: ['签到'], windows: [{ start: '25:00', end: '10:00' }], points: -1 });
@@ -153,7 +145,7 @@ describe('native API: sign-in', () => {
     expect(foreign.body.error.code).toBe('unknown_room');
     expect(foreign.body.error.details[0].path).toBe('roomIds.0');
     expect(await h.plugins['sign-in'].signIn.rules('dan')).toEqual([]);
-    const { room } = await roomOf(h.runtime, 'dan', 'Dan group');
+    const { room } = await robotWithRoom(h.runtime, 'dan', 'Dan group');
     expect((await dan.get(`/api/v1/rooms/${room.id}/sign-ins/leaderboard?limit=0`)).body.error.details[0].path).toBe(
       'limit',
     );

@@ -1,16 +1,8 @@
-import type { Runtime } from '../../../src/bot/runtime';
 import { useTestDatabase } from '../../support/mongo';
 import { apiHarness } from '../../support/api';
+import { roomOf } from '../../support/plugin-rooms';
 
 const t = useTestDatabase(__filename);
-
-async function roomOf(rt: Runtime, owner: string, topic: string) {
-  const robot = await rt.manager.create({ name: `${owner} bot`, owner });
-  const { rooms } = await rt.rooms.sync(robot.id, undefined, [
-    { puppetId: `${topic}@chatroom`, topic, memberCount: 3 },
-  ]);
-  return rooms[0];
-}
 
 describe('native API: room welcome', () => {
   let h: Awaited<ReturnType<typeof apiHarness>>;
