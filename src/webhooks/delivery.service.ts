@@ -2,7 +2,6 @@ import { isRecordId } from '../bot/core/ids';
 import { findPage, type Page, type PageRequest } from '../db/pagination';
 import type { Db } from '../db/types';
 import { deliveryModel, type DeliveryDoc, type DeliveryStatus } from './delivery.model';
-import { updateByIdThenRead } from '../db/ops';
 
 export interface Delivery {
   id: string;
@@ -162,17 +161,22 @@ export class DeliveryService {
     return queued.modifiedCount + abandoned.modifiedCount;
   }
 
-  /** A dead delivery queued again from now, with a fresh deadline and attempt count. */
+  /**
+   * A dead delivery queued again from now, with a fresh deadline and attempt count; answered as
+   * it was just after this change (one findOneAndUpdate: a worker may claim it at once, and an
+   * update-then-read would report the worker's state instead). Operators retry rarely, so the
+   * slower findAndModify on the test server does not matter here.
+   */
   async retry(id: string, now: Date, maxAgeMs: number): Promise<Delivery | null> {
     if (!isRecordId(id)) return null;
-    const d = await updateByIdThenRead(
-      this.D,
+    const d = await this.D.findOneAndUpdate(
       { _id: id, status: 'dead' },
       {
         $set: { status: 'queued', attempts: 0, nextAttemptAt: now, deadline: new Date(now.getTime() + maxAgeMs) },
         $unset: { lastError: 1 },
       },
-    );
+      { returnDocument: 'after' },
+    ).lean();
     return d ? toView(d as DeliveryDoc) : null;
   }
 
