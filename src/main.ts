@@ -1,9 +1,7 @@
 import { ConfigError, loadConfig } from '../config';
 import { createApp } from './api/app';
 import { nativeApi } from './api/v1';
-import { installSeed001Envelope, seed001Router, startSeed001Callbacks } from './api/compat/seed001';
-import { installSeed000Envelope, seed000Router } from './api/compat/seed000';
-import { installSeed003Envelope, startSeed003 } from './api/compat/seed003';
+import { startDialects } from './api/compat';
 import { ApiKeyService } from './auth/api-key.service';
 import { startServer } from './api/server';
 import { createRuntime } from './bot/runtime';
@@ -80,46 +78,19 @@ export async function start(
       webhooks: webhooks.outbox,
       broadcasts,
     });
-    const seed001 = config.compat.seed001.enabled
-      ? [seed001Router({ runtime, keys, log, checkCallbackUrl: webhooks.checkCallbackUrl })]
-      : [];
-    // Seed 001 developer callbacks (group messages of bound rooms); they stop before the webhooks.
-    if (config.compat.seed001.enabled) {
-      const callbacks = startSeed001Callbacks({
-        manager: runtime.manager,
-        rooms: runtime.rooms,
-        outbox: webhooks.outbox,
-        settings: config.compat.seed001,
-        log,
-      });
-      stops.push(async () => callbacks.stop());
-    }
-    const s0 = config.compat.seed000;
-    const seed000 = s0?.enabled
-      ? [
-          seed000Router({
-            runtime,
-            signIn: plugins.services['sign-in'].signIn,
-            log,
-            platforms: s0.platforms ?? [],
-            qrWaitMs: s0.qrWaitSec * 1000,
-            broadcasts,
-          }),
-        ]
-      : [];
-    // Seed 003 (WXRC signed API at /api/<name>); its notifications bridge stops before the webhooks.
-    const s3 = config.compat.seed003;
-    const seed003 = s3?.enabled
-      ? startSeed003({
-          runtime,
-          connection: db.connection,
-          outbox: webhooks.outbox,
-          settings: s3,
-          timeZone: config.timeZone,
-          log,
-        })
-      : undefined;
-    if (seed003) stops.push(async () => seed003.stop());
+    // The seed dialects register their callback formats and listeners; they stop before the webhooks.
+    const dialects = startDialects({
+      config,
+      connection: db.connection,
+      runtime,
+      keys,
+      outbox: webhooks.outbox,
+      broadcasts,
+      signIn: plugins.services['sign-in'].signIn,
+      checkCallbackUrl: webhooks.checkCallbackUrl,
+      log,
+    });
+    stops.push(async () => dialects.stop());
     // Every dialect has registered its callback formats: queued callbacks may go out.
     webhooks.start();
     // Every model is registered by now: collections and indexes exist before the API key is
@@ -132,12 +103,10 @@ export async function start(
     const app = createApp({
       log,
       db,
-      routers: [native.router, ...seed001, ...seed000, ...(seed003 ? [seed003.router] : [])],
+      routers: [native.router, ...dialects.routers],
       bodyLimitKb: config.api.bodyLimitKb,
     });
-    if (seed001.length > 0) installSeed001Envelope(app);
-    if (seed000.length > 0) installSeed000Envelope(app);
-    if (seed003) installSeed003Envelope(app);
+    dialects.install(app);
     const server = await startServer(app, { ...config.http, log });
     stops.push(() => server.close());
     stops.push(() => runtime.manager.shutdown());

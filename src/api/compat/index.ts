@@ -1,0 +1,109 @@
+import type Router from '@koa/router';
+import type Koa from 'koa';
+import type { Config } from '../../../config';
+import type { ApiKeyService } from '../../auth/api-key.service';
+import type { Runtime } from '../../bot/runtime';
+import type { Broadcasts } from '../../broadcasts';
+import type { Db } from '../../db/types';
+import type { Logger } from '../../logger';
+import type { SignInService } from '../../plugins/sign-in/sign-in.service';
+import type { WebhookOutbox } from '../../webhooks/outbox';
+import { installSeed000Envelope, seed000Router } from './seed000';
+import { installSeed001Envelope, seed001Router, startSeed001Callbacks } from './seed001';
+import { installSeed003Envelope, startSeed003 } from './seed003';
+
+/** What the seed dialects translate onto: the same services as the native API. */
+export interface DialectDeps {
+  config: Config;
+  connection: Db;
+  runtime: Runtime;
+  keys: ApiKeyService;
+  outbox: WebhookOutbox;
+  broadcasts: Broadcasts;
+  signIn: Pick<SignInService, 'defineKeyword'>;
+  checkCallbackUrl(url: string): Promise<void>;
+  log: Logger;
+}
+
+/** One enabled dialect: its routers, its outermost error envelope, and what it stops at shutdown. */
+export interface StartedDialect {
+  routers: Router[];
+  /** Mounts the dialect's error envelope outermost on the app. */
+  install(app: Koa): void;
+  stop?(): void;
+}
+
+/** A seed dialect: on when its config says so; started, it registers what it needs (webhook formats, listeners). */
+interface Dialect {
+  name: string;
+  enabled(config: Config): boolean;
+  start(deps: DialectDeps): StartedDialect;
+}
+
+/** Every seed dialect qunbot speaks (each off unless configured; see the README's "Seed dialects"). */
+const DIALECTS: readonly Dialect[] = [
+  {
+    name: 'seed001',
+    enabled: (c) => c.compat.seed001.enabled,
+    start: (d) => {
+      const callbacks = startSeed001Callbacks({
+        manager: d.runtime.manager,
+        rooms: d.runtime.rooms,
+        outbox: d.outbox,
+        settings: d.config.compat.seed001,
+        log: d.log,
+      });
+      const router = seed001Router({
+        runtime: d.runtime,
+        keys: d.keys,
+        log: d.log,
+        checkCallbackUrl: d.checkCallbackUrl,
+      });
+      return { routers: [router], install: installSeed001Envelope, stop: () => callbacks.stop() };
+    },
+  },
+  {
+    name: 'seed000',
+    enabled: (c) => Boolean(c.compat.seed000?.enabled),
+    start: (d) => {
+      const s0 = d.config.compat.seed000!;
+      const router = seed000Router({
+        runtime: d.runtime,
+        signIn: d.signIn,
+        log: d.log,
+        platforms: s0.platforms ?? [],
+        qrWaitMs: s0.qrWaitSec * 1000,
+        broadcasts: d.broadcasts,
+      });
+      return { routers: [router], install: installSeed000Envelope };
+    },
+  },
+  {
+    name: 'seed003',
+    enabled: (c) => Boolean(c.compat.seed003?.enabled),
+    start: (d) => {
+      const seed003 = startSeed003({
+        runtime: d.runtime,
+        connection: d.connection,
+        outbox: d.outbox,
+        settings: d.config.compat.seed003!,
+        timeZone: d.config.timeZone,
+        log: d.log,
+      });
+      return { routers: [seed003.router], install: installSeed003Envelope, stop: () => seed003.stop() };
+    },
+  },
+];
+
+/**
+ * Starts the dialects the config enables. Each registers its webhook formats before this returns,
+ * so the webhook worker may start after it; `stop` detaches their listeners (before the webhooks stop).
+ */
+export function startDialects(deps: DialectDeps): { routers: Router[]; install(app: Koa): void; stop(): void } {
+  const started = DIALECTS.filter((d) => d.enabled(deps.config)).map((d) => d.start(deps));
+  return {
+    routers: started.flatMap((s) => s.routers),
+    install: (app) => started.forEach((s) => s.install(app)),
+    stop: () => started.forEach((s) => s.stop?.()),
+  };
+}
