@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../lib/free-port';
+import { packageRoot } from '../lib/package-root';
 import type { Logger } from '../logger';
 
 /** A MongoDB-wire server qunbot started (or found running) for itself. */
@@ -21,7 +22,7 @@ export interface EmbeddedOptions {
   log: Logger;
 }
 
-const ROOT = path.resolve(__dirname, fs.existsSync(path.join(__dirname, '..', 'package.json')) ? '..' : '../..');
+const ROOT = packageRoot(__dirname);
 const SCRIPT = path.join(ROOT, 'scripts', 'mongo-test-server.sh');
 
 function canConnect(port: number): Promise<boolean> {
