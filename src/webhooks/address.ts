@@ -7,7 +7,7 @@ const METADATA = new Set(['169.254.169.254', 'fd00:ec2::254', '100.100.100.200']
  * Why an address may not be called, or undefined when it is a public unicast address.
  * IPv4-mapped IPv6 addresses are judged as the IPv4 address they carry. Anything but plain
  * unicast (loopback, private, link-local, unique-local, CGNAT, multicast, reserved, NAT64, 6to4,
- * Teredo...) is refused: deny by default.
+ * Teredo, IPv4-compatible ::/96...) is refused: deny by default.
  */
 export function refusedAddress(ip: string): string | undefined {
   if (!ipaddr.isValid(ip)) return 'not an IP address';
@@ -17,8 +17,14 @@ export function refusedAddress(ip: string): string | undefined {
   const normal = addr.toNormalizedString();
   if (METADATA.has(normal) || METADATA.has(addr.toString())) return 'metadata';
   const range = addr.range();
-  return range === 'unicast' ? undefined : range;
+  if (range !== 'unicast') return range;
+  // IPv4-compatible IPv6 (::a.b.c.d, deprecated): URL parsers write [::127.0.0.1] as [::7f00:1],
+  // which ipaddr.js calls unicast; it embeds an IPv4 address, so it is refused like NAT64 and 6to4.
+  if (addr.kind() === 'ipv6' && addr.match(IPV4_COMPATIBLE)) return 'ipv4Compatible';
+  return undefined;
 }
+
+const IPV4_COMPATIBLE = ipaddr.parseCIDR('::/96');
 
 /** One allow-list entry: a host name, an IP address or a CIDR range. */
 export type AllowEntry = { host: string } | { range: [ipaddr.IPv4 | ipaddr.IPv6, number] };

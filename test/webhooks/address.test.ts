@@ -28,6 +28,13 @@ describe('refusedAddress', () => {
     ['::ffff:7f00:1', 'loopback'],
     ['64:ff9b::a00:1', 'rfc6052'],
     ['2002:a00:1::1', '6to4'],
+    ['::7f00:1', 'ipv4Compatible'],
+    ['::a00:1', 'ipv4Compatible'],
+    ['::808:808', 'ipv4Compatible'],
+    ['::ffff:0:7f00:1', 'rfc6145'],
+    ['64:ff9b:1::7f00:1', 'rfc6052'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'teredo'],
+    ['2002:7f00:1::1', '6to4'],
     ['not-an-ip', 'not an IP address'],
   ])('when the address is %s, then it is refused as %s', (ip, why) => {
     expect(refusedAddress(ip)).toBe(why);
