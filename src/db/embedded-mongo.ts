@@ -45,9 +45,16 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** Thrown when `auto` finds no mongod to run without downloading one. */
+class NoCachedMongod extends Error {}
+
 async function startMemoryServer(opts: EmbeddedOptions): Promise<EmbeddedMongo> {
   // A dev dependency: absent in production installs, and it downloads mongod on first use.
-  const { MongoMemoryServer } = await import('mongodb-memory-server');
+  const { MongoMemoryServer, DryMongoBinary } = await import('mongodb-memory-server');
+  // `auto` uses mongod only when one is cached or on the system: a download attempt on a machine
+  // without internet prints a long stack trace and costs seconds before SecantusDB takes over.
+  if (opts.mode === 'auto' && !(await DryMongoBinary.locateBinary(await DryMongoBinary.generateOptions())))
+    throw new NoCachedMongod('no cached mongod binary (MONGODB_EMBEDDED=memory-server downloads one)');
   const dbPath = opts.dataDir ? path.join(opts.dataDir, 'mongod') : undefined;
   if (dbPath) fs.mkdirSync(dbPath, { recursive: true });
   const server = await MongoMemoryServer.create({
@@ -145,7 +152,7 @@ async function stopPid(pid: number, stateFile: string): Promise<void> {
 
 /**
  * Starts an embedded MongoDB-wire server: mongodb-memory-server where a mongod binary is cached
- * or downloadable, otherwise SecantusDB (installed from PyPI into .venv by scripts/mongo-test-server.sh).
+ * or on the system (`auto`; `memory-server` also downloads one), otherwise SecantusDB (installed from PyPI into .venv by scripts/mongo-test-server.sh).
  */
 export async function startEmbeddedMongo(opts: EmbeddedOptions): Promise<EmbeddedMongo> {
   const errors: string[] = [];
@@ -154,12 +161,15 @@ export async function startEmbeddedMongo(opts: EmbeddedOptions): Promise<Embedde
       return await startMemoryServer(opts);
     } catch (err) {
       errors.push(`mongodb-memory-server: ${(err as Error).message.split('\n')[0]}`);
-      opts.log.info({ reason: errors[errors.length - 1] }, 'mongodb-memory-server unavailable');
+      if (!(err instanceof NoCachedMongod))
+        opts.log.info({ reason: errors[errors.length - 1] }, 'mongodb-memory-server unavailable');
     }
   }
   if (opts.mode === 'auto' || opts.mode === 'secantus') {
     try {
-      return await startSecantus(opts);
+      const secantus = await startSecantus(opts);
+      opts.log.info({ embedded: 'secantus', why: errors[0] }, 'embedded database: SecantusDB');
+      return secantus;
     } catch (err) {
       errors.push(`SecantusDB: ${(err as Error).message}`);
     }
