@@ -53,6 +53,11 @@ function setPath(obj: Raw, dotted: string, value: unknown): void {
 
 function parseEnvValue(b: EnvBinding, text: string): unknown {
   if (b.kind === 'number') return text.trim() === '' ? text : Number(text);
+  if (b.kind === 'list')
+    return text
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
   if (b.kind === 'boolean') {
     if (/^(1|true|yes|on)$/i.test(text)) return true;
     if (/^(0|false|no|off)$/i.test(text)) return false;

@@ -251,7 +251,8 @@ export const configSchema = z
 
 export type Config = z.infer<typeof configSchema>;
 
-type ValueKind = 'string' | 'number' | 'boolean';
+/** How an environment value is read: as it is, a number, a boolean, or a comma-separated list. */
+type ValueKind = 'string' | 'number' | 'boolean' | 'list';
 
 /** One environment variable and the config key it sets. */
 export interface EnvBinding {
@@ -281,6 +282,7 @@ export const envBindings: readonly EnvBinding[] = [
   { env: 'OUTBOX_JITTER_MS', path: 'outbox.jitterMs', kind: 'number' },
   { env: 'QUNBOT_ADMIN_KEY', path: 'api.adminKey', kind: 'string', secret: true },
   { env: 'QUNBOT_WEBHOOK_KEY', path: 'webhooks.signingKey', kind: 'string', secret: true },
+  { env: 'QUNBOT_WEBHOOK_ALLOW_HOSTS', path: 'webhooks.allowHosts', kind: 'list' },
   { env: 'BROADCAST_GRACE_MINUTES', path: 'broadcasts.graceMinutes', kind: 'number' },
   { env: 'SEED001_ENABLED', path: 'compat.seed001.enabled', kind: 'boolean' },
   { env: 'SEED001_CALLBACK_URL', path: 'compat.seed001.callbackUrl', kind: 'string' },

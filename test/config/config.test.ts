@@ -62,6 +62,13 @@ describe('loadConfig', () => {
     expect(message).not.toContain('hunter2');
   });
 
+  test.each([
+    ['127.0.0.1, localhost,10.0.0.0/8', ['127.0.0.1', 'localhost', '10.0.0.0/8']],
+    ['', []],
+  ])('when QUNBOT_WEBHOOK_ALLOW_HOSTS is %j, then webhooks.allowHosts is %j', (value, hosts) => {
+    expect(loadConfig({ ...base, QUNBOT_WEBHOOK_ALLOW_HOSTS: value }).webhooks.allowHosts).toEqual(hosts);
+  });
+
   describe('with a config folder of its own', () => {
     let dir: string;
     beforeEach(() => {
