@@ -26,6 +26,8 @@ describe('main', () => {
       NODE_ENV: 'test',
       MONGODB_URI: `${testMongoUri().replace(/\/$/, '')}/qb_main_start`,
       PORT: '0',
+      // A key of its own, so the test run does not print a generated one.
+      QUNBOT_ADMIN_KEY: 'test-admin-key-of-the-start-test-0123',
     });
     try {
       const res = await request(url).get('/readyz');
