@@ -64,6 +64,8 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
   /** Aborts the start watchdog or the retry wait. */
   private timer: AbortController | undefined;
   private stopping = false;
+  /** Set while an operator's logout is under way: that logout ends the robot's session for good. */
+  private operatorLogout = false;
   private transition: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: RobotDeps) {
@@ -101,10 +103,19 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
     });
   }
 
-  /** Logs the WeChat account out (the robot keeps running and will show a new QR code). */
+  /**
+   * Logs the WeChat account out at an operator's request: the robot stays `logged_out` (the
+   * puppet may show a new QR code). Any other logout is recovered from (see onLogout).
+   */
   async logout(): Promise<void> {
     if (!this.bot || this.statusNow !== 'logged_in') return;
-    await this.bot.logout();
+    this.operatorLogout = true;
+    try {
+      await this.bot.logout();
+    } catch (err) {
+      this.operatorLogout = false;
+      throw err;
+    }
   }
 
   /** Lists the robot's rooms as the puppet reports them. */
@@ -248,11 +259,20 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
     this.emit('login', identity);
   }
 
+  /**
+   * A logout an operator asked for leaves the robot `logged_out`. Any other (WeChat ended the
+   * session, the puppet service restarted, its stream was reset) takes the robot offline and
+   * restarts it with backoff while it is desired running: the puppet resumes the session where it
+   * can, or shows a new QR code.
+   */
   private async onLogout(bot: Wechaty): Promise<void> {
     if (bot !== this.bot) return;
+    const requested = this.operatorLogout || this.stopping;
+    this.operatorLogout = false;
     await this.signal('logout');
-    this.deps.log.info('robot logged out');
+    this.deps.log.info({ requested }, 'robot logged out');
     this.emit('logout');
+    if (!requested) void this.serial(() => this.goOffline('logged out without an operator asking'));
   }
 
   private onError(err: unknown): void {

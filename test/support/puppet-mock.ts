@@ -114,7 +114,13 @@ export interface MockService {
  * Like a real puppet service, the session survives its clients: when a client stops (the puppet
  * is stopped) and a new one connects, a user who was logged in is logged in again.
  */
-export async function startMockService(userName = 'QunBot'): Promise<MockService> {
+export async function startMockService(
+  userName = 'QunBot',
+  opts: {
+    /** Like a real service, show a login QR code when a client starts and no session is there. */
+    qrWithoutSession?: boolean;
+  } = {},
+): Promise<MockService> {
   const mocker = new mock.Mocker();
   const puppet = new RecordingPuppetMock({ mocker });
   let session: string | undefined;
@@ -129,6 +135,8 @@ export async function startMockService(userName = 'QunBot'): Promise<MockService
     if (session) {
       const id = session;
       setImmediate(() => m.login(m.ContactMock.load(id)));
+    } else if (opts.qrWithoutSession) {
+      setImmediate(() => m.scan(`https://login.weixin.qq.com/l/mock-${randomUUID()}`));
     }
     return () => undefined;
   });

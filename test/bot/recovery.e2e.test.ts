@@ -1,0 +1,69 @@
+import type { Runtime } from '../../src/bot/runtime';
+import { useTestDatabase } from '../support/mongo';
+import { createRooms, startMockService, type MockService } from '../support/puppet-mock';
+import { nextEvent, testRuntime, testRuntimeConfig } from '../support/runtime';
+
+const t = useTestDatabase(__filename);
+
+/**
+ * A robot never stays down by itself: a logout nobody asked for takes it offline and restarts it
+ * (backoff), and what was queued meanwhile goes out once it is logged in again. Over real
+ * puppet-service gRPC; the mock service, like a real one, shows a QR code to a client that
+ * starts without a session.
+ */
+describe('a robot logged out without an operator asking', () => {
+  let svc: MockService;
+  let runtime: Runtime;
+  let robotId: string;
+  let rooms: ReturnType<typeof createRooms>;
+
+  beforeAll(async () => {
+    svc = await startMockService('QunBot', { qrWithoutSession: true });
+    rooms = createRooms(svc, 1, 2, () => '恢复群');
+    runtime = testRuntime(t.db, { config: testRuntimeConfig({ backoffMs: 100 }) });
+    const robot = await runtime.manager.create({
+      name: 'comes back',
+      owner: 'owner-recovery',
+      puppet: { kind: 'service', token: svc.token, endpoint: svc.endpoint, tlsDisable: true },
+    });
+    robotId = robot.id;
+    const synced = nextEvent(runtime.manager, 'rooms-synced', (e) => e.robotId === robotId);
+    await runtime.manager.start(robotId);
+    svc.mocker.login(svc.user);
+    await synced;
+  });
+
+  afterAll(async () => {
+    await runtime.manager.shutdown();
+    await svc.stop();
+  });
+
+  test('when the puppet logs the account out, then the robot goes offline, shows a fresh QR code, and after the next login a send queued meanwhile is delivered once', async () => {
+    const offline = nextEvent(runtime.manager, 'status', (e) => e.robotId === robotId && e.status === 'offline');
+    const qr = nextEvent(runtime.manager, 'qrcode', (e) => e.robotId === robotId);
+    await svc.puppet.logout('WeChat ended the session');
+    expect(await offline).toMatchObject({ reason: 'logged out without an operator asking' });
+
+    const [room] = await runtime.rooms.list(robotId);
+    const queued = await runtime.manager.send(robotId, {
+      conversationId: room.puppetId,
+      roomId: room.id,
+      content: { type: 'text', text: 'queued while offline' },
+      source: 'test',
+    });
+    expect(queued.record.status).toBe('queued');
+
+    expect((await qr).qr.payload).toMatch(/^https:\/\/login\.weixin\.qq\.com\/l\/mock-/);
+    expect((await runtime.robots.get(robotId))?.status).toBe('waiting_for_scan');
+    const before = svc.puppet.received.length;
+    const loggedIn = nextEvent(runtime.manager, 'login', (e) => e.robotId === robotId);
+    svc.mocker.login(svc.user);
+    await loggedIn;
+    const settled = await queued.settled;
+    expect(settled.status).toBe('sent');
+    const sent = svc.puppet.received.slice(before).filter((r) => r.text === 'queued while offline');
+    expect(sent).toHaveLength(1);
+    expect(sent[0].conversationId).toBe(rooms[0].room.id);
+    expect((await runtime.robots.get(robotId))?.status).toBe('logged_in');
+  });
+});
