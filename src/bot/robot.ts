@@ -46,6 +46,8 @@ export interface RobotDeps {
 /** Errors that mean the puppet cannot reach its service (as opposed to a bad request). */
 const NETWORK_ERROR =
   /UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|socket hang up|disconnect/i;
+/** gRPC CANCELLED (1) and UNAVAILABLE (14) from puppet-service: the stream to the service is gone. */
+const STREAM_LOST = /^(1 CANCELLED|14 UNAVAILABLE):/;
 const STOP_TIMEOUT_MS = 10_000;
 
 /**
@@ -202,7 +204,7 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
   private wire(bot: Wechaty): void {
     const { log } = this.deps;
     // Wechaty rethrows unheard `error` events, which would kill the process.
-    bot.on('error', (err) => this.onError(err));
+    bot.on('error', (err) => this.onError(bot, err));
     bot.on(
       'scan',
       (payload, status) =>
@@ -275,9 +277,17 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
     if (!requested) void this.serial(() => this.goOffline('logged out without an operator asking'));
   }
 
-  private onError(err: unknown): void {
+  private onError(bot: Wechaty, err: unknown): void {
     const { log, policy, clock } = this.deps;
     const message = String((err as Error)?.message ?? err);
+    if (bot !== this.bot) return;
+    // The puppet's event stream ended (its service restarted, the connection dropped): nothing
+    // more will arrive on it, so the robot restarts instead of looking logged in for good.
+    if (STREAM_LOST.test(message) && this.statusNow !== 'starting') {
+      log.warn({ err: message.slice(0, 300) }, 'puppet stream lost');
+      void this.serial(() => this.goOffline(`puppet stream lost: ${message.slice(0, 200)}`));
+      return;
+    }
     if (!NETWORK_ERROR.test(message)) {
       log.warn({ err }, 'puppet error');
       return;

@@ -66,4 +66,21 @@ describe('a robot logged out without an operator asking', () => {
     expect(sent[0].conversationId).toBe(rooms[0].room.id);
     expect((await runtime.robots.get(robotId))?.status).toBe('logged_in');
   });
+
+  test('when the puppet service restarts under the logged-in robot, then the robot logs in again by itself and a queued send is delivered once', async () => {
+    const again = nextEvent(runtime.manager, 'login', (e) => e.robotId === robotId);
+    const before = svc.puppet.received.length;
+    await svc.restart();
+    await again;
+    const [room] = await runtime.rooms.list(robotId);
+    const ticket = await runtime.manager.send(robotId, {
+      conversationId: room.puppetId,
+      roomId: room.id,
+      content: { type: 'text', text: 'after the service restart' },
+      source: 'test',
+    });
+    expect((await ticket.settled).status).toBe('sent');
+    expect(svc.puppet.received.slice(before).filter((r) => r.text === 'after the service restart')).toHaveLength(1);
+    expect((await runtime.robots.get(robotId))?.status).toBe('logged_in');
+  });
 });

@@ -107,6 +107,8 @@ export interface MockService {
   puppet: RecordingPuppetMock;
   /** The robot's own contact (log in with `mocker.login(user)`). */
   user: mock.ContactMock;
+  /** Stops the gRPC server and starts a new one on the same endpoint over the same puppet. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -142,12 +144,20 @@ export async function startMockService(
   });
   const token = `insecure_${randomUUID()}`;
   const endpoint = `127.0.0.1:${await freePort()}`;
-  const server = new PuppetServer({ endpoint, puppet, token, tls: { disable: true } } as ConstructorParameters<
-    typeof PuppetServer
-  >[0]);
-  await server.start();
+  const serve = async () => {
+    const s = new PuppetServer({ endpoint, puppet, token, tls: { disable: true } } as ConstructorParameters<
+      typeof PuppetServer
+    >[0]);
+    await s.start();
+    return s;
+  };
+  let server = await serve();
   const user = mocker.createContact({ name: userName });
-  return { endpoint, token, mocker, puppet, user, stop: () => server.stop() };
+  const restart = async () => {
+    await server.stop();
+    server = await serve();
+  };
+  return { endpoint, token, mocker, puppet, user, restart, stop: () => server.stop() };
 }
 
 /** Rooms with the robot's user and `members` other people each. */
