@@ -95,7 +95,10 @@ async function startSecantus(opts: EmbeddedOptions): Promise<EmbeddedMongo> {
   }
   if (opts.dataDir) fs.mkdirSync(opts.dataDir, { recursive: true });
   const port = await freePort();
+  // A process group of its own: Ctrl-C signals the terminal's whole foreground group, and the
+  // database must outlive qunbot's shutdown (qunbot stops it last, below).
   const child = spawn('bash', [SCRIPT, 'run', storage, String(port)], {
+    detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: throwaway ? { ...process.env, SECANTUS_TEST_FAST_STORAGE: '1' } : process.env,
   });
@@ -167,9 +170,7 @@ export async function startEmbeddedMongo(opts: EmbeddedOptions): Promise<Embedde
   }
   if (opts.mode === 'auto' || opts.mode === 'secantus') {
     try {
-      const secantus = await startSecantus(opts);
-      opts.log.info({ embedded: 'secantus', why: errors[0] }, 'embedded database: SecantusDB');
-      return secantus;
+      return await startSecantus(opts);
     } catch (err) {
       errors.push(`SecantusDB: ${(err as Error).message}`);
     }
