@@ -49,18 +49,27 @@ function receivedGate(subscriptions: BridgeDeps['outbox']['subscriptions'], now:
 /**
  * Turns runtime events into webhook events (the mappers in runtime-events.ts). An event belongs
  * to its robot's owner. Per-message work is skipped unless some subscription asked for
- * `message.received`, so the message path stays cheap. Returns a function that detaches the bridge.
+ * `message.received`, so the message path stays cheap. Returns a function that detaches the bridge and resolves once
+ * the events raised before are stored.
  */
-export function bridgeRuntime(deps: BridgeDeps): () => void {
+export function bridgeRuntime(deps: BridgeDeps): () => Promise<void> {
   const { manager, outbox, rooms } = deps;
   const ownerOf = ownerCache(deps.robots, deps.now);
   const wantsReceived = receivedGate(outbox.subscriptions, deps.now);
   const fail = (what: string) => (err: unknown) =>
     deps.log.error({ err, module: 'webhooks' }, `webhook ${what} failed`);
+  // Publishes under way: detaching waits for them, so events raised during shutdown are stored
+  // before the database closes.
+  const pending = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>, what: string): void => {
+    const settled = p.catch(fail(what)).finally(() => pending.delete(settled));
+    pending.add(settled);
+  };
   const publish = (robotId: string, make: (facts: EventFacts) => PublishInput, facts: EventFacts = {}) =>
-    void ownerOf(robotId)
-      .then((owner) => outbox.publish(make({ ...facts, owner })))
-      .catch(fail('publish'));
+    track(
+      ownerOf(robotId).then((owner) => outbox.publish(make({ ...facts, owner }))),
+      'publish',
+    );
 
   async function onLogin(e: LoginEvent): Promise<void> {
     // Read afresh, not from the cache: the callback URL may have changed with this login.
@@ -78,26 +87,27 @@ export function bridgeRuntime(deps: BridgeDeps): () => void {
 
   const listeners: Listeners = {
     qrcode: (e) => publish(e.robotId, (f) => toWebhook.qrcode(e, f)),
-    login: (e) => void onLogin(e).catch(fail('login')),
+    login: (e) => track(onLogin(e), 'login'),
     logout: (e) => publish(e.robotId, (f) => toWebhook.logout(e, f)),
     status: (e) => {
       if (wentOffline(e)) publish(e.robotId, (f) => toWebhook.offline(e, f));
     },
     handled: ({ robotId, event }) => {
-      if (event.kind === 'message') return void onMessage(robotId, event).catch(fail('message'));
+      if (event.kind === 'message') return track(onMessage(robotId, event), 'message');
       const room = rooms.peek(robotId, event.room.id);
       publish(robotId, (f) => toWebhook.roomJoin(robotId, event, f), { room });
     },
   };
-  const onMention = (m: MentionFacts) => void outbox.publish(toWebhook.mention(m)).catch(fail('mention'));
+  const onMention = (m: MentionFacts) => track(outbox.publish(toWebhook.mention(m)), 'mention');
 
   const each = (fn: (name: 'login', listener: never) => unknown) => {
     for (const [name, listener] of Object.entries(listeners)) fn(name as 'login', listener as never);
   };
   each((name, listener) => manager.on(name, listener));
   deps.mentions.on('captured', onMention);
-  return () => {
+  return async () => {
     each((name, listener) => manager.off(name, listener));
     deps.mentions.off('captured', onMention);
+    while (pending.size > 0) await Promise.all(pending);
   };
 }

@@ -53,7 +53,7 @@ export function startWebhooks(deps: {
     /** The registration-time SSRF check for robots' callback URLs (V1Deps.checkCallbackUrl). */
     checkCallbackUrl: (url: string) => checkCallbackUrl(outbox.guard, url, 'callbackUrl'),
     stop: async () => {
-      detach();
+      await detach();
       await outbox.stop();
     },
   };

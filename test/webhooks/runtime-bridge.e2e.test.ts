@@ -29,7 +29,7 @@ describe('runtime events through the webhook outbox', () => {
   let mentionService: MentionService;
   let outbox: WebhookOutbox;
   let receiver: Receiver;
-  let detach: () => void;
+  let detach: () => Promise<void>;
   let developer: { stop(): void };
   let robotId: string;
   let rooms: ReturnType<typeof createRooms>;
@@ -82,7 +82,7 @@ describe('runtime events through the webhook outbox', () => {
   });
 
   afterAll(async () => {
-    detach();
+    await detach();
     developer.stop();
     await runtime.manager.stopAll();
     await outbox.stop();
