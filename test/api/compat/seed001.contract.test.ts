@@ -106,6 +106,16 @@ describe('seed 001 robots API (contract, robot on puppet-service gRPC mock)', ()
       expect((await runtime.robots.get(res.body.data.robot.id))?.owner).toBe('seed001');
     });
 
+    test.each(['\u202eevil\u0007', '\u0000x', '\u200b\u200b'])(
+      'when POST /robots with the username %j, then -1005 as the native API refuses such names, and nothing is stored',
+      async (username) => {
+        const before = (await runtime.robots.list({})).length;
+        const res = await post('/robots', { token, username });
+        expect(res.body.retCode).toBe(-1005);
+        expect((await runtime.robots.list({})).length).toBe(before);
+      },
+    );
+
     test('when GET /robots/<id>?token=, then the robot envelope is answered', async () => {
       const res = await get(`/robots/${robotId}`);
       expect(res.status).toBe(200);

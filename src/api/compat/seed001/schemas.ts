@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { httpUrl } from '../../../http/schemas';
+import { httpUrl, nameText } from '../../../http/schemas';
 import { createRobotBody } from '../../schemas/robot';
 
 /**
@@ -12,7 +12,8 @@ const optionalBlank = <T extends z.ZodType>(schema: T) =>
   z.union([z.literal('').transform(() => undefined), schema]).optional();
 
 export const createBody = z.object({
-  username: z.string().trim().min(1).max(100),
+  // The native API's name rule: visible, one line, no control characters or bidi overrides.
+  username: nameText(100),
 });
 
 export const loginBody = z.object({
