@@ -67,6 +67,21 @@ function hasBody(ctx: Context): boolean {
   return Number(ctx.get('content-length') || 0) > 0 || ctx.get('transfer-encoding') !== '';
 }
 
+/**
+ * An endpoint without a body schema takes no body: none, or `{}`. Anything else (another type:
+ * 415; other JSON: 400) is refused before the action runs.
+ */
+function noBody(ctx: Context): undefined {
+  if (!hasBody(ctx)) return undefined;
+  const body = jsonBody(ctx);
+  const empty = typeof body === 'object' && body !== null && !Array.isArray(body) && Object.keys(body).length === 0;
+  if (!empty)
+    throw new AppError(400, 'invalid_request', 'this endpoint takes no body: send none, or {}', [
+      { in: 'body', path: '', code: 'unexpected_body', message: 'expected no body or {}' },
+    ]);
+  return undefined;
+}
+
 /** Reads the JSON body the body parser left; a body of another type is a 415. */
 function jsonBody(ctx: Context): unknown {
   if (!hasBody(ctx)) return {};
@@ -102,7 +117,7 @@ export class EndpointRouter {
       if (access === 'admin' && !principal.admin) throw forbidden('this endpoint needs an admin key');
       const params = validate(e.params, ctx.params, 'path');
       const query = validate(e.query?.strict(), ctx.query, 'query');
-      const body = validate(e.body, e.body ? jsonBody(ctx) : undefined, 'body');
+      const body = e.body ? validate(e.body, jsonBody(ctx), 'body') : noBody(ctx);
       const result = await e.handle({ params, query, body, principal, ctx } as unknown as EndpointInput<P, Q, B>);
       ctx.status = status;
       ctx.body = result;
