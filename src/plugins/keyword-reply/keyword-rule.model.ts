@@ -19,8 +19,10 @@ const keywordRuleSchema = new Schema(
 );
 keywordRuleSchema.index({ owner: 1, enabled: 1 });
 
+/** A keyword rule document. */
 export type KeywordRuleDoc = InferSchemaType<typeof keywordRuleSchema> & { _id: import('mongoose').Types.ObjectId };
 
+/** The keyword rules collection on this connection. */
 export function keywordRuleModel(conn: Connection): Model<KeywordRuleDoc> {
   return (
     (conn.models.KeywordRule as Model<KeywordRuleDoc>) ?? conn.model<KeywordRuleDoc>('KeywordRule', keywordRuleSchema)

@@ -5,6 +5,7 @@ import { queryBool } from '../../http/schemas';
 import { patchOf } from '../../http/patch';
 import { ownerName } from '../../http/schemas';
 
+/** A keyword rule as the API shows it. */
 export const keywordRuleView = z
   .object({
     id: z.string(),
@@ -25,6 +26,7 @@ export const keywordRuleView = z
 /** The service's own fields (same limits as the plugin checks), closed to unknown fields. */
 export const keywordRuleBody = keywordRuleFields.strict();
 
+/** A new rule: its fields plus, for admin keys, the owner. */
 export const createKeywordRuleBody = keywordRuleFields
   .extend({
     owner: ownerName
@@ -33,6 +35,8 @@ export const createKeywordRuleBody = keywordRuleFields
   })
   .strict();
 
+/** A partial change of a rule (PATCH), merged into the stored one. */
 export const patchKeywordRuleBody = patchOf(keywordRuleFields);
 
+/** Query filters of the rule list: owner (admin keys) and enabled. */
 export const keywordRuleListFilter = { owner: ownerName.optional(), enabled: queryBool.optional() };

@@ -40,8 +40,10 @@ export const keywordRuleInput = keywordRuleFields.superRefine((v, ctx) => {
     ctx.addIssue({ code: 'custom', path: ['keywords', index], message: problem });
 });
 
+/** A rule as callers write it (defaults applied by `keywordRuleInput`). */
 export type KeywordRuleInput = z.input<typeof keywordRuleInput>;
 
+/** A keyword rule as stored: who owns it, what it matches, what it answers, and its trigger count. */
 export interface KeywordRule {
   id: string;
   owner: string;
@@ -81,6 +83,7 @@ export class KeywordRuleService extends EventEmitter<{ changed: [string] }> {
     this.Rule = keywordRuleModel(conn);
   }
 
+  /** Validates and stores a new rule of `owner`; the plugin reloads that owner's rules. */
   async create(owner: string, input: KeywordRuleInput): Promise<KeywordRule> {
     const data = keywordRuleInput.parse(input);
     const doc = await this.Rule.create({ ...data, owner });
@@ -88,6 +91,7 @@ export class KeywordRuleService extends EventEmitter<{ changed: [string] }> {
     return toRule(doc.toObject());
   }
 
+  /** Replaces the rule's fields when it is `owner`'s; null when it is not (or does not exist). */
   async update(owner: string, id: string, input: KeywordRuleInput): Promise<KeywordRule | null> {
     if (!isRecordId(id)) return null;
     const data = keywordRuleInput.parse(input);
@@ -96,6 +100,7 @@ export class KeywordRuleService extends EventEmitter<{ changed: [string] }> {
     return doc ? toRule(doc) : null;
   }
 
+  /** Deletes the rule when it is `owner`'s; false when there was none. */
   async remove(owner: string, id: string): Promise<boolean> {
     if (!isRecordId(id)) return false;
     const r = await this.Rule.deleteOne({ _id: id, owner });
@@ -103,6 +108,7 @@ export class KeywordRuleService extends EventEmitter<{ changed: [string] }> {
     return r.deletedCount === 1;
   }
 
+  /** The rule when it is `owner`'s, else null. */
   async get(owner: string, id: string): Promise<KeywordRule | null> {
     if (!isRecordId(id)) return null;
     const d = await this.Rule.findOne({ _id: id, owner }).lean();
@@ -127,6 +133,7 @@ export class KeywordRuleService extends EventEmitter<{ changed: [string] }> {
     return findPage(this.Rule, f, page, toRule);
   }
 
+  /** Every rule of `owner` (enabled ones only when asked), highest priority first, then oldest. */
   async list(owner: string, opts: { enabledOnly?: boolean } = {}): Promise<KeywordRule[]> {
     const docs = await this.Rule.find({ owner, ...(opts.enabledOnly ? { enabled: true } : {}) })
       .sort({ priority: -1, _id: 1 })

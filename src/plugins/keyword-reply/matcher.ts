@@ -3,6 +3,7 @@ import safeRegex from 'safe-regex2';
 import { foldText } from '../shared/text';
 import { alphabetPattern } from './alphabet';
 
+/** How a rule's keywords match: the whole command text, a part of it, or a regular expression. */
 export type MatchMode = 'exact' | 'contains' | 'regex';
 
 /** A rule as the matcher needs it (no database, no Wechaty). */

@@ -34,9 +34,12 @@ const notifySchema = new Schema(
   { timestamps: true },
 );
 
+/** A captured mention document. */
 export type MentionDoc = InferSchemaType<typeof mentionSchema> & { _id: import('mongoose').Types.ObjectId };
+/** An owner's announcement switch document. */
 export type MentionNotifyDoc = InferSchemaType<typeof notifySchema>;
 
+/** The captured mentions collection on this connection. */
 export function mentionModel(conn: Connection): Model<MentionDoc> {
   return (conn.models.Mention as Model<MentionDoc>) ?? conn.model<MentionDoc>('Mention', mentionSchema);
 }

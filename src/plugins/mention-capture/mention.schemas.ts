@@ -27,8 +27,10 @@ const mentionFields = {
   read: z.boolean(),
 };
 
+/** A capture without its context lines (list items). */
 export const mentionSummaryView = z.object(mentionFields).meta({ id: 'MentionSummary' });
 
+/** A capture with the messages before and after it. */
 export const mentionView = z
   .object({
     ...mentionFields,
@@ -38,6 +40,7 @@ export const mentionView = z
   })
   .meta({ id: 'Mention' });
 
+/** Query filters of the capture list: owner (admin keys), unread, robot, room. */
 export const mentionListFilter = {
   owner: ownerName.optional(),
   unread: queryBool.optional().meta({ description: 'true: unread only; false: read only' }),
@@ -45,10 +48,13 @@ export const mentionListFilter = {
   roomId: recordId.optional(),
 };
 
+/** Marks a capture read (default) or unread. */
 export const markReadBody = z.object({ read: z.boolean().default(true) }).strict();
 
+/** The text of a reply to a capture (sent in its room, @-mentioning the member). */
 export const mentionReplyBody = z.object({ text: z.string().trim().min(1).max(4000) }).strict();
 
+/** The queued reply: its send-log id, where it goes and its status. */
 export const mentionReplyView = z
   .object({
     sendId: z.string().meta({ description: 'the send log entry' }),
@@ -59,8 +65,10 @@ export const mentionReplyView = z
   })
   .meta({ id: 'MentionReplyQueued' });
 
+/** Whether an owner's captures are announced (seed 002 alt_switch). */
 export const mentionNotifyView = z.object({ owner: z.string(), enabled: z.boolean() }).meta({ id: 'MentionNotify' });
 
+/** Turns an owner's capture announcements on or off. */
 export const mentionNotifyBody = z
   .object({
     enabled: z.boolean().meta({ description: 'seed 002 alt_switch' }),

@@ -4,6 +4,7 @@ import { isRecordId } from '../../bot/core/ids';
 import type { ContextLine } from './mention-rules';
 import { mentionModel, mentionNotifyModel, type MentionDoc } from './mention.model';
 
+/** A captured @-mention of the robot with the messages around it. */
 export interface Mention {
   id: string;
   owner: string;
@@ -22,6 +23,7 @@ export interface Mention {
   afterComplete: boolean;
 }
 
+/** A capture as the plugin stores it (its trailing context comes later). */
 export type NewMention = Omit<Mention, 'id' | 'read' | 'after' | 'afterComplete'>;
 
 function toMention(d: MentionDoc): Mention {
@@ -86,6 +88,7 @@ export class MentionService extends EventEmitter<{ captured: [Mention] }> {
     );
   }
 
+  /** One page of `owner`'s captures, newest first, with the total count (skip/limit). */
   async list(
     owner: string,
     opts: { unreadOnly?: boolean; skip?: number; limit?: number } = {},
@@ -137,23 +140,27 @@ export class MentionService extends EventEmitter<{ captured: [Mention] }> {
     return d ? toMention(d) : null;
   }
 
+  /** The capture when it is `owner`'s, else null. */
   async get(owner: string, id: string): Promise<Mention | null> {
     if (!isRecordId(id)) return null;
     const d = await this.Mention.findOne({ _id: id, owner }).lean();
     return d ? toMention(d) : null;
   }
 
+  /** Marks the capture read (or unread) when it is `owner`'s; false when it is not. */
   async markRead(owner: string, id: string, read = true): Promise<boolean> {
     if (!isRecordId(id)) return false;
     const r = await this.Mention.updateOne({ _id: id, owner }, { $set: { read } });
     return r.matchedCount === 1;
   }
 
+  /** Whether `owner` wants captures announced (seed 002 alt_switch; off unless set). */
   async notifyEnabled(owner: string): Promise<boolean> {
     const d = await this.Notify.findOne({ owner }).lean();
     return d?.mentionNotify ?? false;
   }
 
+  /** Turns `owner`'s capture announcements on or off. */
   async setNotify(owner: string, on: boolean): Promise<void> {
     await this.Notify.updateOne({ owner }, { $set: { mentionNotify: on } }, { upsert: true });
   }

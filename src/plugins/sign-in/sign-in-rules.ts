@@ -4,6 +4,7 @@ export interface TimeWindow {
   end: string;
 }
 
+/** How many points a sign-in earns: a base, plus a bonus per extra streak day up to a cap. */
 export interface AwardPolicy {
   points: number;
   /** Extra points per consecutive day after the first... */

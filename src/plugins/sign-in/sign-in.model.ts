@@ -46,13 +46,17 @@ const recordSchema = new Schema(
 recordSchema.index({ roomId: 1, memberId: 1, day: 1 }, { unique: true });
 recordSchema.index({ roomId: 1, day: -1 });
 
+/** A sign-in rule document. */
 export type SignInRuleDoc = InferSchemaType<typeof ruleSchema> & { _id: import('mongoose').Types.ObjectId };
+/** A sign-in record document (unique per room, member and day). */
 export type SignInRecordDoc = InferSchemaType<typeof recordSchema> & { _id: import('mongoose').Types.ObjectId };
 
+/** The sign-in rules collection on this connection. */
 export function signInRuleModel(conn: Connection): Model<SignInRuleDoc> {
   return (conn.models.SignInRule as Model<SignInRuleDoc>) ?? conn.model<SignInRuleDoc>('SignInRule', ruleSchema);
 }
 
+/** The sign-in records collection on this connection. */
 export function signInRecordModel(conn: Connection): Model<SignInRecordDoc> {
   return (
     (conn.models.SignInRecord as Model<SignInRecordDoc>) ?? conn.model<SignInRecordDoc>('SignInRecord', recordSchema)

@@ -4,6 +4,7 @@ import { queryBool } from '../../http/schemas';
 import { patchOf } from '../../http/patch';
 import { ownerName } from '../../http/schemas';
 
+/** A sign-in rule as the API shows it. */
 export const signInRuleView = z
   .object({
     id: z.string(),
@@ -19,8 +20,10 @@ export const signInRuleView = z
   })
   .meta({ id: 'SignInRule' });
 
+/** The fields of a sign-in rule, as PUT replaces them (unknown keys refused). */
 export const signInRuleBody = signInRuleInput.strict();
 
+/** A new sign-in rule: its fields plus, for admin keys, the owner. */
 export const createSignInRuleBody = signInRuleInput
   .extend({
     owner: ownerName
@@ -29,12 +32,16 @@ export const createSignInRuleBody = signInRuleInput
   })
   .strict();
 
+/** A partial change of a sign-in rule (PATCH), merged into the stored one. */
 export const patchSignInRuleBody = patchOf(signInRuleInput);
 
+/** Query filters of the sign-in rule list: owner (admin keys) and enabled. */
 export const signInRuleListFilter = { owner: ownerName.optional(), enabled: queryBool.optional() };
 
+/** A room id and a member's puppet id in a path. */
 export const memberIdParam = z.object({ id: z.string().min(1).max(64), memberId: z.string().min(1).max(200) });
 
+/** Members of a room by points, highest first. */
 export const leaderboardView = z
   .object({
     roomId: z.string(),
@@ -57,6 +64,7 @@ const signInRecordView = z.object({
   streak: z.number().int(),
 });
 
+/** One member's total points and recent sign-ins in a room. */
 export const signInMemberView = z
   .object({
     roomId: z.string(),

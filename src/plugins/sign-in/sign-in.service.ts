@@ -10,6 +10,7 @@ import { updateByIdThenRead } from '../../db/ops';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
 
+/** A sign-in rule as callers write it, with its defaults (points, windows, reply templates). */
 export const signInRuleInput = z.object({
   keywords: z.array(z.string().trim().min(1).max(50)).min(1).max(20),
   roomIds: z
@@ -34,8 +35,10 @@ export const signInRuleInput = z.object({
   enabled: z.boolean().default(true),
 });
 
+/** A sign-in rule before defaults are applied. */
 export type SignInRuleInput = z.input<typeof signInRuleInput>;
 
+/** A sign-in rule as stored. */
 export interface SignInRule {
   id: string;
   owner: string;
@@ -49,6 +52,7 @@ export interface SignInRule {
   enabled: boolean;
 }
 
+/** One member's sign-in in one room on one calendar day (unique). */
 export interface SignInRecord {
   roomId: string;
   memberId: string;
@@ -59,6 +63,7 @@ export interface SignInRecord {
   streak: number;
 }
 
+/** A sign-in: the first of the day (`signed`) or a repeat (the day's record unchanged), with the member's total. */
 export type SignInResult =
   { status: 'signed'; record: SignInRecord; total: number } | { status: 'repeat'; record: SignInRecord; total: number };
 
@@ -107,12 +112,14 @@ export class SignInService extends EventEmitter<{ changed: [string] }> {
     this.Record = signInRecordModel(conn);
   }
 
+  /** Validates and stores a new sign-in rule of `owner`. */
   async createRule(owner: string, input: SignInRuleInput): Promise<SignInRule> {
     const doc = await this.Rule.create({ ...signInRuleInput.parse(input), owner });
     this.emit('changed', owner);
     return toRule(doc.toObject());
   }
 
+  /** Replaces the rule's fields (reply templates one by one) when it is `owner`'s; null when not. */
   async updateRule(owner: string, id: string, input: SignInRuleInput): Promise<SignInRule | null> {
     if (!isRecordId(id)) return null;
     const data = signInRuleInput.parse(input);
@@ -124,6 +131,7 @@ export class SignInService extends EventEmitter<{ changed: [string] }> {
     return doc ? toRule(doc) : null;
   }
 
+  /** Deletes the rule when it is `owner`'s; false when there was none. */
   async removeRule(owner: string, id: string): Promise<boolean> {
     if (!isRecordId(id)) return false;
     const r = await this.Rule.deleteOne({ _id: id, owner });
@@ -149,6 +157,7 @@ export class SignInService extends EventEmitter<{ changed: [string] }> {
     return findPage(this.Rule, f, page, toRule);
   }
 
+  /** Every sign-in rule of `owner`, oldest first. */
   async rules(owner: string): Promise<SignInRule[]> {
     const docs = await this.Rule.find({ owner }).sort({ _id: 1 }).lean();
     return docs.map(toRule);
@@ -216,6 +225,7 @@ export class SignInService extends EventEmitter<{ changed: [string] }> {
     }
   }
 
+  /** A member's points in a room, all days summed. */
   async total(roomId: string, memberId: string): Promise<number> {
     const [row] = await this.Record.aggregate<{ total: number }>([
       { $match: { roomId, memberId } },

@@ -23,6 +23,7 @@ export function parseJoinNotice(text: string): string[] {
   return [];
 }
 
+/** What a welcome template's placeholders are filled with. */
 export interface WelcomeValues {
   names: readonly string[];
   topic: string;
@@ -34,6 +35,7 @@ export function renderWelcome(template: string, v: WelcomeValues): string {
   return fillTemplate(template, { names: v.names.join('、'), topic: v.topic, count: v.count });
 }
 
+/** How joins are gathered into one welcome: the window after the first join and the cool-down per room. */
 export interface BatchPolicy {
   /** Joins within this window after the first get one welcome. */
   windowMs: number;

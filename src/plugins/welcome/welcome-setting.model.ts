@@ -12,8 +12,10 @@ const welcomeSettingSchema = new Schema(
   { timestamps: true },
 );
 
+/** A room's welcome setting document. */
 export type WelcomeSettingDoc = InferSchemaType<typeof welcomeSettingSchema>;
 
+/** The welcome settings collection on this connection. */
 export function welcomeSettingModel(conn: Connection): Model<WelcomeSettingDoc> {
   return (
     (conn.models.WelcomeSetting as Model<WelcomeSettingDoc>) ??

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { welcomeInput } from './welcome.service';
 
+/** A room's welcome setting as the API shows it. */
 export const welcomeView = z
   .object({
     roomId: z.string(),

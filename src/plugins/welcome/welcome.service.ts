@@ -2,14 +2,17 @@ import type { Db } from '../../db/types';
 import { z } from 'zod';
 import { welcomeSettingModel } from './welcome-setting.model';
 
+/** A room's welcome as callers write it: text (placeholders {names}, {topic}, {count}), on/off, @-mention. */
 export const welcomeInput = z.object({
   text: z.string().trim().min(1).max(1000),
   enabled: z.boolean().default(true),
   mention: z.boolean().default(true),
 });
 
+/** A room's welcome before defaults are applied. */
 export type WelcomeInput = z.input<typeof welcomeInput>;
 
+/** A room's welcome as the plugin applies it. */
 export interface WelcomeSetting {
   roomId: string;
   text: string;
@@ -26,12 +29,14 @@ export class WelcomeService {
     this.Setting = welcomeSettingModel(conn);
   }
 
+  /** The room's welcome setting, or the default text when it has none (`isDefault`). */
   async get(roomId: string, defaultText: string): Promise<WelcomeSetting> {
     const d = await this.Setting.findOne({ roomId }).lean();
     if (!d) return { roomId, text: defaultText, enabled: true, mention: true, isDefault: true };
     return { roomId, text: d.text, enabled: d.enabled ?? true, mention: d.mention ?? true, isDefault: false };
   }
 
+  /** Sets the room's own welcome (created or replaced). */
   async set(roomId: string, input: WelcomeInput): Promise<WelcomeSetting> {
     const data = welcomeInput.parse(input);
     await this.Setting.updateOne({ roomId }, { $set: data }, { upsert: true });
@@ -50,6 +55,7 @@ export class WelcomeService {
     return r.deletedCount === 1;
   }
 
+  /** The own settings of the given rooms, by room id (rooms without one are absent). */
   async listFor(roomIds: readonly string[]): Promise<Map<string, WelcomeSetting>> {
     const docs = await this.Setting.find({ roomId: { $in: roomIds } }).lean();
     return new Map(
