@@ -6,7 +6,9 @@ export const safeText = (max: number) => z.string().min(1).max(max).refine(isSaf
 
 /** Everything qunbot can send to a room or contact. The API validates input with these schemas. */
 export const textContent = z.object({ type: z.literal('text'), text: safeText(4000) });
+/** An image by http(s) URL. */
 export const imageContent = z.object({ type: z.literal('image'), url: z.url({ protocol: /^https?$/ }).max(2000) });
+/** A link card: title, URL, optional description and thumbnail. */
 export const linkContent = z.object({
   type: z.literal('link'),
   title: safeText(200),
@@ -17,6 +19,7 @@ export const linkContent = z.object({
     .max(2000)
     .optional(),
 });
+/** A mini-program card. */
 export const miniProgramContent = z.object({
   type: z.literal('miniprogram'),
   appid: z.string().min(1).max(100),
@@ -29,6 +32,7 @@ export const miniProgramContent = z.object({
     .max(2000)
     .optional(),
 });
+/** Anything a robot can send: text, image, link card or mini-program card. */
 export const outboundContent = z.discriminatedUnion('type', [
   textContent,
   imageContent,
@@ -36,6 +40,7 @@ export const outboundContent = z.discriminatedUnion('type', [
   miniProgramContent,
 ]);
 
+/** Anything a robot can send (see `outboundContent`). */
 export type OutboundContent = z.infer<typeof outboundContent>;
 
 /** A short human-readable summary (logs, lists). */

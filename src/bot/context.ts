@@ -19,6 +19,7 @@ export interface RunContext {
   send(stage: string, content: OutboundContent | string, opts?: ReplyOptions): Promise<SendTicket>;
 }
 
+/** What one pipeline run is built from. */
 export interface ContextDeps {
   event: BotEvent;
   robot: ContextRobot;

@@ -32,6 +32,7 @@ export interface RoomJoinEvent {
 /** What a plugin can react to. `id` is unique per event (used for dedupe and logs). */
 export type BotEvent = MessageEvent | RoomJoinEvent;
 
+/** The kinds of bot events: `message`, `room-join`. */
 export type BotEventKind = BotEvent['kind'];
 
 /** The event type of the given kinds: `EventOf<'message'>` is a `MessageEvent`. */
@@ -48,6 +49,7 @@ export type ScopedEvent<K extends BotEventKind, S extends PluginScope> = S exten
   ? EventOf<K> & { room: Room }
   : EventOf<K>;
 
+/** How a reply is sent. */
 export interface ReplyOptions {
   /** Contacts (or their puppet ids) to @-mention in a room. */
   mention?: (Contact | string)[];

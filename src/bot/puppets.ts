@@ -5,16 +5,19 @@ import { PuppetWechat4u } from 'wechaty-puppet-wechat4u';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import type { PuppetSettings } from './robot.service';
 
+/** A Wechaty puppet, whichever kind. */
 export type Puppet = impls.PuppetInterface;
 
 /** Builds a puppet from a robot's settings; `mock` robots get `mockSetup` to drive their mocker. */
 export type PuppetFactory = (settings: PuppetSettings, robot: { id: string; cacheDir: string }) => Puppet;
 
+/** Options of the puppet factory. */
 export interface PuppetFactoryOptions {
   /** Called with each new mock robot's mocker (src/main.ts plays the demo world of src/demo/ there). */
   mockSetup?: (mocker: mock.Mocker, robotId: string) => void;
 }
 
+/** The factory of every puppet kind qunbot supports (puppet-service caches kept in the robot's folder). */
 export function createPuppetFactory(opts: PuppetFactoryOptions = {}): PuppetFactory {
   return (settings, robot) => {
     switch (settings.kind) {

@@ -29,6 +29,7 @@ export interface RuntimeEvents {
   handled: [{ robotId: string; event: BotEvent }];
 }
 
+/** What the robot manager is built from. */
 export interface RobotManagerDeps {
   robots: RobotService;
   rooms: RoomService;

@@ -5,8 +5,10 @@ import type { RobotStatus } from './core/robot-state';
 import { robotModel, type RobotDoc } from './robot.model';
 import { updateByIdThenRead } from '../db/ops';
 
+/** Which puppet a robot uses: puppet-service (gRPC), wechat4u (web protocol) or the simulated mock. */
 export type PuppetKind = 'service' | 'wechat4u' | 'mock';
 
+/** How a robot reaches WeChat (the token is a secret: never returned by the API). */
 export interface PuppetSettings {
   kind: PuppetKind;
   token?: string;
@@ -14,6 +16,7 @@ export interface PuppetSettings {
   tlsDisable?: boolean;
 }
 
+/** A login QR code: its payload, a PNG data URL to show, and when it expires. */
 export interface QrCode {
   payload: string;
   dataUrl: string;
@@ -40,6 +43,7 @@ export interface RobotView {
   createdAt: Date;
 }
 
+/** What a new robot is made of. */
 export interface CreateRobotInput {
   name: string;
   owner: string;
@@ -49,6 +53,7 @@ export interface CreateRobotInput {
   puppet?: PuppetSettings;
 }
 
+/** What may come with a status change (stored on the robot record). */
 export interface StatusExtra {
   reason?: string;
   wxId?: string;
@@ -96,6 +101,7 @@ export class RobotService {
     this.Robot = robotModel(conn);
   }
 
+  /** Stores a new robot (`created`), with its own puppet settings or the default ones. */
   async create(input: CreateRobotInput): Promise<RobotView> {
     const puppet = input.puppet ?? (this.defaultPuppet ? { ...this.defaultPuppet } : undefined);
     if (!puppet) throw new Error('no puppet settings: none given and no default');
@@ -103,12 +109,14 @@ export class RobotService {
     return toView(doc.toObject());
   }
 
+  /** The robot, or null (also for an id that is not a record id). */
   async get(id: string): Promise<RobotView | null> {
     if (!isRecordId(id)) return null;
     const d = await this.Robot.findById(id).lean();
     return d ? toView(d) : null;
   }
 
+  /** Every robot matching the filter, oldest first. */
   async list(filter: { owner?: string; status?: RobotStatus } = {}): Promise<RobotView[]> {
     const docs = await this.Robot.find(filter).sort({ _id: 1 }).lean();
     return docs.map(toView);
@@ -122,6 +130,7 @@ export class RobotService {
     return findPage(this.Robot, f, page, toView);
   }
 
+  /** The robot's puppet settings with the token (kept out of every other read), or null. */
   async puppetSettings(id: string): Promise<PuppetSettings | null> {
     const d = await this.Robot.findById(id).select('+puppet.token').lean();
     if (!d) return null;
@@ -146,15 +155,18 @@ export class RobotService {
     return byOwner;
   }
 
+  /** Ids of the robots whose desired state is running (started at boot). */
   async idsToRun(): Promise<string[]> {
     const docs = await this.Robot.find({ desired: 'running' }).select('_id').lean();
     return docs.map((d) => d._id.toString());
   }
 
+  /** Records whether the robot should run: kept across restarts. */
   async setDesired(id: string, desired: 'running' | 'stopped'): Promise<void> {
     await this.Robot.updateOne({ _id: id }, { $set: { desired } });
   }
 
+  /** Changes the robot's name, agent code, callback URL or username; null when it does not exist. */
   async update(
     id: string,
     patch: Partial<Pick<CreateRobotInput, 'name' | 'agentCode' | 'callbackUrl' | 'username'>>,
@@ -164,6 +176,7 @@ export class RobotService {
     return d ? toView(d) : null;
   }
 
+  /** Persists a status change with what came with it (reason, identity, QR code: dropped outside waiting_for_scan). */
   async setStatus(id: string, status: RobotStatus, extra: StatusExtra = {}): Promise<void> {
     const $set: Record<string, unknown> = { status, statusAt: new Date() };
     const $unset: Record<string, 1> = {};
@@ -177,6 +190,7 @@ export class RobotService {
     await this.Robot.updateOne({ _id: id }, { $set, $unset });
   }
 
+  /** Deletes the robot record; false when there was none. */
   async delete(id: string): Promise<boolean> {
     if (!isRecordId(id)) return false;
     const r = await this.Robot.deleteOne({ _id: id });

@@ -31,6 +31,7 @@ export interface RobotEvents {
   event: [BotEvent];
 }
 
+/** What one robot is built from. */
 export interface RobotDeps {
   id: string;
   initialStatus: RobotStatus;

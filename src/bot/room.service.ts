@@ -13,6 +13,7 @@ export interface PuppetRoom extends FoundRoom {
   memberCount: number;
 }
 
+/** A room record: the puppet room, its flags and the operator's per-room settings. */
 export interface RoomView {
   id: string;
   robotId: string;
@@ -31,8 +32,10 @@ export interface RoomView {
   plugins: Record<string, boolean>;
 }
 
+/** The operator settings of a room that the API may change. */
 export type RoomPatch = Partial<Pick<RoomView, 'production' | 'launch' | 'starLevel' | 'robotNickname' | 'bound'>>;
 
+/** What a room sync did, and the robot's present rooms after it. */
 export interface SyncResult {
   created: number;
   updated: number;
@@ -114,6 +117,7 @@ export class RoomService {
     this.cache.deleteFirst(robotId);
   }
 
+  /** Matches the rooms the puppet reports with the stored ones (room identity rules), creates, updates and marks gone. */
   async sync(robotId: string, agentCode: string | undefined, found: PuppetRoom[]): Promise<SyncResult> {
     const stored = await this.Room.find({ robotId }).lean();
     const match = matchRooms(
@@ -228,12 +232,14 @@ export class RoomService {
     }
   }
 
+  /** The room record, or null. */
   async get(id: string): Promise<RoomView | null> {
     if (!isRecordId(id)) return null;
     const d = await this.Room.findById(id).lean();
     return d ? toView(d) : null;
   }
 
+  /** The robot's rooms matching the flags, by topic. */
   async list(
     robotId: string,
     filter: { present?: boolean; bound?: boolean; production?: boolean } = {},
@@ -257,11 +263,13 @@ export class RoomService {
     return findPage(this.Room, f, page, toView);
   }
 
+  /** A present room of the robot with exactly this topic, or null. */
   async findByTopic(robotId: string, topic: string): Promise<RoomView | null> {
     const d = await this.Room.findOne({ robotId, topic, present: true }).lean();
     return d ? toView(d) : null;
   }
 
+  /** Changes the room's operator settings (and drops it from the cache); null when it does not exist. */
   async update(id: string, patch: RoomPatch): Promise<RoomView | null> {
     if (!isRecordId(id)) return null;
     const d = await updateByIdThenRead<typeof this.Room, RoomDoc>(this.Room, { _id: id }, { $set: patch });
@@ -269,6 +277,7 @@ export class RoomService {
     return d ? toView(d) : null;
   }
 
+  /** Switches one plugin on or off in the room; null for an unknown room or a bad plugin name. */
   async setPluginEnabled(id: string, plugin: string, enabled: boolean): Promise<RoomView | null> {
     if (!isRecordId(id) || !/^[a-z][a-z0-9-]*$/.test(plugin)) return null;
     const d = await updateByIdThenRead<typeof this.Room, RoomDoc>(
@@ -304,6 +313,7 @@ export class RoomService {
     return docs.map(toAddress);
   }
 
+  /** Deletes every room of the robot (with the robot). */
   async deleteForRobot(robotId: string): Promise<void> {
     await this.Room.deleteMany({ robotId });
     this.forgetRobot(robotId);

@@ -9,6 +9,7 @@ import { RobotService } from './robot.service';
 import { RoomService } from './room.service';
 import { SendLogService } from './send-log.service';
 
+/** What the bot side is built from (src/main.ts passes them). */
 export interface RuntimeDeps {
   config: Readonly<Pick<Config, 'bot' | 'outbox' | 'dataDir' | 'timeZone'>>;
   connection: Db;
@@ -32,6 +33,7 @@ export interface Runtime extends RuntimeServices {
   manager: RobotManager;
 }
 
+/** Builds the bot services and the robot manager; robots start when the caller says so. */
 export function createRuntime(deps: RuntimeDeps): Runtime {
   const { config, connection } = deps;
   const clock = deps.clock ?? systemClock;

@@ -4,8 +4,10 @@ import type { OutboundContent } from './content';
 import { sendLogModel, type SendLogDoc } from './send-log.model';
 import { updateByIdThenRead } from '../db/ops';
 
+/** Where a send is: queued, sending, sent, failed, room_not_found, unknown or cancelled. */
 export type SendStatus = SendLogDoc['status'];
 
+/** A send as the outbox logs it before trying it. */
 export interface NewSend {
   robotId: string;
   conversationId: string;
@@ -30,6 +32,7 @@ export interface PreparedSend extends NewSend {
   batchId: string;
 }
 
+/** A send as logged: what, where, from which source, and its outcome. */
 export interface SendRecord {
   id: string;
   robotId: string;
@@ -71,6 +74,7 @@ export class SendLogService {
     this.Log = sendLogModel(conn);
   }
 
+  /** Logs a new send as `queued`. */
   async create(s: NewSend): Promise<SendRecord> {
     const doc = await this.Log.create({ ...s, status: 'queued' });
     return toRecord(doc.toObject());
@@ -159,6 +163,7 @@ export class SendLogService {
     return res.modifiedCount === 1 ? set : null;
   }
 
+  /** The send record, or null. */
   async get(id: string): Promise<SendRecord | null> {
     const doc = await this.Log.findById(id).lean();
     return doc ? toRecord(doc) : null;
