@@ -18,11 +18,13 @@ const apiKeySchema = new Schema(
 );
 apiKeySchema.index({ bootstrap: 1 }, { unique: true, sparse: true });
 
+/** An API key document (its hash, never the key). */
 export type ApiKeyDoc = InferSchemaType<typeof apiKeySchema> & {
   _id: import('mongoose').Types.ObjectId;
   createdAt: Date;
 };
 
+/** The API keys collection on this connection. */
 export function apiKeyModel(conn: Connection): Model<ApiKeyDoc> {
   return (conn.models.ApiKey as Model<ApiKeyDoc>) ?? conn.model<ApiKeyDoc>('ApiKey', apiKeySchema);
 }

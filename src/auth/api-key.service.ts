@@ -6,6 +6,7 @@ import { isDuplicateKey } from '../db/errors';
 import { updateByIdThenRead } from '../db/ops';
 import type { Principal } from '../http/principal';
 
+/** An API key as listed: name, owner, prefix and dates; never the key. */
 export interface ApiKeyView {
   id: string;
   name: string;
@@ -20,6 +21,7 @@ export interface ApiKeyView {
 const KEY_PREFIX = 'qb_';
 const CACHE_MS = 30_000;
 
+/** The SHA-256 of an API key, as stored (keys are random and long, so a fast hash is enough). */
 export function hashKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }
@@ -125,6 +127,7 @@ export class ApiKeyService {
     return principal;
   }
 
+  /** The API keys (of one owner, when given), oldest first; never the key itself. */
   async list(filter: { owner?: string } = {}): Promise<ApiKeyView[]> {
     const docs = await this.model
       .find(filter.owner ? { owner: filter.owner } : {})
@@ -133,6 +136,7 @@ export class ApiKeyService {
     return docs.map(toView);
   }
 
+  /** The API key record, or null; never the key itself. */
   async get(id: string): Promise<ApiKeyView | null> {
     if (!isRecordId(id)) return null;
     const d = await this.model.findById(id).lean<ApiKeyDoc>();

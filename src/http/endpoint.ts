@@ -13,6 +13,7 @@ type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
 /** Who may call an endpoint: any valid key, or only an admin key (one not limited to an owner). */
 export type Access = 'key' | 'admin';
 
+/** What a handler gets: the validated path, query and body, the caller, and the Koa context. */
 export interface EndpointInput<P, Q, B> {
   params: Infer<P>;
   query: Infer<Q>;

@@ -14,11 +14,16 @@ export class AppError extends Error {
   }
 }
 
+/** 400 with a stable code. */
 export const badRequest = (code: string, message: string, details?: unknown) =>
   new AppError(400, code, message, details);
+/** 401 unauthorized. */
 export const unauthorized = (message = 'authentication required') => new AppError(401, 'unauthorized', message);
+/** 403 forbidden. */
 export const forbidden = (message = 'not allowed') => new AppError(403, 'forbidden', message);
+/** 404 not_found (also for another owner's records, so ids do not leak). */
 export const notFound = (what = 'resource') => new AppError(404, 'not_found', `${what} not found`);
+/** 409 with a stable code. */
 export const conflict = (code: string, message: string) => new AppError(409, code, message);
 
 /** Stable codes for the HTTP statuses Koa and its middleware raise on their own. */

@@ -34,6 +34,7 @@ export const errorBody = z
 /** A database id in a path. Anything else is answered 404 by the handlers, not 400. */
 export const idParam = z.object({ id: z.string().min(1).max(64) });
 
+/** A database record id (24 hex digits). */
 export const recordId = z.string().regex(/^[0-9a-f]{24}$/i, 'must be a 24-hex-digit id');
 
 /** Boolean query values: true/false/1/0. */
@@ -47,10 +48,12 @@ export function pageQuery(maxPageSize: number) {
   };
 }
 
+/** A page of items, with `nextCursor` unless it is the last. */
 export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().optional() });
 }
 
+/** `{ ok: true }`: an action done with nothing more to say. */
 export const okBody = z.object({ ok: z.literal(true) });
 
 /** An owner's name (API keys and records are scoped by it). */

@@ -60,7 +60,9 @@ const broadcastFields = {
     .meta({ description: 'runs executed at most (missed runs do not count)' }),
 };
 
+/** The fields of a broadcast, as PUT replaces them (unknown keys refused). */
 export const broadcastBody = z.object(broadcastFields).strict();
+/** A new broadcast: its fields plus, for admin keys, the owner. */
 export const createBroadcastBody = z
   .object({
     ...broadcastFields,
@@ -79,6 +81,7 @@ const countsView = z
   )
   .meta({ id: 'BroadcastCounts' });
 
+/** One run of a broadcast: when it was due, its state and its counts. */
 export const runView = z
   .object({
     id: z.string(),
@@ -93,6 +96,7 @@ export const runView = z
   })
   .meta({ id: 'BroadcastRun' });
 
+/** One room's delivery in a run. */
 export const deliveryView = z
   .object({
     roomId: z.string(),
@@ -114,6 +118,7 @@ export const deliveryView = z
   })
   .meta({ id: 'BroadcastDelivery' });
 
+/** A broadcast as the API shows it. */
 export const broadcastView = z
   .object({
     id: z.string(),
@@ -138,11 +143,13 @@ export const broadcastView = z
   })
   .meta({ id: 'Broadcast' });
 
+/** A broadcast with its last run and that run's per-room deliveries. */
 export const broadcastDetailView = broadcastView.extend({
   lastRun: runView.nullable(),
   deliveries: z.array(deliveryView).meta({ description: 'per-room status of the last run' }),
 });
 
+/** What a recall did: sends cancelled, messages withdrawn, and why others were not. */
 export const recallView = z
   .object({
     cancelled: z.number().int().meta({ description: 'sends cancelled before they went out' }),
@@ -157,9 +164,11 @@ export const recallView = z
   })
   .meta({ id: 'BroadcastRecall' });
 
+/** Query filters of the broadcast list: owner (admin keys) and state. */
 export const broadcastListFilter = {
   owner: ownerName.optional(),
   state: z.enum(['active', 'paused', 'finished', 'recalled']).optional(),
 };
 
+/** A broadcast id and a run number in a path. */
 export const runParams = z.object({ id: z.string().min(1).max(64), seq: z.coerce.number().int().min(1).max(1e9) });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { httpUrl, nameText, ownerName } from '../../http/schemas';
 import { ROBOT_STATUSES, PUPPET_KINDS } from '../../bot/robot.model';
 
+/** A robot as the API shows it (no puppet token). */
 export const robotView = z
   .object({
     id: z.string(),
@@ -22,6 +23,7 @@ export const robotView = z
   })
   .meta({ id: 'Robot' });
 
+/** The robot's current login QR code. */
 export const qrCodeView = z
   .object({
     payload: z.string().meta({ description: 'the text encoded in the QR code' }),
@@ -30,6 +32,7 @@ export const qrCodeView = z
   })
   .meta({ id: 'QrCode' });
 
+/** A new robot: name, owner (admin keys), puppet settings and seed fields. */
 export const createRobotBody = z
   .object({
     name: nameText(100),
@@ -59,6 +62,7 @@ export const createRobotBody = z
   })
   .strict();
 
+/** A change of a robot's name, agent code, callback URL or username. */
 export const updateRobotBody = createRobotBody
   .pick({ name: true, agentCode: true, callbackUrl: true, username: true })
   .partial()

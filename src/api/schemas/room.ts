@@ -3,6 +3,7 @@ import { outboundContent } from '../../bot/content';
 import { SEND_STATUSES } from '../../bot/send-log.model';
 import { nameText } from '../../http/schemas';
 
+/** A room as the API shows it, with its flags and per-room settings. */
 export const roomView = z
   .object({
     id: z.string(),
@@ -24,6 +25,7 @@ export const roomView = z
   })
   .meta({ id: 'Room' });
 
+/** A change of a room's operator settings. */
 export const updateRoomBody = z
   .object({
     production: z.boolean(),
@@ -39,6 +41,7 @@ export const updateRoomBody = z
   .strict()
   .refine((b) => Object.keys(b).length > 0, 'nothing to change');
 
+/** What a room sync did, with the rooms after it. */
 export const syncResultView = z.object({
   created: z.number(),
   updated: z.number(),
@@ -48,6 +51,7 @@ export const syncResultView = z.object({
 
 const wxId = z.string().min(1).max(200);
 
+/** A send through a robot's paced outbox: to one room or one contact. */
 export const sendMessageBody = z
   .object({
     robotId: z.string().min(1).max(64),
@@ -66,6 +70,7 @@ export const sendMessageBody = z
     path: ['mention'],
   });
 
+/** A queued send as logged. */
 export const sendView = z
   .object({
     id: z.string(),
