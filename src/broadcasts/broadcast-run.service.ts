@@ -39,6 +39,7 @@ export class BroadcastRunService {
     await this.Run.deleteMany({ _id: { $in: [...ids] }, state: 'dispatching' });
   }
 
+  /** Deletes a run record. */
   async delete(id: RunId): Promise<void> {
     await this.Run.deleteOne({ _id: id });
   }

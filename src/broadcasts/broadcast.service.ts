@@ -31,6 +31,7 @@ import {
 } from './types';
 import { updateByIdThenRead } from '../db/ops';
 
+/** Limits of broadcasts: targets per broadcast, active broadcasts per owner, and the default time zone. */
 export interface BroadcastPolicy {
   maxTargets: number;
   maxActivePerOwner: number;
@@ -38,6 +39,7 @@ export interface BroadcastPolicy {
   timeZone: string;
 }
 
+/** What the broadcast service is built from. */
 export interface BroadcastServiceDeps {
   connection: Db;
   sendLog: SendLogService;
@@ -170,6 +172,7 @@ export class BroadcastService {
     }
   }
 
+  /** The broadcast, or null. */
   async get(id: string): Promise<BroadcastView | null> {
     if (!isRecordId(id)) return null;
     const d = await this.Task.findById(id).lean();
@@ -182,6 +185,7 @@ export class BroadcastService {
     return new Map(docs.map((t) => [t._id.toString(), t.name]));
   }
 
+  /** One page of broadcasts in id order; no owner: every owner's. */
   page(
     filter: { owner?: string | undefined; state?: string | undefined },
     page: PageRequest,
@@ -212,6 +216,7 @@ export class BroadcastService {
     return toView(updated);
   }
 
+  /** Pauses an active broadcast (atomic status guard); a conflict when it is not active. */
   async pause(id: string): Promise<BroadcastView> {
     const d = await updateByIdThenRead(this.Task, { _id: id, state: 'active' }, { $set: { state: 'paused' } });
     if (!d) throw new BroadcastError('conflict', 'broadcast_not_active', 'only an active broadcast can be paused');
@@ -231,11 +236,13 @@ export class BroadcastService {
     return { ...p, items: await Promise.all(p.items.map((d) => this.runView(d))) };
   }
 
+  /** Run number `seq` of the broadcast, or null. */
   async run(taskId: string, seq: number): Promise<RunView | null> {
     const d = await this.Run.findOne({ taskId, seq }).lean();
     return d ? this.runView(d) : null;
   }
 
+  /** The broadcast's latest run, or null before its first. */
   async latestRun(taskId: string): Promise<RunView | null> {
     const d = await this.Run.findOne({ taskId }).sort({ seq: -1 }).lean();
     return d ? this.runView(d) : null;

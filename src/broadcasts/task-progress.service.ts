@@ -44,6 +44,7 @@ export class TaskProgressService {
       .lean<BroadcastTaskDoc[]>();
   }
 
+  /** The broadcast task document, or null. */
   get(id: ObjectId | string): Promise<BroadcastTaskDoc | null> {
     return this.Task.findById(id).lean<BroadcastTaskDoc>();
   }

@@ -3,6 +3,7 @@ import { findPage, type Page, type PageRequest } from '../db/pagination';
 import type { Db } from '../db/types';
 import { deliveryModel, type DeliveryDoc, type DeliveryStatus } from './delivery.model';
 
+/** One callback to one target: what, where, its attempts and its status. */
 export interface Delivery {
   id: string;
   eventId: string;
@@ -25,6 +26,7 @@ export interface Delivery {
   createdAt: Date;
 }
 
+/** A delivery as queued. */
 export type NewDelivery = Pick<Delivery, 'eventId' | 'eventType' | 'format' | 'target'> &
   Partial<Pick<Delivery, 'owner' | 'robotId' | 'url' | 'body'>>;
 
@@ -180,6 +182,7 @@ export class DeliveryService {
     return d ? toView(d as DeliveryDoc) : null;
   }
 
+  /** The delivery, or null. */
   async get(id: string): Promise<Delivery | null> {
     if (!isRecordId(id)) return null;
     const d = await this.D.findById(id).lean();

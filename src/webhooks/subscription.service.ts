@@ -5,6 +5,7 @@ import type { EventType } from './events';
 import { subscriptionModel, type SubscriptionDoc } from './subscription.model';
 import { updateByIdThenRead } from '../db/ops';
 
+/** A webhook subscription: where events of which types go, for which owner (none: every owner). */
 export interface Subscription {
   id: string;
   owner?: string;
@@ -17,8 +18,10 @@ export interface Subscription {
   updatedAt: Date;
 }
 
+/** A new subscription (active unless said otherwise). */
 export type NewSubscription = Pick<Subscription, 'url' | 'events'> &
   Partial<Pick<Subscription, 'owner' | 'active' | 'description'>>;
+/** A change of a subscription. */
 export type SubscriptionPatch = Partial<Pick<Subscription, 'url' | 'events' | 'active' | 'description'>>;
 
 function toView(d: SubscriptionDoc): Subscription {
@@ -44,12 +47,14 @@ export class SubscriptionService {
     this.Sub = subscriptionModel(conn);
   }
 
+  /** Stores a new subscription (event types deduplicated). */
   async create(s: NewSubscription): Promise<Subscription> {
     this.version++;
     const doc = await this.Sub.create({ ...s, events: [...new Set(s.events)], active: s.active ?? true });
     return toView(doc.toObject() as SubscriptionDoc);
   }
 
+  /** The subscription, or null. */
   async get(id: string): Promise<Subscription | null> {
     if (!isRecordId(id)) return null;
     const d = await this.Sub.findById(id).lean();
@@ -63,6 +68,7 @@ export class SubscriptionService {
     );
   }
 
+  /** Changes the subscription; null when it does not exist. */
   async update(id: string, patch: SubscriptionPatch): Promise<Subscription | null> {
     if (!isRecordId(id)) return null;
     const set = { ...patch, ...(patch.events ? { events: [...new Set(patch.events)] } : {}) };
@@ -71,12 +77,14 @@ export class SubscriptionService {
     return d ? toView(d as SubscriptionDoc) : null;
   }
 
+  /** Moves the subscription to its next secret (secrets are derived, never stored); null when it does not exist. */
   async rotate(id: string): Promise<Subscription | null> {
     if (!isRecordId(id)) return null;
     const d = await updateByIdThenRead(this.Sub, { _id: id }, { $inc: { secretVersion: 1 } });
     return d ? toView(d as SubscriptionDoc) : null;
   }
 
+  /** Deletes the subscription; false when there was none. */
   async delete(id: string): Promise<boolean> {
     if (!isRecordId(id)) return false;
     this.version++;
