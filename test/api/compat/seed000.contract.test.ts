@@ -239,12 +239,29 @@ describe('seed 000 platform robot API (contract, robots on puppet-service gRPC m
       const star = await get('/robot/platform_user_list/', {}, KEYS.star);
       expect(star.body).toEqual({ ret: 0, msg: 'ok', login_user_list: [{ user: U9, wxuser_list: ['星链客服'] }] });
       // The same md_username on another platform is another user.
-      expect((await get('/robot/host_list', { username: U1 }, KEYS.star)).body).toEqual({
+      const otherPlatform = await get('/robot/host_list', { username: U1 }, KEYS.star);
+      expect(otherPlatform.status).toBe(404);
+      expect(otherPlatform.body).toMatchObject({ ret: -1, code: 'unknown_user' });
+    });
+
+    test('when host_list names a user with no robot, then it answers 404 unknown_user, not an empty list', async () => {
+      const res = await get('/robot/host_list', { username: NOBODY });
+      expect(res.status).toBe(404);
+      expect(res.body).toEqual({
+        ret: -1,
+        code: 'unknown_user',
+        msg: `${NOBODY} has no robot on this platform`,
+        request_id: expect.any(String),
+      });
+    });
+
+    test('when host_list names a user whose robots never logged in, then the list is empty', async () => {
+      await runtime.manager.create({ name: 'never', owner: ownerOf('star_chain', NOBODY), puppet: puppetOf(svcS) });
+      expect((await get('/robot/host_list', { username: NOBODY }, KEYS.star)).body).toEqual({
         ret: 0,
         msg: 'ok',
         data: [],
       });
-      expect((await get('/robot/host_list', { username: NOBODY })).body).toEqual({ ret: 0, msg: 'ok', data: [] });
     });
   });
 

@@ -1,4 +1,5 @@
 import type { RoomView } from '../../../bot/room.service';
+import { Seed000Error } from './envelope';
 import { isLoggedIn, platformRobots, userRobots } from './platform-robots';
 import { parseOwner } from './platforms';
 import { endpoint, type EndpointDeps, type EndpointFactory } from './router';
@@ -20,19 +21,25 @@ export const accountEndpoints: EndpointFactory = (deps: EndpointDeps) => {
       // Each WeChat account the user's robots have logged in as (robots that never logged in
       // have no wx_username yet), in creation order. ret: 1 logged in now, 0 not (its rooms are
       // the ones last seen). group: the rooms the robot is in; production_list: those flagged.
+      // A user with no robot on this platform is unknown (404 unknown_user, as the other
+      // md_username endpoints answer); one whose robots never logged in gets an empty list.
       handle: async ({ platform, input }) => {
-        const robots = (await userRobots(rt, platform.id, input.username)).filter((r) => r.wxId);
+        const all = await userRobots(rt, platform.id, input.username);
+        if (all.length === 0)
+          throw new Seed000Error(404, 'unknown_user', `${input.username} has no robot on this platform`);
         const data = await Promise.all(
-          robots.map(async (r) => {
-            const rooms = await rt.rooms.list(r.id, { present: true });
-            return {
-              wx_username: r.wxId as string,
-              name: r.wxName ?? '',
-              ret: isLoggedIn(rt, r.id) ? 1 : 0,
-              group: rooms.map(chatroomOut),
-              production_list: rooms.filter((room) => room.production).map(chatroomOut),
-            };
-          }),
+          all
+            .filter((r) => r.wxId)
+            .map(async (r) => {
+              const rooms = await rt.rooms.list(r.id, { present: true });
+              return {
+                wx_username: r.wxId as string,
+                name: r.wxName ?? '',
+                ret: isLoggedIn(rt, r.id) ? 1 : 0,
+                group: rooms.map(chatroomOut),
+                production_list: rooms.filter((room) => room.production).map(chatroomOut),
+              };
+            }),
         );
         return { data };
       },
