@@ -18,7 +18,7 @@ import type { SendLogService, SendRecord } from './send-log.service';
 
 /** Events of the whole runtime, each with the robot id. */
 export interface RuntimeEvents {
-  status: [{ robotId: string; status: RobotStatus; prev: RobotStatus; reason?: string }];
+  status: [{ robotId: string; status: RobotStatus; prev: RobotStatus; reason?: string; retryAt?: Date }];
   qrcode: [{ robotId: string; qr: QrCode }];
   login: [{ robotId: string; wxId: string; wxName: string }];
   logout: [{ robotId: string }];

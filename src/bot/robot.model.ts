@@ -35,6 +35,7 @@ const robotSchema = new Schema(
     desired: { type: String, enum: ['running', 'stopped'], default: 'stopped' },
     status: { type: String, enum: ROBOT_STATUSES, default: 'created' },
     statusReason: String,
+    retryAt: Date,
     statusAt: Date,
     wxId: String,
     wxName: String,

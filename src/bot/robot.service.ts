@@ -36,6 +36,8 @@ export interface RobotView {
   status: RobotStatus;
   statusReason?: string;
   statusAt?: Date;
+  /** Offline only: when the robot tries to start again. */
+  retryAt?: Date;
   wxId?: string;
   wxName?: string;
   qr?: QrCode;
@@ -56,6 +58,8 @@ export interface CreateRobotInput {
 /** What may come with a status change (stored on the robot record). */
 export interface StatusExtra {
   reason?: string;
+  /** When an offline robot tries again (kept only with status `offline`). */
+  retryAt?: Date;
   wxId?: string;
   wxName?: string;
   qr?: QrCode | null;
@@ -81,6 +85,7 @@ function toView(d: RobotDoc & { createdAt?: Date }): RobotView {
     ...opt('username', d.username),
     ...opt('statusReason', d.statusReason),
     ...opt('statusAt', d.statusAt),
+    ...opt('retryAt', d.retryAt),
     ...opt('wxId', d.wxId),
     ...opt('wxName', d.wxName),
     ...opt('qr', qr),
@@ -182,6 +187,8 @@ export class RobotService {
     const $unset: Record<string, 1> = {};
     if (extra.reason) $set.statusReason = extra.reason;
     else $unset.statusReason = 1;
+    if (extra.retryAt && status === 'offline') $set.retryAt = extra.retryAt;
+    else $unset.retryAt = 1;
     if (extra.wxId) $set.wxId = extra.wxId;
     if (extra.wxName) $set.wxName = extra.wxName;
     if (extra.loggedInAt) $set.loggedInAt = extra.loggedInAt;

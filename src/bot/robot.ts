@@ -24,7 +24,8 @@ export interface RobotPolicy extends InboundPolicy {
 
 /** Typed events of one robot; the manager re-emits them with the robot id. */
 export interface RobotEvents {
-  status: [{ status: RobotStatus; prev: RobotStatus; reason?: string }];
+  /** `retryAt`: when an offline robot tries again (only with status `offline`). */
+  status: [{ status: RobotStatus; prev: RobotStatus; reason?: string; retryAt?: Date }];
   qrcode: [QrCode];
   login: [{ wxId: string; wxName: string }];
   logout: [];
@@ -176,7 +177,12 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
     this.statusNow = next;
     await this.deps.saveStatus(next, extra);
     if (next !== prev || extra.qr)
-      this.emit('status', { status: next, prev, ...(extra.reason ? { reason: extra.reason } : {}) });
+      this.emit('status', {
+        status: next,
+        prev,
+        ...(extra.reason ? { reason: extra.reason } : {}),
+        ...(extra.retryAt ? { retryAt: extra.retryAt } : {}),
+      });
     return true;
   }
 
@@ -338,8 +344,9 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
       },
       () => undefined,
     );
+    const retryAt = new Date(this.deps.clock.now() + delay);
     this.deps.log.warn({ reason, retryInMs: delay, attempt: this.attempt }, 'robot offline; will retry');
-    await this.signal('network_down', { reason });
+    await this.signal('network_down', { reason, retryAt });
   }
 
   /** True while offline with a retry scheduled. */

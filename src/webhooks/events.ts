@@ -23,7 +23,7 @@ export interface EventPayloads {
   'robot.qrcode': { robotId: string; qrcode: string; expiresAt: string };
   'robot.login': { robotId: string; wxId: string; wxName: string };
   'robot.logout': { robotId: string };
-  'robot.offline': { robotId: string; previous: string; reason?: string };
+  'robot.offline': { robotId: string; previous: string; reason?: string; retryAt?: string };
   'message.mention': {
     mentionId: string;
     robotId: string;

@@ -40,6 +40,7 @@ export interface StatusEvent {
   status: string;
   prev: string;
   reason?: string | undefined;
+  retryAt?: Date | undefined;
 }
 export interface RoomJoinFacts {
   id: string;
@@ -111,7 +112,12 @@ export const toWebhook = {
   offline: (e: StatusEvent, f: EventFacts): PublishInput => ({
     type: 'robot.offline',
     ...ownedBy(f.owner),
-    payload: { robotId: e.robotId, previous: e.prev, ...(e.reason ? { reason: e.reason } : {}) },
+    payload: {
+      robotId: e.robotId,
+      previous: e.prev,
+      ...(e.reason ? { reason: e.reason } : {}),
+      ...(e.retryAt ? { retryAt: e.retryAt.toISOString() } : {}),
+    },
   }),
 
   roomJoin: (robotId: string, e: RoomJoinFacts, f: EventFacts): PublishInput => {

@@ -2,6 +2,7 @@ import { PuppetServer } from 'wechaty-puppet-service';
 import { mock } from 'wechaty-puppet-mock';
 import type { Runtime } from '../../src/bot/runtime';
 import { freePort } from '../../src/lib/free-port';
+import { apiHarness } from '../support/api';
 import { FakeClock } from '../support/fake-clock';
 import { useTestDatabase } from '../support/mongo';
 import { RecordingPuppetMock } from '../support/puppet-mock';
@@ -38,6 +39,21 @@ describe('a robot whose puppet service is unreachable', () => {
     expect(hosted?.retryPending).toBe(true);
     expect(await runtime.robots.get(robot.id)).toMatchObject({ status: 'offline', desired: 'running' });
 
+    // The reason and the next retry time are in the event, the robot's answer and no_qrcode.
+    const retryAt = event.retryAt as Date;
+    expect(retryAt.getTime()).toBeGreaterThan(clock.now());
+    expect(retryAt.getTime()).toBeLessThanOrEqual(clock.now() + 5000);
+    const api = await apiHarness(t.db, { runtime });
+    const view = await api.admin.get(`/api/v1/robots/${robot.id}`);
+    expect(view.body).toMatchObject({ status: 'offline', statusReason: event.reason, retryAt: retryAt.toISOString() });
+    const qr = await api.admin.get(`/api/v1/robots/${robot.id}/qrcode`);
+    expect(qr.status).toBe(404);
+    expect(qr.body.error).toMatchObject({
+      code: 'no_qrcode',
+      message: `robot is offline: ${event.reason}; next retry at ${retryAt.toISOString()}; not waiting for a scan`,
+      details: { status: 'offline', reason: event.reason, retryAt: retryAt.toISOString() },
+    });
+
     // The service comes back; the next retry finds it and the robot logs in.
     const mocker = new mock.Mocker();
     const puppet = new RecordingPuppetMock({ mocker });
@@ -58,5 +74,8 @@ describe('a robot whose puppet service is unreachable', () => {
     clock.advance(5000);
     expect(await loggedIn).toMatchObject({ wxName: 'Back Online' });
     expect(runtime.manager.robot(robot.id)?.retryPending).toBe(false);
+    const after = await runtime.robots.get(robot.id);
+    expect(after?.status).toBe('logged_in');
+    expect(after?.retryAt).toBeUndefined();
   });
 });

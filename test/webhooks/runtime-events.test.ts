@@ -35,6 +35,24 @@ describe('runtime events as webhook events', () => {
       { type: 'robot.offline', owner: 'a', payload: { robotId: 'r1', previous: 'logged_in', reason: 'network' } },
     ],
     [
+      'going offline with a reason and the next retry time',
+      () =>
+        toWebhook.offline(
+          {
+            robotId: 'r1',
+            status: 'offline',
+            prev: 'starting',
+            reason: 'ENOTFOUND',
+            retryAt: new Date(Date.UTC(2026, 0, 1)),
+          },
+          {},
+        ),
+      {
+        type: 'robot.offline',
+        payload: { robotId: 'r1', previous: 'starting', reason: 'ENOTFOUND', retryAt: '2026-01-01T00:00:00.000Z' },
+      },
+    ],
+    [
       'going offline without a reason',
       () => toWebhook.offline({ robotId: 'r1', status: 'offline', prev: 'starting' }, {}),
       { type: 'robot.offline', payload: { robotId: 'r1', previous: 'starting' } },

@@ -14,8 +14,12 @@ export const robotView = z
     puppetKind: z.enum(PUPPET_KINDS),
     desired: z.enum(['running', 'stopped']),
     status: z.enum(ROBOT_STATUSES),
-    statusReason: z.string().optional(),
+    statusReason: z
+      .string()
+      .optional()
+      .meta({ description: 'why the robot has its status (offline: the error; failed: the bad setting)' }),
     statusAt: z.date().optional(),
+    retryAt: z.date().optional().meta({ description: 'offline only: when the robot tries to start again' }),
     wxId: z.string().optional(),
     wxName: z.string().optional(),
     loggedInAt: z.date().optional(),

@@ -20,6 +20,22 @@ function publicView(r: RobotView): Omit<RobotView, 'qr'> {
   return rest as Omit<RobotView, 'qr'>;
 }
 
+/**
+ * 404 no_qrcode, saying why: the status, the reason that came with it (an offline robot's
+ * error) and, when offline, the next retry time, in the message and in `details`.
+ */
+export function noQrCode(robot: Pick<RobotView, 'status' | 'statusReason' | 'retryAt'>): AppError {
+  const why = [
+    robot.statusReason ? `: ${robot.statusReason}` : '',
+    robot.retryAt ? `; next retry at ${robot.retryAt.toISOString()}` : '',
+  ].join('');
+  return new AppError(404, 'no_qrcode', `robot is ${robot.status}${why}; not waiting for a scan`, {
+    status: robot.status,
+    ...(robot.statusReason ? { reason: robot.statusReason } : {}),
+    ...(robot.retryAt ? { retryAt: robot.retryAt.toISOString() } : {}),
+  });
+}
+
 export function robotEndpoints(api: EndpointRouter, deps: V1Deps): void {
   const { runtime: rt } = deps;
   const robotWithQr = robotView.extend({ qr: qrCodeView.optional() });
@@ -121,13 +137,14 @@ export function robotEndpoints(api: EndpointRouter, deps: V1Deps): void {
     path: '/robots/:id/qrcode',
     tag,
     summary: 'The current login QR code (payload and PNG data URL)',
-    description: 'Answers 404 with code no_qrcode when the robot is not waiting for a scan.',
+    description:
+      'Answers 404 with code no_qrcode when the robot is not waiting for a scan; its details carry the status, ' +
+      'the reason (e.g. why it is offline) and, when offline, the next retry time.',
     params: idParam,
     response: qrCodeView,
     handle: async ({ params, principal }) => {
       const robot = await visibleRobot(rt, principal, params.id);
-      if (!robot.qr || robot.status !== 'waiting_for_scan')
-        throw new AppError(404, 'no_qrcode', `robot is ${robot.status}, not waiting for a scan`);
+      if (!robot.qr || robot.status !== 'waiting_for_scan') throw noQrCode(robot);
       return robot.qr;
     },
   });
