@@ -87,11 +87,20 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
     return this.bot;
   }
 
-  /** Starts the Wechaty; resolves once it is started (not logged in: watch `status`). */
+  /**
+   * Starts the Wechaty; resolves once it is started (not logged in: watch `status`). A robot
+   * that is running is left alone, except one left `logged_out` (an operator's logout): its
+   * puppet shows nothing by itself, so a new Wechaty is started for a fresh login (a new QR code,
+   * or the session the puppet resumes).
+   */
   start(): Promise<void> {
     return this.serial(async () => {
       this.stopping = false;
-      if (this.bot) return;
+      if (this.bot && this.statusNow !== 'logged_out') return;
+      if (this.bot) {
+        this.cancelTimer();
+        await this.teardown();
+      }
       await this.signal('start');
       await this.launch();
     });

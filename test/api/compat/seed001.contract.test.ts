@@ -311,6 +311,32 @@ describe('seed 001 robots API (contract, robot on puppet-service gRPC mock)', ()
       expect(svc.puppet.received.length).toBe(before);
     });
 
+    test('when POST /login after a logout, then a fresh login starts: qrcode_url waits for the new QR code and the robot logs in again', async () => {
+      const res = await post(`/robots/${robotId}/login`, { token });
+      expect(res.body.retCode).toBe(0);
+      expect(res.body.data.robot.status).toBe('starting');
+      const link = new URL(res.body.data.qrcode_url);
+      // The link is opened before the puppet shows a code: it waits for it instead of answering -1006.
+      const opened = h
+        .client()
+        .get(link.pathname + link.search)
+        .buffer(true)
+        .parse(binary)
+        .then((r) => r);
+      svc.mocker.scan('https://login.weixin.qq.com/l/seed001-relogin', 2);
+      const png = await opened;
+      expect(png.status).toBe(200);
+      expect((png.body as Buffer).subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+      expect(await runtime.robots.get(robotId)).toMatchObject({
+        status: 'waiting_for_scan',
+        qr: { payload: 'https://login.weixin.qq.com/l/seed001-relogin' },
+      });
+      const loggedIn = nextEvent(runtime.manager, 'login', (e) => e.robotId === robotId);
+      svc.mocker.login(svc.user);
+      await loggedIn;
+      expect((await get(`/robots/${robotId}`)).body.data.robot.status).toBe('logged_in');
+    });
+
     test('when DELETE /robots/<id>, then the robot envelope is answered and the robot and its rooms are gone', async () => {
       const res = await h.client().delete(`/robots/${robotId}`).query({ token });
       expect(res.body).toMatchObject({
