@@ -15,6 +15,12 @@ export type PuppetFactory = (settings: PuppetSettings, robot: { id: string; cach
 export interface PuppetFactoryOptions {
   /** Called with each new mock robot's mocker (src/main.ts plays the demo world of src/demo/ there). */
   mockSetup?: (mocker: mock.Mocker, robotId: string) => void;
+  /**
+   * Seconds without any event on a puppet-service stream after which the client's watchdog resets
+   * it (wechaty-puppet's default: 60; a real service sends heartbeats well inside that). Tests
+   * shorten it to see a reset without waiting a minute.
+   */
+  serviceWatchdogSec?: number;
 }
 
 /** The factory of every puppet kind qunbot supports (puppet-service caches kept in the robot's folder). */
@@ -26,6 +32,7 @@ export function createPuppetFactory(opts: PuppetFactoryOptions = {}): PuppetFact
           throw new Error("a puppet-service robot needs a token (PUPPET_SERVICE_TOKEN or the robot's puppet.token)");
         const puppet = new PuppetService({
           token: settings.token,
+          ...(opts.serviceWatchdogSec ? { timeoutSeconds: opts.serviceWatchdogSec } : {}),
           ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
           ...(settings.tlsDisable ? { tls: { disable: true } } : {}),
         });

@@ -1,3 +1,4 @@
+import { createPuppetFactory } from '../../src/bot/puppets';
 import type { Runtime } from '../../src/bot/runtime';
 import { useTestDatabase } from '../support/mongo';
 import { createRooms, startMockService, type MockService } from '../support/puppet-mock';
@@ -82,5 +83,69 @@ describe('a robot logged out without an operator asking', () => {
     expect((await ticket.settled).status).toBe('sent');
     expect(svc.puppet.received.slice(before).filter((r) => r.text === 'after the service restart')).toHaveLength(1);
     expect((await runtime.robots.get(robotId))?.status).toBe('logged_in');
+  });
+});
+
+/**
+ * The puppet-service client's watchdog resets a stream that carried no event for its timeout
+ * (60 s by default; a real service sends heartbeats, wechaty-puppet-mock sends none). Shortened
+ * here to 1 s so the reset happens within the test: every silent second resets the stream.
+ */
+describe('a robot whose puppet-service stream goes silent past the client watchdog', () => {
+  let svc: MockService;
+  let runtime: Runtime;
+  let robotId: string;
+
+  beforeAll(async () => {
+    svc = await startMockService('QunBot');
+    createRooms(svc, 1, 2, () => '看门狗群');
+    runtime = testRuntime(t.db, {
+      config: testRuntimeConfig({ backoffMs: 100 }),
+      createPuppet: createPuppetFactory({ serviceWatchdogSec: 1 }),
+    });
+    robotId = (
+      await runtime.manager.create({
+        name: 'watched',
+        owner: 'owner-watchdog',
+        puppet: { kind: 'service', token: svc.token, endpoint: svc.endpoint, tlsDisable: true },
+      })
+    ).id;
+  });
+
+  afterAll(async () => {
+    await runtime.manager.shutdown();
+    await svc.stop();
+  });
+
+  test('when the watchdog resets the stream, then the robot goes offline, logs in again by itself and a send queued meanwhile is delivered once', async () => {
+    const synced = nextEvent(runtime.manager, 'rooms-synced', (e) => e.robotId === robotId);
+    await runtime.manager.start(robotId);
+    svc.mocker.login(svc.user);
+    await synced;
+
+    // No event for a second: the watchdog resets the stream; the robot must not stay down.
+    const offline = nextEvent(runtime.manager, 'status', (e) => e.robotId === robotId && e.status === 'offline');
+    const down = await offline;
+    // The reset stops the client, which reports a logout: one nobody asked for.
+    expect(down).toMatchObject({ prev: 'logged_out', reason: 'logged out without an operator asking' });
+    expect(down.retryAt).toBeInstanceOf(Date);
+
+    const [room] = await runtime.rooms.list(robotId);
+    const before = svc.puppet.received.length;
+    const loggedIn = nextEvent(runtime.manager, 'login', (e) => e.robotId === robotId);
+    const ticket = await runtime.manager.send(robotId, {
+      conversationId: room.puppetId,
+      roomId: room.id,
+      content: { type: 'text', text: 'queued across the watchdog reset' },
+      source: 'test',
+    });
+    expect(ticket.record.status).toBe('queued');
+    // The service kept the session, so the restarted robot logs in without a scan.
+    await loggedIn;
+    expect((await ticket.settled).status).toBe('sent');
+    expect(svc.puppet.received.slice(before).filter((r) => r.text === 'queued across the watchdog reset')).toHaveLength(
+      1,
+    );
+    expect((await runtime.robots.get(robotId))?.desired).toBe('running');
   });
 });
