@@ -3,6 +3,7 @@ import QRCode from 'qrcode';
 import { WechatyBuilder, type Contact, type Message, type Room, type Wechaty } from 'wechaty';
 import type { Logger } from '../logger';
 import { backoffDelay, type BackoffPolicy } from './core/backoff';
+import { CauseThrottle, errorCause } from './core/error-causes';
 import type { Clock } from './core/clock';
 import { nextStatus, type RobotSignal, type RobotStatus } from './core/robot-state';
 import type { OutboundContent } from './content';
@@ -64,6 +65,7 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
   private bot: Wechaty | undefined;
   private attempt = 0;
   private readonly errorTimes: number[] = [];
+  private readonly warned = new CauseThrottle();
   private readonly inbound: RobotInbound;
   /** Aborts the start watchdog or the retry wait. */
   private timer: AbortController | undefined;
@@ -304,11 +306,9 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
       void this.serial(() => this.goOffline(`puppet stream lost: ${message.slice(0, 200)}`));
       return;
     }
-    if (!NETWORK_ERROR.test(message)) {
-      log.warn({ err }, 'puppet error');
-      return;
-    }
-    log.warn({ err: message.slice(0, 300) }, 'puppet network error');
+    const network = NETWORK_ERROR.test(message);
+    this.report(network ? 'puppet network error' : 'puppet error', message, err);
+    if (!network) return;
     if (this.statusNow === 'starting') {
       void this.serial(() => this.goOffline(`cannot reach the puppet: ${message.slice(0, 200)}`));
       return;
@@ -322,6 +322,18 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
         this.goOffline(`${policy.errorBurst.count} network errors within ${policy.errorBurst.windowMs} ms`),
       );
     }
+  }
+
+  /**
+   * One short warning per distinct cause (ids left out) and hour; the repeats, and every error
+   * with its stack, at debug. Puppets repeat the same failure for every room or contact (the mock
+   * on each room join, wechat4u without network on each poll).
+   */
+  private report(what: string, message: string, err: unknown): void {
+    const cause = errorCause(message);
+    if (this.warned.shouldWarn(cause, this.deps.clock.now()))
+      this.deps.log.warn({ cause }, `${what} (repeats of this cause are logged at debug)`);
+    this.deps.log.debug({ err }, what);
   }
 
   private onMessage(bot: Wechaty, message: Message): void {
