@@ -165,6 +165,20 @@ export const configSchema = z
         bodyLimitKb: z.number().int().positive(),
         /** Largest page a list endpoint returns. */
         maxPageSize: z.number().int().positive(),
+        /**
+         * Failed authentications (wrong API keys, platform keys, tokens, seed 003 channel ids or
+         * signatures) allowed per client address and per credential prefix within `windowSec`;
+         * over either, the client is refused with 429 for `blockSec`. Counted in MongoDB, so every
+         * process on the database shares the counts.
+         */
+        authFailures: z
+          .object({
+            perAddress: z.number().int().positive(),
+            perCredential: z.number().int().positive(),
+            windowSec: z.number().int().positive(),
+            blockSec: z.number().int().positive(),
+          })
+          .strict(),
       })
       .strict(),
     webhooks: z
@@ -267,6 +281,9 @@ export const envBindings: readonly EnvBinding[] = [
   { env: 'NODE_ENV', path: 'env', kind: 'string' },
   { env: 'HOST', path: 'http.host', kind: 'string' },
   { env: 'PORT', path: 'http.port', kind: 'number' },
+  { env: 'QUNBOT_AUTH_FAILURES_PER_ADDRESS', path: 'api.authFailures.perAddress', kind: 'number' },
+  { env: 'QUNBOT_AUTH_FAILURES_PER_CREDENTIAL', path: 'api.authFailures.perCredential', kind: 'number' },
+  { env: 'QUNBOT_AUTH_BLOCK_SEC', path: 'api.authFailures.blockSec', kind: 'number' },
   { env: 'DATA_DIR', path: 'dataDir', kind: 'string' },
   { env: 'QUNBOT_TIME_ZONE', path: 'timeZone', kind: 'string' },
   { env: 'MONGODB_URI', path: 'mongodb.uri', kind: 'string', secret: true },

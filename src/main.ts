@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from '../config';
 import { createApp } from './api/app';
 import { nativeApi } from './api/v1';
 import { startDialects } from './api/compat';
+import { AuthFailureLimiter } from './auth/auth-failure-limiter';
 import { ApiKeyService } from './auth/api-key.service';
 import { startServer } from './api/server';
 import { createRuntime } from './bot/runtime';
@@ -56,6 +57,8 @@ export async function start(
     });
     const mentions = plugins.services['mention-capture'].mentions;
     const keys = new ApiKeyService(db.connection);
+    // One limiter of failed authentications for the native API and every dialect, in the database.
+    const authLimiter = new AuthFailureLimiter(db.connection, config.api.authFailures, log.child({ module: 'auth' }));
     // Stopped after the robots (stops run in reverse), so their last events are still queued.
     const webhooks = startWebhooks({ config, connection: db.connection, runtime, mentions, log });
     stops.push(() => webhooks.stop());
@@ -73,6 +76,7 @@ export async function start(
       runtime,
       pluginEndpoints: plugins.endpoints,
       keys,
+      authLimiter,
       maxPageSize: config.api.maxPageSize,
       checkCallbackUrl: webhooks.checkCallbackUrl,
       webhooks: webhooks.outbox,
@@ -84,6 +88,7 @@ export async function start(
       connection: db.connection,
       runtime,
       keys,
+      authLimiter,
       outbox: webhooks.outbox,
       broadcasts,
       signIn: plugins.services['sign-in'].signIn,

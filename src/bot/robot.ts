@@ -3,7 +3,7 @@ import QRCode from 'qrcode';
 import { WechatyBuilder, type Contact, type Message, type Room, type Wechaty } from 'wechaty';
 import type { Logger } from '../logger';
 import { backoffDelay, type BackoffPolicy } from './core/backoff';
-import { CauseThrottle, errorCause } from './core/error-causes';
+import { CauseThrottle, errorCause } from '../lib/error-causes';
 import type { Clock } from './core/clock';
 import { nextStatus, type RobotSignal, type RobotStatus } from './core/robot-state';
 import type { OutboundContent } from './content';

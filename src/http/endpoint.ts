@@ -142,6 +142,13 @@ export class EndpointRouter {
           content: { 'application/json': { schema: errorBody } },
         },
         401: { description: 'missing or unknown API key', content: { 'application/json': { schema: errorBody } } },
+        429: {
+          description: 'too many failed authentications from this address or with this key prefix (see Retry-After)',
+          headers: {
+            'Retry-After': { description: 'seconds until the client may try again', schema: { type: 'integer' } },
+          },
+          content: { 'application/json': { schema: errorBody } },
+        },
         ...(access === 'admin'
           ? { 403: { description: 'needs an admin key', content: { 'application/json': { schema: errorBody } } } }
           : {}),

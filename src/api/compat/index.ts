@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import type Koa from 'koa';
 import type { Config } from '../../../config';
 import type { ApiKeyService } from '../../auth/api-key.service';
+import type { AuthFailureLimiter } from '../../auth/auth-failure-limiter';
 import type { Runtime } from '../../bot/runtime';
 import type { Broadcasts } from '../../broadcasts';
 import type { Db } from '../../db/types';
@@ -18,6 +19,8 @@ export interface DialectDeps {
   connection: Db;
   runtime: Runtime;
   keys: ApiKeyService;
+  /** Failed-authentication limiter shared by every door; absent: no limit. */
+  authLimiter?: AuthFailureLimiter;
   outbox: WebhookOutbox;
   broadcasts: Broadcasts;
   signIn: Pick<SignInService, 'defineKeyword'>;
@@ -56,6 +59,7 @@ const DIALECTS: readonly Dialect[] = [
       const router = seed001Router({
         runtime: d.runtime,
         keys: d.keys,
+        ...(d.authLimiter ? { authLimiter: d.authLimiter } : {}),
         log: d.log,
         checkCallbackUrl: d.checkCallbackUrl,
       });
@@ -74,6 +78,7 @@ const DIALECTS: readonly Dialect[] = [
         platforms: s0.platforms ?? [],
         qrWaitMs: s0.qrWaitSec * 1000,
         broadcasts: d.broadcasts,
+        ...(d.authLimiter ? { authLimiter: d.authLimiter } : {}),
       });
       return { routers: [router], install: installSeed000Envelope };
     },
@@ -89,6 +94,7 @@ const DIALECTS: readonly Dialect[] = [
         settings: d.config.compat.seed003!,
         timeZone: d.config.timeZone,
         log: d.log,
+        ...(d.authLimiter ? { authLimiter: d.authLimiter } : {}),
       });
       return { routers: [seed003.router], install: installSeed003Envelope, stop: () => seed003.stop() };
     },

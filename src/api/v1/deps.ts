@@ -1,3 +1,4 @@
+import type { AuthFailureLimiter } from '../../auth/auth-failure-limiter';
 import type { ApiKeyService } from '../../auth/api-key.service';
 import type { EndpointRouter } from '../../http/endpoint';
 import type { Runtime } from '../../bot/runtime';
@@ -11,6 +12,8 @@ export interface V1Deps {
   /** Adds the plugins' own endpoints (`InstalledPlugins.endpoints`); absent: none. */
   pluginEndpoints?(api: EndpointRouter, core: Omit<PluginEndpointDeps<unknown>, 'services'>): void;
   keys: ApiKeyService;
+  /** Counts wrong API keys and refuses clients over the limit (429); absent: no limit. */
+  authLimiter?: AuthFailureLimiter;
   maxPageSize: number;
   /** Rejects (with a 4xx AppError) a callback URL that may not be called (SSRF guard). */
   checkCallbackUrl(url: string): Promise<void>;

@@ -23,7 +23,7 @@ export function nativeApi(deps: V1Deps) {
     scheme: 'bearer',
     description: 'An API key: Authorization: Bearer qb_... (or the X-Api-Key header)',
   });
-  const api = new EndpointRouter(router, registry, apiKeyAuthenticator(deps.keys), V1_PREFIX);
+  const api = new EndpointRouter(router, registry, apiKeyAuthenticator(deps.keys, deps.authLimiter), V1_PREFIX);
   robotEndpoints(api, deps);
   const rt = deps.runtime;
   deps.pluginEndpoints?.(api, {

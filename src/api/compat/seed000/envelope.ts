@@ -22,6 +22,7 @@ import type { Middleware } from 'koa';
  * | 405    | method_not_allowed     | the path exists with another method                         |
  * | 413    | body_too_large         | the body is over the configured limit                       |
  * | 415    | unsupported_media_type | a body that is not application/json                         |
+ * | 429    | too_many_failures      | too many wrong keys from this address or key (Retry-After)  |
  * | 503    | login_unavailable      | the robot could not start (puppet unreachable, bad settings)|
  * | 500    | internal_error         | unexpected failure (logged with the request id)             |
  */

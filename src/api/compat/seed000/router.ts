@@ -1,3 +1,5 @@
+import type { AuthFailureLimiter } from '../../../auth/auth-failure-limiter';
+import { attemptOf, limitedVerify } from '../../middleware/auth-limit';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { z } from 'zod';
@@ -23,6 +25,8 @@ export interface Seed000Deps {
   qrWaitMs?: number;
   /** Broadcasts (send_msg); without them send_msg is absent. */
   broadcasts?: Broadcasts;
+  /** Counts wrong platform keys and refuses clients over the limit (429); absent: no limit. */
+  authLimiter?: AuthFailureLimiter;
 }
 
 /** What endpoints get besides their request. */
@@ -121,10 +125,17 @@ export function seed000Router(deps: Seed000Deps, factories: readonly EndpointFac
   };
   const router = new Router();
 
-  function authenticate(ctx: Context): Platform {
+  async function authenticate(ctx: Context): Promise<Platform> {
     const key = ctx.get(KEY_HEADER);
     if (!key) throw new Seed000Error(401, 'missing_key', 'send the platform key in the X-Platform-Key header');
-    const platform = keys.verify(key);
+    const platform = await limitedVerify(
+      ctx,
+      deps.authLimiter,
+      attemptOf(ctx, 'seed000', key),
+      () => keys.verify(key) ?? null,
+      (retryAfterSec) =>
+        new Seed000Error(429, 'too_many_failures', `too many failed authentications: retry in ${retryAfterSec} s`),
+    );
     if (!platform) throw new Seed000Error(401, 'invalid_key', 'the platform key is not valid');
     return platform;
   }
@@ -141,7 +152,7 @@ export function seed000Router(deps: Seed000Deps, factories: readonly EndpointFac
   function mount(e: Seed000Endpoint): void {
     router[e.method](e.path, async (ctx) => {
       try {
-        const platform = authenticate(ctx);
+        const platform = await authenticate(ctx);
         const input = parse(e.input, e.method === 'post' ? jsonBody(ctx) : ctx.query);
         checkPlatformId(input, platform);
         ctx.status = 200;

@@ -24,9 +24,9 @@ export const qrcodeEndpoints: EndpointFactory = (deps) => {
             robot = found;
           } else if (ctx.query.token !== undefined) {
             robot = await deps.robotOf(await deps.principalOf(ctx, {}), id).catch((err: unknown) => {
-              throw err instanceof Seed001Error
-                ? new Seed001Error(err.retCode, err.message, err.retCode === RetCode.appNotFound ? 401 : 404)
-                : err;
+              // Over the failure limit stays 429; a bad token is 401, an unknown robot 404 (the link serves an image).
+              if (!(err instanceof Seed001Error) || err.status === 429) throw err;
+              throw new Seed001Error(err.retCode, err.message, err.retCode === RetCode.appNotFound ? 401 : 404);
             });
           } else {
             throw new Seed001Error(

@@ -1,3 +1,5 @@
+import type { AuthFailureLimiter } from '../../../auth/auth-failure-limiter';
+import { attemptOf, limitedVerify } from '../../middleware/auth-limit';
 import Router, { type RouterMiddleware } from '@koa/router';
 import type { Context } from 'koa';
 import type { z } from 'zod';
@@ -14,6 +16,8 @@ import { describeIssues } from './schemas';
 export interface Seed001Deps {
   runtime: Runtime;
   keys: ApiKeyService;
+  /** Counts wrong tokens and refuses clients over the limit (HTTP 429, retCode 2000); absent: no limit. */
+  authLimiter?: AuthFailureLimiter;
   log: Logger;
   /** Owner of robots created with an admin key (owner keys create for their own owner). */
   adminOwner?: string;
@@ -115,7 +119,18 @@ export function buildSeed001Router(deps: Seed001Deps, factories: readonly Endpoi
     async principalOf(ctx, body) {
       const fromQuery = ctx.query.token;
       const token = typeof body.token === 'string' ? body.token : typeof fromQuery === 'string' ? fromQuery : undefined;
-      const principal = token ? await deps.keys.verify(token) : null;
+      const principal = await limitedVerify(
+        ctx,
+        deps.authLimiter,
+        attemptOf(ctx, 'seed001', token),
+        () => (token ? deps.keys.verify(token) : null),
+        (retryAfterSec) =>
+          new Seed001Error(
+            RetCode.appNotFound,
+            `请求过于频繁 (too many failed tokens from this address or with this token: retry in ${retryAfterSec} s)`,
+            429,
+          ),
+      );
       if (!principal) throw new Seed001Error(RetCode.appNotFound, '应用不存在 (missing or unknown token)');
       return principal;
     },

@@ -28,6 +28,8 @@ export const RtCode = {
   txcodeReused: '2005',
   /** The first request with this txcode is still being processed (by another qunbot process). */
   txcodeInProgress: '2006',
+  /** Too many wrong channel ids or signatures from this address or for this channel: HTTP 429, retry after Retry-After (a qunbot addition). */
+  tooManyFailures: '2007',
   /** botcode is not bound to a robot of this channel (call login first). */
   unknownBot: '3001',
   /** The robot is not logged in to WeChat. */

@@ -1,4 +1,7 @@
 import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { AuthFailureLimiter } from '../../../auth/auth-failure-limiter';
+import { attemptOf, refuseIfLimited } from '../../middleware/auth-limit';
 import type { Logger } from '../../../logger';
 import type { Seed003Channel } from './channels';
 import type { InterfaceDeps, InterfaceFactory } from './endpoint';
@@ -13,7 +16,26 @@ export interface Seed003RouterDeps extends InterfaceDeps {
   timeZone: string;
   txtimeWindowSec: number;
   log: Logger;
+  /** Counts wrong channel ids and signatures and refuses clients over the limit (429, rtCode 2007); absent: no limit. */
+  authLimiter?: AuthFailureLimiter;
 }
+
+/** Refusals that mean a wrong credential (a guessed channel id or key), counted by the limiter. */
+const CREDENTIAL_FAILURES: ReadonlySet<string> = new Set([RtCode.unknownChannel, RtCode.badSignature]);
+
+/** The channel id a request names, if its body has one (the credential the limiter counts). */
+function chidOf(ctx: Context): string | undefined {
+  const body = (ctx.request as unknown as { body?: { reqHead?: { chid?: unknown } } }).body;
+  const chid = body && typeof body === 'object' ? body.reqHead?.chid : undefined;
+  return typeof chid === 'string' ? chid : undefined;
+}
+
+const tooMany = (retryAfterSec: number) =>
+  new Seed003Error(
+    RtCode.tooManyFailures,
+    `请求过于频繁 (too many failed signatures or channel ids: retry in ${retryAfterSec} s)`,
+    429,
+  );
 
 /**
  * Seed 003 (WXRC) at POST /api/<name>: every answer is the seed envelope (envelope.ts). A request
@@ -32,7 +54,16 @@ export function seed003Router(deps: Seed003RouterDeps, factories: readonly Inter
     if (name === null) return next();
     let result: Answer;
     try {
-      const { iface, channel, head, day, plan } = checkRequest(ctx, name, checks);
+      const attempt = attemptOf(ctx, 'seed003', chidOf(ctx));
+      await refuseIfLimited(ctx, deps.authLimiter, attempt, tooMany);
+      let checked: ReturnType<typeof checkRequest>;
+      try {
+        checked = checkRequest(ctx, name, checks);
+      } catch (err) {
+        if (err instanceof Seed003Error && CREDENTIAL_FAILURES.has(err.rtCode)) await deps.authLimiter?.failed(attempt);
+        throw err;
+      }
+      const { iface, channel, head, day, plan } = checked;
       const { answer: a, replayed } = await deps.replay.run(
         { chid: channel.chid, day, txcode: head.txcode },
         name,

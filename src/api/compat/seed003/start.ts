@@ -1,3 +1,4 @@
+import type { AuthFailureLimiter } from '../../../auth/auth-failure-limiter';
 import type Router from '@koa/router';
 import type { Runtime } from '../../../bot/runtime';
 import type { Db } from '../../../db/types';
@@ -30,6 +31,8 @@ export interface Seed003Deps {
   settings: { channels: readonly Seed003Channel[]; txtimeWindowSec: number };
   timeZone: string;
   log: Logger;
+  /** The failed-authentication limiter shared with the other doors; absent: no limit. */
+  authLimiter?: AuthFailureLimiter;
 }
 
 /**
@@ -79,6 +82,7 @@ export function startSeed003(deps: Seed003Deps): { router: Router; notifier: See
       timeZone: deps.timeZone,
       txtimeWindowSec: deps.settings.txtimeWindowSec,
       log,
+      ...(deps.authLimiter ? { authLimiter: deps.authLimiter } : {}),
     },
     seed003Interfaces,
   );

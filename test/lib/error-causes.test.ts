@@ -1,4 +1,4 @@
-import { CauseThrottle, errorCause } from '../../../src/bot/core/error-causes';
+import { CauseThrottle, errorCause } from '../../src/lib/error-causes';
 
 describe('errorCause', () => {
   test.each([

@@ -1,0 +1,254 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { start } from '../../src/main';
+import { AuthFailureLimiter, credentialKey } from '../../src/auth/auth-failure-limiter';
+import { freePort } from '../../src/lib/free-port';
+import { memoryLog } from '../support/logger';
+import { qunbotEnv } from '../support/qunbot-process';
+import { testMongoUri, uniqueDbName, useTestDatabase } from '../support/mongo';
+
+/**
+ * Failed authentication is limited per client address and per credential prefix, at every door
+ * (native API, seeds 000, 001, 003), with the counts in MongoDB. Clients come from different
+ * loopback addresses (127.0.0.x: Linux routes the whole 127/8 to lo), so "another address" is a
+ * real other socket address.
+ */
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Record<string, unknown>;
+}
+
+function call(
+  base: string,
+  from: string,
+  method: string,
+  path: string,
+  opts: { headers?: Record<string, string>; body?: string } = {},
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      `${base}${path}`,
+      { method, localAddress: from, headers: { ...opts.headers, Connection: 'close' } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(text || '{}') }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+const t = useTestDatabase(__filename);
+
+describe('failed-authentication limit at every door of a running qunbot', () => {
+  const ADMIN = 'qb_failed-auth-test-admin-key-0123456789';
+  const PLATFORM_KEY = 'platform-key-of-frxs-0123456789';
+  let qunbot: Awaited<ReturnType<typeof start>>;
+  const dbName = uniqueDbName('auth_limit');
+  const uri = `${testMongoUri().replace(/\/$/, '')}/${dbName}`;
+  const env = {
+    NODE_ENV: 'test',
+    MONGODB_URI: uri,
+    PORT: '0',
+    QUNBOT_ADMIN_KEY: ADMIN,
+    QUNBOT_AUTH_FAILURES_PER_ADDRESS: '3',
+    QUNBOT_AUTH_FAILURES_PER_CREDENTIAL: '4',
+    QUNBOT_AUTH_BLOCK_SEC: '120',
+    SEED001_ENABLED: 'true',
+    SEED000_ENABLED: 'true',
+    SEED000_PLATFORMS: JSON.stringify([{ id: 'frxs', key: PLATFORM_KEY }]),
+    SEED003_ENABLED: 'true',
+    SEED003_CHANNELS: JSON.stringify([{ chid: 'CH01', key: 'channel-key-0123456789' }]),
+  };
+
+  beforeAll(async () => {
+    qunbot = await start(env);
+  });
+  afterAll(() => qunbot?.stop());
+
+  const wrongKey = (i: number) => `qb_wrong-key-number-${i}-${'x'.repeat(30)}`;
+
+  test('when one address sends wrong API keys past the limit, then it gets 429 with Retry-After even with the right key; another address is unaffected', async () => {
+    const from = '127.0.0.2';
+    for (let i = 0; i < 3; i++) {
+      const res = await call(qunbot.url, from, 'GET', '/api/v1/robots', {
+        headers: { Authorization: `Bearer ${wrongKey(i)}` },
+      });
+      expect(res.status).toBe(401);
+    }
+    const refused = await call(qunbot.url, from, 'GET', '/api/v1/robots', {
+      headers: { Authorization: `Bearer ${wrongKey(3)}` },
+    });
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({ error: { code: 'too_many_failures' } });
+    const retryAfter = Number(refused.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(120);
+    // Blocked before the key is checked: the right key from there is refused too.
+    const rightFromThere = await call(qunbot.url, from, 'GET', '/api/v1/robots', {
+      headers: { Authorization: `Bearer ${ADMIN}` },
+    });
+    expect(rightFromThere.status).toBe(429);
+    const rightElsewhere = await call(qunbot.url, '127.0.0.3', 'GET', '/api/v1/robots', {
+      headers: { Authorization: `Bearer ${ADMIN}` },
+    });
+    expect(rightElsewhere.status).toBe(200);
+    // A missing key is no guess: it is not counted.
+    for (let i = 0; i < 5; i++) expect((await call(qunbot.url, '127.0.0.4', 'GET', '/api/v1/robots')).status).toBe(401);
+  });
+
+  test('when wrong keys with one prefix come from many addresses, then that prefix is refused everywhere while other keys still work', async () => {
+    const prefix = 'qb_SAMEPREFIX';
+    for (let i = 0; i < 4; i++) {
+      const res = await call(qunbot.url, `127.0.1.${i + 1}`, 'GET', '/api/v1/robots', {
+        headers: { 'X-Api-Key': `${prefix}-guess-${i}-${'y'.repeat(30)}` },
+      });
+      expect(res.status).toBe(401);
+    }
+    const refused = await call(qunbot.url, '127.0.1.9', 'GET', '/api/v1/robots', {
+      headers: { 'X-Api-Key': `${prefix}-guess-9-${'y'.repeat(30)}` },
+    });
+    expect(refused.status).toBe(429);
+    const other = await call(qunbot.url, '127.0.1.9', 'GET', '/api/v1/robots', {
+      headers: { 'X-Api-Key': ADMIN },
+    });
+    expect(other.status).toBe(200);
+  });
+
+  test.each([
+    [
+      'seed 000',
+      '127.0.2.1',
+      (i: number) => ({
+        method: 'GET',
+        path: '/robot/host_list?username=u1',
+        headers: { 'X-Platform-Key': `pk-${i}` },
+      }),
+      401,
+      (a: Answer) => expect(a.body).toMatchObject({ ret: -1, code: 'too_many_failures' }),
+    ],
+    [
+      'seed 001',
+      '127.0.2.2',
+      (i: number) => ({ method: 'GET', path: `/robots/0123456789abcdef01234567?token=${wrongKey(i)}`, headers: {} }),
+      200,
+      (a: Answer) => expect(a.body).toMatchObject({ retCode: 2000, errorMsg: expect.stringContaining('请求过于频繁') }),
+    ],
+    [
+      'seed 003',
+      '127.0.2.3',
+      (i: number) => ({
+        method: 'POST',
+        path: '/api/botStatus',
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Ecaspsplus-Signature': `${i}`.padStart(32, '0'),
+          'X-Ecaspsplus-SignatureType': 'MD5',
+        },
+        body: JSON.stringify({ reqHead: { chid: 'CH01', txcode: `T${i}`, txtime: '20261203120000' }, reqBody: {} }),
+      }),
+      401,
+      (a: Answer) => expect(a.body).toMatchObject({ rtCode: '2007' }),
+    ],
+  ])(
+    'when %s gets wrong credentials past the limit from one address, then it answers 429 in its own envelope with Retry-After',
+    async (_door, from, request, failStatus, checkRefusal) => {
+      for (let i = 0; i < 3; i++) {
+        const r = request(i);
+        const res = await call(qunbot.url, from, r.method, r.path, r);
+        expect(res.status).toBe(failStatus);
+      }
+      const r = request(3);
+      const refused = await call(qunbot.url, from, r.method, r.path, r);
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      checkRefusal(refused);
+    },
+  );
+
+  test('when a second qunbot process serves the same database, then it refuses the blocked address too', async () => {
+    const port = await freePort();
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'qunbot-auth-'));
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts'], {
+      cwd: path.resolve(__dirname, '../..'),
+      env: { ...qunbotEnv(home, dbName), ...env, PORT: String(port), LOG_LEVEL: 'info', LOG_PRETTY: '0' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    try {
+      // Ready when it logs "qunbot started" (its HTTP server listens before that line).
+      await new Promise<void>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (b: Buffer) => {
+          out += b.toString();
+          if (out.includes('"msg":"qunbot started"')) resolve();
+        });
+        child.on('exit', (code) => reject(new Error(`qunbot child exited ${code}: ${out.slice(-2000)}`)));
+      });
+      const base = `http://127.0.0.1:${port}`;
+      const blocked = await call(base, '127.0.0.2', 'GET', '/api/v1/robots', {
+        headers: { Authorization: `Bearer ${ADMIN}` },
+      });
+      expect(blocked.status).toBe(429);
+      const elsewhere = await call(base, '127.0.0.3', 'GET', '/api/v1/robots', { headers: { 'X-Api-Key': ADMIN } });
+      expect(elsewhere.status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+});
+
+describe('the limiter itself', () => {
+  test('when many failures come, then the log has one line per address and window and one per block, never the credential', async () => {
+    const logs = memoryLog('debug');
+    const limiter = new AuthFailureLimiter(
+      t.db.connection,
+      { perAddress: 5, perCredential: 100, windowSec: 60, blockSec: 60 },
+      logs.log,
+    );
+    const secret = 'qb_secret-credential-that-must-not-be-logged';
+    for (let i = 0; i < 20; i++)
+      await limiter.failed({ door: 'native', address: '10.9.8.7', credential: `${secret}-${i}` });
+    expect(logs.lines.filter((l) => l.level === 30)).toHaveLength(1);
+    expect(logs.lines.filter((l) => l.level === 40)).toHaveLength(1);
+    expect(JSON.stringify(logs.lines)).not.toContain('secret-credential');
+    // Stored: the address and a hash of the credential prefix, never the credential.
+    const stored = await t.db.connection.collection('auth_failures').find({}).toArray();
+    expect(stored.map((d) => d.key)).toEqual(
+      expect.arrayContaining(['addr:10.9.8.7', `cred:${credentialKey('native', secret)}`]),
+    );
+    expect(JSON.stringify(stored)).not.toContain('secret-credential');
+  });
+
+  test('when the database is unreachable, then attempts are let through (authentication still decides) and one warning is logged', async () => {
+    const logs = memoryLog('debug');
+    // Nothing listens on port 1; without buffering every operation fails at once.
+    const closed = mongoose.createConnection('mongodb://127.0.0.1:1/none', {
+      serverSelectionTimeoutMS: 200,
+      bufferCommands: false,
+    });
+    await closed.asPromise().catch(() => undefined);
+    const limiter = new AuthFailureLimiter(
+      closed,
+      { perAddress: 1, perCredential: 1, windowSec: 60, blockSec: 60 },
+      logs.log,
+    );
+    const attempt = { door: 'native' as const, address: '10.0.0.1', credential: 'qb_x' };
+    await expect(limiter.guard(attempt, () => null)).resolves.toBeNull();
+    await expect(limiter.guard(attempt, () => null)).resolves.toBeNull();
+    await expect(limiter.guard(attempt, () => ({ ok: true }))).resolves.toEqual({ ok: true });
+    expect(logs.lines.filter((l) => l.level === 40)).toHaveLength(1);
+    await closed.close();
+  });
+});
