@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -8,7 +7,7 @@ import { start } from '../../src/main';
 import { AuthFailureLimiter, credentialKey } from '../../src/auth/auth-failure-limiter';
 import { freePort } from '../../src/lib/free-port';
 import { memoryLog } from '../support/logger';
-import { qunbotEnv } from '../support/qunbot-process';
+import { qunbotEnv, startLoggedQunbot } from '../support/qunbot-process';
 import { testMongoUri, uniqueDbName, useTestDatabase } from '../support/mongo';
 
 /**
@@ -179,22 +178,9 @@ describe('failed-authentication limit at every door of a running qunbot', () => 
   test('when a second qunbot process serves the same database, then it refuses the blocked address too', async () => {
     const port = await freePort();
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'qunbot-auth-'));
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts'], {
-      cwd: path.resolve(__dirname, '../..'),
-      env: { ...qunbotEnv(home, dbName), ...env, PORT: String(port), LOG_LEVEL: 'info', LOG_PRETTY: '0' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const child = startLoggedQunbot({ ...qunbotEnv(home, dbName), ...env, PORT: String(port) });
     try {
-      // Ready when it logs "qunbot started" (its HTTP server listens before that line).
-      await new Promise<void>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (b: Buffer) => {
-          out += b.toString();
-          if (out.includes('"msg":"qunbot started"')) resolve();
-        });
-        child.on('exit', (code) => reject(new Error(`qunbot child exited ${code}: ${out.slice(-2000)}`)));
-      });
+      await child.logged('qunbot started');
       const base = `http://127.0.0.1:${port}`;
       const blocked = await call(base, '127.0.0.2', 'GET', '/api/v1/robots', {
         headers: { Authorization: `Bearer ${ADMIN}` },
@@ -203,8 +189,9 @@ describe('failed-authentication limit at every door of a running qunbot', () => 
       const elsewhere = await call(base, '127.0.0.3', 'GET', '/api/v1/robots', { headers: { 'X-Api-Key': ADMIN } });
       expect(elsewhere.status).toBe(200);
     } finally {
-      child.kill('SIGTERM');
-      await exited;
+      child.child.kill('SIGTERM');
+      await child.exited;
+      fs.rmSync(home, { recursive: true, force: true });
     }
   });
 });

@@ -43,6 +43,54 @@ export function startQunbot(env: NodeJS.ProcessEnv): {
   return { child, exited };
 }
 
+/**
+ * qunbot in a child process whose log is read: `logged(msg)` resolves once a log line with that
+ * message has appeared (already or later), e.g. "qunbot started" or "rooms synced". Logs JSON at
+ * info level whatever `env` says.
+ */
+export function startLoggedQunbot(env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { ...env, LOG_LEVEL: 'info', LOG_PRETTY: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const seen = new Set<string>();
+  const waiting = new Map<string, (() => void)[]>();
+  let rest = '';
+  let stderr = '';
+  child.stdout.on('data', (b: Buffer) => {
+    const lines = (rest + b.toString()).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) {
+      const msg = (() => {
+        try {
+          return (JSON.parse(line) as { msg?: unknown }).msg;
+        } catch {
+          return undefined;
+        }
+      })();
+      if (typeof msg !== 'string') continue;
+      seen.add(msg);
+      for (const resolve of waiting.get(msg) ?? []) resolve();
+      waiting.delete(msg);
+    }
+  });
+  child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+    child.on('exit', (code, signal) => resolve(signal ?? code)),
+  );
+  const logged = (msg: string): Promise<void> =>
+    seen.has(msg)
+      ? Promise.resolve()
+      : Promise.race([
+          new Promise<void>((resolve) => waiting.set(msg, [...(waiting.get(msg) ?? []), resolve])),
+          exited.then((how) => {
+            throw new Error(`qunbot exited (${String(how)}) before logging "${msg}": ${stderr}`);
+          }),
+        ]);
+  return { child, exited, logged };
+}
+
 /** A local receiver of native webhooks: `finished` resolves with the first broadcast.finished event; `events` lists all. */
 export async function webhookReceiver() {
   let resolve!: (e: { payload: { counts: Record<string, number>; runId: string } }) => void;

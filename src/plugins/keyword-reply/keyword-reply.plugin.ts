@@ -9,12 +9,8 @@ import { keywordEndpoints } from './keyword-reply.endpoints';
 import { KeywordRuleService, type KeywordRule } from './keyword-rule.service';
 import { KeywordMatcher } from './matcher';
 
-const configSchema = z
-  .object({
-    /** How often trigger counts are written (one bulk $inc per flush). */
-    flushMs: z.number().int().min(100).max(600_000).default(5000),
-  })
-  .strict();
+/** The plugin has no settings (trigger counts are written as they happen). */
+const configSchema = z.object({}).strict();
 
 /** What the keyword-reply plugin needs: its rules and the clock (cool-downs). */
 export interface KeywordReplyDeps {
@@ -40,7 +36,7 @@ export const keywordReplyPlugin = definePlugin({
   parseConfig: (raw) => configSchema.parse(raw ?? {}),
   services: ({ db, clock }): KeywordReplyDeps => ({ keywords: new KeywordRuleService(db), clock }),
   endpoints: keywordEndpoints,
-  create({ config, services, log }) {
+  create({ services, log }) {
     const rulesOf = new PerOwner<OwnerRules>(
       (owner) =>
         services.keywords
@@ -49,21 +45,6 @@ export const keywordReplyPlugin = definePlugin({
       services.keywords,
     );
     const cooldowns = new Cooldowns();
-    let counts = new Map<string, number>();
-
-    const flush = async () => {
-      if (counts.size === 0) return;
-      const batch = counts;
-      counts = new Map();
-      try {
-        await services.keywords.addTriggers(batch);
-      } catch (err) {
-        log.warn({ err }, 'trigger counts not written; will retry');
-        for (const [id, n] of batch) counts.set(id, (counts.get(id) ?? 0) + n);
-      }
-    };
-    const timer = setInterval(() => void flush(), config.flushMs);
-    timer.unref();
 
     /** The rule that answers this message, if any (no I/O once the owner's rules are loaded). */
     const decide = (ctx: BotContext<'message', 'rooms'>, compiled: OwnerRules): KeywordRule | undefined => {
@@ -74,9 +55,13 @@ export const keywordReplyPlugin = definePlugin({
         return undefined;
       return rule;
     };
+    // Write-ahead: the trigger is counted in the database before its replies are queued, so a
+    // count survives a kill -9 (a trigger is rare: cool-downs and the outbox's pace bound it).
     const answer = async (ctx: BotContext<'message', 'rooms'>, rule: KeywordRule) => {
+      await services.keywords
+        .addTrigger(rule.id)
+        .catch((err: unknown) => log.warn({ err, ruleId: rule.id }, 'trigger count not written'));
       for (const reply of rule.replies) await ctx.reply(reply);
-      counts.set(rule.id, (counts.get(rule.id) ?? 0) + 1);
     };
 
     return {
@@ -91,10 +76,6 @@ export const keywordReplyPlugin = definePlugin({
           const rule = decide(ctx, loaded);
           return rule ? answer(ctx, rule) : next();
         });
-      },
-      async dispose() {
-        clearInterval(timer);
-        await flush();
       },
     };
   },

@@ -18,7 +18,7 @@ export const keywordRuleView = z
     priority: z.number().int(),
     cooldownSec: z.number().int(),
     triggerTimes: z.number().int().meta({
-      description: 'replies sent for this rule (seed 002 trigger_times; written in batches every few seconds)',
+      description: 'times the rule answered (seed 002 trigger_times; counted before its replies are sent)',
     }),
   })
   .meta({ id: 'KeywordRule' });

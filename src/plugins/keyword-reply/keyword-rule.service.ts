@@ -74,7 +74,7 @@ function toRule(d: KeywordRuleDoc): KeywordRule {
 
 /**
  * Keyword rules per owner. Emits `changed` (owner) after every write so compiled matchers are
- * rebuilt; trigger counts are added in batches (`addTriggers`), never one write per message.
+ * rebuilt; a trigger is counted with one `$inc` when it happens (`addTrigger`), never a write per message.
  */
 export class KeywordRuleService extends EventEmitter<{ changed: [string] }> {
   private readonly Rule;
@@ -141,11 +141,8 @@ export class KeywordRuleService extends EventEmitter<{ changed: [string] }> {
     return docs.map(toRule);
   }
 
-  /** Adds counted triggers in one bulk write. */
-  async addTriggers(counts: ReadonlyMap<string, number>): Promise<void> {
-    const ops = [...counts]
-      .filter(([id, n]) => isRecordId(id) && n > 0)
-      .map(([id, n]) => ({ updateOne: { filter: { _id: id }, update: { $inc: { triggerTimes: n } } } }));
-    if (ops.length > 0) await this.Rule.bulkWrite(ops, { ordered: false });
+  /** Counts one trigger of the rule (one `$inc`). */
+  async addTrigger(id: string): Promise<void> {
+    if (isRecordId(id)) await this.Rule.updateOne({ _id: id }, { $inc: { triggerTimes: 1 } });
   }
 }

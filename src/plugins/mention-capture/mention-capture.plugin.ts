@@ -37,7 +37,6 @@ function recentLine(m: RecentMessage<Contact>): ContextLine {
 
 interface OpenWindow {
   id: string;
-  events: MessageEvent[];
   remaining: number;
   timer: AbortController;
 }
@@ -45,8 +44,10 @@ interface OpenWindow {
 /**
  * Captures messages that @-mention the robot with their context. Recent room traffic is kept in
  * a bounded in-memory ring per room and written only with a capture (no write per ordinary
- * message). The capture is stored before the event is passed on; the trailing context is
- * appended when its window closes (count or time) or at shutdown. Always passes the event on.
+ * message). The capture is stored, with its trailing context window (deadline and size), before
+ * the event is passed on; each message of the window is appended as it comes (at most `after`
+ * writes per capture), so a kill -9 loses nothing stored. At start the windows still open in the
+ * database are resumed and those whose time is over are closed. Always passes the event on.
  */
 export const mentionCapturePlugin = definePlugin({
   name: 'mention-capture',
@@ -60,18 +61,51 @@ export const mentionCapturePlugin = definePlugin({
     const rings = new Map<string, RecentMessages<Contact>>();
     const open = new Map<string, OpenWindow[]>();
 
-    const close = async (roomId: string, w: OpenWindow) => {
+    /** Forgets a window here; false when it was already gone. */
+    const detach = (roomId: string, w: OpenWindow): boolean => {
       const list = open.get(roomId);
-      if (!list?.includes(w)) return;
+      if (!list?.includes(w)) return false;
       list.splice(list.indexOf(w), 1);
       if (list.length === 0) open.delete(roomId);
       w.timer.abort();
+      return true;
+    };
+
+    /** Time is up: the window is closed in the database with what it got. */
+    const expire = async (roomId: string, w: OpenWindow) => {
+      if (!detach(roomId, w)) return;
       try {
-        await services.mentions.completeAfter(w.id, w.events.map(toLine));
+        await services.mentions.completeAfter(w.id, []);
       } catch (err) {
-        log.error({ err, mentionId: w.id }, 'trailing context not stored');
+        log.error({ err, mentionId: w.id }, 'trailing context window not closed (closed at the next start)');
       }
     };
+
+    const arm = (roomId: string, id: string, remaining: number, ms: number) => {
+      const w: OpenWindow = { id, remaining, timer: new AbortController() };
+      open.set(roomId, [...(open.get(roomId) ?? []), w]);
+      services.clock.sleep(ms, w.timer.signal).then(
+        () => expire(roomId, w),
+        () => undefined,
+      );
+    };
+
+    /** The windows a previous run left: closed when their time is over, else resumed. */
+    let restored = false;
+    const restoring = (async () => {
+      try {
+        const now = new Date(services.clock.now());
+        await services.mentions.closeExpiredWindows(now);
+        for (const w of await services.mentions.openWindows(now)) {
+          if (w.remaining > 0) arm(w.roomId, w.mentionId, w.remaining, w.until.getTime() - now.getTime());
+          else await services.mentions.completeAfter(w.mentionId, []);
+        }
+      } catch (err) {
+        log.warn({ err }, 'open trailing context windows not resumed');
+      } finally {
+        restored = true;
+      }
+    })();
 
     const ringOf = (roomId: string): RecentMessages<Contact> => {
       let ring = rings.get(roomId);
@@ -91,11 +125,16 @@ export const mentionCapturePlugin = definePlugin({
       room: RoomView,
       next: Next,
     ): Promise<void> => {
+      if (!restored) await restoring;
       const windows = open.get(room.id);
       if (windows) {
+        const line = toLine(event);
         for (const w of [...windows]) {
-          w.events.push(event);
-          if (--w.remaining <= 0) await close(room.id, w);
+          const last = --w.remaining <= 0;
+          if (last) detach(room.id, w);
+          await services.mentions
+            .appendAfter(w.id, line, last)
+            .catch((err: unknown) => log.error({ err, mentionId: w.id }, 'trailing context line not stored'));
         }
       }
       const ring = ringOf(room.id);
@@ -109,29 +148,28 @@ export const mentionCapturePlugin = definePlugin({
         });
       if (mentioned) {
         const line = toLine(event);
-        const mention = await services.mentions.capture({
-          owner: ctx.robot.owner,
-          robotId: ctx.robot.id,
-          roomId: room.id,
-          roomTopic: room.topic,
-          conversationId: room.puppetId,
-          messageId: event.id,
-          talkerId: line.talkerId,
-          talkerName: line.talkerName,
-          text: event.text,
-          at: event.at,
-          before: ring.snapshot().map(recentLine),
-        });
-        if (config.after > 0) {
-          const w: OpenWindow = { id: mention.id, events: [], remaining: config.after, timer: new AbortController() };
-          open.set(room.id, [...(open.get(room.id) ?? []), w]);
-          services.clock.sleep(config.afterWindowMs, w.timer.signal).then(
-            () => close(room.id, w),
-            () => undefined,
-          );
-        } else {
-          await services.mentions.completeAfter(mention.id, []);
-        }
+        const until = new Date(services.clock.now() + config.afterWindowMs);
+        const mention = await services.mentions.capture(
+          {
+            owner: ctx.robot.owner,
+            robotId: ctx.robot.id,
+            roomId: room.id,
+            roomTopic: room.topic,
+            conversationId: room.puppetId,
+            messageId: event.id,
+            talkerId: line.talkerId,
+            talkerName: line.talkerName,
+            text: event.text,
+            at: event.at,
+            before: ring.snapshot().map(recentLine),
+          },
+          { until, wanted: config.after },
+        );
+        // A message seen again (redelivered) finds its capture stored: its window is not opened twice.
+        const armed = open.get(room.id)?.some((w) => w.id === mention.id);
+        const remaining = config.after - mention.after.length;
+        if (remaining > 0 && !mention.afterComplete && !armed)
+          arm(room.id, mention.id, remaining, config.afterWindowMs);
       }
       ring.push(event.id, event.talker, event.text, event.at);
       return next();
@@ -141,14 +179,16 @@ export const mentionCapturePlugin = definePlugin({
       // Not async: an ordinary message (no @, no open window) is remembered and passed on at once.
       handle(ctx, next) {
         const { event, room } = ctx;
-        if (!event.text.includes('@') && !open.has(room.id)) {
+        if (restored && !event.text.includes('@') && !open.has(room.id)) {
           ringOf(room.id).push(event.id, event.talker, event.text, event.at);
           return next();
         }
         return slowPath(ctx, event, room, next);
       },
+      // Open windows stay open in the database: the next start resumes or closes them.
       async dispose() {
-        await Promise.all([...open].flatMap(([roomId, ws]) => [...ws].map((w) => close(roomId, w))));
+        await restoring;
+        for (const [roomId, ws] of [...open]) for (const w of [...ws]) detach(roomId, w);
       },
     };
   },

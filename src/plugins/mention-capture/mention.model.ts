@@ -23,11 +23,16 @@ const mentionSchema = new Schema(
     after: { type: [line], default: [] },
     /** True once the trailing context window closed. */
     afterComplete: { type: Boolean, default: false },
+    /** When the trailing context window closes (stored so that a restart resumes or closes it). */
+    afterUntil: Date,
+    /** How many messages the trailing context window takes in all. */
+    afterWanted: Number,
   },
   { timestamps: true },
 );
 mentionSchema.index({ robotId: 1, messageId: 1 }, { unique: true });
 mentionSchema.index({ owner: 1, read: 1, at: -1 });
+mentionSchema.index({ afterComplete: 1, afterUntil: 1 });
 
 const notifySchema = new Schema(
   { owner: { type: String, required: true, unique: true }, mentionNotify: { type: Boolean, default: false } },

@@ -26,6 +26,21 @@ export interface Mention {
 /** A capture as the plugin stores it (its trailing context comes later). */
 export type NewMention = Omit<Mention, 'id' | 'read' | 'after' | 'afterComplete'>;
 
+/** The trailing context window of a capture: open until `until` or `wanted` messages came. */
+export interface AfterWindow {
+  until: Date;
+  wanted: number;
+}
+
+/** A trailing context window still open in the database (to resume after a restart). */
+export interface OpenAfterWindow {
+  mentionId: string;
+  roomId: string;
+  until: Date;
+  /** Messages it still takes. */
+  remaining: number;
+}
+
 function toMention(d: MentionDoc): Mention {
   const lines = (xs: unknown) =>
     ((xs as ContextLine[]) ?? []).map((l) => ({
@@ -68,16 +83,54 @@ export class MentionService extends EventEmitter<{ captured: [Mention] }> {
     this.Notify = mentionNotifyModel(conn);
   }
 
-  /** Stores a capture (idempotent per robot and message id) and returns it. */
-  async capture(m: NewMention): Promise<Mention> {
+  /**
+   * Stores a capture (idempotent per robot and message id) and returns it. With `window`, its
+   * trailing context window is stored with it (a window that takes no message is closed at once).
+   */
+  async capture(m: NewMention, window?: AfterWindow): Promise<Mention> {
+    const open = window ? { afterUntil: window.until, afterWanted: window.wanted } : {};
     const doc = await this.Mention.findOneAndUpdate(
       { robotId: m.robotId, messageId: m.messageId },
-      { $setOnInsert: { ...m, read: false, after: [], afterComplete: false } },
+      { $setOnInsert: { ...m, ...open, read: false, after: [], afterComplete: window?.wanted === 0 } },
       { upsert: true, returnDocument: 'after' },
     ).lean();
     const mention = toMention(doc as MentionDoc);
     if (await this.notifyEnabled(m.owner)) this.emit('captured', mention);
     return mention;
+  }
+
+  /**
+   * Appends one message to an open window as it comes (so it survives a crash); `complete`: it
+   * was the last the window takes. Nothing happens once the window is closed.
+   */
+  async appendAfter(id: string, line: ContextLine, complete: boolean): Promise<void> {
+    await this.Mention.updateOne(
+      { _id: id, afterComplete: false },
+      { $push: { after: line }, ...(complete ? { $set: { afterComplete: true } } : {}) },
+    );
+  }
+
+  /** Closes the windows whose time is over (or that have none: stored before windows were); their lines stay. */
+  async closeExpiredWindows(now: Date): Promise<number> {
+    const r = await this.Mention.updateMany(
+      { afterComplete: false, $or: [{ afterUntil: { $lte: now } }, { afterUntil: { $exists: false } }] },
+      { $set: { afterComplete: true } },
+    );
+    return r.modifiedCount;
+  }
+
+  /** The windows still open at `now`, with what each still takes. */
+  async openWindows(now: Date): Promise<OpenAfterWindow[]> {
+    const docs = await this.Mention.find(
+      { afterComplete: false, afterUntil: { $gt: now } },
+      { roomId: 1, afterUntil: 1, afterWanted: 1, after: 1 },
+    ).lean();
+    return docs.map((d) => ({
+      mentionId: d._id.toString(),
+      roomId: d.roomId,
+      until: d.afterUntil as Date,
+      remaining: Math.max(0, (d.afterWanted ?? 0) - (d.after?.length ?? 0)),
+    }));
   }
 
   /** Appends the trailing context in one write and closes the window. */

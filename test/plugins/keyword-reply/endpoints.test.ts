@@ -30,7 +30,7 @@ describe('native API: keyword rules', () => {
     });
     const id = created.body.id as string;
 
-    await h.plugins['keyword-reply'].keywords.addTriggers(new Map([[id, 3]]));
+    for (let i = 0; i < 3; i++) await h.plugins['keyword-reply'].keywords.addTrigger(id);
     const got = await alice.get(`/api/v1/keyword-rules/${id}`);
     expect(got.status).toBe(200);
     expect(got.body.triggerTimes).toBe(3);

@@ -79,6 +79,53 @@ describe('plugin handlers with a fake context', () => {
       expect(m?.after.map((l) => l.text)).toEqual(['after 1']);
     });
 
+    test('when the process dies with a window open, then what came is already stored and the next start resumes the window', async () => {
+      const roomId = '6740d0000000000000000023';
+      const room = wxRoom(`${roomId}@chatroom`, 'T');
+      const view = roomView(roomId);
+      const say = (p: PluginInstance, text: string) =>
+        p.handle(fakeContext(messageEvent({ text, from: talker('u5', 'Yan'), room }), view).ctx, jest.fn());
+      const { mentions } = plugins.services['mention-capture'];
+      const first = make(mentionCapturePlugin, { before: 2, after: 3, afterWindowMs: 60_000 });
+      await say(first, '@小助手 where is my parcel');
+      await say(first, 'order 42');
+      // Stored as it came, before any window closed (a kill -9 now loses nothing).
+      const found = (await mentions.list('owner-1')).items.find((m) => m.text === '@小助手 where is my parcel');
+      expect(found).toMatchObject({ afterComplete: false });
+      expect(found?.after.map((l) => l.text)).toEqual(['order 42']);
+
+      // Another run over the same database (the first one "died": it never closed its window).
+      const second = make(mentionCapturePlugin, { before: 2, after: 3, afterWindowMs: 60_000 });
+      await say(second, 'it was due yesterday');
+      await say(second, 'thanks');
+      const m = await mentions.byId(found!.id);
+      expect(m?.after.map((l) => l.text)).toEqual(['order 42', 'it was due yesterday', 'thanks']);
+      expect(m?.afterComplete).toBe(true);
+    });
+
+    test("when a run starts after a window's time is over, then that window is closed with what it got", async () => {
+      const roomId = '6740d0000000000000000024';
+      const room = wxRoom(`${roomId}@chatroom`, 'U');
+      const view = roomView(roomId);
+      const { mentions } = plugins.services['mention-capture'];
+      const first = make(mentionCapturePlugin, { after: 3, afterWindowMs: 60_000 });
+      await first.handle(
+        fakeContext(messageEvent({ text: '@小助手 late', from: talker('u6', 'Zed'), room }), view).ctx,
+        jest.fn(),
+      );
+      const id = (await mentions.list('owner-1')).items.find((x) => x.text === '@小助手 late')!.id;
+      await first.dispose?.();
+      clock.advance(61_000);
+      const second = make(mentionCapturePlugin, { after: 3, afterWindowMs: 60_000 });
+      // The restart's sweep runs before the next message is handled.
+      await second.handle(
+        fakeContext(messageEvent({ text: 'too late', from: talker('u6', 'Zed'), room }), view).ctx,
+        jest.fn(),
+      );
+      const m = await mentions.byId(id);
+      expect(m).toMatchObject({ afterComplete: true, after: [] });
+    });
+
     test('when the notify switch is on, then a capture is announced; when off, then not', async () => {
       const heard: string[] = [];
       plugins.services['mention-capture'].mentions.on('captured', (m) => heard.push(m.text));
