@@ -6,6 +6,17 @@ import { nextEvent, testRuntime, testRuntimeConfig } from '../support/runtime';
 
 const t = useTestDatabase(__filename);
 
+/** Queues a text to the robot's first room through its outbox. */
+async function sendToFirstRoom(runtime: Runtime, robotId: string, text: string) {
+  const [room] = await runtime.rooms.list(robotId);
+  return runtime.manager.send(robotId, {
+    conversationId: room.puppetId,
+    roomId: room.id,
+    content: { type: 'text', text },
+    source: 'test',
+  });
+}
+
 /**
  * A robot never stays down by itself: a logout nobody asked for takes it offline and restarts it
  * (backoff), and what was queued meanwhile goes out once it is logged in again. Over real
@@ -45,13 +56,7 @@ describe('a robot logged out without an operator asking', () => {
     await svc.puppet.logout('WeChat ended the session');
     expect(await offline).toMatchObject({ reason: 'logged out without an operator asking' });
 
-    const [room] = await runtime.rooms.list(robotId);
-    const queued = await runtime.manager.send(robotId, {
-      conversationId: room.puppetId,
-      roomId: room.id,
-      content: { type: 'text', text: 'queued while offline' },
-      source: 'test',
-    });
+    const queued = await sendToFirstRoom(runtime, robotId, 'queued while offline');
     expect(queued.record.status).toBe('queued');
 
     expect((await qr).qr.payload).toMatch(/^https:\/\/login\.weixin\.qq\.com\/l\/mock-/);
@@ -73,13 +78,7 @@ describe('a robot logged out without an operator asking', () => {
     const before = svc.puppet.received.length;
     await svc.restart();
     await again;
-    const [room] = await runtime.rooms.list(robotId);
-    const ticket = await runtime.manager.send(robotId, {
-      conversationId: room.puppetId,
-      roomId: room.id,
-      content: { type: 'text', text: 'after the service restart' },
-      source: 'test',
-    });
+    const ticket = await sendToFirstRoom(runtime, robotId, 'after the service restart');
     expect((await ticket.settled).status).toBe('sent');
     expect(svc.puppet.received.slice(before).filter((r) => r.text === 'after the service restart')).toHaveLength(1);
     expect((await runtime.robots.get(robotId))?.status).toBe('logged_in');
@@ -130,15 +129,9 @@ describe('a robot whose puppet-service stream goes silent past the client watchd
     expect(down).toMatchObject({ prev: 'logged_out', reason: 'logged out without an operator asking' });
     expect(down.retryAt).toBeInstanceOf(Date);
 
-    const [room] = await runtime.rooms.list(robotId);
     const before = svc.puppet.received.length;
     const loggedIn = nextEvent(runtime.manager, 'login', (e) => e.robotId === robotId);
-    const ticket = await runtime.manager.send(robotId, {
-      conversationId: room.puppetId,
-      roomId: room.id,
-      content: { type: 'text', text: 'queued across the watchdog reset' },
-      source: 'test',
-    });
+    const ticket = await sendToFirstRoom(runtime, robotId, 'queued across the watchdog reset');
     expect(ticket.record.status).toBe('queued');
     // The service kept the session, so the restarted robot logs in without a scan.
     await loggedIn;
