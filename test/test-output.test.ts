@@ -29,11 +29,12 @@ function runFixtureJest(): Promise<{ code: number | null; output: string }> {
 }
 
 describe('the test run prints what a developer needs', () => {
-  test("grpc-js's start() deprecation from the test-only PuppetServer is not printed; other warnings are", async () => {
+  test("the known deprecations of test-only tools (grpc-js start(), madge's parser) are not printed; other warnings are", async () => {
     const { code, output } = await runFixtureJest();
     expect(output).toContain('1 passed');
     expect(code).toBe(0);
     expect(output).not.toContain('Calling start() is no longer necessary');
+    expect(output).not.toContain('TSImportType');
     expect(output).toContain('qunbot-fixture: other deprecations still show');
   });
 });
