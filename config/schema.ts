@@ -83,7 +83,21 @@ const seed000Config = z
 export const configSchema = z
   .object({
     env: z.enum(['development', 'production', 'test']),
-    http: z.object({ host: z.string().min(1), port: z.number().int().min(0).max(65535) }).strict(),
+    http: z
+      .object({
+        host: z.string().min(1),
+        port: z.number().int().min(0).max(65535),
+        /**
+         * The address clients reach qunbot at (behind a reverse proxy: the proxy's), e.g.
+         * https://bot.example.com; links qunbot hands out (seed 001 qrcode_url) start with it.
+         * Unset: the address the request came to.
+         */
+        publicOrigin: z
+          .url({ protocol: /^https?$/ })
+          .transform((u) => u.replace(/\/+$/, ''))
+          .optional(),
+      })
+      .strict(),
     /** Time zone of calendar days (sign-in) and of schedules without their own. */
     timeZone: z.string().refine((tz) => {
       try {
@@ -228,6 +242,11 @@ export const configSchema = z
             enabled: z.boolean(),
             /** The developer callback URL (group messages in bound rooms are POSTed here). */
             callbackUrl: z.url({ protocol: /^https?$/ }).optional(),
+            /**
+             * Secret: only from SEED001_QR_LINK_SECRET (32+ characters). Signs qrcode_url links; unset:
+             * derived from the webhook master key, so links outlive a restart either way.
+             */
+            qrLinkSecret: z.string().min(32, 'must be at least 32 characters').optional(),
             /** Secret: only from SEED001_CALLBACK_TOKEN; sent as `token` in developer callbacks. */
             callbackToken: z.string().min(1).optional(),
           })
@@ -281,6 +300,7 @@ export const envBindings: readonly EnvBinding[] = [
   { env: 'NODE_ENV', path: 'env', kind: 'string' },
   { env: 'HOST', path: 'http.host', kind: 'string' },
   { env: 'PORT', path: 'http.port', kind: 'number' },
+  { env: 'QUNBOT_PUBLIC_ORIGIN', path: 'http.publicOrigin', kind: 'string' },
   { env: 'QUNBOT_AUTH_FAILURES_PER_ADDRESS', path: 'api.authFailures.perAddress', kind: 'number' },
   { env: 'QUNBOT_AUTH_FAILURES_PER_CREDENTIAL', path: 'api.authFailures.perCredential', kind: 'number' },
   { env: 'QUNBOT_AUTH_BLOCK_SEC', path: 'api.authFailures.blockSec', kind: 'number' },
@@ -304,6 +324,7 @@ export const envBindings: readonly EnvBinding[] = [
   { env: 'SEED001_ENABLED', path: 'compat.seed001.enabled', kind: 'boolean' },
   { env: 'SEED001_CALLBACK_URL', path: 'compat.seed001.callbackUrl', kind: 'string' },
   { env: 'SEED001_CALLBACK_TOKEN', path: 'compat.seed001.callbackToken', kind: 'string', secret: true },
+  { env: 'SEED001_QR_LINK_SECRET', path: 'compat.seed001.qrLinkSecret', kind: 'string', secret: true },
   { env: 'SEED000_ENABLED', path: 'compat.seed000.enabled', kind: 'boolean' },
   { env: 'SEED000_PLATFORMS', path: 'compat.seed000.platforms', kind: 'string', secret: true },
   { env: 'SEED003_ENABLED', path: 'compat.seed003.enabled', kind: 'boolean' },

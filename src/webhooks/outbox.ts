@@ -152,6 +152,14 @@ export class WebhookOutbox {
     return deriveSecret(this.masterKey, sub.id, sub.secretVersion);
   }
 
+  /**
+   * A stable secret for another use of this installation (e.g. signing seed 001 QR code links),
+   * derived from the master key: the same in every process and across restarts.
+   */
+  derivedKey(purpose: string): string {
+    return deriveSecret(this.masterKey, `purpose:${purpose}`, 1);
+  }
+
   /** Queues a dead delivery again with a fresh deadline. */
   retry(id: string) {
     return this.deliveries.retry(id, new Date(this.deps.clock.now()), this.maxAgeMs).then((d) => {

@@ -62,6 +62,9 @@ const DIALECTS: readonly Dialect[] = [
         ...(d.authLimiter ? { authLimiter: d.authLimiter } : {}),
         log: d.log,
         checkCallbackUrl: d.checkCallbackUrl,
+        // Links stay valid across restarts and processes, and point at the public address.
+        qrLinkSecret: d.config.compat.seed001.qrLinkSecret ?? d.outbox.derivedKey('seed001-qr-links'),
+        ...(d.config.http.publicOrigin ? { publicOrigin: d.config.http.publicOrigin } : {}),
       });
       return { routers: [router], install: installSeed001Envelope, stop: () => callbacks.stop() };
     },

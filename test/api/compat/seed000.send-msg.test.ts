@@ -112,11 +112,20 @@ describe('seed 000 send_msg: every item to every production group, as broadcasts
     await done;
     const production = new Set(rooms.slice(0, 2).map((r) => r.puppetId));
     expect(received.every((m) => production.has(m.conversationId))).toBe(true);
+    // The text as text, the link as a link card (the seed's "http://xxx" items).
     for (const id of production)
-      expect(received.filter((m) => m.conversationId === id).map((m) => m.text)).toEqual([
-        '今日特价',
-        'https://example.com/deal',
+      expect(
+        received
+          .filter((m) => m.conversationId === id)
+          .map((m) => [m.kind, m.text ?? (m.payload as { url: string }).url]),
+      ).toEqual([
+        ['text', '今日特价'],
+        ['url', 'https://example.com/deal'],
       ]);
+    expect(received.find((m) => m.kind === 'url')?.payload).toMatchObject({
+      url: 'https://example.com/deal',
+      title: 'example.com/deal',
+    });
     const task = await broadcasts.service.get(res.body.task_ids[0]);
     expect(task).toMatchObject({ owner: ownerOf('frxs', U1), source: `seed000:frxs:${U1}`, state: 'finished' });
     expect(finished[0]).toMatchObject({

@@ -6,6 +6,7 @@ import { keyedSerializer } from '../../../src/api/compat/seed000/router';
 import { pickAccountRobot, pickRobotToLogin, uniqueRooms } from '../../../src/api/compat/seed000/platform-robots';
 import { ownerOf, parseOwner, PlatformKeys, platformOwnerPrefix } from '../../../src/api/compat/seed000/platforms';
 import { getQrcodeBody, hostListQuery, productionBody, signRuleBody } from '../../../src/api/compat/seed000/schemas';
+import { sendMsgMaterial } from '../../../src/api/compat/seed000/send-msg.endpoint';
 import { loadConfig } from '../../../config';
 
 const robot = (id: string, extra: Partial<RobotView> = {}): RobotView => ({
@@ -334,5 +335,20 @@ describe('seed 000 config', () => {
     fs.copyFileSync(path.join(__dirname, '../../../config/default.json'), path.join(dir, 'default.json'));
     fs.writeFileSync(path.join(dir, 'test.json'), JSON.stringify({ compat: { seed000: { platforms: '[]' } } }));
     expect(() => loadConfig({ NODE_ENV: 'test' }, dir)).toThrow('SEED000_PLATFORMS');
+  });
+});
+
+describe('seed 000 send_msg items', () => {
+  test.each([
+    ['今日特价', { type: 'text', text: '今日特价' }],
+    ['https://example.com/deal', { type: 'link', title: 'example.com/deal', url: 'https://example.com/deal' }],
+    ['  http://s.cn/  ', { type: 'link', title: 's.cn', url: 'http://s.cn/' }],
+    ['HTTPS://EXAMPLE.COM/A?b=1', { type: 'link', title: 'example.com/A', url: 'HTTPS://EXAMPLE.COM/A?b=1' }],
+    ['see https://example.com/deal', { type: 'text', text: 'see https://example.com/deal' }],
+    ['https://example.com/a b', { type: 'text', text: 'https://example.com/a b' }],
+    ['ftp://example.com/file', { type: 'text', text: 'ftp://example.com/file' }],
+    ['http://', { type: 'text', text: 'http://' }],
+  ])('when an item is %j, then it is sent as %j', (item, material) => {
+    expect(sendMsgMaterial(item)).toEqual(material);
   });
 });

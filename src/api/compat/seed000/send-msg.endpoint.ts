@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { textContent } from '../../../bot/content';
+import { linkContent, textContent, type OutboundContent } from '../../../bot/content';
 import { BroadcastError, type Broadcasts } from '../../../broadcasts';
 import { Seed000Error } from './envelope';
 import { productionTargets } from './platform-robots';
@@ -9,9 +9,27 @@ import { mdUsernameField } from './schemas';
 export const sendMsgBody = z.object({
   md_username: mdUsernameField,
   platform_id: z.string().trim().min(1).max(64).optional(),
-  /** Texts and links, each sent as one message (a link as its text: WeChat makes it clickable). */
+  /** Texts and links ("http://xxx"), each sent as one message: a link as a link card, the rest as text. */
   data: z.array(textContent.shape.text).min(1).max(20),
 });
+
+/** A send_msg item that is a single http(s) URL (nothing else in it). */
+const LINK_ONLY = /^https?:\/\/\S+$/i;
+
+/**
+ * What one send_msg item becomes: an item that is only an http(s) URL (the seed's
+ * `"http://xxx"`) a link card titled with the URL's host and path (WeChat shows the card; the
+ * seed gives no title), anything else a text.
+ */
+export function sendMsgMaterial(item: string): OutboundContent {
+  const trimmed = item.trim();
+  if (LINK_ONLY.test(trimmed) && linkContent.shape.url.safeParse(trimmed).success) {
+    const u = new URL(trimmed);
+    const title = `${u.host}${u.pathname === '/' ? '' : u.pathname}`.slice(0, 200);
+    return { type: 'link', title, url: trimmed };
+  }
+  return { type: 'text', text: item };
+}
 
 /**
  * POST /robot/send_msg/ {md_username, data}: every item to every production group of the
@@ -45,7 +63,7 @@ export function sendMsgEndpoints(broadcasts: Broadcasts): EndpointFactory {
             const task = await broadcasts.service.create({
               owner,
               name: `send_msg by ${input.md_username}`,
-              materials: input.data.map((text) => ({ type: 'text' as const, text })),
+              materials: input.data.map(sendMsgMaterial),
               targets: { mode: 'rooms', roomIds },
               schedule: { kind: 'now' },
               source: `seed000:${platform.id}:${input.md_username}`,

@@ -5,8 +5,9 @@ import type { QrCode } from '../../../bot/robot.service';
 /**
  * Signed, expiring links to a robot's login QR code. The seed answers `qrcode_url` for someone to
  * open or embed; putting the caller's API key into that URL would hand the key to whoever sees
- * the link, so the link carries an HMAC of the robot id and an expiry instead. The secret is
- * random per process unless one is given: links die with a restart (call login again).
+ * the link, so the link carries an HMAC of the robot id and an expiry instead. qunbot gives it a stable
+ * secret (SEED001_QR_LINK_SECRET, else one derived from the webhook master key), so a link stays
+ * valid for its lifetime across restarts and in every process; without one it is random per process.
  */
 export class QrLinks {
   private readonly secret: Buffer;
