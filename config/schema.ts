@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 /**
@@ -18,7 +19,22 @@ function jsonFromEnv<T extends z.ZodType>(example: string, schema: T) {
     .pipe(schema);
 }
 
-/** Seed 000 platforms `[{"id":"frxs","key":"..."}]`, only from SEED000_PLATFORMS (the keys are secrets). */
+/** An IP address or CIDR range (`10.0.0.0/8`, `127.0.0.1`, `::1`). */
+const addressOrRange = z.string().refine((entry) => {
+  try {
+    if (entry.includes('/')) ipaddr.parseCIDR(entry);
+    else ipaddr.parse(entry);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IP address or a CIDR range such as 10.0.0.0/8');
+
+/**
+ * Seed 000 platforms `[{"id":"frxs","key":"..."}]`, only from SEED000_PLATFORMS (the keys are
+ * secrets). `allowFrom` (addresses or CIDR ranges) lets callers from there in without a key, as
+ * the seed's unmodified clients send none; a platform needs a key, an allow-list, or both.
+ */
 const seed000Platforms = jsonFromEnv(
   '[{"id":"frxs","key":"<at least 24 characters>"}]',
   z
@@ -29,13 +45,19 @@ const seed000Platforms = jsonFromEnv(
           key: z
             .string()
             .min(24, 'platform key: at least 24 characters')
-            .max(200, 'platform key: at most 200 characters'),
+            .max(200, 'platform key: at most 200 characters')
+            .optional(),
+          allowFrom: z.array(addressOrRange).min(1).max(100).optional(),
         })
-        .strict(),
+        .strict()
+        .refine((p) => p.key !== undefined || p.allowFrom !== undefined, 'a platform needs a key or allowFrom'),
     )
     .min(1, 'name at least one platform')
     .refine((list) => new Set(list.map((p) => p.id)).size === list.length, 'platform ids must be unique')
-    .refine((list) => new Set(list.map((p) => p.key)).size === list.length, 'each platform needs its own key'),
+    .refine((list) => {
+      const keys = list.flatMap((p) => (p.key === undefined ? [] : [p.key]));
+      return new Set(keys).size === keys.length;
+    }, 'each platform needs its own key'),
 );
 
 /** One seed 003 channel (chid); see compat.seed003.channels. */
@@ -96,6 +118,11 @@ export const configSchema = z
           .url({ protocol: /^https?$/ })
           .transform((u) => u.replace(/\/+$/, ''))
           .optional(),
+        /**
+         * Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` names the client;
+         * empty: the socket address is the client (rate limits, seed 000 address allow-lists).
+         */
+        trustedProxies: z.array(addressOrRange),
       })
       .strict(),
     /** Time zone of calendar days (sign-in) and of schedules without their own. */
@@ -301,6 +328,7 @@ export const envBindings: readonly EnvBinding[] = [
   { env: 'HOST', path: 'http.host', kind: 'string' },
   { env: 'PORT', path: 'http.port', kind: 'number' },
   { env: 'QUNBOT_PUBLIC_ORIGIN', path: 'http.publicOrigin', kind: 'string' },
+  { env: 'QUNBOT_TRUSTED_PROXIES', path: 'http.trustedProxies', kind: 'list' },
   { env: 'QUNBOT_AUTH_FAILURES_PER_ADDRESS', path: 'api.authFailures.perAddress', kind: 'number' },
   { env: 'QUNBOT_AUTH_FAILURES_PER_CREDENTIAL', path: 'api.authFailures.perCredential', kind: 'number' },
   { env: 'QUNBOT_AUTH_BLOCK_SEC', path: 'api.authFailures.blockSec', kind: 'number' },

@@ -110,6 +110,7 @@ export async function start(
       db,
       routers: [native.router, ...dialects.routers],
       bodyLimitKb: config.api.bodyLimitKb,
+      trustedProxies: config.http.trustedProxies,
     });
     dialects.install(app);
     const server = await startServer(app, { ...config.http, log });

@@ -3,6 +3,7 @@ import type Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { Logger } from '../logger';
 import { errorHandler } from './middleware/error-handler';
+import { resolveClientAddress } from './middleware/client-address';
 import { requestId } from './middleware/request-id';
 import { requestLog } from './middleware/request-log';
 import { healthRoutes } from './routes/health.routes';
@@ -15,6 +16,8 @@ export interface AppDeps {
   routers?: readonly Router[];
   /** Largest JSON body accepted (default 256 kB); larger ones get 413. */
   bodyLimitKb?: number;
+  /** Reverse proxies whose X-Forwarded-For names the client (config http.trustedProxies). */
+  trustedProxies?: readonly string[];
 }
 
 /** Builds the Koa app without listening (tests use `app.callback()` with supertest). */
@@ -24,6 +27,7 @@ export function createApp(deps: AppDeps): Koa {
   // Errors are answered and logged by errorHandler; Koa's default handler would log them again.
   app.silent = true;
   app.use(requestId());
+  app.use(resolveClientAddress(deps.trustedProxies));
   app.use(requestLog(log));
   app.use(errorHandler(log));
   const health = healthRoutes({ ping: () => deps.db.ping() });

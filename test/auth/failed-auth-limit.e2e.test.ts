@@ -1,11 +1,11 @@
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { start } from '../../src/main';
 import { AuthFailureLimiter, credentialKey } from '../../src/auth/auth-failure-limiter';
 import { freePort } from '../../src/lib/free-port';
+import { call, type Answer } from '../support/http-from';
 import { memoryLog } from '../support/logger';
 import { qunbotEnv, startLoggedQunbot } from '../support/qunbot-process';
 import { testMongoUri, uniqueDbName, useTestDatabase } from '../support/mongo';
@@ -16,37 +16,6 @@ import { testMongoUri, uniqueDbName, useTestDatabase } from '../support/mongo';
  * loopback addresses (127.0.0.x: Linux routes the whole 127/8 to lo), so "another address" is a
  * real other socket address.
  */
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Record<string, unknown>;
-}
-
-function call(
-  base: string,
-  from: string,
-  method: string,
-  path: string,
-  opts: { headers?: Record<string, string>; body?: string } = {},
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      `${base}${path}`,
-      { method, localAddress: from, headers: { ...opts.headers, Connection: 'close' } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(text || '{}') }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(opts.body);
-  });
-}
-
 const t = useTestDatabase(__filename);
 
 describe('failed-authentication limit at every door of a running qunbot', () => {

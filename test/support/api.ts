@@ -102,10 +102,16 @@ export async function compatHarness(
     routers: (keys: ApiKeyService) => Router[];
     prepare?: (app: ReturnType<typeof createApp>) => void;
     log?: Parameters<typeof createApp>[0]['log'];
+    trustedProxies?: readonly string[];
   },
 ) {
   const keys = new ApiKeyService(db.connection);
-  const app = createApp({ log: opts.log ?? silentLog, db, routers: opts.routers(keys) });
+  const app = createApp({
+    log: opts.log ?? silentLog,
+    db,
+    routers: opts.routers(keys),
+    ...(opts.trustedProxies ? { trustedProxies: opts.trustedProxies } : {}),
+  });
   opts.prepare?.(app);
   const server = app.callback();
   return {

@@ -5,6 +5,7 @@ import {
   type AuthAttempt,
   type AuthFailureLimiter,
 } from '../../auth/auth-failure-limiter';
+import { clientAddressOf } from './client-address';
 
 /** The door's own 429 answer for a client over its failure limit. */
 export type TooManyAnswer = (retryAfterSec: number) => Error;
@@ -12,7 +13,7 @@ export type TooManyAnswer = (retryAfterSec: number) => Error;
 /** The attempt a request makes at `door` with `credential`, from the client's address. */
 export const attemptOf = (ctx: Context, door: AuthDoor, credential: string | undefined): AuthAttempt => ({
   door,
-  address: ctx.ip,
+  address: clientAddressOf(ctx),
   credential,
 });
 

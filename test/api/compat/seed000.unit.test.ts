@@ -293,6 +293,22 @@ describe('seed 000 config', () => {
     expect(c.compat.seed000?.platforms?.map((p) => p.id)).toEqual(['frxs', 'star_chain']);
   });
 
+  test('when a platform has an allow-list and no key, then it is read (the compatible mode)', () => {
+    const c = load({
+      SEED000_ENABLED: 'true',
+      SEED000_PLATFORMS: JSON.stringify([
+        { id: 'frxs', allowFrom: ['10.0.0.0/8', '::1'] },
+        { id: 'gy', key: KEY_A },
+      ]),
+      QUNBOT_TRUSTED_PROXIES: '127.0.0.1, 10.1.0.0/16',
+    });
+    expect(c.compat.seed000?.platforms).toEqual([
+      { id: 'frxs', allowFrom: ['10.0.0.0/8', '::1'] },
+      { id: 'gy', key: KEY_A },
+    ]);
+    expect(c.http.trustedProxies).toEqual(['127.0.0.1', '10.1.0.0/16']);
+  });
+
   test.each([
     [{ SEED000_ENABLED: 'true' }, 'set SEED000_PLATFORMS'],
     [{ SEED000_PLATFORMS: `not json ${KEY_A}` }, 'must be a JSON array'],
@@ -317,6 +333,10 @@ describe('seed 000 config', () => {
       'its own key',
     ],
     [{ SEED000_PLATFORMS: '[]' }, 'at least one platform'],
+    [{ SEED000_PLATFORMS: JSON.stringify([{ id: 'frxs' }]) }, 'a key or allowFrom'],
+    [{ SEED000_PLATFORMS: JSON.stringify([{ id: 'frxs', allowFrom: ['10.0.0.0/33'] }]) }, 'CIDR range'],
+    [{ SEED000_PLATFORMS: JSON.stringify([{ id: 'frxs', allowFrom: ['example.com'] }]) }, 'CIDR range'],
+    [{ QUNBOT_TRUSTED_PROXIES: '127.0.0.1,proxy.local' }, 'CIDR range'],
   ])('when %j, then start-up stops naming the problem and never the keys', (env, says) => {
     expect(() => load(env)).toThrow(says);
     try {

@@ -11,7 +11,8 @@ import type { Middleware } from 'koa';
  * |--------|------------------------|-------------------------------------------------------------|
  * | 400    | invalid_json           | the body is not valid JSON                                  |
  * | 400    | invalid_request        | a field is missing or has the wrong type (details name it)  |
- * | 401    | missing_key            | no X-Platform-Key header                                    |
+ * | 400    | platform_required      | no key, and several platforms admit the caller's address    |
+ * | 401    | missing_key            | no X-Platform-Key, and no platform admits the address       |
  * | 401    | invalid_key            | the key is no configured platform's                         |
  * | 403    | platform_mismatch      | platform_id names another platform than the key's           |
  * | 404    | unknown_platform       | platform_id names no configured platform                    |

@@ -1,9 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { AddressList } from '../../../http/client-address';
 
 /** A configured platform (config `compat.seed000.platforms`, from SEED000_PLATFORMS). */
 export interface PlatformConfig {
   id: string;
-  key: string;
+  /** The key its callers send in X-Platform-Key (recommended). */
+  key?: string | undefined;
+  /** Addresses or CIDR ranges whose callers need no key (the seed's unmodified clients send none). */
+  allowFrom?: readonly string[] | undefined;
 }
 
 /** The platform a request was authenticated as. */
@@ -41,10 +45,19 @@ const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8
  * about which key, or how much of one, matched.
  */
 export class PlatformKeys {
-  private readonly entries: readonly { id: string; digest: Buffer }[];
+  private readonly entries: readonly { id: string; digest: Buffer | undefined; allowFrom: AddressList | undefined }[];
 
   constructor(platforms: readonly PlatformConfig[]) {
-    this.entries = platforms.map((p) => ({ id: p.id, digest: digest(p.key) }));
+    this.entries = platforms.map((p) => ({
+      id: p.id,
+      digest: p.key === undefined ? undefined : digest(p.key),
+      allowFrom: p.allowFrom ? new AddressList(p.allowFrom) : undefined,
+    }));
+  }
+
+  /** The platforms whose allow-list admits a caller at `address` without a key. */
+  openTo(address: string): Platform[] {
+    return this.entries.filter((e) => e.allowFrom?.has(address)).map((e) => ({ id: e.id }));
   }
 
   /** True when a platform with this id is configured. */
@@ -57,7 +70,7 @@ export class PlatformKeys {
     const given = digest(key);
     let found: Platform | undefined;
     for (const e of this.entries) {
-      if (timingSafeEqual(e.digest, given) && !found) found = { id: e.id };
+      if (e.digest && timingSafeEqual(e.digest, given) && !found) found = { id: e.id };
     }
     return found;
   }

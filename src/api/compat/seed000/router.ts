@@ -1,5 +1,6 @@
 import type { AuthFailureLimiter } from '../../../auth/auth-failure-limiter';
 import { attemptOf, limitedVerify } from '../../middleware/auth-limit';
+import { clientAddressOf } from '../../middleware/client-address';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { z } from 'zod';
@@ -125,9 +126,39 @@ export function seed000Router(deps: Seed000Deps, factories: readonly EndpointFac
   };
   const router = new Router();
 
+  /**
+   * A caller without a key (the seed's clients send none): admitted when its address is on a
+   * platform's allow-list; the platform is the one the request names (platform_id), else the
+   * only one admitting that address.
+   */
+  function admitWithoutKey(ctx: Context): Platform {
+    const open = keys.openTo(clientAddressOf(ctx));
+    if (open.length === 0)
+      throw new Seed000Error(
+        401,
+        'missing_key',
+        'send the platform key in the X-Platform-Key header (callers from this address need one)',
+      );
+    const source = (ctx.method === 'POST' ? (ctx.request as { body?: unknown }).body : ctx.query) as
+      { platform_id?: unknown } | undefined;
+    const asked = typeof source?.platform_id === 'string' ? source.platform_id : undefined;
+    if (asked !== undefined) {
+      const named = open.find((p) => p.id === asked);
+      if (named) return named;
+      if (!keys.has(asked)) throw new Seed000Error(404, 'unknown_platform', `no platform "${asked}" is configured`);
+      throw new Seed000Error(403, 'platform_mismatch', `this address may not call platform "${asked}" without a key`);
+    }
+    if (open.length === 1) return open[0] as Platform;
+    throw new Seed000Error(
+      400,
+      'platform_required',
+      `several platforms admit this address without a key (${open.map((p) => p.id).join(', ')}): name platform_id`,
+    );
+  }
+
   async function authenticate(ctx: Context): Promise<Platform> {
     const key = ctx.get(KEY_HEADER);
-    if (!key) throw new Seed000Error(401, 'missing_key', 'send the platform key in the X-Platform-Key header');
+    if (!key) return admitWithoutKey(ctx);
     const platform = await limitedVerify(
       ctx,
       deps.authLimiter,
