@@ -264,6 +264,12 @@ export class RoomService {
   }
 
   /** A present room of the robot with exactly this topic, or null. */
+  /** Every present room of the robot with this topic (at most `limit`), oldest first. */
+  async listByTopic(robotId: string, topic: string, limit = 20): Promise<RoomView[]> {
+    const docs = await this.Room.find({ robotId, topic, present: true }).sort({ _id: 1 }).limit(limit).lean();
+    return docs.map(toView);
+  }
+
   async findByTopic(robotId: string, topic: string): Promise<RoomView | null> {
     const d = await this.Room.findOne({ robotId, topic, present: true }).lean();
     return d ? toView(d) : null;

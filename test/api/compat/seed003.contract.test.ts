@@ -555,6 +555,28 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
     });
   });
 
+  describe('rooms that share a topic', () => {
+    test('when two rooms have the topic, then nothing is sent (sendStatus 2, the ambiguity named) unless reqBody.roomId chooses one', async () => {
+      const twins = createRooms(svc, 2, 2, () => '同名群');
+      await runtime.manager.syncRooms(robotId);
+      const before = svc.puppet.received.length;
+      const vague = await call('roomSendText', { text: 'which one?', roomTopic: '同名群' });
+      expect(vague.body).toMatchObject({
+        rtCode: '0000',
+        sendStatus: '2',
+        msgid: expect.any(Number),
+        rtMsg: expect.stringContaining('群名不唯一'),
+      });
+      expect(vague.body.rtMsg).toContain('2 rooms');
+      const chosen = await call('roomSendText', { text: 'this one', roomTopic: '同名群', roomId: twins[1].room.id });
+      expect(chosen.body).toMatchObject({ rtCode: '0000', sendStatus: '0' });
+      const got = await receivedUpToMarker(before);
+      expect(got.filter((r) => r.text !== undefined && !r.text.startsWith('marker '))).toEqual([
+        expect.objectContaining({ text: 'this one', conversationId: twins[1].room.id }),
+      ]);
+    });
+  });
+
   describe('business errors (answered 200, remembered for the txcode)', () => {
     test('when the botcode is not bound to a robot of the channel, then 3001 on every interface but login', async () => {
       for (const [name, reqBody] of [

@@ -1,3 +1,4 @@
+import { chooseRoom } from '../../../src/api/compat/seed003/room-send.endpoints';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -298,5 +299,21 @@ describe('seed 003 config', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('seed 003 room choice by topic', () => {
+  const a = { id: 'id-a', puppetId: 'a@chatroom' };
+  const b = { id: 'id-b', puppetId: 'b@chatroom' };
+  test.each([
+    ['no topic', { roomTopic: undefined }, [a], { none: 'no_topic' }],
+    ['no room with the topic', { roomTopic: 'x' }, [], { none: 'no_room' }],
+    ['one room', { roomTopic: 'x' }, [a], { room: a }],
+    ['two rooms', { roomTopic: 'x' }, [a, b], { ambiguous: 2 }],
+    ['two rooms, one chosen by WeChat id', { roomTopic: 'x', roomId: 'b@chatroom' }, [a, b], { room: b }],
+    ['two rooms, one chosen by qunbot id', { roomTopic: 'x', roomId: 'id-a' }, [a, b], { room: a }],
+    ['a roomId that is none of them', { roomTopic: 'x', roomId: 'c@chatroom' }, [a, b], { none: 'no_room' }],
+  ])('when %s, then the choice is right', (_case, plan, rooms, want) => {
+    expect(chooseRoom(plan, rooms)).toEqual(want);
   });
 });

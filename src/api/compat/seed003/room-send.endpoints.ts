@@ -12,8 +12,34 @@ const SOURCE = 'seed003';
 /** A send request, validated before anything is done: the room's topic and what to send. */
 interface SendPlan {
   roomTopic: string | undefined;
+  /** A qunbot addition: narrows the topic's rooms to this one (WeChat room id or qunbot room id). */
+  roomId?: string | undefined;
   content: OutboundContent;
 }
+
+/** Which room a send goes to, or why none: the seed's sendStatus 2 family. */
+export type RoomChoice<R> = { room: R } | { none: 'no_topic' | 'no_room' } | { ambiguous: number };
+
+/**
+ * The seed names a room by its topic, which WeChat does not keep unique. One room with that
+ * topic (after narrowing by `roomId`, if given) is the target; none, or several (never a guess),
+ * is not sent.
+ */
+export function chooseRoom<R extends { id: string; puppetId: string }>(
+  plan: Pick<SendPlan, 'roomTopic' | 'roomId'>,
+  withTopic: readonly R[],
+): RoomChoice<R> {
+  if (!plan.roomTopic) return { none: 'no_topic' };
+  const rooms = plan.roomId ? withTopic.filter((r) => r.id === plan.roomId || r.puppetId === plan.roomId) : withTopic;
+  if (rooms.length === 0) return { none: 'no_room' };
+  if (rooms.length > 1) return { ambiguous: rooms.length };
+  return { room: rooms[0] as R };
+}
+
+const NOT_SENT: Record<'no_topic' | 'no_room', string> = {
+  no_topic: '群不存在，将不会发送 (no roomTopic given)',
+  no_room: '群不存在，将不会发送 (no room of this robot has that topic)',
+};
 
 /** Queues a send in the robot's outbox (never sends directly): msgid, sendStatus 0, or 2 without a room. */
 async function send(deps: InterfaceDeps, channel: Seed003Channel, head: ReqHead, plan: SendPlan): Promise<Outcome> {
@@ -21,15 +47,16 @@ async function send(deps: InterfaceDeps, channel: Seed003Channel, head: ReqHead,
   const robotId = await boundRobot(deps, channel, head.botcode);
   if (!loggedIn(deps, robotId))
     throw new Seed003Error(RtCode.notLoggedIn, '机器人未登录 (the robot is not logged in; call login)');
-  const room = plan.roomTopic ? await rt.rooms.findByTopic(robotId, plan.roomTopic) : null;
+  const choice = chooseRoom(plan, plan.roomTopic ? await rt.rooms.listByTopic(robotId, plan.roomTopic) : []);
   const msgid = await deps.msgIds.next(channel.chid);
-  if (!room) {
-    const why = plan.roomTopic ? 'no room of this robot has that topic' : 'no roomTopic given';
-    return {
-      answer: answer(RtCode.ok, `群不存在，将不会发送 (${why})`, { msgid, sendStatus: '2' }),
-      meta: { robotId, msgid },
-    };
+  if (!('room' in choice)) {
+    const rtMsg =
+      'none' in choice
+        ? NOT_SENT[choice.none]
+        : `群名不唯一，将不会发送 (${choice.ambiguous} rooms of this robot have that topic; add reqBody.roomId, the room's WeChat id, to choose)`;
+    return { answer: answer(RtCode.ok, rtMsg, { msgid, sendStatus: '2' }), meta: { robotId, msgid } };
   }
+  const room = choice.room;
   try {
     const ticket = await rt.manager.send(robotId, {
       conversationId: room.puppetId,
@@ -66,6 +93,7 @@ export const roomSendInterfaces: InterfaceFactory = (deps) => {
         const at = (body.atList ?? []).map((n) => `@${n}\u2005`).join('');
         return {
           roomTopic: body.roomTopic,
+          roomId: body.roomId,
           content: parse(textContent, { type: 'text', text: at + body.text }, 'reqBody'),
         };
       },
@@ -85,6 +113,7 @@ export const roomSendInterfaces: InterfaceFactory = (deps) => {
         };
         return {
           roomTopic: body.roomTopic,
+          roomId: body.roomId,
           content: parse(miniProgramContent, card, 'reqBody', { pagePath: 'pagepath', thumbUrl: 'thumbnailUrl' }),
         };
       },
@@ -95,6 +124,7 @@ export const roomSendInterfaces: InterfaceFactory = (deps) => {
         const body = parse(roomSendImageBody, b, 'reqBody');
         return {
           roomTopic: body.roomTopic,
+          roomId: body.roomId,
           content: parse(imageContent, { type: 'image', url: body.imageUrl }, 'reqBody', { url: 'imageUrl' }),
         };
       },

@@ -33,15 +33,19 @@ export type ReqHead = z.infer<typeof reqHead>;
 export const emptyBody = z.union([z.null(), z.record(z.string(), z.unknown())]).optional();
 
 const roomTopic = optionalBlank(z.string().max(200));
+/** A qunbot addition: the room's WeChat id (`…@chatroom`) or qunbot id, to choose among rooms of one topic. */
+const roomId = optionalBlank(z.string().max(100));
 
 export const roomSendTextBody = z.object({
   text: z.string().min(1),
   roomTopic,
+  roomId,
   atList: z.array(z.string().trim().min(1).max(100)).max(50).optional(),
 });
 
 export const roomSendAppBody = z.object({
   roomTopic,
+  roomId,
   appid: z.string().min(1),
   username: z.string().min(1),
   title: z.string().min(1),
@@ -53,6 +57,7 @@ export const roomSendAppBody = z.object({
 /** Not named by the seed ("发送图片消息: 优先级往后"); qunbot's choice, in the seed's style. */
 export const roomSendImageBody = z.object({
   roomTopic,
+  roomId,
   imageUrl: z.string().min(1),
 });
 
