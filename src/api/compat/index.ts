@@ -96,6 +96,7 @@ const DIALECTS: readonly Dialect[] = [
         outbox: d.outbox,
         settings: d.config.compat.seed003!,
         timeZone: d.config.timeZone,
+        bodyLimitKb: d.config.api.bodyLimitKb,
         log: d.log,
         ...(d.authLimiter ? { authLimiter: d.authLimiter } : {}),
       });

@@ -471,9 +471,10 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
       expectRefused(await post('login', '{"reqHead":', { signature: md5('{"reqHead":' + K1) }), 400, '1001');
       expectRefused(await post('login', '[{"reqHead":{}}]'), 400, '1001');
       expectRefused(await post('login', ''), 400, '1001');
+      // A form without the data field (see the form tests for the accepted forms).
       expectRefused(
         await post('login', 'reqHead=1', { contentType: 'application/x-www-form-urlencoded' }),
-        415,
+        400,
         '1001',
       );
       expectRefused(await post('login', bodyOf({}), { contentType: 'text/plain' }), 415, '1001');
@@ -535,13 +536,15 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
       expect(res.body.rtMsg).toContain(field);
     });
 
-    test('when the interface name is unknown or the method is not POST, then 1003 (404) or 1004 (405)', async () => {
+    test('when the interface name is unknown or the method is neither POST nor GET, then 1003 (404) or 1004 (405)', async () => {
       expectRefused(await call('macLogin', {}), 404, '1003');
       expectRefused(await call('roomSendVideo', {}), 404, '1003');
       expectRefused(await call('constructor', {}), 404, '1003');
-      const get = await h.client().get('/api/login');
-      expectRefused(get, 405, '1004');
-      expect(get.headers.allow).toBe('POST');
+      const put = await h.client().put('/api/login').set('Content-Type', 'application/json').send(bodyOf({}));
+      expectRefused(put, 405, '1004');
+      expect(put.headers.allow).toBe('GET, POST');
+      // A GET without the message is a malformed request, not a wrong method.
+      expectRefused(await h.client().get('/api/login'), 400, '1001');
     });
 
     test('when the path is the native API, then its own error shape is kept', async () => {
@@ -552,6 +555,56 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
       expect(native.status).toBe(400);
       expect(native.body.error).toBeDefined();
       expect(native.body.rtCode).toBeUndefined();
+    });
+  });
+
+  describe('form POST and GET (the seed: 表单POST方式或GET方式)', () => {
+    const signed = (raw: string) => ({
+      'X-Ecaspsplus-Signature': md5(raw + K1),
+      'X-Ecaspsplus-SignatureType': 'MD5',
+    });
+
+    test('when the message is the form field data, then it is answered as the same JSON POST would be', async () => {
+      const raw = bodyOf(null);
+      const res = await h
+        .client()
+        .post('/api/botStatus')
+        .set(signed(raw))
+        .type('form')
+        .send(new URLSearchParams({ data: raw }).toString());
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ rtCode: '0000', botStatus: 'login' });
+    });
+
+    test('when a client posts the JSON text itself under the form content type, then it is read as the message', async () => {
+      const raw = bodyOf(null);
+      const res = await h
+        .client()
+        .post('/api/botStatus')
+        .set(signed(raw))
+        .set('Content-Type', 'application/x-www-form-urlencoded')
+        .send(raw);
+      expect(res.body).toMatchObject({ rtCode: '0000', botStatus: 'login' });
+    });
+
+    test('when the message comes as GET ?data=, then it is answered; a signature over other text is 2003', async () => {
+      const raw = bodyOf(null);
+      const res = await h.client().get('/api/botStatus').query({ data: raw }).set(signed(raw));
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ rtCode: '0000', botStatus: 'login' });
+      const other = bodyOf(null);
+      const forged = await h.client().get('/api/botStatus').query({ data: other }).set(signed(raw));
+      expect(forged.status).toBe(401);
+      expect(forged.body.rtCode).toBe('2003');
+    });
+
+    test('when a form roomSendText is sent, then the room receives it once', async () => {
+      const before = svc.puppet.received.length;
+      const raw = bodyOf({ text: 'sent as a form', roomTopic: 'Group 1' });
+      const res = await h.client().post('/api/roomSendText').set(signed(raw)).type('form').send({ data: raw });
+      expect(res.body).toMatchObject({ rtCode: '0000', sendStatus: '0' });
+      const got = await receivedUpToMarker(before);
+      expect(got.filter((r) => r.text === 'sent as a form')).toHaveLength(1);
     });
   });
 

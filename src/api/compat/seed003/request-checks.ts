@@ -4,6 +4,7 @@ import { parse, type Seed003Interface } from './endpoint';
 import { RtCode, Seed003Error } from './envelope';
 import { headChannel, reqHead, type ReqHead } from './schemas';
 import { SIGNATURE_HEADER, SIGNATURE_TYPE_HEADER, signatureHeaderProblem, verifySeed003Signature } from './signature';
+import type { Seed003Message } from './message';
 import { checkTxtime } from './txtime';
 
 /** A request that passed every check: ready to claim its txcode and act. */
@@ -24,26 +25,29 @@ export interface CheckDeps {
   txtimeWindowSec: number;
 }
 
-/**
- * Everything up to the claim, in this order: method, interface name, JSON object body, signature
- * headers, chid, signature over the raw body, reqHead, txtime window, reqBody. A refusal throws
- * Seed003Error and changes nothing.
- */
-export function checkRequest(ctx: Context, name: string, deps: CheckDeps): CheckedRequest {
-  if (ctx.method !== 'POST') {
-    ctx.set('Allow', 'POST');
-    throw new Seed003Error(RtCode.badMethod, '请求方式错误 (only POST is answered)', 405);
+/** The method (POST, or GET as the seed allows) and the interface name; throws 1004 / 1003. */
+export function checkInterface(ctx: Context, name: string, deps: Pick<CheckDeps, 'interfaces'>): Seed003Interface {
+  if (ctx.method !== 'POST' && ctx.method !== 'GET') {
+    ctx.set('Allow', 'GET, POST');
+    throw new Seed003Error(RtCode.badMethod, '请求方式错误 (POST, or GET with ?data=)', 405);
   }
   const iface = Object.hasOwn(deps.interfaces, name) ? deps.interfaces[name] : undefined;
   if (!iface) throw new Seed003Error(RtCode.unknownInterface, `接口不存在 (no interface ${name})`, 404);
+  return iface;
+}
 
-  if (!ctx.request.is('application/json'))
-    throw new Seed003Error(RtCode.badBody, '报文格式错误 (send the body as application/json)', 415);
-  const raw = (ctx.request as unknown as { rawBody?: unknown }).rawBody;
-  const body = (ctx.request as unknown as { body?: unknown }).body;
-  // An empty body parses as {}: it is still not a JSON object on the wire.
-  if (typeof raw !== 'string' || raw.trim() === '' || !body || typeof body !== 'object' || Array.isArray(body))
-    throw new Seed003Error(RtCode.badBody, '报文格式错误 (the body must be a JSON object)', 400);
+/**
+ * Everything up to the claim, after checkInterface and readMessage, in this order: signature
+ * headers, chid, signature over the message text, reqHead, txtime window, reqBody. A refusal
+ * throws Seed003Error and changes nothing.
+ */
+export function checkRequest(
+  ctx: Context,
+  iface: Seed003Interface,
+  message: Seed003Message,
+  deps: CheckDeps,
+): CheckedRequest {
+  const { raw, body } = message;
 
   const problem = signatureHeaderProblem(
     ctx.get(SIGNATURE_HEADER) || undefined,

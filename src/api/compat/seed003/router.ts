@@ -1,5 +1,4 @@
 import Router from '@koa/router';
-import type { Context } from 'koa';
 import type { AuthFailureLimiter } from '../../../auth/auth-failure-limiter';
 import { attemptOf, refuseIfLimited } from '../../middleware/auth-limit';
 import type { Logger } from '../../../logger';
@@ -7,7 +6,8 @@ import type { Seed003Channel } from './channels';
 import type { InterfaceDeps, InterfaceFactory } from './endpoint';
 import { answer, RtCode, Seed003Error, seed003Name, type Answer } from './envelope';
 import type { ReplayStore } from './replay.service';
-import { checkRequest } from './request-checks';
+import { readMessage, type Seed003Message } from './message';
+import { checkInterface, checkRequest } from './request-checks';
 
 export interface Seed003RouterDeps extends InterfaceDeps {
   channels: ReadonlyMap<string, Seed003Channel>;
@@ -16,6 +16,8 @@ export interface Seed003RouterDeps extends InterfaceDeps {
   timeZone: string;
   txtimeWindowSec: number;
   log: Logger;
+  /** Largest message read from a form POST, in kilobytes (JSON bodies: the app's parser limit). */
+  bodyLimitKb?: number;
   /** Counts wrong channel ids and signatures and refuses clients over the limit (429, rtCode 2007); absent: no limit. */
   authLimiter?: AuthFailureLimiter;
 }
@@ -24,9 +26,9 @@ export interface Seed003RouterDeps extends InterfaceDeps {
 const CREDENTIAL_FAILURES: ReadonlySet<string> = new Set([RtCode.unknownChannel, RtCode.badSignature]);
 
 /** The channel id a request names, if its body has one (the credential the limiter counts). */
-function chidOf(ctx: Context): string | undefined {
-  const body = (ctx.request as unknown as { body?: { reqHead?: { chid?: unknown } } }).body;
-  const chid = body && typeof body === 'object' ? body.reqHead?.chid : undefined;
+function chidOf(message: Seed003Message): string | undefined {
+  const head = message.body.reqHead as { chid?: unknown } | undefined;
+  const chid = head && typeof head === 'object' ? head.chid : undefined;
   return typeof chid === 'string' ? chid : undefined;
 }
 
@@ -54,11 +56,13 @@ export function seed003Router(deps: Seed003RouterDeps, factories: readonly Inter
     if (name === null) return next();
     let result: Answer;
     try {
-      const attempt = attemptOf(ctx, 'seed003', chidOf(ctx));
+      const found = checkInterface(ctx, name, checks);
+      const message = await readMessage(ctx, (deps.bodyLimitKb ?? 256) * 1024);
+      const attempt = attemptOf(ctx, 'seed003', chidOf(message));
       await refuseIfLimited(ctx, deps.authLimiter, attempt, tooMany);
       let checked: ReturnType<typeof checkRequest>;
       try {
-        checked = checkRequest(ctx, name, checks);
+        checked = checkRequest(ctx, found, message, checks);
       } catch (err) {
         if (err instanceof Seed003Error && CREDENTIAL_FAILURES.has(err.rtCode)) await deps.authLimiter?.failed(attempt);
         throw err;

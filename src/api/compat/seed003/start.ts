@@ -31,6 +31,8 @@ export interface Seed003Deps {
   settings: { channels: readonly Seed003Channel[]; txtimeWindowSec: number };
   timeZone: string;
   log: Logger;
+  /** Largest form-POST message read, in kilobytes (api.bodyLimitKb). */
+  bodyLimitKb?: number;
   /** The failed-authentication limiter shared with the other doors; absent: no limit. */
   authLimiter?: AuthFailureLimiter;
 }
@@ -83,6 +85,7 @@ export function startSeed003(deps: Seed003Deps): { router: Router; notifier: See
       txtimeWindowSec: deps.settings.txtimeWindowSec,
       log,
       ...(deps.authLimiter ? { authLimiter: deps.authLimiter } : {}),
+      ...(deps.bodyLimitKb ? { bodyLimitKb: deps.bodyLimitKb } : {}),
     },
     seed003Interfaces,
   );
