@@ -231,26 +231,44 @@ describe('seed 001 robots API (contract, robot on puppet-service gRPC mock)', ()
       expect([...res.body.data.rooms].sort(byId)).toEqual([...sync.body.data.rooms].sort(byId));
     });
 
-    test('when GET /rooms/active, then only rooms whose name ends with agent_id are answered as {username = puppet id, nickname}', async () => {
+    test('when GET /rooms/active, then only rooms whose name ends with agent_id are answered, username in the seed @@ form', async () => {
       const res = await get(`/robots/${robotId}/rooms/active`);
+      // The mock names rooms "…@chatroom" (not web WeChat): the username is @@ and qunbot's room id.
+      const bound = (await runtime.rooms.list(robotId)).find((r) => r.puppetId === rooms[0].room.id);
       expect(res.body).toEqual({
         retCode: 0,
         errorMsg: '',
-        data: { rooms: [{ username: rooms[0].room.id, nickname: '粉丝福利群 AG1234' }] },
+        data: { rooms: [{ username: `@@${bound?.id}`, nickname: '粉丝福利群 AG1234' }] },
       });
+      expect(res.body.data.rooms[0].username).toMatch(/^@@/);
+    });
+
+    test('when POST /message names the room by its @@ username from /rooms/active, then that room receives it', async () => {
+      const [active] = (await get(`/robots/${robotId}/rooms/active`)).body.data.rooms;
+      const before = svc.puppet.received.length;
+      const res = await post(`/robots/${robotId}/message`, {
+        token,
+        to_user: active.username,
+        msg_type: 'text',
+        content: 'to the @@ username',
+      });
+      expect(res.body.retCode).toBe(0);
+      const [sent] = (await svc.puppet.receivedCount(before + 1)).slice(before);
+      expect(sent).toMatchObject({ text: 'to the @@ username', conversationId: rooms[0].room.id });
     });
 
     test('when the agent_id changes on a logged-in robot, then the binding follows at once', async () => {
       const res = await post(`/robots/${robotId}/login`, { token, agent_id: 'XY5678' });
       expect(res.body.retCode).toBe(0);
       expect(res.body.data.qrcode_url).toBe('');
+      const group1 = (await runtime.rooms.list(robotId)).find((r) => r.puppetId === rooms[1].room.id);
       expect((await get(`/robots/${robotId}/rooms/active`)).body.data.rooms).toEqual([
-        { username: rooms[1].room.id, nickname: 'Group 1 XY5678' },
+        { username: `@@${group1?.id}`, nickname: 'Group 1 XY5678' },
       ]);
       expect((await runtime.robots.get(robotId))?.callbackUrl).toBe(`${site.base}/login-done?k=1`);
       await post(`/robots/${robotId}/login`, { token, agent_id: 'AG1234' });
       expect((await get(`/robots/${robotId}/rooms/active`)).body.data.rooms).toEqual([
-        { username: rooms[0].room.id, nickname: '粉丝福利群 AG1234' },
+        { username: expect.stringMatching(/^@@[0-9a-f]{24}$/), nickname: '粉丝福利群 AG1234' },
       ]);
     });
 

@@ -5,14 +5,19 @@ import { RobotNotFoundError } from '../../../bot/robot-manager';
 import type { RoomView } from '../../../bot/room.service';
 import { RetCode, Seed001Error } from './envelope';
 import { loggedOut, parse, type EndpointDeps, type EndpointFactory } from './router';
+import { roomIdOfUsername } from './room-username';
 import { messageBody } from './schemas';
 
 const SOURCE = 'seed001';
 
-/** `to_user`: qunbot's room id (the seed's room_id) or the puppet's id for the room (username). */
+/**
+ * `to_user`: qunbot's room id (the seed's room_id), the `@@<room id>` username /rooms/active
+ * answers on non-web puppets, or the puppet's id for the room.
+ */
 async function findRoom(rt: EndpointDeps['runtime'], robotId: string, toUser: string): Promise<RoomView | undefined> {
-  if (isRecordId(toUser)) {
-    const room = await rt.rooms.get(toUser);
+  const byId = isRecordId(toUser) ? toUser : roomIdOfUsername(toUser);
+  if (byId) {
+    const room = await rt.rooms.get(byId);
     if (room && room.robotId === robotId && room.present) return room;
   }
   const cached = rt.rooms.peek(robotId, toUser);

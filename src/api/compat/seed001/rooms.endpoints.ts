@@ -1,3 +1,4 @@
+import { seedRoomUsername } from './room-username';
 import { RobotNotFoundError } from '../../../bot/robot-manager';
 import type { RoomView } from '../../../bot/room.service';
 import { loggedOut, type EndpointFactory } from './router';
@@ -38,7 +39,7 @@ export const roomEndpoints: EndpointFactory = (deps) => {
       handle: async ({ principal, id }) => {
         await deps.robotOf(principal, id);
         const rooms = await rt.rooms.list(id, { present: true, bound: true });
-        return { rooms: rooms.map((r) => ({ username: r.puppetId, nickname: r.topic })) };
+        return { rooms: rooms.map((r) => ({ username: seedRoomUsername(r), nickname: r.topic })) };
       },
     },
   ];
