@@ -290,6 +290,8 @@ export const configSchema = z
             enabled: z.boolean(),
             /** A request whose txtime is further than this from now is refused (replay window). */
             txtimeWindowSec: z.number().int().positive().max(86_400),
+            /** How long a send interface waits for its send to go out (sendStatus "1") before answering "0"; default 3000. */
+            sendWaitMs: z.number().int().min(0).max(30_000).optional(),
             /** Secret: only from SEED003_CHANNELS (JSON array of {chid, key, notifyUrl?, owner?}). */
             channels: seed003Channels.default([]),
           })
@@ -357,6 +359,7 @@ export const envBindings: readonly EnvBinding[] = [
   { env: 'SEED000_PLATFORMS', path: 'compat.seed000.platforms', kind: 'string', secret: true },
   { env: 'SEED003_ENABLED', path: 'compat.seed003.enabled', kind: 'boolean' },
   { env: 'SEED003_TXTIME_WINDOW_SEC', path: 'compat.seed003.txtimeWindowSec', kind: 'number' },
+  { env: 'SEED003_SEND_WAIT_MS', path: 'compat.seed003.sendWaitMs', kind: 'number' },
   { env: 'SEED003_CHANNELS', path: 'compat.seed003.channels', kind: 'string', secret: true },
   { env: 'LOG_LEVEL', path: 'log.level', kind: 'string' },
   { env: 'LOG_PRETTY', path: 'log.pretty', kind: 'boolean' },

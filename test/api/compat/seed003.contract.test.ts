@@ -124,7 +124,7 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
   async function receivedUpToMarker(before: number): Promise<typeof svc.puppet.received> {
     const marker = `marker ${txcode()}`;
     const res = await call('roomSendText', { text: marker, roomTopic: '粉丝福利群' });
-    expect(res.body.sendStatus).toBe('0');
+    expect(res.body.sendStatus).toBe('1');
     while (!svc.puppet.received.some((r) => r.text === marker))
       await svc.puppet.receivedCount(svc.puppet.received.length + 1);
     return svc.puppet.received.slice(before);
@@ -157,7 +157,8 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
       runtime,
       connection: t.db.connection,
       outbox,
-      settings: { channels, txtimeWindowSec: 300 },
+      // Sends go out within the wait here (the outbox is not paced in tests): the seed's sendStatus "1".
+      settings: { channels, txtimeWindowSec: 300, sendWaitMs: 10_000 },
       timeZone: TZ,
       log: logs.log,
     });
@@ -248,9 +249,9 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
         rtCode: '0000',
         rtMsg: '成功',
         msgid: 1,
-        sendStatus: '0',
+        sendStatus: '1',
         resHead: {},
-        resBody: { rtCode: '0000', rtMsg: '成功', msgid: 1, sendStatus: '0' },
+        resBody: { rtCode: '0000', rtMsg: '成功', msgid: 1, sendStatus: '1' },
       });
       const [sent] = (await svc.puppet.receivedCount(before + 1)).slice(before);
       expect(sent).toMatchObject({ conversationId: rooms[0].room.id, kind: 'text', text: 'hello from seed 003' });
@@ -259,7 +260,7 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
     test('when atList is given, then the names are put in front of the text as WeChat writes mentions', async () => {
       const before = svc.puppet.received.length;
       const res = await call('roomSendText', { text: '请查收报表', roomTopic: 'Group 1', atList: ['张三', 'Li Si'] });
-      expect(res.body).toMatchObject({ rtCode: '0000', msgid: 2, sendStatus: '0' });
+      expect(res.body).toMatchObject({ rtCode: '0000', msgid: 2, sendStatus: '1' });
       const [sent] = (await svc.puppet.receivedCount(before + 1)).slice(before);
       expect(sent).toMatchObject({
         conversationId: rooms[1].room.id,
@@ -296,7 +297,7 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
         thumbnailUrl: `${site.base}/thumb.png`,
       };
       const res = await call('roomSendApp', card);
-      expect(res.body).toMatchObject({ rtCode: '0000', msgid: expect.any(Number), sendStatus: '0' });
+      expect(res.body).toMatchObject({ rtCode: '0000', msgid: expect.any(Number), sendStatus: '1' });
       const [sent] = (await svc.puppet.receivedCount(before + 1)).slice(before);
       expect(sent).toMatchObject({ conversationId: rooms[0].room.id, kind: 'miniprogram' });
       expect(sent.payload).toMatchObject({
@@ -312,7 +313,7 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
     test('when roomSendImage gives an image URL, then the room receives the image', async () => {
       const before = svc.puppet.received.length;
       const res = await call('roomSendImage', { roomTopic: 'Group 1', imageUrl: `${site.base}/pic.png` });
-      expect(res.body).toMatchObject({ rtCode: '0000', sendStatus: '0' });
+      expect(res.body).toMatchObject({ rtCode: '0000', sendStatus: '1' });
       const [sent] = (await svc.puppet.receivedCount(before + 1)).slice(before);
       expect(sent).toMatchObject({ conversationId: rooms[1].room.id, kind: 'file' });
       expect(JSON.stringify(sent.payload)).toContain('pic.png');
@@ -367,7 +368,7 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
       const raw = bodyOf({ text: 'concurrent', roomTopic: '粉丝福利群' });
       const answers = await Promise.all([1, 2, 3, 4, 5].map(() => post('roomSendText', raw)));
       for (const a of answers) expect(a.body).toEqual(answers[0].body);
-      expect(answers[0].body).toMatchObject({ rtCode: '0000', sendStatus: '0' });
+      expect(answers[0].body).toMatchObject({ rtCode: '0000', sendStatus: '1' });
       expect(answers.filter((a) => a.headers['x-qunbot-replayed'] === undefined)).toHaveLength(1);
       const got = await receivedUpToMarker(before);
       expect(got.map((r) => r.text)).toEqual(['concurrent', expect.stringMatching(/^marker /)]);
@@ -602,9 +603,23 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
       const before = svc.puppet.received.length;
       const raw = bodyOf({ text: 'sent as a form', roomTopic: 'Group 1' });
       const res = await h.client().post('/api/roomSendText').set(signed(raw)).type('form').send({ data: raw });
-      expect(res.body).toMatchObject({ rtCode: '0000', sendStatus: '0' });
+      expect(res.body).toMatchObject({ rtCode: '0000', sendStatus: '1' });
       const got = await receivedUpToMarker(before);
       expect(got.filter((r) => r.text === 'sent as a form')).toHaveLength(1);
+    });
+  });
+
+  describe('msgStatus (a qunbot addition: the outcome of a msgid later)', () => {
+    test('when a msgid is asked later, then its outcome is answered: 1 sent, 2 no such group; an unknown msgid is 3004', async () => {
+      const sent = await call('roomSendText', { text: 'traced later', roomTopic: 'Group 1' });
+      expect(sent.body).toMatchObject({ sendStatus: '1' });
+      const asked = await call('msgStatus', { msgid: sent.body.msgid });
+      expect(asked.body).toMatchObject({ rtCode: '0000', msgid: sent.body.msgid, sendStatus: '1' });
+      const lost = await call('roomSendText', { text: 'nowhere', roomTopic: 'No such group' });
+      expect((await call('msgStatus', { msgid: lost.body.msgid })).body).toMatchObject({ sendStatus: '2' });
+      expect((await call('msgStatus', { msgid: 999_999 })).body).toMatchObject({ rtCode: '3004' });
+      const other = await post('msgStatus', bodyOf({ msgid: sent.body.msgid }, { chid: 'CH02' }), { key: K2 });
+      expect(other.body).toMatchObject({ rtCode: '3004' });
     });
   });
 
@@ -622,7 +637,7 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
       });
       expect(vague.body.rtMsg).toContain('2 rooms');
       const chosen = await call('roomSendText', { text: 'this one', roomTopic: '同名群', roomId: twins[1].room.id });
-      expect(chosen.body).toMatchObject({ rtCode: '0000', sendStatus: '0' });
+      expect(chosen.body).toMatchObject({ rtCode: '0000', sendStatus: '1' });
       const got = await receivedUpToMarker(before);
       expect(got.filter((r) => r.text !== undefined && !r.text.startsWith('marker '))).toEqual([
         expect.objectContaining({ text: 'this one', conversationId: twins[1].room.id }),

@@ -1,4 +1,4 @@
-import { chooseRoom } from '../../../src/api/compat/seed003/room-send.endpoints';
+import { chooseRoom, sendStatusOf } from '../../../src/api/compat/seed003/room-send.endpoints';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -315,5 +315,19 @@ describe('seed 003 room choice by topic', () => {
     ['a roomId that is none of them', { roomTopic: 'x', roomId: 'c@chatroom' }, [a, b], { none: 'no_room' }],
   ])('when %s, then the choice is right', (_case, plan, rooms, want) => {
     expect(chooseRoom(plan, rooms)).toEqual(want);
+  });
+});
+
+describe('seed 003 sendStatus of a send', () => {
+  test.each([
+    [undefined, '0'],
+    [{ status: 'queued' }, '0'],
+    [{ status: 'sending' }, '0'],
+    [{ status: 'sent' }, '1'],
+    [{ status: 'failed' }, '3'],
+    [{ status: 'room_not_found' }, '3'],
+    [{ status: 'unknown' }, '3'],
+  ] as const)('when the send is %j, then sendStatus %s', (record, status) => {
+    expect(sendStatusOf(record)).toBe(status);
   });
 });

@@ -1,3 +1,4 @@
+import type { ReplayStore } from './replay.service';
 import type { z } from 'zod';
 import type { Runtime } from '../../../bot/runtime';
 import type { BotBindings } from './bot-binding.service';
@@ -10,7 +11,11 @@ import { describeIssues, type ReqHead } from './schemas';
 
 /** What interfaces get besides their request. */
 export interface InterfaceDeps {
-  runtime: Pick<Runtime, 'manager' | 'robots' | 'rooms' | 'clock'>;
+  runtime: Pick<Runtime, 'manager' | 'robots' | 'rooms' | 'clock' | 'sendLog'>;
+  /** How long a send interface waits for the send to go out before answering sendStatus "0" (queued). */
+  sendWaitMs?: number;
+  /** msgStatus: the send a channel's msgid queued. */
+  replay?: Pick<ReplayStore, 'byMsgid'>;
   bindings: Pick<BotBindings, 'find' | 'ensure'>;
   msgIds: Pick<MsgIds, 'next'>;
   notifier: Pick<Seed003Notifier, 'toChannel'>;

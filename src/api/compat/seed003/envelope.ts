@@ -36,6 +36,8 @@ export const RtCode = {
   notLoggedIn: '3002',
   /** The robot's send queue is full; try again later (with a new txcode). */
   queueFull: '3003',
+  /** msgStatus: no msgid of that number for this channel in the last 3 days (a qunbot addition). */
+  unknownMsgid: '3004',
   /** Unexpected server failure; nothing is remembered, the same request may be retried. */
   internal: '9999',
 } as const;

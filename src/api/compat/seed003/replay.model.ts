@@ -38,6 +38,8 @@ const requestSchema = new Schema<RequestDoc>(
 // The replay guard: one record per channel, day and txcode, whatever the number of processes.
 requestSchema.index({ chid: 1, day: 1, txcode: 1 }, { unique: true });
 requestSchema.index({ createdAt: 1 }, { expireAfterSeconds: KEEP_SECONDS });
+// msgStatus: a channel's msgid back to the send it queued.
+requestSchema.index({ chid: 1, msgid: 1 });
 
 /** The seed 003 request records (collection seed003_requests). */
 export function requestModel(conn: Connection): Model<RequestDoc> {

@@ -62,6 +62,12 @@ export class ReplayStore {
     return this.ready;
   }
 
+  /** What a channel's msgid did, from the record of the request that got it (kept 3 days); null if none. */
+  async byMsgid(chid: string, msgid: number): Promise<{ sendId?: string } | null> {
+    const doc = await this.Request.findOne({ chid, msgid, state: 'done' }, { sendId: 1 }).lean();
+    return doc ? (doc.sendId ? { sendId: doc.sendId } : {}) : null;
+  }
+
   /** Runs `act` once for the slot; answers the stored first answer to every repeat. */
   async run(slot: Slot, name: string, act: () => Promise<Outcome>): Promise<{ answer: Answer; replayed: boolean }> {
     const key = `${slot.chid}\n${slot.day}\n${slot.txcode}`;

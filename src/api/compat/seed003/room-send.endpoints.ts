@@ -5,7 +5,8 @@ import type { Seed003Channel } from './channels';
 import { answer, RtCode, Seed003Error } from './envelope';
 import { boundRobot, iface, loggedIn, parse, type InterfaceDeps, type InterfaceFactory } from './endpoint';
 import type { Outcome } from './replay.service';
-import { roomSendAppBody, roomSendImageBody, roomSendTextBody, type ReqHead } from './schemas';
+import { msgStatusBody, roomSendAppBody, roomSendImageBody, roomSendTextBody, type ReqHead } from './schemas';
+import type { SendRecord } from '../../../bot/send-log.service';
 
 const SOURCE = 'seed003';
 
@@ -36,6 +37,34 @@ export function chooseRoom<R extends { id: string; puppetId: string }>(
   return { room: rooms[0] as R };
 }
 
+/** Default of sendWaitMs: the outbox paces a robot's sends about 2 s apart. */
+const DEFAULT_SEND_WAIT_MS = 3000;
+
+/**
+ * The seed's sendStatus of a send: "1" sent, "0" still queued (or being sent), "3" failed (a
+ * qunbot addition: the puppet refused it, the room was gone, or the outcome is unknown after a
+ * crash). "2" (no such group) is decided before anything is queued.
+ */
+export function sendStatusOf(record: Pick<SendRecord, 'status'> | null | undefined): '0' | '1' | '3' {
+  if (!record || record.status === 'queued' || record.status === 'sending') return '0';
+  return record.status === 'sent' ? '1' : '3';
+}
+
+/** The send's outcome if it settles within `ms`, else undefined (it goes on in the outbox). */
+async function settledWithin(deps: InterfaceDeps, settled: Promise<SendRecord>, ms: number) {
+  if (ms <= 0) return undefined;
+  const timer = new AbortController();
+  const waited = deps.runtime.clock.sleep(ms, timer.signal).then(
+    () => undefined,
+    () => undefined,
+  );
+  try {
+    return await Promise.race([settled, waited]);
+  } finally {
+    timer.abort();
+  }
+}
+
 const NOT_SENT: Record<'no_topic' | 'no_room', string> = {
   no_topic: '群不存在，将不会发送 (no roomTopic given)',
   no_room: '群不存在，将不会发送 (no room of this robot has that topic)',
@@ -64,8 +93,11 @@ async function send(deps: InterfaceDeps, channel: Seed003Channel, head: ReqHead,
       content: plan.content,
       source: SOURCE,
     });
+    // The seed's sendStatus "1" (sent) when the send goes out within the wait; else "0" (queued):
+    // msgStatus tells its outcome later.
+    const done = await settledWithin(deps, ticket.settled, deps.sendWaitMs ?? DEFAULT_SEND_WAIT_MS);
     return {
-      answer: answer(RtCode.ok, '成功', { msgid, sendStatus: '0' }),
+      answer: answer(RtCode.ok, '成功', { msgid, sendStatus: sendStatusOf(done) }),
       meta: { robotId, msgid, sendId: ticket.record.id },
     };
   } catch (err) {
@@ -118,6 +150,17 @@ export const roomSendInterfaces: InterfaceFactory = (deps) => {
         };
       },
       act,
+    }),
+    // A qunbot addition: the outcome of an earlier send by its msgid (kept 3 days).
+    msgStatus: iface({
+      parse: (b) => parse(msgStatusBody, b, 'reqBody'),
+      async act({ channel, plan }) {
+        const found = await deps.replay?.byMsgid(channel.chid, plan.msgid);
+        if (!found)
+          throw new Seed003Error(RtCode.unknownMsgid, `消息不存在 (no msgid ${plan.msgid} for this channel in 3 days)`);
+        const sendStatus = found.sendId ? sendStatusOf(await deps.runtime.sendLog.get(found.sendId)) : '2';
+        return { answer: answer(RtCode.ok, '成功', { msgid: plan.msgid, sendStatus }) };
+      },
     }),
     roomSendImage: iface({
       parse(b): SendPlan {

@@ -11,7 +11,7 @@ import { checkInterface, checkRequest } from './request-checks';
 
 export interface Seed003RouterDeps extends InterfaceDeps {
   channels: ReadonlyMap<string, Seed003Channel>;
-  replay: Pick<ReplayStore, 'run'>;
+  replay: Pick<ReplayStore, 'run' | 'byMsgid'>;
   /** Time zone of txtime (config.timeZone). */
   timeZone: string;
   txtimeWindowSec: number;

@@ -54,6 +54,9 @@ export const roomSendAppBody = z.object({
   thumbnailUrl: optionalBlank(z.string()),
 });
 
+/** msgStatus (a qunbot addition): the msgid a send interface answered. */
+export const msgStatusBody = z.object({ msgid: z.number().int().positive() });
+
 /** Not named by the seed ("发送图片消息: 优先级往后"); qunbot's choice, in the seed's style. */
 export const roomSendImageBody = z.object({
   roomTopic,

@@ -28,7 +28,7 @@ export interface Seed003Deps {
   connection: Db;
   /** The webhook outbox: notifications are queued there in the format registered here; its guard checks notifyUrl. */
   outbox: Pick<WebhookOutbox, 'enqueue' | 'formats' | 'guard'>;
-  settings: { channels: readonly Seed003Channel[]; txtimeWindowSec: number };
+  settings: { channels: readonly Seed003Channel[]; txtimeWindowSec: number; sendWaitMs?: number | undefined };
   timeZone: string;
   log: Logger;
   /** Largest form-POST message read, in kilobytes (api.bodyLimitKb). */
@@ -83,6 +83,7 @@ export function startSeed003(deps: Seed003Deps): { router: Router; notifier: See
       notifier,
       timeZone: deps.timeZone,
       txtimeWindowSec: deps.settings.txtimeWindowSec,
+      ...(deps.settings.sendWaitMs !== undefined ? { sendWaitMs: deps.settings.sendWaitMs } : {}),
       log,
       ...(deps.authLimiter ? { authLimiter: deps.authLimiter } : {}),
       ...(deps.bodyLimitKb ? { bodyLimitKb: deps.bodyLimitKb } : {}),
