@@ -1,4 +1,8 @@
-import { chooseRoom, sendStatusOf } from '../../../src/api/compat/seed003/room-send.endpoints';
+import { chooseRoom, roomSendInterfaces, sendStatusOf } from '../../../src/api/compat/seed003/room-send.endpoints';
+import type { InterfaceDeps } from '../../../src/api/compat/seed003/endpoint';
+import type { ReqHead } from '../../../src/api/compat/seed003/schemas';
+import type { SendRecord } from '../../../src/bot/send-log.service';
+import { FakeClock } from '../../support/fake-clock';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -329,5 +333,45 @@ describe('seed 003 sendStatus of a send', () => {
     [{ status: 'unknown' }, '3'],
   ] as const)('when the send is %j, then sendStatus %s', (record, status) => {
     expect(sendStatusOf(record)).toBe(status);
+  });
+});
+
+describe('seed 003 send answered "0" (still queued)', () => {
+  test('when the send settles after the answer, then the channel with a notifyUrl is told its msgid and final sendStatus', async () => {
+    let settle!: (r: SendRecord) => void;
+    const settled = new Promise<SendRecord>((resolve) => (settle = resolve));
+    const told: unknown[] = [];
+    let toldNow: () => void = () => undefined;
+    const notified = new Promise<void>((resolve) => (toldNow = resolve));
+    const room = { id: '6740d0000000000000000041', puppetId: 'r@chatroom', topic: 'T' };
+    const deps = {
+      runtime: {
+        manager: {
+          robot: () => ({ status: 'logged_in' }),
+          send: async () => ({ record: { id: 'send-1', status: 'queued' }, settled }),
+        },
+        rooms: { listByTopic: async () => [room] },
+        clock: new FakeClock(0),
+        sendLog: { get: async () => null },
+      },
+      bindings: { find: async () => 'robot-1', ensure: async () => 'robot-1' },
+      msgIds: { next: async () => 7 },
+      notifier: {
+        toChannel: async (...args: unknown[]) => {
+          told.push(args.slice(3));
+          toldNow();
+        },
+      },
+      sendWaitMs: 0,
+    } as unknown as InterfaceDeps;
+    const channel = { chid: 'CH01', key: 'k'.repeat(16), owner: 'o', notifyUrl: 'https://biz.example.com/n' };
+    const iface = roomSendInterfaces(deps).roomSendText;
+    const plan = iface.parse({ text: 'hello', roomTopic: 'T' });
+    const outcome = await iface.act({ channel, head: { botcode: 'bot-a' } as ReqHead, plan });
+    expect(outcome.answer.body).toMatchObject({ msgid: 7, sendStatus: '0' });
+    expect(told).toEqual([]);
+    settle({ id: 'send-1', status: 'sent' } as SendRecord);
+    await notified;
+    expect(told).toEqual([[{ event: 'sendResult', msgid: 7, sendStatus: '1' }]]);
   });
 });

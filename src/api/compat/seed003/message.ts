@@ -48,7 +48,8 @@ async function readBody(ctx: Context, limitBytes: number): Promise<string> {
     return await getRawBody(ctx.req, { limit: limitBytes, encoding: 'utf-8' });
   } catch (err) {
     const type = (err as { type?: unknown }).type;
-    if (type === 'entity.too.large') throw new Seed003Error(RtCode.badBody, '报文格式错误 (the body is too large)', 413);
+    if (type === 'entity.too.large')
+      throw new Seed003Error(RtCode.badBody, '报文格式错误 (the body is too large)', 413);
     throw new Seed003Error(RtCode.badBody, '报文格式错误 (the body could not be read)', 400);
   }
 }

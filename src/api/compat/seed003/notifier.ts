@@ -11,7 +11,9 @@ import { formatTxtime } from './txtime';
 export type NotifyEvent =
   | { event: 'qrcode'; qr: Pick<QrCode, 'payload' | 'dataUrl' | 'expiresAt'> }
   | { event: 'login'; wxId?: string; wxName?: string }
-  | { event: 'logout' };
+  | { event: 'logout' }
+  /** A send answered "0" (still queued) has settled: its msgid and final sendStatus. */
+  | { event: 'sendResult'; msgid: number; sendStatus: string };
 
 export interface NotifierDeps {
   manager: Pick<RobotManager, 'on' | 'off'>;
@@ -23,7 +25,12 @@ export interface NotifierDeps {
   log: Logger;
 }
 
-const EVENT_TYPES = { qrcode: 'robot.qrcode', login: 'robot.login', logout: 'robot.logout' } as const;
+const EVENT_TYPES = {
+  qrcode: 'robot.qrcode',
+  login: 'robot.login',
+  logout: 'robot.logout',
+  sendResult: 'message.sent',
+} as const;
 
 /**
  * Seed 003 asynchronous notifications: the login QR code, then the login (and a logout) of a
@@ -79,7 +86,9 @@ export class Seed003Notifier {
           }
         : e.event === 'login'
           ? { event: e.event, ...(e.wxId ? { wxId: e.wxId } : {}), ...(e.wxName ? { wxName: e.wxName } : {}) }
-          : { event: e.event };
+          : e.event === 'sendResult'
+            ? { event: e.event, msgid: e.msgid, sendStatus: e.sendStatus }
+            : { event: e.event };
     const body = JSON.stringify({
       reqHead: { chid: channel.chid, txcode, txtime: formatTxtime(now(), timeZone), botcode },
       reqBody,

@@ -96,6 +96,18 @@ async function send(deps: InterfaceDeps, channel: Seed003Channel, head: ReqHead,
     // The seed's sendStatus "1" (sent) when the send goes out within the wait; else "0" (queued):
     // msgStatus tells its outcome later.
     const done = await settledWithin(deps, ticket.settled, deps.sendWaitMs ?? DEFAULT_SEND_WAIT_MS);
+    // Answered "0": the outcome is notified when it comes (channels with a notifyUrl), while this
+    // process runs; msgStatus answers it in any case.
+    if (!done && channel.notifyUrl)
+      void ticket.settled
+        .then((r) =>
+          deps.notifier.toChannel(channel, head.botcode, robotId, {
+            event: 'sendResult',
+            msgid,
+            sendStatus: sendStatusOf(r),
+          }),
+        )
+        .catch(() => undefined);
     return {
       answer: answer(RtCode.ok, '成功', { msgid, sendStatus: sendStatusOf(done) }),
       meta: { robotId, msgid, sendId: ticket.record.id },
