@@ -684,6 +684,29 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
     });
   });
 
+  describe('one botcode, one WeChat account (跟微信号一一对应)', () => {
+    test("when the botcode's robot logs in as another account, then it is logged out again and loginRefused is notified", async () => {
+      expect((await call('login', undefined)).body.rtCode).toBe('0000');
+      const other = svc.mocker.createContact({ name: '别人' });
+      const loggedIn = nextEvent(runtime.manager, 'login', (e) => e.robotId === robotId);
+      const out = nextEvent(runtime.manager, 'status', (e) => e.robotId === robotId && e.status === 'logged_out');
+      svc.mocker.login(other);
+      expect((await loggedIn).wxId).toBe(other.id);
+      await out;
+      const n = await notified('loginRefused');
+      expect(n.body).toMatchObject({
+        reqHead: { chid: 'CH01', botcode: 'bot-a' },
+        reqBody: { event: 'loginRefused', wxId: other.id },
+      });
+      expect(
+        notifications().filter((x) => x.body.reqBody.event === 'login' && x.body.reqBody.wxId === other.id),
+      ).toEqual([]);
+      expect((await call('botStatus', {})).body.botStatus).toBe('logout');
+      const binding = await t.db.connection.collection('seed003_bots').findOne({ chid: 'CH01', botcode: 'bot-a' });
+      expect(binding?.wxId).toBe(svc.user.id);
+    });
+  });
+
   describe('logs (after everything above)', () => {
     test('when every interface was called, then no log line and no stored notification carries a channel key', async () => {
       expect(logs.lines.length).toBeGreaterThan(0);
@@ -691,10 +714,13 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
       expect(all).not.toContain(K1);
       expect(all).not.toContain(K2);
       const stored = await t.db.connection.collection('webhookdeliveries').find({ format: 'seed003-notify' }).toArray();
-      // qrcode, login, login again, logout: each queued for the channel owner, who may list them.
+      // qrcode, login, login again, logout, a refused login as another account and its logout: each
+      // queued for the channel owner, who may list them.
       expect(stored.map((d) => d.eventType).sort()).toEqual([
         'robot.login',
         'robot.login',
+        'robot.login_refused',
+        'robot.logout',
         'robot.logout',
         'robot.qrcode',
       ]);

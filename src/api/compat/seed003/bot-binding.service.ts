@@ -69,6 +69,25 @@ export class BotBindings {
     }
   }
 
+  /**
+   * The seed: a botcode "跟微信号一一对应" (one botcode, one WeChat account). The first account a
+   * botcode's robot logs in as becomes the botcode's; false when the botcode already stands for
+   * another account, or the account already has another botcode of the channel.
+   */
+  async claimAccount(chid: string, botcode: string, wxId: string): Promise<boolean> {
+    await this.init();
+    try {
+      const r = await this.Binding.updateOne(
+        { chid, botcode, $or: [{ wxId: { $exists: false } }, { wxId }] },
+        { $set: { wxId } },
+      );
+      return r.matchedCount === 1;
+    } catch (err) {
+      if (isDuplicateKey(err)) return false;
+      throw err;
+    }
+  }
+
   /** The (channel, botcode) pairs bound to a robot (notifications go to each channel). */
   async of(robotId: string): Promise<{ chid: string; botcode: string }[]> {
     const docs = await this.Binding.find({ robotId }).lean();

@@ -12,12 +12,14 @@ export type NotifyEvent =
   | { event: 'qrcode'; qr: Pick<QrCode, 'payload' | 'dataUrl' | 'expiresAt'> }
   | { event: 'login'; wxId?: string; wxName?: string }
   | { event: 'logout' }
+  /** The robot logged in as another account than the botcode's: logged out again (a qunbot addition). */
+  | { event: 'loginRefused'; wxId: string; reason: string }
   /** A send answered "0" (still queued) has settled: its msgid and final sendStatus. */
   | { event: 'sendResult'; msgid: number; sendStatus: string };
 
 export interface NotifierDeps {
-  manager: Pick<RobotManager, 'on' | 'off'>;
-  bindings: Pick<BotBindings, 'of'>;
+  manager: Pick<RobotManager, 'on' | 'off' | 'logout'>;
+  bindings: Pick<BotBindings, 'of' | 'claimAccount'>;
   channels: ReadonlyMap<string, Seed003Channel>;
   outbox: Pick<WebhookOutbox, 'enqueue'>;
   timeZone: string;
@@ -30,6 +32,7 @@ const EVENT_TYPES = {
   login: 'robot.login',
   logout: 'robot.logout',
   sendResult: 'message.sent',
+  loginRefused: 'robot.login_refused',
 } as const;
 
 /**
@@ -51,7 +54,7 @@ export class Seed003Notifier {
     const onQr = ({ robotId, qr }: { robotId: string; qr: QrCode }) =>
       void this.toRobot(robotId, { event: 'qrcode', qr }).catch(fail);
     const onLogin = ({ robotId, wxId, wxName }: { robotId: string; wxId: string; wxName: string }) =>
-      void this.toRobot(robotId, { event: 'login', wxId, wxName }).catch(fail);
+      void this.onLogin(robotId, wxId, wxName).catch(fail);
     const onLogout = ({ robotId }: { robotId: string }) => void this.toRobot(robotId, { event: 'logout' }).catch(fail);
     manager.on('qrcode', onQr);
     manager.on('login', onLogin);
@@ -61,6 +64,31 @@ export class Seed003Notifier {
       manager.off('login', onLogin);
       manager.off('logout', onLogout);
     };
+  }
+
+  /**
+   * A login is notified to each channel whose botcode stands for that account (or gets it now);
+   * a login as another account breaks the seed's one botcode, one account rule: the robot is
+   * logged out at once and the channel told `loginRefused`.
+   */
+  private async onLogin(robotId: string, wxId: string, wxName: string): Promise<void> {
+    let refused = false;
+    for (const { chid, botcode } of await this.deps.bindings.of(robotId)) {
+      const channel = this.deps.channels.get(chid);
+      if (!channel) continue;
+      if (await this.deps.bindings.claimAccount(chid, botcode, wxId)) {
+        await this.toChannel(channel, botcode, robotId, { event: 'login', wxId, wxName });
+        continue;
+      }
+      refused = true;
+      this.deps.log.warn({ chid, botcode, robotId }, 'seed003 botcode logged in as another WeChat account: logged out');
+      await this.toChannel(channel, botcode, robotId, {
+        event: 'loginRefused',
+        wxId,
+        reason: 'the botcode stands for another WeChat account, or this account for another botcode',
+      });
+    }
+    if (refused) await this.deps.manager.logout(robotId);
   }
 
   /** Notifies every channel the robot is bound to. */
@@ -88,7 +116,9 @@ export class Seed003Notifier {
           ? { event: e.event, ...(e.wxId ? { wxId: e.wxId } : {}), ...(e.wxName ? { wxName: e.wxName } : {}) }
           : e.event === 'sendResult'
             ? { event: e.event, msgid: e.msgid, sendStatus: e.sendStatus }
-            : { event: e.event };
+            : e.event === 'loginRefused'
+              ? { event: e.event, wxId: e.wxId, reason: e.reason }
+              : { event: e.event };
     const body = JSON.stringify({
       reqHead: { chid: channel.chid, txcode, txtime: formatTxtime(now(), timeZone), botcode },
       reqBody,
