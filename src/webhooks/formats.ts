@@ -1,3 +1,4 @@
+import { classifyStatus, type Verdict } from './schedule';
 import type { Delivery } from './delivery.service';
 
 /** One HTTP request as it goes on the wire. */
@@ -27,6 +28,12 @@ export interface RenderContext {
  */
 export interface DeliveryFormat {
   render(delivery: Delivery, ctx: RenderContext): Rendered | Promise<Rendered>;
+  /**
+   * Reads the receiver's answer where its protocol says more than the HTTP status (e.g. a
+   * `retCode` in a 200 body); absent: the status decides (2xx delivered, 408/425/429/5xx retried,
+   * other 4xx rejected). `snippet`: the first bytes of the answer.
+   */
+  judge?(status: number, snippet: string | undefined): Verdict;
 }
 
 /** Thrown when a delivery names a format nobody registered. */
@@ -67,6 +74,12 @@ export class DeliveryFormats {
   /** Throws UnknownFormatError unless `name` is registered (the check at enqueue time). */
   assert(name: string): void {
     if (!this.formats.has(name)) throw new UnknownFormatError(name);
+  }
+
+  /** What an answer means for a delivery of this format (see DeliveryFormat.judge). */
+  judge(delivery: Pick<Delivery, 'format'>, status: number, snippet: string | undefined): Verdict {
+    const judge = this.formats.get(delivery.format)?.judge;
+    return judge ? judge(status, snippet) : classifyStatus(status);
   }
 
   /** The delivery's request, by its format's renderer; an unregistered format is dropped. */

@@ -19,6 +19,7 @@ export {
   type WireRequest,
 } from './formats';
 export type { Delivery } from './delivery.service';
+export { classifyStatus, type Verdict } from './schedule';
 export { verifySignature } from './signature';
 
 /**

@@ -7,7 +7,7 @@ import type { Logger } from '../logger';
 import type { Delivery, DeliveryService } from './delivery.service';
 import type { DeliveryFormats, WireRequest } from './formats';
 import type { SendResult } from './http-sender';
-import { afterFailure, classifyStatus } from './schedule';
+import { afterFailure } from './schedule';
 
 export interface WorkerPolicy {
   pollMs: number;
@@ -22,7 +22,7 @@ export interface WorkerPolicy {
 export interface WorkerDeps {
   deliveries: DeliveryService;
   /** Renders each claimed delivery (its format's secrets stay inside the renderer). */
-  formats: Pick<DeliveryFormats, 'render'>;
+  formats: Pick<DeliveryFormats, 'render' | 'judge'>;
   sender: { send(req: WireRequest, signal?: AbortSignal): Promise<SendResult> };
   policy: WorkerPolicy;
   clock: Clock;
@@ -178,7 +178,7 @@ export class DeliveryWorker extends EventEmitter<{ settled: [Settled]; expired: 
     const now = clock.now();
     const verdict =
       res.status !== undefined
-        ? classifyStatus(res.status)
+        ? this.deps.formats.judge(d, res.status, res.snippet)
         : res.refused && res.refused !== 'callback_url_unresolvable'
           ? 'reject'
           : 'retry';

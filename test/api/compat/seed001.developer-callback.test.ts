@@ -1,5 +1,13 @@
 import { developerCallback } from '../../../src/api/compat/seed001/developer-callback';
-import { developerCallbackFormat } from '../../../src/api/compat/seed001/developer-callback.format';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  DEVELOPER_CALLBACK_FORMAT,
+  developerCallbackFormat,
+  judgeDeveloperAnswer,
+} from '../../../src/api/compat/seed001/developer-callback.format';
+import { useTestDatabase } from '../../support/mongo';
+import { makeOutbox, nextSettled, webhookConfig } from '../../webhooks/support';
 import type { Delivery } from '../../../src/webhooks/delivery.service';
 
 const base: Delivery = {
@@ -70,5 +78,56 @@ describe('seed 001 developer callback', () => {
     ['no known room (a direct message)', undefined],
   ])('when a message arrives in %s, then no developer callback is made', (_, room) => {
     expect(developerCallback('r1', message('Ann'), room, 'http://dev.example/cb')).toBeNull();
+  });
+});
+
+describe("seed 001 developer's answer (retCode)", () => {
+  test.each([
+    [200, '{"retCode":0,"errorMsg":""}', 'delivered'],
+    [200, '{"retCode":"0"}', 'delivered'],
+    [200, '{"retCode":1,"errorMsg":"busy"}', 'retry'],
+    [200, '{"retCode":-1}', 'retry'],
+    [200, 'ok', 'delivered'],
+    [200, '{}', 'delivered'],
+    [200, undefined, 'delivered'],
+    [500, '{"retCode":0}', 'retry'],
+    [404, '', 'reject'],
+    [429, '', 'retry'],
+  ] as const)('when the developer answers %i %j, then the delivery is %s', (status, body, verdict) => {
+    expect(judgeDeveloperAnswer(status, body)).toBe(verdict);
+  });
+});
+
+describe('seed 001 developer callback through the outbox', () => {
+  const t = useTestDatabase(__filename);
+
+  test('when the developer answers retCode 1 and then 0, then the callback is sent again and ends delivered', async () => {
+    const answers = ['{"retCode":1,"errorMsg":"try later"}', '{"retCode":0,"errorMsg":""}'];
+    const bodies: string[] = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        bodies.push(body);
+        res.setHeader('Content-Type', 'application/json');
+        res.end(answers.shift() ?? '{"retCode":0}');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dev`;
+    const outbox = makeOutbox(t.db, webhookConfig());
+    outbox.formats.register(DEVELOPER_CALLBACK_FORMAT, developerCallbackFormat('dev-token'));
+    outbox.start();
+    try {
+      const delivered = nextSettled(outbox, (s) => s.outcome === 'delivered');
+      const input = developerCallback('robot-1', { id: 'msg-1', text: '你好' }, { id: 'room-1', bound: true }, url);
+      await outbox.enqueue(input!);
+      await delivered;
+      expect(bodies).toHaveLength(2);
+      expect(JSON.parse(bodies[1] as string)).toMatchObject({ token: 'dev-token', action: 'send_message' });
+    } finally {
+      await outbox.stop();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });

@@ -1,4 +1,22 @@
-import { baseHeaders, type DeliveryFormat } from '../../../webhooks';
+import { baseHeaders, classifyStatus, type DeliveryFormat, type Verdict } from '../../../webhooks';
+
+/**
+ * The seed's answer to a developer callback is `{retCode, errorMsg}`, retCode 0 on success: a 2xx
+ * whose JSON says another retCode failed and is retried (with the outbox's backoff, until the
+ * delivery's deadline). A 2xx without a readable retCode counts as delivered (the status said so);
+ * other statuses as for every webhook.
+ */
+export function judgeDeveloperAnswer(status: number, snippet: string | undefined): Verdict {
+  if (status < 200 || status >= 300) return classifyStatus(status);
+  let retCode: unknown;
+  try {
+    retCode = (JSON.parse(snippet ?? '') as { retCode?: unknown } | null)?.retCode;
+  } catch {
+    return 'delivered';
+  }
+  if (retCode === undefined || retCode === null) return 'delivered';
+  return Number(retCode) === 0 ? 'delivered' : 'retry';
+}
 
 /** The delivery format of seed 001 developer callbacks. */
 export const DEVELOPER_CALLBACK_FORMAT = 'seed001-developer';
@@ -21,5 +39,6 @@ export function developerCallbackFormat(token: string | undefined): DeliveryForm
         timeoutMs: ctx.timeouts.callbackMs,
       };
     },
+    judge: judgeDeveloperAnswer,
   };
 }
