@@ -1,5 +1,7 @@
 import { developerCallback } from '../../../src/api/compat/seed001/developer-callback';
 import http from 'node:http';
+import { types } from 'wechaty-puppet';
+import { callbackContent } from '../../../src/api/compat/seed001/callback-content';
 import type { AddressInfo } from 'node:net';
 import {
   DEVELOPER_CALLBACK_FORMAT,
@@ -129,5 +131,34 @@ describe('seed 001 developer callback through the outbox', () => {
       await outbox.stop();
       await new Promise<void>((r) => server.close(() => r()));
     }
+  });
+});
+
+describe('seed 001 developer callback content of non-text messages', () => {
+  const T = types.Message;
+  test.each([
+    [undefined, '你好', '你好'],
+    [T.Text, '你好', '你好'],
+    [T.Image, '<img …>', '[图片]'],
+    [T.Emoticon, '', '[表情]'],
+    [T.Audio, '', '[语音]'],
+    [T.Video, '', '[视频]'],
+    [T.Attachment, '报价单.xlsx', '[文件] 报价单.xlsx'],
+    [T.Url, '本周优惠', '[链接] 本周优惠'],
+    [T.MiniProgram, '', '[小程序]'],
+    [T.Recalled, '', '[撤回了一条消息]'],
+    [T.Unknown, 'something', 'something'],
+  ])('when the message type is %p with text %j, then the content is %j', (type, text, content) => {
+    expect(callbackContent(type, text)).toBe(content);
+  });
+
+  test('when an image message of a bound room is called back, then its content is the placeholder', () => {
+    const input = developerCallback(
+      'robot-1',
+      { id: 'm1', text: '', message: { type: () => T.Image } },
+      { id: 'room-1', bound: true },
+      'https://dev.example.com/cb',
+    );
+    expect(JSON.parse(input!.body as string)).toMatchObject({ data: { content: '[图片]', room_id: 'room-1' } });
   });
 });

@@ -1,4 +1,5 @@
 import type { CallbackInput } from '../../../webhooks';
+import { callbackContent } from './callback-content';
 import { DEVELOPER_CALLBACK_FORMAT } from './developer-callback.format';
 
 /** A group message as the runtime hands it over (the fields the callback needs). */
@@ -6,11 +7,15 @@ export interface GroupMessage {
   id: string;
   text: string;
   talker?: { name(): string } | undefined;
+  /** The Wechaty message (its type decides how non-text content is rendered). */
+  message?: { type(): number };
 }
 
 /**
- * The developer callback of one message, or null: only messages of rooms bound to the robot (by
- * its agent code) are called back. The body has the seed's shape; the token is added at send time.
+ * The developer callback of one message, or null. The seed does not say which rooms: qunbot calls
+ * back the messages of rooms bound to the robot (topic ending with its agent_id), the rooms the
+ * developer manages through seed 001.
+ * Non-text messages get a placeholder content (callback-content.ts). The body has the seed's shape; the token is added at send time.
  */
 export function developerCallback(
   robotId: string,
@@ -21,7 +26,12 @@ export function developerCallback(
   if (!room?.bound) return null;
   const body = {
     action: 'send_message',
-    data: { content: message.text, robot_id: robotId, room_id: room.id, nickname: message.talker?.name() || '' },
+    data: {
+      content: callbackContent(message.message?.type(), message.text),
+      robot_id: robotId,
+      room_id: room.id,
+      nickname: message.talker?.name() || '',
+    },
   };
   return {
     format: DEVELOPER_CALLBACK_FORMAT,
