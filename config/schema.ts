@@ -274,6 +274,8 @@ export const configSchema = z
              * derived from the webhook master key, so links outlive a restart either way.
              */
             qrLinkSecret: z.string().min(32, 'must be at least 32 characters').optional(),
+            /** Images one robot may send a minute through seed 001 /message (over: retCode 1205); default 10. */
+            imagesPerMinute: z.number().int().positive().max(1000).optional(),
             /** Secret: only from SEED001_CALLBACK_TOKEN; sent as `token` in developer callbacks. */
             callbackToken: z.string().min(1).optional(),
           })
@@ -355,6 +357,7 @@ export const envBindings: readonly EnvBinding[] = [
   { env: 'SEED001_CALLBACK_URL', path: 'compat.seed001.callbackUrl', kind: 'string' },
   { env: 'SEED001_CALLBACK_TOKEN', path: 'compat.seed001.callbackToken', kind: 'string', secret: true },
   { env: 'SEED001_QR_LINK_SECRET', path: 'compat.seed001.qrLinkSecret', kind: 'string', secret: true },
+  { env: 'SEED001_IMAGES_PER_MINUTE', path: 'compat.seed001.imagesPerMinute', kind: 'number' },
   { env: 'SEED000_ENABLED', path: 'compat.seed000.enabled', kind: 'boolean' },
   { env: 'SEED000_PLATFORMS', path: 'compat.seed000.platforms', kind: 'string', secret: true },
   { env: 'SEED003_ENABLED', path: 'compat.seed003.enabled', kind: 'boolean' },

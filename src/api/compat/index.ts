@@ -64,6 +64,9 @@ const DIALECTS: readonly Dialect[] = [
         checkCallbackUrl: d.checkCallbackUrl,
         // Links stay valid across restarts and processes, and point at the public address.
         qrLinkSecret: d.config.compat.seed001.qrLinkSecret ?? d.outbox.derivedKey('seed001-qr-links'),
+        ...(d.config.compat.seed001.imagesPerMinute
+          ? { imagesPerMinute: d.config.compat.seed001.imagesPerMinute }
+          : {}),
         ...(d.config.http.publicOrigin ? { publicOrigin: d.config.http.publicOrigin } : {}),
       });
       return { routers: [router], install: installSeed001Envelope, stop: () => callbacks.stop() };

@@ -64,7 +64,19 @@ describe('seed 001 robots API (contract, robot on puppet-service gRPC mock)', ()
     };
     runtime = testRuntime(t.db, { config });
     h = await compatHarness(t.db, {
-      routers: (keys) => [seed001Router({ runtime, keys, log: logs.log })],
+      routers: (keys) => [
+        seed001Router({
+          runtime,
+          keys,
+          log: logs.log,
+          imagesPerMinute: 3,
+          // The URL guard, as qunbot wires it; here only refused.example is refused.
+          checkCallbackUrl: async (url) => {
+            if (new URL(url).hostname === 'refused.example')
+              throw new AppError(400, 'callback_url_refused', 'refused.example resolves to a private address');
+          },
+        }),
+      ],
       prepare: installSeed001Envelope,
       log: logs.log,
     });
@@ -298,6 +310,42 @@ describe('seed 001 robots API (contract, robot on puppet-service gRPC mock)', ()
       const [sent] = (await svc.puppet.receivedCount(before + 1)).slice(before);
       expect(sent).toMatchObject({ conversationId: rooms[2].room.id, kind: 'file' });
       expect(JSON.stringify(sent.payload)).toContain('pic.png');
+    });
+
+    test('when an image URL is one qunbot may not fetch, then -1002 and nothing is queued', async () => {
+      const before = svc.puppet.received.length;
+      const res = await post(`/robots/${robotId}/message`, {
+        token,
+        to_user: rooms[2].room.id,
+        msg_type: 'image',
+        content: 'http://refused.example/pic.png',
+      });
+      expect(res.body).toEqual({ retCode: -1002, errorMsg: expect.stringContaining('文件位置错误') });
+      expect(svc.puppet.received.length).toBe(before);
+    });
+
+    test('when a robot sends more images a minute than allowed, then 1205 and the excess is not queued', async () => {
+      const codes: number[] = [];
+      for (let i = 0; i < 4; i++)
+        codes.push(
+          (
+            await post(`/robots/${robotId}/message`, {
+              token,
+              to_user: rooms[2].room.id,
+              msg_type: 'image',
+              content: `${site.base}/pic.png?n=${i}`,
+            })
+          ).body.retCode,
+        );
+      // 3 a minute here; the test before sent one already.
+      expect(codes).toEqual([0, 0, 1205, 1205]);
+      const text = await post(`/robots/${robotId}/message`, {
+        token,
+        to_user: rooms[2].room.id,
+        msg_type: 'text',
+        content: 'texts are not limited',
+      });
+      expect(text.body.retCode).toBe(0);
     });
 
     test('when POST /message to a room the robot does not have, then -1001', async () => {

@@ -17,9 +17,17 @@ export const RetCode = {
   ok: 0,
   appNotFound: 2000,
   loggedOut: 1102,
+  /** 图片发送太频繁，被限制发送: over the robot's image sends per minute. */
+  imageRateLimited: 1205,
   failed: 1,
   sendFailed: -1,
   roomNotFound: -1001,
+  /** 文件位置错误: the image URL is one qunbot may not fetch (private or unresolvable address). */
+  fileLocation: -1002,
+  /** 服务器拒绝连接: the robot cannot reach its puppet service (offline, retrying). */
+  serverRefused: -1003,
+  /** 服务器返回异常值: the robot's puppet refused its settings (status error). */
+  badServerAnswer: -1004,
   badParams: -1005,
   invalidOperation: -1006,
 } as const;

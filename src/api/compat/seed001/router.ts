@@ -31,6 +31,8 @@ export interface Seed001Deps {
   qrLinkSecret?: string;
   /** How long the QR code link waits for a robot that is still starting to show its code (default 15 s). */
   qrWaitMs?: number;
+  /** Images one robot may send per minute through /message (default 10; over: retCode 1205). */
+  imagesPerMinute?: number;
 }
 
 /** What endpoints get besides their request. */
@@ -43,6 +45,8 @@ export interface EndpointDeps {
   qrWaitMs: number;
   checkCallbackUrl?(url: string): Promise<void>;
   publicOrigin?: string;
+  /** Images one robot may send per minute through /message (over: 1205). */
+  imagesPerMinute: number;
   /** The principal of the request's `token` (JSON body, else query), else 2000. */
   principalOf(ctx: Context, body: Record<string, unknown>): Promise<Principal>;
   /** The robot, or -1006 when it does not exist or is another owner's (indistinguishable on purpose). */
@@ -75,6 +79,25 @@ export function robotOut(r: RobotView) {
 }
 
 export const loggedOut = () => new Seed001Error(RetCode.loggedOut, '微信已经退出登录 (the robot is not logged in)');
+
+/**
+ * Why a robot cannot send, in the seed's codes: offline (its puppet service cannot be reached,
+ * qunbot retries) -1003 服务器拒绝连接; error (the puppet refused its settings) -1004
+ * 服务器返回异常值; otherwise (logged out, stopped, not yet logged in) 1102.
+ */
+export function notSendable(robot: Pick<RobotView, 'status' | 'statusReason' | 'retryAt'>): Seed001Error {
+  if (robot.status === 'offline')
+    return new Seed001Error(
+      RetCode.serverRefused,
+      `服务器拒绝连接 (the robot cannot reach its puppet service${robot.statusReason ? `: ${robot.statusReason}` : ''}${robot.retryAt ? `; next retry at ${robot.retryAt.toISOString()}` : ''})`,
+    );
+  if (robot.status === 'error')
+    return new Seed001Error(
+      RetCode.badServerAnswer,
+      `服务器返回异常值 (the robot's puppet refused to start${robot.statusReason ? `: ${robot.statusReason}` : ''})`,
+    );
+  return loggedOut();
+}
 
 export function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const r = schema.safeParse(value);
@@ -114,6 +137,7 @@ export function buildSeed001Router(deps: Seed001Deps, factories: readonly Endpoi
     adminOwner: deps.adminOwner ?? 'seed001',
     links: new QrLinks(deps.qrLinkTtlMs ?? 10 * 60_000, deps.qrLinkSecret),
     qrWaitMs: deps.qrWaitMs ?? 15_000,
+    imagesPerMinute: deps.imagesPerMinute ?? 10,
     ...(deps.checkCallbackUrl ? { checkCallbackUrl: deps.checkCallbackUrl } : {}),
     ...(deps.publicOrigin !== undefined ? { publicOrigin: deps.publicOrigin } : {}),
     async principalOf(ctx, body) {
