@@ -270,11 +270,6 @@ export class RoomService {
     return docs.map(toView);
   }
 
-  async findByTopic(robotId: string, topic: string): Promise<RoomView | null> {
-    const d = await this.Room.findOne({ robotId, topic, present: true }).lean();
-    return d ? toView(d) : null;
-  }
-
   /** Changes the room's operator settings (and drops it from the cache); null when it does not exist. */
   async update(id: string, patch: RoomPatch): Promise<RoomView | null> {
     if (!isRecordId(id)) return null;

@@ -17,10 +17,10 @@ export function resolveClientAddress(trustedProxies: readonly string[] = []): Mi
   };
 }
 
+const NO_PROXIES = new AddressList([]);
+
 /** The client's address of a request (see resolveClientAddress; the socket's if it did not run). */
 export function clientAddressOf(ctx: Context): string {
   const resolved = ctx.state.clientAddress as unknown;
-  return typeof resolved === 'string'
-    ? resolved
-    : clientAddress(ctx.socket.remoteAddress ?? '', undefined, new AddressList([]));
+  return typeof resolved === 'string' ? resolved : clientAddress(ctx.socket.remoteAddress ?? '', undefined, NO_PROXIES);
 }
