@@ -24,6 +24,7 @@ import Koa from 'koa';
 import pino from 'pino';
 import { loadConfig } from '../../config';
 import { createApp } from '../../src/api/app';
+import { AuthFailureLimiter } from '../../src/auth/auth-failure-limiter';
 import { nativeApi } from '../../src/api/v1';
 import { ApiKeyService } from '../../src/auth/api-key.service';
 import { robotModel, type RobotDoc } from '../../src/bot/robot.model';
@@ -65,6 +66,8 @@ async function qunbotServer(db: Database): Promise<http.RequestListener> {
   const native = nativeApi({
     runtime,
     keys,
+    // As src/main.ts: every authenticated request checks the failed-authentication counters.
+    authLimiter: new AuthFailureLimiter(db.connection, config.api.authFailures, pino({ level: 'silent' })),
     maxPageSize: config.api.maxPageSize,
     checkCallbackUrl: async () => undefined,
   });

@@ -40,6 +40,23 @@ export class TooManyAuthFailures extends Error {
   }
 }
 
+/**
+ * How long a counter read is reused in this process. Every authenticated request checks its
+ * address's counter before its key is verified; reusing a read keeps a database round-trip off
+ * almost every request, at the cost of another process's new block being seen up to this late.
+ * This process's own failures update the reused value at once.
+ */
+const READ_REUSE_MS = 1000;
+/** Counter reads kept for reuse at most (the oldest dropped first). */
+const READ_REUSE_MAX = 10_000;
+
+/** A counter as last seen: failures counted and when its window or block ends. */
+interface SeenCounter {
+  consumed: number;
+  endsAt: number;
+  seenAt: number;
+}
+
 /** Characters of a credential that name its counter (hashed before it is stored). */
 const PREFIX_LENGTH = 12;
 
@@ -66,6 +83,7 @@ export class AuthFailureLimiter {
   private readonly byCredential: RateLimiterMongo;
   private readonly logged = new CauseThrottle(60_000, 1000);
   private ready: Promise<unknown> | undefined;
+  private readonly seen = new Map<string, SeenCounter>();
 
   constructor(
     db: Db,
@@ -106,10 +124,11 @@ export class AuthFailureLimiter {
       this.read(this.byAddress, attempt.address),
       attempt.credential ? this.read(this.byCredential, credentialKey(attempt.door, attempt.credential)) : null,
     ]);
-    if (address && address.consumedPoints >= this.policy.perAddress)
-      throw new TooManyAuthFailures(retryAfter(address), 'address');
-    if (credential && credential.consumedPoints >= this.policy.perCredential)
-      throw new TooManyAuthFailures(retryAfter(credential), 'credential');
+    const now = Date.now();
+    if (address.consumed >= this.policy.perAddress && address.endsAt > now)
+      throw new TooManyAuthFailures(secondsUntil(address.endsAt, now), 'address');
+    if (credential && credential.consumed >= this.policy.perCredential && credential.endsAt > now)
+      throw new TooManyAuthFailures(secondsUntil(credential.endsAt, now), 'credential');
   }
 
   /** Counts one failed attempt for its address and its credential prefix. */
@@ -131,6 +150,7 @@ export class AuthFailureLimiter {
   ): Promise<void> {
     try {
       const res = await limiter.consume(key);
+      this.remember(limiter, key, res);
       if (scope === 'address' && this.logged.shouldWarn(`failed ${attempt.address}`, Date.now()))
         this.log.info(
           { door: attempt.door, address: attempt.address, failures: res.consumedPoints },
@@ -141,6 +161,7 @@ export class AuthFailureLimiter {
         this.storeError(err);
         return;
       }
+      this.remember(limiter, key, err);
       // Rejected: over the limit. The first rejection is the one that set the block.
       if (this.logged.shouldWarn(`blocked ${scope} ${key}`, Date.now()))
         this.log.warn(
@@ -154,13 +175,29 @@ export class AuthFailureLimiter {
     }
   }
 
-  private async read(limiter: RateLimiterMongo, key: string): Promise<RateLimiterRes | null> {
+  /** The counter, as read within READ_REUSE_MS (here or by this process's own counting), else from the database. */
+  private async read(limiter: RateLimiterMongo, key: string): Promise<SeenCounter> {
+    const known = this.seen.get(`${limiter.keyPrefix}:${key}`);
+    if (known && Date.now() - known.seenAt < READ_REUSE_MS) return known;
     try {
-      return await limiter.get(key);
+      return this.remember(limiter, key, await limiter.get(key));
     } catch (err) {
       this.storeError(err);
-      return null;
+      return { consumed: 0, endsAt: 0, seenAt: 0 };
     }
+  }
+
+  /** Keeps a counter as just seen (none: no failures counted). */
+  private remember(limiter: RateLimiterMongo, key: string, res: RateLimiterRes | null): SeenCounter {
+    const now = Date.now();
+    const seen = res
+      ? { consumed: res.consumedPoints, endsAt: now + res.msBeforeNext, seenAt: now }
+      : { consumed: 0, endsAt: 0, seenAt: now };
+    const id = `${limiter.keyPrefix}:${key}`;
+    this.seen.delete(id);
+    this.seen.set(id, seen);
+    if (this.seen.size > READ_REUSE_MAX) this.seen.delete(this.seen.keys().next().value as string);
+    return seen;
   }
 
   private storeError(err: unknown): void {
@@ -181,4 +218,8 @@ export class AuthFailureLimiter {
 /** Whole seconds until the counter's block or window ends (at least 1). */
 function retryAfter(res: RateLimiterRes): number {
   return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+}
+
+function secondsUntil(endsAt: number, now: number): number {
+  return Math.max(1, Math.ceil((endsAt - now) / 1000));
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
+import { RateLimiterMongo } from 'rate-limiter-flexible';
 import { start } from '../../src/main';
 import { AuthFailureLimiter, credentialKey } from '../../src/auth/auth-failure-limiter';
 import { freePort } from '../../src/lib/free-port';
@@ -185,6 +186,22 @@ describe('the limiter itself', () => {
       expect.arrayContaining(['addr:10.9.8.7', `cred:${credentialKey('native', secret)}`]),
     );
     expect(JSON.stringify(stored)).not.toContain('secret-credential');
+  });
+
+  test('when one client authenticates again within a second, then its counter is read once (no database trip per request)', async () => {
+    const limiter = new AuthFailureLimiter(
+      t.db.connection,
+      { perAddress: 5, perCredential: 5, windowSec: 60, blockSec: 60 },
+      memoryLog('debug').log,
+    );
+    const reads = jest.spyOn(RateLimiterMongo.prototype, 'get');
+    try {
+      const attempt = { door: 'native' as const, address: '10.7.7.7', credential: undefined };
+      for (let i = 0; i < 5; i++) await limiter.check(attempt);
+      expect(reads).toHaveBeenCalledTimes(1);
+    } finally {
+      reads.mockRestore();
+    }
   });
 
   test('when the database is unreachable, then attempts are let through (authentication still decides) and one warning is logged', async () => {
