@@ -72,16 +72,6 @@ export async function start(
       publish: (e) => webhooks.outbox.publish(e),
     });
     stops.push(() => broadcasts.close());
-    const native = nativeApi({
-      runtime,
-      pluginEndpoints: plugins.endpoints,
-      keys,
-      authLimiter,
-      maxPageSize: config.api.maxPageSize,
-      checkCallbackUrl: webhooks.checkCallbackUrl,
-      webhooks: webhooks.outbox,
-      broadcasts,
-    });
     // The seed dialects register their callback formats and listeners; they stop before the webhooks.
     const dialects = startDialects({
       config,
@@ -96,6 +86,17 @@ export async function start(
       log,
     });
     stops.push(async () => dialects.stop());
+    const native = nativeApi({
+      runtime,
+      pluginEndpoints: plugins.endpoints,
+      keys,
+      authLimiter,
+      maxPageSize: config.api.maxPageSize,
+      checkCallbackUrl: webhooks.checkCallbackUrl,
+      webhooks: webhooks.outbox,
+      broadcasts,
+      dialectEndpoints: dialects.nativeEndpoints,
+    });
     // Every dialect has registered its callback formats: queued callbacks may go out.
     webhooks.start();
     // Every model is registered by now: collections and indexes exist before the API key is

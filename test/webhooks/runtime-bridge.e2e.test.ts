@@ -1,4 +1,4 @@
-import { startSeed001Callbacks } from '../../src/api/compat/seed001';
+import { DeveloperCallbacks, startSeed001Callbacks } from '../../src/api/compat/seed001';
 import type { Runtime } from '../../src/bot/runtime';
 import type { MentionService } from '../../src/plugins/mention-capture/mention.service';
 import { bridgeRuntime } from '../../src/webhooks/bridge';
@@ -31,6 +31,7 @@ describe('runtime events through the webhook outbox', () => {
   let receiver: Receiver;
   let detach: () => Promise<void>;
   let developer: { stop(): void };
+  let developerCallbacks: DeveloperCallbacks;
   let robotId: string;
   let rooms: ReturnType<typeof createRooms>;
   const natives = () =>
@@ -53,11 +54,19 @@ describe('runtime events through the webhook outbox', () => {
       log: silentLog,
     });
     // Seed 001 enabled with a developer callback, wired as src/main.ts wires it.
+    const tokenFor = (owner: string) => outbox.derivedKey(`seed001-callback:${owner}`);
+    developerCallbacks = new DeveloperCallbacks(t.db.connection, {
+      robots: runtime.robots,
+      defaultUrl: `${receiver.url}/dev`,
+      tokenFor,
+    });
     developer = startSeed001Callbacks({
       manager: runtime.manager,
       rooms: runtime.rooms,
       outbox,
-      settings: { callbackUrl: `${receiver.url}/dev`, callbackToken: 'dev-token' },
+      callbacks: developerCallbacks,
+      tokenFor,
+      defaultToken: 'dev-token',
       log: silentLog,
     });
     outbox.start();
@@ -152,6 +161,35 @@ describe('runtime events through the webhook outbox', () => {
       roomId: boundRecord?.id,
       roomTopic: '福利群 AG1234',
       talker: { id: bound.people[1].id },
+    });
+  });
+
+  test("when the robot's owner sets their own developer callback, then the next bound-room message goes there with the owner's token, not to the default", async () => {
+    const [bound] = rooms;
+    const own = await developerCallbacks.set('owner-1', `${receiver.url}/dev-own`);
+    expect(own.token).toMatch(/^whsec_[0-9a-f]{64}$/);
+    expect(own.token).not.toBe(outbox.derivedKey('seed001-callback:owner-2'));
+    const before = receiver.hits.filter((h) => h.url === '/dev').length;
+    bound.people[0].say('for my own callback').to(bound.room);
+    await receiver.until(() => receiver.hits.some((h) => h.url === '/dev-own'));
+    const got = receiver.hits.filter((h) => h.url === '/dev-own');
+    expect(got).toHaveLength(1);
+    expect(JSON.parse(got[0].body)).toMatchObject({
+      token: own.token,
+      action: 'send_message',
+      data: { content: 'for my own callback', robot_id: robotId },
+    });
+    // The delivery is the owner's to list; nothing more went to the default URL.
+    const listed = await outbox.deliveries.page({ owner: 'owner-1', target: 'seed001-developer' }, { limit: 50 });
+    expect(listed.items.map((d) => d.url)).toContain(`${receiver.url}/dev-own`);
+    expect(receiver.hits.filter((h) => h.url === '/dev')).toHaveLength(before);
+    // Removed: the default applies again.
+    expect(await developerCallbacks.remove('owner-1')).toBe(true);
+    bound.people[1].say('back to the default').to(bound.room);
+    await receiver.until(() => receiver.hits.filter((h) => h.url === '/dev').length > before);
+    expect(JSON.parse(receiver.hits.filter((h) => h.url === '/dev').at(-1)!.body)).toMatchObject({
+      token: 'dev-token',
+      data: { content: 'back to the default' },
     });
   });
 

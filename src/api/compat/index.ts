@@ -10,7 +10,14 @@ import type { Logger } from '../../logger';
 import type { SignInService } from '../../plugins/sign-in/sign-in.service';
 import type { WebhookOutbox } from '../../webhooks/outbox';
 import { installSeed000Envelope, seed000Router } from './seed000';
-import { installSeed001Envelope, seed001Router, startSeed001Callbacks } from './seed001';
+import type { EndpointRouter } from '../../http/endpoint';
+import {
+  DeveloperCallbacks,
+  developerCallbackEndpoints,
+  installSeed001Envelope,
+  seed001Router,
+  startSeed001Callbacks,
+} from './seed001';
 import { installSeed003Envelope, startSeed003 } from './seed003';
 
 /** What the seed dialects translate onto: the same services as the native API. */
@@ -33,6 +40,8 @@ export interface StartedDialect {
   routers: Router[];
   /** Mounts the dialect's error envelope outermost on the app. */
   install(app: Koa): void;
+  /** Adds the dialect's settings endpoints to the native API (e.g. seed 001's developer callbacks). */
+  nativeEndpoints?(api: EndpointRouter): void;
   stop?(): void;
 }
 
@@ -49,11 +58,21 @@ const DIALECTS: readonly Dialect[] = [
     name: 'seed001',
     enabled: (c) => c.compat.seed001.enabled,
     start: (d) => {
+      const settings = d.config.compat.seed001;
+      // An owner's callback token is derived from the webhook master key: shown to the owner, never stored.
+      const tokenFor = (owner: string) => d.outbox.derivedKey(`seed001-callback:${owner}`);
+      const developerCallbacks = new DeveloperCallbacks(d.connection, {
+        robots: d.runtime.robots,
+        defaultUrl: settings.callbackUrl,
+        tokenFor,
+      });
       const callbacks = startSeed001Callbacks({
         manager: d.runtime.manager,
         rooms: d.runtime.rooms,
         outbox: d.outbox,
-        settings: d.config.compat.seed001,
+        callbacks: developerCallbacks,
+        tokenFor,
+        defaultToken: settings.callbackToken,
         log: d.log,
       });
       const router = seed001Router({
@@ -69,7 +88,13 @@ const DIALECTS: readonly Dialect[] = [
           : {}),
         ...(d.config.http.publicOrigin ? { publicOrigin: d.config.http.publicOrigin } : {}),
       });
-      return { routers: [router], install: installSeed001Envelope, stop: () => callbacks.stop() };
+      return {
+        routers: [router],
+        install: installSeed001Envelope,
+        nativeEndpoints: (api) =>
+          developerCallbackEndpoints(api, { callbacks: developerCallbacks, checkCallbackUrl: d.checkCallbackUrl }),
+        stop: () => callbacks.stop(),
+      };
     },
   },
   {
@@ -112,11 +137,17 @@ const DIALECTS: readonly Dialect[] = [
  * Starts the dialects the config enables. Each registers its webhook formats before this returns,
  * so the webhook worker may start after it; `stop` detaches their listeners (before the webhooks stop).
  */
-export function startDialects(deps: DialectDeps): { routers: Router[]; install(app: Koa): void; stop(): void } {
+export function startDialects(deps: DialectDeps): {
+  routers: Router[];
+  install(app: Koa): void;
+  nativeEndpoints(api: EndpointRouter): void;
+  stop(): void;
+} {
   const started = DIALECTS.filter((d) => d.enabled(deps.config)).map((d) => d.start(deps));
   return {
     routers: started.flatMap((s) => s.routers),
     install: (app) => started.forEach((s) => s.install(app)),
+    nativeEndpoints: (api) => started.forEach((s) => s.nativeEndpoints?.(api)),
     stop: () => started.forEach((s) => s.stop?.()),
   };
 }

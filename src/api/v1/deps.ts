@@ -11,6 +11,8 @@ export interface V1Deps {
   runtime: Runtime;
   /** Adds the plugins' own endpoints (`InstalledPlugins.endpoints`); absent: none. */
   pluginEndpoints?(api: EndpointRouter, core: Omit<PluginEndpointDeps<unknown>, 'services'>): void;
+  /** Adds the enabled seed dialects' settings endpoints; absent: none. */
+  dialectEndpoints?(api: EndpointRouter): void;
   keys: ApiKeyService;
   /** Counts wrong API keys and refuses clients over the limit (429); absent: no limit. */
   authLimiter?: AuthFailureLimiter;

@@ -37,6 +37,7 @@ export function nativeApi(deps: V1Deps) {
   apiKeyEndpoints(api, deps);
   webhookEndpoints(api, deps);
   broadcastEndpoints(api, deps);
+  deps.dialectEndpoints?.(api);
 
   let doc: object | undefined;
   const document = () =>

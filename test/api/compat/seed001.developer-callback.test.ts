@@ -26,6 +26,8 @@ const base: Delivery = {
   createdAt: new Date(0),
 };
 const ctx = { nowSec: 1_700_000_000, timeouts: { nativeMs: 1000, callbackMs: 2000 } };
+const tokens = { tokenFor: (owner: string) => `token-of-${owner}`, defaultToken: 'tok' };
+const toDefault = { url: 'http://dev.example/cb' };
 
 describe('seed 001 developer callback', () => {
   test('when a seed 001 developer callback is rendered, then the token is added at send time, first, unsigned', () => {
@@ -33,7 +35,7 @@ describe('seed 001 developer callback', () => {
       action: 'send_message',
       data: { content: 'hi', robot_id: 'r', room_id: 'm', nickname: 'n' },
     });
-    const r = developerCallbackFormat('tok').render({ ...base, url: 'http://dev.example/cb', body: stored }, ctx);
+    const r = developerCallbackFormat(tokens).render({ ...base, url: 'http://dev.example/cb', body: stored }, ctx);
     if ('then' in r || 'drop' in r) throw new Error('not rendered');
     expect(JSON.parse(r.body as string)).toEqual({
       token: 'tok',
@@ -46,11 +48,20 @@ describe('seed 001 developer callback', () => {
     expect(r.headers['Content-Type']).toBe('application/json');
   });
 
-  test('when no token is configured or the URL is missing, then the token is empty or the delivery dropped', () => {
-    const r = developerCallbackFormat(undefined).render({ ...base, url: 'http://dev.example/cb' }, ctx);
+  test("when a delivery to an owner's own callback is rendered, then it carries that owner's token, not the default", () => {
+    const r = developerCallbackFormat(tokens).render({ ...base, url: 'http://dev.example/cb', owner: 'acme' }, ctx);
+    if ('then' in r || 'drop' in r) throw new Error('not rendered');
+    expect(JSON.parse(r.body as string)).toEqual({ token: 'token-of-acme' });
+  });
+
+  test('when no default token is configured or the URL is missing, then the token is empty or the delivery dropped', () => {
+    const r = developerCallbackFormat({ tokenFor: tokens.tokenFor }).render(
+      { ...base, url: 'http://dev.example/cb' },
+      ctx,
+    );
     if ('then' in r || 'drop' in r) throw new Error('not rendered');
     expect(JSON.parse(r.body as string)).toEqual({ token: '' });
-    expect(developerCallbackFormat('tok').render({ ...base, url: undefined }, ctx)).toEqual({ drop: 'no url' });
+    expect(developerCallbackFormat(tokens).render({ ...base, url: undefined }, ctx)).toEqual({ drop: 'no url' });
   });
 
   const message = (name: string) => ({ id: 'ev-1', text: 'hello', talker: { name: () => name } });
@@ -60,7 +71,7 @@ describe('seed 001 developer callback', () => {
   ])(
     'when a message arrives in %s, then one callback in the seed shape is queued (no token stored)',
     (_, room, name, nickname) => {
-      const cb = developerCallback('r1', message(name), room, 'http://dev.example/cb');
+      const cb = developerCallback('r1', message(name), room, toDefault);
       expect(cb).toEqual({
         format: 'seed001-developer',
         eventId: 'ev-1',
@@ -75,11 +86,21 @@ describe('seed 001 developer callback', () => {
     },
   );
 
+  test("when the target is an owner's own callback, then the delivery carries the owner (listed to them, their token)", () => {
+    const cb = developerCallback(
+      'r1',
+      message('Ann'),
+      { id: 'room-1', bound: true },
+      { url: 'http://own.example/cb', owner: 'acme' },
+    );
+    expect(cb).toMatchObject({ url: 'http://own.example/cb', owner: 'acme', format: 'seed001-developer' });
+  });
+
   test.each([
     ['an unbound room', { id: 'room-2', bound: false }],
     ['no known room (a direct message)', undefined],
   ])('when a message arrives in %s, then no developer callback is made', (_, room) => {
-    expect(developerCallback('r1', message('Ann'), room, 'http://dev.example/cb')).toBeNull();
+    expect(developerCallback('r1', message('Ann'), room, toDefault)).toBeNull();
   });
 });
 
@@ -118,11 +139,14 @@ describe('seed 001 developer callback through the outbox', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dev`;
     const outbox = makeOutbox(t.db, webhookConfig());
-    outbox.formats.register(DEVELOPER_CALLBACK_FORMAT, developerCallbackFormat('dev-token'));
+    outbox.formats.register(
+      DEVELOPER_CALLBACK_FORMAT,
+      developerCallbackFormat({ tokenFor: tokens.tokenFor, defaultToken: 'dev-token' }),
+    );
     outbox.start();
     try {
       const delivered = nextSettled(outbox, (s) => s.outcome === 'delivered');
-      const input = developerCallback('robot-1', { id: 'msg-1', text: '你好' }, { id: 'room-1', bound: true }, url);
+      const input = developerCallback('robot-1', { id: 'msg-1', text: '你好' }, { id: 'room-1', bound: true }, { url });
       await outbox.enqueue(input!);
       await delivered;
       expect(bodies).toHaveLength(2);
@@ -157,7 +181,7 @@ describe('seed 001 developer callback content of non-text messages', () => {
       'robot-1',
       { id: 'm1', text: '', message: { type: () => T.Image } },
       { id: 'room-1', bound: true },
-      'https://dev.example.com/cb',
+      { url: 'https://dev.example.com/cb' },
     );
     expect(JSON.parse(input!.body as string)).toMatchObject({ data: { content: '[图片]', room_id: 'room-1' } });
   });

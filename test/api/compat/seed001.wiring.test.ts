@@ -15,6 +15,8 @@ describe('seed 001 in the composition root', () => {
       QUNBOT_ADMIN_KEY: ADMIN_KEY,
       SEED001_ENABLED: String(enabled),
       LOG_LEVEL: 'silent',
+      // A developer's host, allowed without a DNS lookup (no network here).
+      QUNBOT_WEBHOOK_ALLOW_HOSTS: 'dev.acme.example',
     });
 
   test('when SEED001_ENABLED is on, then /robots answers the seed envelope, malformed JSON included', async () => {
@@ -37,12 +39,56 @@ describe('seed 001 in the composition root', () => {
     }
   });
 
+  test('when an owner sets, reads and removes their developer callback through the native API, then only their own is seen and the token is the one callbacks carry', async () => {
+    const started: Started = await boot(true);
+    const api = (method: 'get' | 'post' | 'put' | 'delete', path: string, key: string) =>
+      request(started.url)[method](`/api/v1${path}`).set('Authorization', `Bearer ${key}`);
+    try {
+      const mint = async (owner: string) =>
+        (await api('post', '/api-keys', ADMIN_KEY).send({ owner, name: owner })).body.key as string;
+      const acme = await mint('acme');
+      const other = await mint('other');
+      expect((await api('get', '/seed001/developer-callback', acme)).status).toBe(404);
+      const set = await api('put', '/seed001/developer-callback', acme).send({ url: 'https://dev.acme.example/cb' });
+      expect(set.status).toBe(200);
+      expect(set.body).toEqual({
+        owner: 'acme',
+        url: 'https://dev.acme.example/cb',
+        token: expect.stringMatching(/^whsec_[0-9a-f]{64}$/),
+        updatedAt: expect.any(String),
+      });
+      // Same token on reading; another owner neither sees it nor may name it.
+      expect((await api('get', '/seed001/developer-callback', acme)).body.token).toBe(set.body.token);
+      expect((await api('get', '/seed001/developer-callback', other)).status).toBe(404);
+      const foreign = await api('get', '/seed001/developer-callback?owner=acme', other);
+      expect([foreign.status, foreign.body.error.code]).toEqual([403, 'forbidden']);
+      // An admin names the owner, or is told to.
+      expect((await api('get', '/seed001/developer-callback?owner=acme', ADMIN_KEY)).body.url).toBe(
+        'https://dev.acme.example/cb',
+      );
+      expect((await api('get', '/seed001/developer-callback', ADMIN_KEY)).body.error.code).toBe('invalid_request');
+      // The URL guard and the schema refuse; nothing changes.
+      const guarded = await api('put', '/seed001/developer-callback', acme).send({ url: 'http://169.254.169.254/x' });
+      expect(guarded.status).toBe(400);
+      expect((await api('put', '/seed001/developer-callback', acme).send({ url: 'ftp://x' })).status).toBe(400);
+      expect((await api('get', '/seed001/developer-callback', acme)).body.url).toBe('https://dev.acme.example/cb');
+      expect((await api('delete', '/seed001/developer-callback', acme)).body).toEqual({ ok: true });
+      expect((await api('delete', '/seed001/developer-callback', acme)).status).toBe(404);
+    } finally {
+      await started.stop();
+    }
+  });
+
   test('when SEED001_ENABLED is off (the default), then /robots does not exist', async () => {
     const started = await boot(false);
     try {
       const res = await request(started.url).post('/robots').send({ token: ADMIN_KEY, username: 'wx_off' });
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('not_found');
+      const settings = await request(started.url)
+        .get('/api/v1/seed001/developer-callback')
+        .set('Authorization', `Bearer ${ADMIN_KEY}`);
+      expect(settings.status).toBe(404);
     } finally {
       await started.stop();
     }

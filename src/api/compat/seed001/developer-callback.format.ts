@@ -21,16 +21,24 @@ export function judgeDeveloperAnswer(status: number, snippet: string | undefined
 /** The delivery format of seed 001 developer callbacks. */
 export const DEVELOPER_CALLBACK_FORMAT = 'seed001-developer';
 
+/** The tokens of developer callbacks: an owner's own (derived), and the default callback's (configured). */
+export interface DeveloperTokens {
+  tokenFor(owner: string): string;
+  defaultToken?: string | undefined;
+}
+
 /**
- * Seed 001 developer callback: the stored JSON POSTed as it is, unsigned, with the configured
- * `token` put first at send time (the token is a secret: held here, never stored with the delivery).
+ * Seed 001 developer callback: the stored JSON POSTed as it is, unsigned, with the `token` put
+ * first at send time: the owner's token for a delivery to an owner's callback, else the configured
+ * default token (tokens are secrets: never stored with the delivery).
  */
-export function developerCallbackFormat(token: string | undefined): DeliveryFormat {
+export function developerCallbackFormat(tokens: DeveloperTokens): DeliveryFormat {
   return {
     render(d, ctx) {
       if (!d.url) return { drop: 'no url' };
       const stored = JSON.parse(d.body ?? '{}') as Record<string, unknown>;
-      const body = JSON.stringify({ token: token ?? '', ...stored });
+      const token = d.owner === undefined ? (tokens.defaultToken ?? '') : tokens.tokenFor(d.owner);
+      const body = JSON.stringify({ token, ...stored });
       return {
         url: d.url,
         method: 'POST',

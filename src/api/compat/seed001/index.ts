@@ -24,3 +24,5 @@ export type { Seed001Deps, EndpointDeps, EndpointFactory, Seed001Endpoint } from
 export { installSeed001Envelope, seed001ErrorEnvelope, RetCode } from './envelope';
 export { startSeed001Callbacks, type Seed001CallbackDeps } from './callbacks';
 export { DEVELOPER_CALLBACK_FORMAT, developerCallbackFormat } from './developer-callback.format';
+export { DeveloperCallbacks, type DeveloperCallback, type CallbackTarget } from './developer-callbacks.service';
+export { developerCallbackEndpoints } from './callback.endpoints';
