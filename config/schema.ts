@@ -86,9 +86,21 @@ const seed003Channels = jsonFromEnv(
     .refine((list) => new Set(list.map((c) => c.chid)).size === list.length, 'each chid may appear once'),
 );
 
+/**
+ * Where a seed dialect is mounted: '' (the default) serves the seed's own paths; `/s1` serves
+ * `/s1/robots...`. Two enabled dialects may not claim the same method and path (checked at start).
+ */
+const mountPrefix = z
+  .string()
+  .regex(/^(\/[A-Za-z0-9._~-]+)*$/, "'' or path segments such as /compat/s1 (no trailing slash)")
+  .refine((p) => !/^\/(api\/v1|healthz|readyz)(\/|$)/.test(p), 'must not be under the native API or health paths')
+  .optional();
+
 const seed000Config = z
   .object({
     enabled: z.boolean(),
+    /** Mount prefix before /robot/... (SEED000_PREFIX). */
+    prefix: mountPrefix,
     /** Secret: only from SEED000_PLATFORMS. */
     platforms: seed000Platforms.optional(),
     /** How long getqrcode waits for a starting robot to show its QR code. */
@@ -267,7 +279,9 @@ export const configSchema = z
         seed001: z
           .object({
             enabled: z.boolean(),
-            /** The developer callback URL (group messages in bound rooms are POSTed here). */
+            /** Mount prefix before /robots... (SEED001_PREFIX). */
+            prefix: mountPrefix,
+            /** The default developer callback URL (group messages in bound rooms of owners without their own). */
             callbackUrl: z.url({ protocol: /^https?$/ }).optional(),
             /**
              * Secret: only from SEED001_QR_LINK_SECRET (32+ characters). Signs qrcode_url links; unset:
@@ -290,6 +304,8 @@ export const configSchema = z
         seed003: z
           .object({
             enabled: z.boolean(),
+            /** Mount prefix before /api/<name> (SEED003_PREFIX). */
+            prefix: mountPrefix,
             /** A request whose txtime is further than this from now is refused (replay window). */
             txtimeWindowSec: z.number().int().positive().max(86_400),
             /** How long a send interface waits for its send to go out (sendStatus "1") before answering "0"; default 3000. */
@@ -354,13 +370,16 @@ export const envBindings: readonly EnvBinding[] = [
   { env: 'QUNBOT_WEBHOOK_ALLOW_HOSTS', path: 'webhooks.allowHosts', kind: 'list' },
   { env: 'BROADCAST_GRACE_MINUTES', path: 'broadcasts.graceMinutes', kind: 'number' },
   { env: 'SEED001_ENABLED', path: 'compat.seed001.enabled', kind: 'boolean' },
+  { env: 'SEED001_PREFIX', path: 'compat.seed001.prefix', kind: 'string' },
   { env: 'SEED001_CALLBACK_URL', path: 'compat.seed001.callbackUrl', kind: 'string' },
   { env: 'SEED001_CALLBACK_TOKEN', path: 'compat.seed001.callbackToken', kind: 'string', secret: true },
   { env: 'SEED001_QR_LINK_SECRET', path: 'compat.seed001.qrLinkSecret', kind: 'string', secret: true },
   { env: 'SEED001_IMAGES_PER_MINUTE', path: 'compat.seed001.imagesPerMinute', kind: 'number' },
   { env: 'SEED000_ENABLED', path: 'compat.seed000.enabled', kind: 'boolean' },
+  { env: 'SEED000_PREFIX', path: 'compat.seed000.prefix', kind: 'string' },
   { env: 'SEED000_PLATFORMS', path: 'compat.seed000.platforms', kind: 'string', secret: true },
   { env: 'SEED003_ENABLED', path: 'compat.seed003.enabled', kind: 'boolean' },
+  { env: 'SEED003_PREFIX', path: 'compat.seed003.prefix', kind: 'string' },
   { env: 'SEED003_TXTIME_WINDOW_SEC', path: 'compat.seed003.txtimeWindowSec', kind: 'number' },
   { env: 'SEED003_SEND_WAIT_MS', path: 'compat.seed003.sendWaitMs', kind: 'number' },
   { env: 'SEED003_CHANNELS', path: 'compat.seed003.channels', kind: 'string', secret: true },

@@ -1,7 +1,8 @@
 import { ConfigError, loadConfig } from '../config';
 import { createApp } from './api/app';
-import { nativeApi } from './api/v1';
+import { nativeApi, V1_PREFIX } from './api/v1';
 import { startDialects } from './api/compat';
+import { assertNoConflicts, installMounts, type Mount } from './api/compat/mount';
 import { AuthFailureLimiter } from './auth/auth-failure-limiter';
 import { ApiKeyService } from './auth/api-key.service';
 import { startServer } from './api/server';
@@ -106,14 +107,20 @@ export async function start(
     // Printed once, to the terminal only (never to the log): it is stored hashed.
     if (firstKey)
       process.stderr.write(`\nqunbot: first start, admin API key (shown once, keep it safe):\n  ${firstKey}\n\n`);
+    // Every API with its paths: two claiming the same method and path stop the start here.
+    const mounts: Mount[] = [
+      { name: 'native API', routers: [native.router], territory: V1_PREFIX },
+      ...dialects.mounts,
+    ];
+    assertNoConflicts(mounts);
     const app = createApp({
       log,
       db,
-      routers: [native.router, ...dialects.routers],
+      routers: mounts.flatMap((m) => m.routers),
       bodyLimitKb: config.api.bodyLimitKb,
       trustedProxies: config.http.trustedProxies,
     });
-    dialects.install(app);
+    installMounts(app, mounts);
     const server = await startServer(app, { ...config.http, log });
     stops.push(() => server.close());
     stops.push(() => runtime.manager.shutdown());

@@ -100,19 +100,21 @@ export async function compatHarness(
   db: Database,
   opts: {
     routers: (keys: ApiKeyService) => Router[];
-    prepare?: (app: ReturnType<typeof createApp>) => void;
+    /** Called with the app and the routers it mounted, before it serves (e.g. installMounts). */
+    prepare?: (app: ReturnType<typeof createApp>, routers: Router[]) => void;
     log?: Parameters<typeof createApp>[0]['log'];
     trustedProxies?: readonly string[];
   },
 ) {
   const keys = new ApiKeyService(db.connection);
+  const routers = opts.routers(keys);
   const app = createApp({
     log: opts.log ?? silentLog,
     db,
-    routers: opts.routers(keys),
+    routers,
     ...(opts.trustedProxies ? { trustedProxies: opts.trustedProxies } : {}),
   });
-  opts.prepare?.(app);
+  opts.prepare?.(app, routers);
   const server = app.callback();
   return {
     keys,

@@ -1,5 +1,3 @@
-import type Router from '@koa/router';
-import type Koa from 'koa';
 import type { Config } from '../../../config';
 import type { ApiKeyService } from '../../auth/api-key.service';
 import type { AuthFailureLimiter } from '../../auth/auth-failure-limiter';
@@ -9,16 +7,17 @@ import type { Db } from '../../db/types';
 import type { Logger } from '../../logger';
 import type { SignInService } from '../../plugins/sign-in/sign-in.service';
 import type { WebhookOutbox } from '../../webhooks/outbox';
-import { installSeed000Envelope, seed000Router } from './seed000';
+import type { Mount } from './mount';
+import { seed000Mount, seed000Router } from './seed000';
 import type { EndpointRouter } from '../../http/endpoint';
 import {
   DeveloperCallbacks,
   developerCallbackEndpoints,
-  installSeed001Envelope,
+  seed001Mount,
   seed001Router,
   startSeed001Callbacks,
 } from './seed001';
-import { installSeed003Envelope, startSeed003 } from './seed003';
+import { seed003Mount, startSeed003 } from './seed003';
 
 /** What the seed dialects translate onto: the same services as the native API. */
 export interface DialectDeps {
@@ -35,11 +34,9 @@ export interface DialectDeps {
   log: Logger;
 }
 
-/** One enabled dialect: its routers, its outermost error envelope, and what it stops at shutdown. */
+/** One enabled dialect: its mount (routers, prefix, error shape), and what it stops at shutdown. */
 export interface StartedDialect {
-  routers: Router[];
-  /** Mounts the dialect's error envelope outermost on the app. */
-  install(app: Koa): void;
+  mount: Mount;
   /** Adds the dialect's settings endpoints to the native API (e.g. seed 001's developer callbacks). */
   nativeEndpoints?(api: EndpointRouter): void;
   stop?(): void;
@@ -77,6 +74,7 @@ const DIALECTS: readonly Dialect[] = [
       });
       const router = seed001Router({
         runtime: d.runtime,
+        ...(settings.prefix ? { prefix: settings.prefix } : {}),
         keys: d.keys,
         ...(d.authLimiter ? { authLimiter: d.authLimiter } : {}),
         log: d.log,
@@ -89,8 +87,7 @@ const DIALECTS: readonly Dialect[] = [
         ...(d.config.http.publicOrigin ? { publicOrigin: d.config.http.publicOrigin } : {}),
       });
       return {
-        routers: [router],
-        install: installSeed001Envelope,
+        mount: seed001Mount([router], settings.prefix),
         nativeEndpoints: (api) =>
           developerCallbackEndpoints(api, { callbacks: developerCallbacks, checkCallbackUrl: d.checkCallbackUrl }),
         stop: () => callbacks.stop(),
@@ -104,6 +101,7 @@ const DIALECTS: readonly Dialect[] = [
       const s0 = d.config.compat.seed000!;
       const router = seed000Router({
         runtime: d.runtime,
+        ...(s0.prefix ? { prefix: s0.prefix } : {}),
         signIn: d.signIn,
         log: d.log,
         platforms: s0.platforms ?? [],
@@ -111,7 +109,7 @@ const DIALECTS: readonly Dialect[] = [
         broadcasts: d.broadcasts,
         ...(d.authLimiter ? { authLimiter: d.authLimiter } : {}),
       });
-      return { routers: [router], install: installSeed000Envelope };
+      return { mount: seed000Mount([router], s0.prefix) };
     },
   },
   {
@@ -128,7 +126,7 @@ const DIALECTS: readonly Dialect[] = [
         log: d.log,
         ...(d.authLimiter ? { authLimiter: d.authLimiter } : {}),
       });
-      return { routers: [seed003.router], install: installSeed003Envelope, stop: () => seed003.stop() };
+      return { mount: seed003Mount([seed003.router], d.config.compat.seed003!.prefix), stop: () => seed003.stop() };
     },
   },
 ];
@@ -136,17 +134,16 @@ const DIALECTS: readonly Dialect[] = [
 /**
  * Starts the dialects the config enables. Each registers its webhook formats before this returns,
  * so the webhook worker may start after it; `stop` detaches their listeners (before the webhooks stop).
+ * Their mounts go to the app with the native API's (see mount.ts: conflicts, error shapes).
  */
 export function startDialects(deps: DialectDeps): {
-  routers: Router[];
-  install(app: Koa): void;
+  mounts: Mount[];
   nativeEndpoints(api: EndpointRouter): void;
   stop(): void;
 } {
   const started = DIALECTS.filter((d) => d.enabled(deps.config)).map((d) => d.start(deps));
   return {
-    routers: started.flatMap((s) => s.routers),
-    install: (app) => started.forEach((s) => s.install(app)),
+    mounts: started.map((s) => s.mount),
     nativeEndpoints: (api) => started.forEach((s) => s.nativeEndpoints?.(api)),
     stop: () => started.forEach((s) => s.stop?.()),
   };

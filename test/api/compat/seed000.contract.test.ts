@@ -1,10 +1,11 @@
 import type { Runtime } from '../../../src/bot/runtime';
-import { installSeed000Envelope, ownerOf, productionTargets, seed000Router } from '../../../src/api/compat/seed000';
+import { seed000Mount, ownerOf, productionTargets, seed000Router } from '../../../src/api/compat/seed000';
 import { compatHarness } from '../../support/api';
 import { memoryLog } from '../../support/logger';
 import { useTestDatabase } from '../../support/mongo';
 import { createRooms, startMockService, type MockService } from '../../support/puppet-mock';
 import { nextEvent, testPlugins, testRuntime, testRuntimeConfig } from '../../support/runtime';
+import { installMounts } from '../../../src/api/compat/mount';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -112,7 +113,7 @@ describe('seed 000 platform robot API (contract, robots on puppet-service gRPC m
           qrWaitMs: 10_000,
         }),
       ],
-      prepare: installSeed000Envelope,
+      prepare: (app, routers) => installMounts(app, [seed000Mount(routers)]),
       log: logs.log,
     });
   });
@@ -452,7 +453,7 @@ describe('seed 000 platform robot API (contract, robots on puppet-service gRPC m
             qrWaitMs: 300,
           }),
         ],
-        prepare: installSeed000Envelope,
+        prepare: (app, routers) => installMounts(app, [seed000Mount(routers)]),
         log: logs.log,
       });
       const user = '13600000077';

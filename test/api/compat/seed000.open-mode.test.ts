@@ -1,11 +1,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { installSeed000Envelope, ownerOf, seed000Router } from '../../../src/api/compat/seed000';
+import { seed000Mount, ownerOf, seed000Router } from '../../../src/api/compat/seed000';
 import { compatHarness } from '../../support/api';
 import { call } from '../../support/http-from';
 import { silentLog } from '../../support/logger';
 import { useTestDatabase } from '../../support/mongo';
 import { testPlugins, testRuntime } from '../../support/runtime';
+import { installMounts } from '../../../src/api/compat/mount';
 
 const t = useTestDatabase(__filename);
 
@@ -34,7 +35,7 @@ describe('seed 000 without a key: platforms that admit callers by address', () =
       routers: () => [
         seed000Router({ runtime, signIn: plugins.services['sign-in'].signIn, platforms: PLATFORMS, log: silentLog }),
       ],
-      prepare: installSeed000Envelope,
+      prepare: (app, routers) => installMounts(app, [seed000Mount(routers)]),
       trustedProxies: ['127.0.0.1'],
     });
     server = http.createServer(h.server);

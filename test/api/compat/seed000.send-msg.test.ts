@@ -1,4 +1,4 @@
-import { installSeed000Envelope, ownerOf, seed000Router } from '../../../src/api/compat/seed000';
+import { seed000Mount, ownerOf, seed000Router } from '../../../src/api/compat/seed000';
 import { createBroadcasts, type Broadcasts } from '../../../src/broadcasts';
 import type { Runtime } from '../../../src/bot/runtime';
 import type { PublishInput } from '../../../src/webhooks/events';
@@ -7,6 +7,7 @@ import { silentLog } from '../../support/logger';
 import { useTestDatabase } from '../../support/mongo';
 import { createRooms, startMockService, type MockService } from '../../support/puppet-mock';
 import { nextEvent, testPlugins, testRuntime, testRuntimeConfig } from '../../support/runtime';
+import { installMounts } from '../../../src/api/compat/mount';
 
 const t = useTestDatabase(__filename);
 const KEY = 'frxs-platform-key-0123456789abcdef';
@@ -50,7 +51,7 @@ describe('seed 000 send_msg: every item to every production group, as broadcasts
           broadcasts,
         }),
       ],
-      prepare: installSeed000Envelope,
+      prepare: (app, routers) => installMounts(app, [seed000Mount(routers)]),
     });
   });
 

@@ -1,7 +1,6 @@
 import type { RobotStatus } from '../../../src/bot/core/robot-state';
 import type { RobotView } from '../../../src/bot/robot.service';
 import type { RoomView } from '../../../src/bot/room.service';
-import { isSeed000Path } from '../../../src/api/compat/seed000/envelope';
 import { keyedSerializer } from '../../../src/api/compat/seed000/router';
 import { pickAccountRobot, pickRobotToLogin, uniqueRooms } from '../../../src/api/compat/seed000/platform-robots';
 import { ownerOf, parseOwner, PlatformKeys, platformOwnerPrefix } from '../../../src/api/compat/seed000/platforms';
@@ -260,16 +259,6 @@ describe('seed 000 request fields', () => {
     [{ keyword: '签到' }, false],
   ])('define_sign_rule %j valid: %j', (body, ok) => {
     expect(signRuleBody.safeParse(body).success).toBe(ok);
-  });
-
-  test.each([
-    ['/robot/getqrcode/', true],
-    ['/robot', true],
-    ['/robots/x', false],
-    ['/api/v1/robots', false],
-    ['/robotx', false],
-  ])("path %j is the dialect's: %j", (path, want) => {
-    expect(isSeed000Path(path)).toBe(want);
   });
 });
 

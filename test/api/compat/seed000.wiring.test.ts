@@ -75,4 +75,25 @@ describe('seed 000 in the composition root', () => {
   test('when SEED000_ENABLED is on without platforms, then start-up stops naming SEED000_PLATFORMS', async () => {
     await expect(boot({ SEED000_ENABLED: 'true' })).rejects.toThrow('SEED000_PLATFORMS');
   });
+
+  test('when SEED000_PREFIX is /s0, then the dialect answers under /s0/robot, its errors in its shape there, and /robot is not its', async () => {
+    const started: Started = await boot({
+      SEED000_ENABLED: 'true',
+      SEED000_PLATFORMS: JSON.stringify([{ id: 'frxs', key: FRXS_KEY }]),
+      SEED000_PREFIX: '/s0',
+    });
+    try {
+      const list = await request(started.url)
+        .get('/s0/robot/platform_user_list')
+        .query({ platform_id: 'frxs' })
+        .set('X-Platform-Key', FRXS_KEY);
+      expect(list.body).toEqual({ ret: 0, msg: 'ok', login_user_list: [] });
+      const unknown = await request(started.url).get('/s0/robot/nothing');
+      expect([unknown.status, unknown.body.ret, unknown.body.code]).toEqual([404, -1, 'not_found']);
+      const old = await request(started.url).get('/robot/platform_user_list').set('X-Platform-Key', FRXS_KEY);
+      expect([old.status, old.body.error?.code]).toEqual([404, 'not_found']);
+    } finally {
+      await started.stop();
+    }
+  });
 });

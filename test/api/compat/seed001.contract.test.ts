@@ -2,13 +2,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Response } from 'supertest';
 import type { Runtime } from '../../../src/bot/runtime';
-import { installSeed001Envelope, seed001Router } from '../../../src/api/compat/seed001';
+import { seed001Mount, seed001Router } from '../../../src/api/compat/seed001';
 import { AppError } from '../../../src/http/errors';
 import { compatHarness } from '../../support/api';
 import { memoryLog } from '../../support/logger';
 import { useTestDatabase } from '../../support/mongo';
 import { createRooms, startMockService, type MockService } from '../../support/puppet-mock';
 import { nextEvent, testRuntime, testRuntimeConfig } from '../../support/runtime';
+import { installMounts } from '../../../src/api/compat/mount';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -77,7 +78,7 @@ describe('seed 001 robots API (contract, robot on puppet-service gRPC mock)', ()
           },
         }),
       ],
-      prepare: installSeed001Envelope,
+      prepare: (app, routers) => installMounts(app, [seed001Mount(routers)]),
       log: logs.log,
     });
     token = await h.ownerToken('alice');
@@ -527,7 +528,7 @@ describe('seed 001 robots API (contract, robot on puppet-service gRPC mock)', ()
             },
           }),
         ],
-        prepare: installSeed001Envelope,
+        prepare: (app, routers) => installMounts(app, [seed001Mount(routers)]),
       });
       const tok = await guarded.ownerToken('alice');
       tokens.push(tok);

@@ -7,8 +7,9 @@ const t = useTestDatabase(__filename);
 const ADMIN_KEY = 'qb_seed001-wiring-test-admin-key';
 
 describe('seed 001 in the composition root', () => {
-  const boot = (enabled: boolean) =>
+  const boot = (enabled: boolean, env: Record<string, string> = {}) =>
     start({
+      ...env,
       NODE_ENV: 'test',
       PORT: '0',
       MONGODB_URI: `${testMongoUri().replace(/\/$/, '')}/${t.db.connection.name}`,
@@ -78,6 +79,45 @@ describe('seed 001 in the composition root', () => {
       await started.stop();
     }
   });
+
+  test('when SEED001_PREFIX is /s1, then the dialect answers under /s1 (qrcode_url included, errors in its shape) and /robots does not exist', async () => {
+    // The mock puppet: a login shows a QR code without leaving the machine.
+    const started: Started = await boot(true, { SEED001_PREFIX: '/s1', PUPPET: 'mock' });
+    try {
+      const created = await request(started.url).post('/s1/robots').send({ token: ADMIN_KEY, username: 'wx_prefixed' });
+      expect(created.body).toMatchObject({ retCode: 0, data: { robot: { username: 'wx_prefixed' } } });
+      const id = created.body.data.robot.id as string;
+      const login = await request(started.url).post(`/s1/robots/${id}/login`).send({ token: ADMIN_KEY });
+      expect(new URL(login.body.data.qrcode_url as string).pathname).toBe(`/s1/robots/${id}/qrcode`);
+      const bad = await request(started.url).post('/s1/robots').set('Content-Type', 'application/json').send('{');
+      expect([bad.status, bad.body.retCode]).toEqual([400, -1005]);
+      const unknown = await request(started.url).get('/s1/robots/x/y/z');
+      expect([unknown.status, unknown.body.retCode]).toEqual([404, -1006]);
+      const old = await request(started.url).post('/robots').send({ token: ADMIN_KEY, username: 'wx_old' });
+      expect([old.status, old.body.error?.code]).toEqual([404, 'not_found']);
+    } finally {
+      await started.stop();
+    }
+  });
+
+  test('when seed 001 is mounted at /api beside seed 003 (both claim POST /api/robots), then qunbot refuses to start and names both', async () => {
+    await expect(
+      boot(true, {
+        SEED001_PREFIX: '/api',
+        SEED003_ENABLED: 'true',
+        SEED003_CHANNELS: JSON.stringify([{ chid: 'C1', key: 'wiring-channel-key-0123456789' }]),
+      }),
+    ).rejects.toThrow(
+      /two APIs claim the same method and path: seed001 \(POST \/api\/robots\) and seed003 \(POST \/api\/:name\)/,
+    );
+  });
+
+  test.each(['/api/v1', '/healthz', 's1', '/s1/', '/s 1'])(
+    'when SEED001_PREFIX is %j, then the configuration is refused',
+    async (prefix) => {
+      await expect(boot(true, { SEED001_PREFIX: prefix })).rejects.toThrow(/compat\.seed001\.prefix|SEED001_PREFIX/);
+    },
+  );
 
   test('when SEED001_ENABLED is off (the default), then /robots does not exist', async () => {
     const started = await boot(false);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Response } from 'supertest';
-import { installSeed003Envelope, startSeed003 } from '../../../src/api/compat/seed003';
+import { seed003Mount, startSeed003 } from '../../../src/api/compat/seed003';
 import type { Runtime } from '../../../src/bot/runtime';
 import { systemClock } from '../../../src/bot/core/clock';
 import { WebhookOutbox } from '../../../src/webhooks/outbox';
@@ -13,6 +13,7 @@ import { createRooms, startMockService, type MockService } from '../../support/p
 import { nextEvent, testRuntime, testRuntimeConfig } from '../../support/runtime';
 import { startReceiver, type Receiver } from '../../webhooks/receiver';
 import { webhookConfig } from '../../webhooks/support';
+import { installMounts } from '../../../src/api/compat/mount';
 
 const TZ = 'Asia/Shanghai';
 const K1 = 'ch01-key-4f1c2a9e7b3d5f60';
@@ -162,7 +163,11 @@ describe('seed 003 WXRC signed API (contract, robot on puppet-service gRPC mock)
       timeZone: TZ,
       log: logs.log,
     });
-    h = await compatHarness(t.db, { routers: () => [seed.router], prepare: installSeed003Envelope, log: logs.log });
+    h = await compatHarness(t.db, {
+      routers: () => [seed.router],
+      prepare: (app, routers) => installMounts(app, [seed003Mount(routers)]),
+      log: logs.log,
+    });
   });
 
   afterAll(async () => {

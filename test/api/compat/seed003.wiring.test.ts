@@ -12,8 +12,9 @@ const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex
 const shanghaiNow = () => new Date(Date.now() + 8 * 3600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
 
 describe('seed 003 in the composition root', () => {
-  const boot = (enabled: boolean) =>
+  const boot = (enabled: boolean, env: Record<string, string> = {}) =>
     start({
+      ...env,
       NODE_ENV: 'test',
       PORT: '0',
       MONGODB_URI: `${testMongoUri().replace(/\/$/, '')}/${t.db.connection.name}`,
@@ -65,6 +66,30 @@ describe('seed 003 in the composition root', () => {
       const res = await request(started.url).post('/api/login').send({ reqHead: {} });
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('not_found');
+    } finally {
+      await started.stop();
+    }
+  });
+
+  test('when SEED003_PREFIX is /s3, then the signed dialect answers at /s3/api/<name>, its errors in its shape there', async () => {
+    const started: Started = await boot(true, { SEED003_PREFIX: '/s3' });
+    try {
+      const body = JSON.stringify({
+        reqHead: { chid: 'WIRE', txcode: 'WIRE-S3', txtime: shanghaiNow(), botcode: 'nobody', sign: '' },
+        reqBody: {},
+      });
+      const res = await request(started.url)
+        .post('/s3/api/botStatus')
+        .set('Content-Type', 'application/json')
+        .set('X-Ecaspsplus-Signature', md5(body + KEY))
+        .set('X-Ecaspsplus-SignatureType', 'MD5')
+        .send(body);
+      expect([res.status, res.body.rtCode]).toEqual([200, '3001']);
+      const bad = await request(started.url).post('/s3/api/login').set('Content-Type', 'application/json').send('{');
+      expect([bad.status, bad.body.rtCode]).toEqual([400, '1001']);
+      const unknown = await request(started.url).post('/s3/api/nothing').send({});
+      expect(unknown.body.rtCode).toBe('1003');
+      expect((await request(started.url).post('/api/botStatus').send(body)).body.error.code).toBe('not_found');
     } finally {
       await started.stop();
     }

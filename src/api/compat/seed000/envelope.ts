@@ -1,5 +1,5 @@
-import type Koa from 'koa';
-import type { Middleware } from 'koa';
+import type Router from '@koa/router';
+import type { Mount, NativeError } from '../mount';
 
 /**
  * Seed 000 answers. The seed shows ad hoc bodies (`{data: [...]}`, `{login_user_list: [...]}`),
@@ -62,9 +62,6 @@ export function errorBody(code: string, msg: string, requestId?: unknown, detail
   };
 }
 
-/** Paths the dialect answers (seed 001 is under /robots, the native API under /api/v1). */
-export const isSeed000Path = (path: string): boolean => /^\/robot(\/|$)/.test(path);
-
 /** Codes for errors raised before the dialect's router answers (body parser, router's 404/405). */
 const CODE_FOR_STATUS: Record<number, string> = {
   400: 'invalid_json',
@@ -75,36 +72,18 @@ const CODE_FOR_STATUS: Record<number, string> = {
 };
 
 /**
- * Errors raised before the router runs (malformed JSON 400, too large 413) or by the router
- * itself (no such path 404, wrong method 405) are answered by the app's error handler in the
- * native shape `{ error: { code, message, requestId } }`. On /robot paths this rewrites them into
- * the seed 000 error body, keeping the HTTP status. It must wrap the error handler, so it is
- * mounted outermost (see installSeed000Envelope).
+ * The seed 000 body of an error the app's error handler answered in the native shape (malformed
+ * JSON 400, too large 413, no such path 404, wrong method 405), keeping the HTTP status.
  */
-export function seed000ErrorEnvelope(): Middleware {
-  return async (ctx, next) => {
-    await next();
-    if (!isSeed000Path(ctx.path) || ctx.status < 400) return;
-    const body = ctx.body as { error?: { code?: unknown; message?: unknown; requestId?: unknown } } | undefined;
-    if (!body || typeof body !== 'object' || !body.error || typeof body.error !== 'object') return;
-    const status = ctx.status;
-    const code =
-      CODE_FOR_STATUS[status] ??
-      (status >= 500 ? 'internal_error' : typeof body.error.code === 'string' ? body.error.code : 'bad_request');
-    const message = typeof body.error.message === 'string' ? body.error.message : 'request failed';
-    ctx.body = errorBody(
-      code,
-      status === 400 ? `the body is not valid JSON: ${message}` : message,
-      body.error.requestId,
-    );
-    ctx.status = status;
-  };
+export function rewriteSeed000Error(status: number, error: NativeError): ErrorBody {
+  const code =
+    CODE_FOR_STATUS[status] ??
+    (status >= 500 ? 'internal_error' : typeof error.code === 'string' ? error.code : 'bad_request');
+  const message = typeof error.message === 'string' ? error.message : 'request failed';
+  return errorBody(code, status === 400 ? `the body is not valid JSON: ${message}` : message, error.requestId);
 }
 
-/**
- * Puts seed000ErrorEnvelope in front of the app's whole middleware chain. Koa composes the chain
- * when `app.callback()` is called, so call this right after createApp and before listening.
- */
-export function installSeed000Envelope(app: Koa): void {
-  app.middleware.unshift(seed000ErrorEnvelope());
+/** Seed 000 as mounted: its routers, and every path under `<prefix>/robot` answers errors in its shape. */
+export function seed000Mount(routers: readonly Router[], prefix = ''): Mount {
+  return { name: 'seed000', routers, territory: `${prefix}/robot`, rewriteError: rewriteSeed000Error };
 }

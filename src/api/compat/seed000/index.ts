@@ -20,6 +20,6 @@ export const seed000Router = (deps: Seed000Deps) =>
 
 export type { Seed000Deps, EndpointFactory, EndpointDeps, Seed000Endpoint } from './router';
 export { endpoint, KEY_HEADER } from './router';
-export { installSeed000Envelope, seed000ErrorEnvelope, Seed000Error } from './envelope';
+export { rewriteSeed000Error, seed000Mount, Seed000Error } from './envelope';
 export { productionTargets, type BroadcastTarget } from './platform-robots';
 export { ownerOf, parseOwner } from './platforms';

@@ -17,6 +17,8 @@ export const KEY_HEADER = 'x-platform-key';
 
 export interface Seed000Deps {
   runtime: Runtime;
+  /** Mount prefix before the seed's paths (default '': /robot/...). */
+  prefix?: string;
   /** The sign-in plugin's rules (define_sign_rule). */
   signIn: Pick<SignInService, 'defineKeyword'>;
   /** The configured platforms with their keys (digested at once; the keys are not kept). */
@@ -124,7 +126,7 @@ export function seed000Router(deps: Seed000Deps, factories: readonly EndpointFac
     qrWaitMs: deps.qrWaitMs ?? 15_000,
     serialize: keyedSerializer(),
   };
-  const router = new Router();
+  const router = new Router(deps.prefix ? { prefix: deps.prefix } : {});
 
   /**
    * A caller without a key (the seed's clients send none): admitted when its address is on a

@@ -1,5 +1,5 @@
-import type Koa from 'koa';
-import type { Middleware } from 'koa';
+import type Router from '@koa/router';
+import type { Mount, NativeError } from '../mount';
 
 /**
  * Seed 001 return codes (the seed's 错误码 list). Only these are answered; which one qunbot uses
@@ -60,9 +60,6 @@ export function fail(retCode: number, errorMsg: string): Envelope {
   return { retCode, errorMsg };
 }
 
-/** Paths the dialect answers (the native API is under /api/v1, health at /healthz). */
-export const isSeed001Path = (path: string): boolean => /^\/robots(\/|$)/.test(path);
-
 function retCodeForStatus(status: number): number {
   if (status === 401 || status === 403) return RetCode.appNotFound;
   if (status === 404 || status === 405 || status === 501) return RetCode.invalidOperation;
@@ -71,29 +68,16 @@ function retCodeForStatus(status: number): number {
 }
 
 /**
- * Errors raised before the dialect's router runs (the shared JSON body parser: malformed JSON
- * 400, too large 413; the router's 404/405) are answered by the app's error handler in the
- * native shape `{ error: { code, message } }`. On /robots paths this rewrites them into the seed
- * envelope, keeping the HTTP status. It must wrap the error handler, so it is mounted outermost
- * (see installSeed001Envelope).
+ * The seed 001 envelope of an error the app's error handler answered in the native shape (the
+ * shared JSON body parser: malformed JSON 400, too large 413; the router's 404/405), keeping the
+ * HTTP status.
  */
-export function seed001ErrorEnvelope(): Middleware {
-  return async (ctx, next) => {
-    await next();
-    if (!isSeed001Path(ctx.path) || ctx.status < 400) return;
-    const body = ctx.body as { error?: { message?: unknown } } | undefined;
-    if (!body || typeof body !== 'object' || !body.error || typeof body.error !== 'object') return;
-    const status = ctx.status;
-    const message = typeof body.error.message === 'string' ? body.error.message : 'request failed';
-    ctx.body = fail(retCodeForStatus(status), status === 400 ? `参数错误: ${message}` : message);
-    ctx.status = status;
-  };
+export function rewriteSeed001Error(status: number, error: NativeError): Envelope {
+  const message = typeof error.message === 'string' ? error.message : 'request failed';
+  return fail(retCodeForStatus(status), status === 400 ? `参数错误: ${message}` : message);
 }
 
-/**
- * Puts seed001ErrorEnvelope in front of the app's whole middleware chain. Koa composes the chain
- * when `app.callback()` is called, so call this right after createApp and before listening.
- */
-export function installSeed001Envelope(app: Koa): void {
-  app.middleware.unshift(seed001ErrorEnvelope());
+/** Seed 001 as mounted: its routers, and every path under `<prefix>/robots` answers errors in its shape. */
+export function seed001Mount(routers: readonly Router[], prefix = ''): Mount {
+  return { name: 'seed001', routers, territory: `${prefix}/robots`, rewriteError: rewriteSeed001Error };
 }

@@ -21,7 +21,7 @@ export const seed001Endpoints: readonly EndpointFactory[] = [
 export const seed001Router = (deps: Seed001Deps) => buildSeed001Router(deps, seed001Endpoints);
 
 export type { Seed001Deps, EndpointDeps, EndpointFactory, Seed001Endpoint } from './router';
-export { installSeed001Envelope, seed001ErrorEnvelope, RetCode } from './envelope';
+export { rewriteSeed001Error, seed001Mount, RetCode } from './envelope';
 export { startSeed001Callbacks, type Seed001CallbackDeps } from './callbacks';
 export { DEVELOPER_CALLBACK_FORMAT, developerCallbackFormat } from './developer-callback.format';
 export { DeveloperCallbacks, type DeveloperCallback, type CallbackTarget } from './developer-callbacks.service';

@@ -43,7 +43,10 @@ export const loginEndpoints: EndpointFactory = (deps) => {
         }
         // Without a configured public origin, the address the caller used (a relative link if it sent no Host).
         const origin = deps.publicOrigin ?? (ctx.host ? `${ctx.protocol}://${ctx.host}` : '');
-        return { robot: robotOut(robot), qrcode_url: robot.status === 'logged_in' ? '' : origin + deps.links.path(id) };
+        return {
+          robot: robotOut(robot),
+          qrcode_url: robot.status === 'logged_in' ? '' : origin + deps.prefix + deps.links.path(id),
+        };
       },
     },
   ];

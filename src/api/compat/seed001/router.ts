@@ -15,6 +15,8 @@ import { describeIssues } from './schemas';
 
 export interface Seed001Deps {
   runtime: Runtime;
+  /** Mount prefix before the seed's paths (default '': /robots...). */
+  prefix?: string;
   keys: ApiKeyService;
   /** Counts wrong tokens and refuses clients over the limit (HTTP 429, retCode 2000); absent: no limit. */
   authLimiter?: AuthFailureLimiter;
@@ -40,6 +42,8 @@ export interface EndpointDeps {
   runtime: Runtime;
   log: Logger;
   adminOwner: string;
+  /** The mount prefix ('' by default), for links to the dialect's own paths. */
+  prefix: string;
   /** Signs qrcode_url links (login) and checks them (the QR code image). */
   links: QrLinks;
   qrWaitMs: number;
@@ -135,6 +139,7 @@ export function buildSeed001Router(deps: Seed001Deps, factories: readonly Endpoi
     runtime: rt,
     log,
     adminOwner: deps.adminOwner ?? 'seed001',
+    prefix: deps.prefix ?? '',
     links: new QrLinks(deps.qrLinkTtlMs ?? 10 * 60_000, deps.qrLinkSecret),
     qrWaitMs: deps.qrWaitMs ?? 15_000,
     imagesPerMinute: deps.imagesPerMinute ?? 10,
@@ -165,7 +170,7 @@ export function buildSeed001Router(deps: Seed001Deps, factories: readonly Endpoi
       return robot;
     },
   };
-  const router = new Router();
+  const router = new Router(deps.prefix ? { prefix: deps.prefix } : {});
 
   /** Body and token first, then the envelope for the handler's result or its error. */
   function mount(e: Seed001Endpoint): void {

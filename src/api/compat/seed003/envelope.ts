@@ -1,5 +1,5 @@
-import type Koa from 'koa';
-import type { Middleware } from 'koa';
+import type Router from '@koa/router';
+import type { Mount, NativeError } from '../mount';
 
 /**
  * Seed 003 return codes (`rtCode`, a string as in the seed). The seed defines none, so qunbot
@@ -99,37 +99,30 @@ function codeForStatus(status: number): RtCodeValue {
 }
 
 /**
- * Errors raised before the dialect's router runs (the shared JSON body parser: malformed JSON
- * 400, too large 413) are answered by the app's error handler in the native shape
- * `{ error: { code, message } }`. On /api/<name> paths this rewrites them into the seed 003
- * envelope, keeping the HTTP status; /api/v1 keeps the native shape. It must wrap the error
- * handler, so installSeed003Envelope mounts it outermost.
+ * The seed 003 envelope of an error the app's error handler answered in the native shape (the
+ * shared JSON body parser: malformed JSON 400, too large 413), keeping the HTTP status; undefined
+ * outside /api/<name> (the native API's /api/v1 keeps its shape). `path` is below the mount prefix.
  */
-export function seed003ErrorEnvelope(): Middleware {
-  return async (ctx, next) => {
-    await next();
-    if (seed003Name(ctx.path) === null || ctx.status < 400) return;
-    const body = ctx.body as { error?: { message?: unknown } } | undefined;
-    if (!body || typeof body !== 'object' || !body.error || typeof body.error !== 'object') return;
-    const status = ctx.status;
-    const message = typeof body.error.message === 'string' ? body.error.message : 'request failed';
-    const code = codeForStatus(status);
-    ctx.body = envelope(
-      code,
-      code === RtCode.badBody
-        ? `报文格式错误 (${message})`
-        : code === RtCode.internal
-          ? '系统错误 (internal error)'
-          : message,
-    );
-    ctx.status = status;
-  };
+export function rewriteSeed003Error(status: number, error: NativeError, path: string): unknown {
+  if (seed003Name(path) === null) return undefined;
+  const message = typeof error.message === 'string' ? error.message : 'request failed';
+  const code = codeForStatus(status);
+  return envelope(
+    code,
+    code === RtCode.badBody
+      ? `报文格式错误 (${message})`
+      : code === RtCode.internal
+        ? '系统错误 (internal error)'
+        : message,
+  );
 }
 
-/**
- * Puts seed003ErrorEnvelope in front of the app's whole middleware chain. Koa composes the chain
- * when `app.callback()` is called, so call this right after createApp and before listening.
- */
-export function installSeed003Envelope(app: Koa): void {
-  app.middleware.unshift(seed003ErrorEnvelope());
+/** Seed 003 as mounted: its router, and `<prefix>/api/<name>` answers errors in its shape. */
+export function seed003Mount(routers: readonly Router[], prefix = ''): Mount {
+  return {
+    name: 'seed003',
+    routers,
+    territory: `${prefix}/api`,
+    rewriteError: (status, error, path) => rewriteSeed003Error(status, error, path.slice(prefix.length)),
+  };
 }

@@ -10,6 +10,8 @@ import { readMessage, type Seed003Message } from './message';
 import { checkInterface, checkRequest } from './request-checks';
 
 export interface Seed003RouterDeps extends InterfaceDeps {
+  /** Mount prefix before the seed's paths (default '': /api/<name>). */
+  prefix?: string;
   channels: ReadonlyMap<string, Seed003Channel>;
   replay: Pick<ReplayStore, 'run' | 'byMsgid'>;
   /** Time zone of txtime (config.timeZone). */
@@ -49,10 +51,11 @@ export function seed003Router(deps: Seed003RouterDeps, factories: readonly Inter
   const log = deps.log.child({ module: 'seed003' });
   const interfaces = Object.assign({}, ...factories.map((f) => f(deps))) as ReturnType<InterfaceFactory>;
   const checks = { ...deps, interfaces, now: () => deps.runtime.clock.now() };
-  const router = new Router();
+  const prefix = deps.prefix ?? '';
+  const router = new Router(prefix ? { prefix } : {});
 
   router.all('/api/:name', async (ctx, next) => {
-    const name = seed003Name(ctx.path);
+    const name = seed003Name(ctx.path.slice(prefix.length));
     if (name === null) return next();
     let result: Answer;
     try {

@@ -28,7 +28,13 @@ export interface Seed003Deps {
   connection: Db;
   /** The webhook outbox: notifications are queued there in the format registered here; its guard checks notifyUrl. */
   outbox: Pick<WebhookOutbox, 'enqueue' | 'formats' | 'guard'>;
-  settings: { channels: readonly Seed003Channel[]; txtimeWindowSec: number; sendWaitMs?: number | undefined };
+  settings: {
+    channels: readonly Seed003Channel[];
+    txtimeWindowSec: number;
+    sendWaitMs?: number | undefined;
+    /** Mount prefix before /api/<name> (default ''). */
+    prefix?: string | undefined;
+  };
   timeZone: string;
   log: Logger;
   /** Largest form-POST message read, in kilobytes (api.bodyLimitKb). */
@@ -41,7 +47,7 @@ export interface Seed003Deps {
  * Seed 003 wired to the runtime: the /api/<name> router and the notifications bridge (robot QR
  * code, login and logout events → the bound channels' notifyUrl, signed by the notification
  * format registered on the outbox with the channel keys). `stop` detaches the bridge; the format
- * stays registered so that queued notifications still go out. Mount installSeed003Envelope on
+ * stays registered so that queued notifications still go out. Install its mount (seed003Mount) on
  * the app too, so body-parser errors get the seed envelope.
  */
 export function startSeed003(deps: Seed003Deps): { router: Router; notifier: Seed003Notifier; stop(): void } {
@@ -83,6 +89,7 @@ export function startSeed003(deps: Seed003Deps): { router: Router; notifier: See
       notifier,
       timeZone: deps.timeZone,
       txtimeWindowSec: deps.settings.txtimeWindowSec,
+      ...(deps.settings.prefix ? { prefix: deps.settings.prefix } : {}),
       ...(deps.settings.sendWaitMs !== undefined ? { sendWaitMs: deps.settings.sendWaitMs } : {}),
       log,
       ...(deps.authLimiter ? { authLimiter: deps.authLimiter } : {}),
