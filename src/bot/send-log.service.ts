@@ -41,6 +41,8 @@ export interface SendRecord {
   content: OutboundContent;
   mentionIds: string[];
   status: SendStatus;
+  /** Who asked for it (`api`, `seed003`, a plugin's name...). */
+  source?: string;
   puppetMessageId?: string;
   error?: string;
   batchId?: string;
@@ -58,6 +60,7 @@ function toRecord(d: SendLogDoc & { _id: Types.ObjectId }): SendRecord {
     content: d.content as OutboundContent,
     mentionIds: d.mentionIds ?? [],
     status: d.status,
+    ...(d.source ? { source: d.source } : {}),
     ...(d.puppetMessageId ? { puppetMessageId: d.puppetMessageId } : {}),
     ...(d.error ? { error: d.error } : {}),
     ...(d.batchId ? { batchId: d.batchId.toString() } : {}),

@@ -372,6 +372,6 @@ describe('seed 003 send answered "0" (still queued)', () => {
     expect(told).toEqual([]);
     settle({ id: 'send-1', status: 'sent' } as SendRecord);
     await notified;
-    expect(told).toEqual([[{ event: 'sendResult', msgid: 7, sendStatus: '1' }]]);
+    expect(told).toEqual([[{ event: 'sendResult', msgid: 7, sendStatus: '1' }, 'SRsend-1']]);
   });
 });

@@ -27,6 +27,9 @@ export interface NotifierDeps {
   log: Logger;
 }
 
+/** The notification key of a send's result: the same from every path and process (queued once). */
+export const sendResultKey = (sendId: string) => `SR${sendId}`;
+
 const EVENT_TYPES = {
   qrcode: 'robot.qrcode',
   login: 'robot.login',
@@ -99,11 +102,20 @@ export class Seed003Notifier {
     }
   }
 
-  /** Queues one notification to one channel (nothing when it has no notifyUrl). */
-  async toChannel(channel: Seed003Channel, botcode: string, robotId: string, e: NotifyEvent): Promise<void> {
+  /**
+   * Queues one notification to one channel (nothing when it has no notifyUrl). `once`: a key that
+   * makes the notification unique, so queuing it again (another path, another process) adds nothing.
+   */
+  async toChannel(
+    channel: Seed003Channel,
+    botcode: string,
+    robotId: string,
+    e: NotifyEvent,
+    once?: string,
+  ): Promise<void> {
     if (!channel.notifyUrl) return;
     const { timeZone, now } = this.deps;
-    const txcode = randomUUID().replace(/-/g, '');
+    const txcode = once ?? randomUUID().replace(/-/g, '');
     const reqBody =
       e.event === 'qrcode'
         ? {

@@ -40,6 +40,8 @@ requestSchema.index({ chid: 1, day: 1, txcode: 1 }, { unique: true });
 requestSchema.index({ createdAt: 1 }, { expireAfterSeconds: KEEP_SECONDS });
 // msgStatus: a channel's msgid back to the send it queued.
 requestSchema.index({ chid: 1, msgid: 1 });
+// sendResult: a settled send back to the request that queued it.
+requestSchema.index({ sendId: 1 }, { partialFilterExpression: { sendId: { $type: 'string' } } });
 
 /** The seed 003 request records (collection seed003_requests). */
 export function requestModel(conn: Connection): Model<RequestDoc> {

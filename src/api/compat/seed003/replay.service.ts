@@ -68,6 +68,15 @@ export class ReplayStore {
     return doc ? (doc.sendId ? { sendId: doc.sendId } : {}) : null;
   }
 
+  /** The channel and msgid of the request that queued the send, when it was answered sendStatus "0"; else null. */
+  async answeredQueued(sendId: string): Promise<{ chid: string; msgid: number } | null> {
+    const doc = await this.Request.findOne(
+      { sendId, state: 'done', 'body.sendStatus': '0' },
+      { chid: 1, msgid: 1 },
+    ).lean();
+    return doc && typeof doc.msgid === 'number' ? { chid: doc.chid, msgid: doc.msgid } : null;
+  }
+
   /** Runs `act` once for the slot; answers the stored first answer to every repeat. */
   async run(slot: Slot, name: string, act: () => Promise<Outcome>): Promise<{ answer: Answer; replayed: boolean }> {
     const key = `${slot.chid}\n${slot.day}\n${slot.txcode}`;

@@ -7,6 +7,7 @@ import { boundRobot, iface, loggedIn, parse, type InterfaceDeps, type InterfaceF
 import type { Outcome } from './replay.service';
 import { msgStatusBody, roomSendAppBody, roomSendImageBody, roomSendTextBody, type ReqHead } from './schemas';
 import type { SendRecord } from '../../../bot/send-log.service';
+import { sendResultKey } from './notifier';
 
 const SOURCE = 'seed003';
 
@@ -96,16 +97,23 @@ async function send(deps: InterfaceDeps, channel: Seed003Channel, head: ReqHead,
     // The seed's sendStatus "1" (sent) when the send goes out within the wait; else "0" (queued):
     // msgStatus tells its outcome later.
     const done = await settledWithin(deps, ticket.settled, deps.sendWaitMs ?? DEFAULT_SEND_WAIT_MS);
-    // Answered "0": the outcome is notified when it comes (channels with a notifyUrl), while this
-    // process runs; msgStatus answers it in any case.
+    // Answered "0": the outcome is notified when it comes (channels with a notifyUrl); here when
+    // this process sees it, and by followSendResults from the send log in any process, after a
+    // restart too (one key: queued once). msgStatus answers it in any case.
     if (!done && channel.notifyUrl)
       void ticket.settled
         .then((r) =>
-          deps.notifier.toChannel(channel, head.botcode, robotId, {
-            event: 'sendResult',
-            msgid,
-            sendStatus: sendStatusOf(r),
-          }),
+          deps.notifier.toChannel(
+            channel,
+            head.botcode,
+            robotId,
+            {
+              event: 'sendResult',
+              msgid,
+              sendStatus: sendStatusOf(r),
+            },
+            sendResultKey(ticket.record.id),
+          ),
         )
         .catch(() => undefined);
     return {

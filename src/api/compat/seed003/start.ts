@@ -14,6 +14,7 @@ import { Seed003Notifier } from './notifier';
 import { NOTIFY_FORMAT, notifyFormat } from './notify.format';
 import { ReplayStore } from './replay.service';
 import { roomSendInterfaces } from './room-send.endpoints';
+import { followSendResults } from './send-results';
 import { seed003Router } from './router';
 
 /** Every interface of the dialect; a new one is a factory added here. */
@@ -79,11 +80,13 @@ export function startSeed003(deps: Seed003Deps): { router: Router; notifier: See
           ),
         );
   }
+  const replay = new ReplayStore(connection, now);
+  const unfollow = followSendResults({ manager: runtime.manager, replay, bindings, channels, notifier, log });
   const router = seed003Router(
     {
       runtime,
       channels,
-      replay: new ReplayStore(connection, now),
+      replay,
       bindings,
       msgIds: new MsgIds(connection),
       notifier,
@@ -97,5 +100,12 @@ export function startSeed003(deps: Seed003Deps): { router: Router; notifier: See
     },
     seed003Interfaces,
   );
-  return { router, notifier, stop: detach };
+  return {
+    router,
+    notifier,
+    stop: () => {
+      detach();
+      unfollow();
+    },
+  };
 }
