@@ -2,7 +2,8 @@ import type { Context } from 'koa';
 import type Router from '@koa/router';
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import type { Principal } from './principal';
+import type { Permission } from './permissions';
+import { permits, type Principal } from './principal';
 import { AppError, forbidden, unauthorized } from './errors';
 import { errorBody } from './schemas';
 
@@ -10,8 +11,14 @@ type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type AnyObject = z.ZodObject<z.ZodRawShape>;
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
-/** Who may call an endpoint: any valid key, or only an admin key (one not limited to an owner). */
-export type Access = 'key' | 'admin';
+/**
+ * Who may call an endpoint: any authenticated caller (an API key or an operator session), only
+ * one that sees every owner (`admin`), or anyone (`public`: signing in).
+ */
+export type Access = 'key' | 'admin' | 'public';
+
+/** Nobody: the principal of a `public` endpoint's handler. */
+const ANONYMOUS: Principal = { keyId: '', admin: false, permissions: new Set() };
 
 /** What a handler gets: the validated path, query and body, the caller, and the Koa context. */
 export interface EndpointInput<P, Q, B> {
@@ -39,6 +46,11 @@ export interface Endpoint<
   summary: string;
   description?: string;
   access?: Access;
+  /**
+   * The permission the caller's role must hold (operators; API keys hold every one), or `any`
+   * for what every signed-in caller may do to themselves (their own sessions and password).
+   */
+  permission: Permission | 'any';
   params?: P;
   query?: Q;
   body?: B;
@@ -113,9 +125,12 @@ export class EndpointRouter {
     const status = e.status ?? 200;
     const access = e.access ?? 'key';
     this.router[e.method](e.path, async (ctx) => {
-      const principal = await this.authenticate(ctx);
-      if (!principal) throw unauthorized('send a valid API key: Authorization: Bearer <key>');
-      if (access === 'admin' && !principal.admin) throw forbidden('this endpoint needs an admin key');
+      const principal = access === 'public' ? ANONYMOUS : await this.authenticate(ctx);
+      if (!principal)
+        throw unauthorized('send a valid API key (Authorization: Bearer <key>) or sign in (POST /api/v1/sessions)');
+      if (access === 'admin' && !principal.admin) throw forbidden('this endpoint needs an admin key or operator');
+      if (access !== 'public' && e.permission !== 'any' && !permits(principal, e.permission))
+        throw forbidden(`this needs the permission ${e.permission}`);
       const params = validate(e.params, ctx.params, 'path');
       const query = validate(e.query?.strict(), ctx.query, 'query');
       const body = e.body ? validate(e.body, jsonBody(ctx), 'body') : noBody(ctx);
@@ -128,8 +143,14 @@ export class EndpointRouter {
       path: this.prefix + openApiPath(e.path),
       tags: [e.tag],
       summary: e.summary,
-      ...(e.description ? { description: e.description } : {}),
-      security: [{ apiKey: [] }],
+      description: [
+        e.description,
+        access === 'public' ? 'No authentication.' : e.permission === 'any' ? '' : `Needs \`${e.permission}\`.`,
+      ]
+        .filter(Boolean)
+        .join(' '),
+      'x-permission': access === 'public' ? 'public' : e.permission,
+      security: access === 'public' ? [] : [{ apiKey: [] }, { session: [] }],
       request: {
         ...(e.params ? { params: e.params } : {}),
         ...(e.query ? { query: e.query } : {}),
@@ -141,7 +162,10 @@ export class EndpointRouter {
           description: 'invalid input (code invalid_request, details list the fields)',
           content: { 'application/json': { schema: errorBody } },
         },
-        401: { description: 'missing or unknown API key', content: { 'application/json': { schema: errorBody } } },
+        401: {
+          description: 'missing or unknown API key or session',
+          content: { 'application/json': { schema: errorBody } },
+        },
         429: {
           description: 'too many failed authentications from this address or with this key prefix (see Retry-After)',
           headers: {
@@ -149,8 +173,13 @@ export class EndpointRouter {
           },
           content: { 'application/json': { schema: errorBody } },
         },
-        ...(access === 'admin'
-          ? { 403: { description: 'needs an admin key', content: { 'application/json': { schema: errorBody } } } }
+        ...(access === 'admin' || (access !== 'public' && e.permission !== 'any')
+          ? {
+              403: {
+                description: access === 'admin' ? 'needs an admin key or operator' : `needs ${e.permission}`,
+                content: { 'application/json': { schema: errorBody } },
+              },
+            }
           : {}),
         ...(e.params
           ? {

@@ -33,6 +33,7 @@ const echoPlugin = definePlugin({
       method: 'get',
       path: '/rooms/:id/echoes',
       tag: 'echo',
+      permission: 'rooms.read',
       summary: 'How often the robot echoed in the room',
       params: idParam,
       response: z.object({ roomId: z.string(), echoes: z.number().int() }),

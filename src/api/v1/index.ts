@@ -23,6 +23,12 @@ export function nativeApi(deps: V1Deps) {
     scheme: 'bearer',
     description: 'An API key: Authorization: Bearer qb_... (or the X-Api-Key header)',
   });
+  registry.registerComponent('securitySchemes', 'session', {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      "An operator session: Authorization: Bearer qs_... from POST /api/v1/sessions, or its HttpOnly cookie (then state-changing requests send the session's csrfToken in X-CSRF-Token)",
+  });
   const api = new EndpointRouter(router, registry, apiKeyAuthenticator(deps.keys, deps.authLimiter), V1_PREFIX);
   robotEndpoints(api, deps);
   const rt = deps.runtime;

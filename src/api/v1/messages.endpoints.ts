@@ -16,6 +16,7 @@ export function messageEndpoints(api: EndpointRouter, deps: V1Deps): void {
     method: 'post',
     path: '/messages',
     tag,
+    permission: 'messages.send',
     status: 202,
     summary: 'Send a text (with @-mentions), image, link card or mini-program card to a room or contact',
     description:
@@ -48,6 +49,7 @@ export function messageEndpoints(api: EndpointRouter, deps: V1Deps): void {
     method: 'get',
     path: '/messages/:id',
     tag,
+    permission: 'messages.read',
     summary: 'A send and its outcome (queued, sending, sent, failed, room_not_found, unknown)',
     params: idParam,
     response: sendView,

@@ -18,6 +18,7 @@ export function roomEndpoints(api: EndpointRouter, deps: V1Deps): void {
     method: 'post',
     path: '/robots/:id/rooms/sync',
     tag,
+    permission: 'rooms.write',
     summary: "Sync the robot's rooms from WeChat now (the robot must be logged in)",
     params: idParam,
     response: syncResultView,
@@ -39,6 +40,7 @@ export function roomEndpoints(api: EndpointRouter, deps: V1Deps): void {
     method: 'get',
     path: '/rooms',
     tag,
+    permission: 'rooms.read',
     summary: 'List rooms (of one robot, or of every robot the key may see)',
     query: z.object({
       robotId: z.string().min(1).max(64).optional(),
@@ -68,6 +70,7 @@ export function roomEndpoints(api: EndpointRouter, deps: V1Deps): void {
     method: 'get',
     path: '/rooms/:id',
     tag,
+    permission: 'rooms.read',
     summary: 'Get a room',
     params: idParam,
     response: roomView,
@@ -78,6 +81,7 @@ export function roomEndpoints(api: EndpointRouter, deps: V1Deps): void {
     method: 'patch',
     path: '/rooms/:id',
     tag,
+    permission: 'rooms.write',
     summary:
       "Change a room's flags (production, launch, bound), star level, the robot's nickname in it, plugin switches",
     params: idParam,

@@ -34,6 +34,7 @@ export function developerCallbackEndpoints(
     method: 'get',
     path: '/seed001/developer-callback',
     tag,
+    permission: 'webhooks.read',
     summary: "The owner's seed 001 developer callback",
     description: 'An admin key names the owner with ?owner=. 404 when the owner has none (the default applies).',
     query: ownerQuery,
@@ -49,6 +50,7 @@ export function developerCallbackEndpoints(
     method: 'put',
     path: '/seed001/developer-callback',
     tag,
+    permission: 'webhooks.write',
     summary: "Set the owner's seed 001 developer callback URL",
     description:
       "Group messages of the owner's robots in bound rooms are POSTed there (seed 001 通知开发者) instead of the default SEED001_CALLBACK_URL. The answer shows the token sent with them.",
@@ -65,6 +67,7 @@ export function developerCallbackEndpoints(
     method: 'delete',
     path: '/seed001/developer-callback',
     tag,
+    permission: 'webhooks.write',
     summary: "Remove the owner's seed 001 developer callback (the default applies again)",
     query: ownerQuery,
     response: okBody,
