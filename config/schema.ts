@@ -214,6 +214,24 @@ export const configSchema = z
       .object({
         /** Secret: only from QUNBOT_ADMIN_KEY. When set, this key is the admin key (stored hashed). */
         adminKey: z.string().min(24, 'must be at least 24 characters').optional(),
+        /**
+         * Secret: only from QUNBOT_ADMIN_PASSWORD. The first start's `admin` operator gets it (it
+         * must pass the password rule); unset: a generated one, printed once, changed at first sign-in.
+         */
+        adminPassword: z.string().max(128).optional(),
+        /** Operator sessions: absolute lifetime and idle timeout. */
+        sessions: z
+          .object({
+            ttlHours: z
+              .number()
+              .positive()
+              .max(24 * 90),
+            idleMinutes: z
+              .number()
+              .positive()
+              .max(24 * 60 * 30),
+          })
+          .strict(),
         /** Largest JSON body accepted, in kilobytes. */
         bodyLimitKb: z.number().int().positive(),
         /** Largest page a list endpoint returns. */
@@ -366,6 +384,9 @@ export const envBindings: readonly EnvBinding[] = [
   { env: 'OUTBOX_ROOM_GAP_MS', path: 'outbox.roomGapMs', kind: 'number' },
   { env: 'OUTBOX_JITTER_MS', path: 'outbox.jitterMs', kind: 'number' },
   { env: 'QUNBOT_ADMIN_KEY', path: 'api.adminKey', kind: 'string', secret: true },
+  { env: 'QUNBOT_ADMIN_PASSWORD', path: 'api.adminPassword', kind: 'string', secret: true },
+  { env: 'QUNBOT_SESSION_TTL_HOURS', path: 'api.sessions.ttlHours', kind: 'number' },
+  { env: 'QUNBOT_SESSION_IDLE_MINUTES', path: 'api.sessions.idleMinutes', kind: 'number' },
   { env: 'QUNBOT_WEBHOOK_KEY', path: 'webhooks.signingKey', kind: 'string', secret: true },
   { env: 'QUNBOT_WEBHOOK_ALLOW_HOSTS', path: 'webhooks.allowHosts', kind: 'list' },
   { env: 'BROADCAST_GRACE_MINUTES', path: 'broadcasts.graceMinutes', kind: 'number' },

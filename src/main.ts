@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from '../config';
 import { createApp } from './api/app';
 import { nativeApi, V1_PREFIX } from './api/v1';
+import { peopleOf } from './auth/people';
 import { startDialects } from './api/compat';
 import { assertNoConflicts, installMounts, type Mount } from './api/compat/mount';
 import { AuthFailureLimiter } from './auth/auth-failure-limiter';
@@ -8,7 +9,7 @@ import { ApiKeyService } from './auth/api-key.service';
 import { startServer } from './api/server';
 import { createRuntime } from './bot/runtime';
 import { modelsReady, openDatabase } from './db/connection';
-import { createLogger } from './logger';
+import { createLogger, type Logger } from './logger';
 import { createPuppetFactory } from './bot/puppets';
 import { demoWorld } from './demo/mock-environment';
 import { installPlugins, type PluginServices } from './plugins';
@@ -34,10 +35,10 @@ export interface Started {
  */
 export async function start(
   env: NodeJS.ProcessEnv = process.env,
-  overrides: Pick<Parameters<typeof createRuntime>[0], 'createPuppet'> = {},
+  overrides: Pick<Parameters<typeof createRuntime>[0], 'createPuppet'> & { log?: Logger } = {},
 ): Promise<Started> {
   const config = loadConfig(env);
-  const log = createLogger(config.log);
+  const log = overrides.log ?? createLogger(config.log);
   const stops: Stop[] = [];
   const stop: Stop = async () => {
     for (const s of stops.reverse()) await s();
@@ -58,6 +59,7 @@ export async function start(
     });
     const mentions = plugins.services['mention-capture'].mentions;
     const keys = new ApiKeyService(db.connection);
+    const people = peopleOf(db.connection, config.api.sessions);
     // One limiter of failed authentications for the native API and every dialect, in the database.
     const authLimiter = new AuthFailureLimiter(db.connection, config.api.authFailures, log.child({ module: 'auth' }));
     // Stopped after the robots (stops run in reverse), so their last events are still queued.
@@ -97,6 +99,7 @@ export async function start(
       webhooks: webhooks.outbox,
       broadcasts,
       dialectEndpoints: dialects.nativeEndpoints,
+      people,
     });
     // Every dialect has registered its callback formats: queued callbacks may go out.
     webhooks.start();
@@ -107,6 +110,12 @@ export async function start(
     // Printed once, to the terminal only (never to the log): it is stored hashed.
     if (firstKey)
       process.stderr.write(`\nqunbot: first start, admin API key (shown once, keep it safe):\n  ${firstKey}\n\n`);
+    const firstOperator = await people.auth.bootstrap(config.api.adminPassword);
+    // The same for the first operator's generated password (to be changed at first sign-in).
+    if (firstOperator?.password)
+      process.stderr.write(
+        `qunbot: first start, operator "${firstOperator.username}" with the password (shown once; change it at first sign-in):\n  ${firstOperator.password}\n\n`,
+      );
     // Every API with its paths: two claiming the same method and path stop the start here.
     const mounts: Mount[] = [
       { name: 'native API', routers: [native.router], territory: V1_PREFIX },

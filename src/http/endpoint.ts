@@ -129,6 +129,12 @@ export class EndpointRouter {
       if (!principal)
         throw unauthorized('send a valid API key (Authorization: Bearer <key>) or sign in (POST /api/v1/sessions)');
       if (access === 'admin' && !principal.admin) throw forbidden('this endpoint needs an admin key or operator');
+      if (access !== 'public' && e.permission !== 'any' && principal.mustChangePassword)
+        throw new AppError(
+          403,
+          'password_change_required',
+          'change the generated password first (PUT /api/v1/me/password)',
+        );
       if (access !== 'public' && e.permission !== 'any' && !permits(principal, e.permission))
         throw forbidden(`this needs the permission ${e.permission}`);
       const params = validate(e.params, ctx.params, 'path');

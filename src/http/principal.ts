@@ -15,6 +15,8 @@ export interface Principal {
   operator?: { id: string; username: string };
   /** What the caller may do; absent: everything its owner scope allows (API keys). */
   permissions?: ReadonlySet<Permission>;
+  /** An operator signed in with a generated or reset password: only changing it is allowed. */
+  mustChangePassword?: boolean;
 }
 
 /** True when the caller holds the permission. */

@@ -5,6 +5,7 @@ import type { Runtime } from '../../bot/runtime';
 import type { Broadcasts } from '../../broadcasts';
 import type { PluginEndpointDeps } from '../../plugins/plugin-package';
 import type { WebhookOutbox } from '../../webhooks/outbox';
+import type { People } from './people';
 
 /** What the native API needs, passed in explicitly by the composition root (src/main.ts). */
 export interface V1Deps {
@@ -14,6 +15,8 @@ export interface V1Deps {
   /** Adds the enabled seed dialects' settings endpoints; absent: none. */
   dialectEndpoints?(api: EndpointRouter): void;
   keys: ApiKeyService;
+  /** Operator accounts, roles and sessions; without them only API keys authenticate. */
+  people?: People;
   /** Counts wrong API keys and refuses clients over the limit (429); absent: no limit. */
   authLimiter?: AuthFailureLimiter;
   maxPageSize: number;

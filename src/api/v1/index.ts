@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { EndpointRouter } from '../../http/endpoint';
-import { apiKeyAuthenticator } from '../middleware/authenticate';
+import { callerAuthenticator } from '../middleware/authenticate';
 import type { V1Deps } from './deps';
 import { queueSend } from './send';
 import { docsRoutes } from './docs.routes';
@@ -11,6 +11,8 @@ import { robotEndpoints } from './robots.endpoints';
 import { roomEndpoints } from './rooms.endpoints';
 import { webhookEndpoints } from './webhooks.endpoints';
 import { broadcastEndpoints } from './broadcasts.endpoints';
+import { operatorEndpoints } from './operators.endpoints';
+import { sessionEndpoints } from './sessions.endpoints';
 
 export const V1_PREFIX = '/api/v1';
 
@@ -29,7 +31,12 @@ export function nativeApi(deps: V1Deps) {
     description:
       "An operator session: Authorization: Bearer qs_... from POST /api/v1/sessions, or its HttpOnly cookie (then state-changing requests send the session's csrfToken in X-CSRF-Token)",
   });
-  const api = new EndpointRouter(router, registry, apiKeyAuthenticator(deps.keys, deps.authLimiter), V1_PREFIX);
+  const api = new EndpointRouter(
+    router,
+    registry,
+    callerAuthenticator(deps.keys, deps.people?.auth, deps.authLimiter),
+    V1_PREFIX,
+  );
   robotEndpoints(api, deps);
   const rt = deps.runtime;
   deps.pluginEndpoints?.(api, {
@@ -44,6 +51,10 @@ export function nativeApi(deps: V1Deps) {
   webhookEndpoints(api, deps);
   broadcastEndpoints(api, deps);
   deps.dialectEndpoints?.(api);
+  if (deps.people) {
+    sessionEndpoints(api, deps, deps.people);
+    operatorEndpoints(api, deps.people);
+  }
 
   let doc: object | undefined;
   const document = () =>

@@ -1,0 +1,270 @@
+import { z } from 'zod';
+import type { OperatorView } from '../../auth/operator.service';
+import { AppError, conflict, notFound } from '../../http/errors';
+import type { EndpointRouter } from '../../http/endpoint';
+import { PERMISSION_TREE, type Permission } from '../../http/permissions';
+import type { Principal } from '../../http/principal';
+import { canSee, ownerFilter } from '../../http/access';
+import { idParam, nameText, okBody, ownerName, recordId } from '../../http/schemas';
+import { checkGrant, grantableOwner, operatorOf, type People } from './people';
+import { operatorView } from './sessions.endpoints';
+
+const username = z
+  .string()
+  .regex(/^[A-Za-z0-9][\w.@-]{1,63}$/, 'letters, digits and . _ @ - (2-64), starting with a letter or digit');
+const newPassword = z.string().min(1).max(200);
+const permissionKey = z.string().refine((k) => PERMISSION_TREE.some((g) => g.children.some((c) => c.key === k)), {
+  message: 'not a permission of the tree (GET /api/v1/permissions)',
+});
+
+const roleView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().optional(),
+    permissions: z.array(z.string()),
+    builtIn: z.boolean(),
+    createdAt: z.date(),
+    updatedAt: z.date(),
+  })
+  .meta({ id: 'Role' });
+
+/** Operator accounts (seed 004 用户) and roles (角色), and the permission tree (权限). */
+export function operatorEndpoints(api: EndpointRouter, people: People): void {
+  const { operators, roles, sessions, auth } = people;
+
+  /** The role's permissions, or 400 when there is no such role. */
+  async function rolePermissions(roleId: string): Promise<Permission[]> {
+    const role = await roles.get(roleId);
+    if (!role)
+      throw new AppError(400, 'invalid_request', 'no such role', [
+        { in: 'body', path: 'roleId', code: 'unknown_role', message: 'no such role' },
+      ]);
+    return role.permissions;
+  }
+
+  /** The operator, when the caller may manage it: same owner scope, and nothing above the caller's own permissions. */
+  async function managed(p: Principal, id: string): Promise<OperatorView> {
+    const target = await operators.get(id);
+    if (!target || !(p.admin || (target.owner !== undefined && canSee(p, target.owner)))) throw notFound('operator');
+    checkGrant(p, await rolePermissions(target.roleId).catch(() => []));
+    return target;
+  }
+
+  const signOut = async (id: string) => {
+    await sessions.revokeAll(id);
+    auth.changed();
+  };
+
+  api.add({
+    method: 'get',
+    path: '/permissions',
+    tag: 'roles',
+    permission: 'any',
+    summary: 'The permission tree (groups of permission keys that roles hold)',
+    response: z.object({
+      items: z.array(
+        z.object({
+          key: z.string(),
+          name: z.string(),
+          children: z.array(z.object({ key: z.string(), name: z.string() })),
+        }),
+      ),
+    }),
+    handle: async () => ({ items: PERMISSION_TREE.map((g) => ({ ...g, children: [...g.children] })) }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/roles',
+    tag: 'roles',
+    permission: 'any',
+    summary: 'Roles and the permissions each holds',
+    response: z.object({ items: z.array(roleView) }),
+    handle: async () => ({ items: await roles.list() }),
+  });
+
+  const roleBody = z.object({
+    name: nameText(64),
+    description: z.string().trim().max(200).optional(),
+    permissions: z.array(permissionKey).max(100),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/roles',
+    tag: 'roles',
+    permission: 'roles.manage',
+    access: 'admin',
+    status: 201,
+    summary: 'Create a role (only with permissions the caller holds)',
+    body: roleBody.strict(),
+    response: roleView,
+    handle: async ({ body, principal }) => {
+      checkGrant(principal, body.permissions as Permission[]);
+      const made = await roles.create({ ...body, permissions: body.permissions as Permission[] });
+      return made;
+    },
+  });
+
+  api.add({
+    method: 'patch',
+    path: '/roles/:id',
+    tag: 'roles',
+    permission: 'roles.manage',
+    access: 'admin',
+    summary: 'Change a role (the built-in admin role cannot be changed: 409 role_builtin)',
+    params: idParam,
+    body: roleBody
+      .partial()
+      .strict()
+      .refine((b) => Object.keys(b).length > 0, 'send at least one field'),
+    response: roleView,
+    handle: async ({ params, body, principal }) => {
+      const role = await roles.get(params.id);
+      if (!role) throw notFound('role');
+      checkGrant(principal, role.permissions);
+      if (body.permissions) checkGrant(principal, body.permissions as Permission[]);
+      const changed = await roles.update(params.id, body as { permissions?: Permission[] });
+      auth.changed();
+      return changed;
+    },
+  });
+
+  api.add({
+    method: 'delete',
+    path: '/roles/:id',
+    tag: 'roles',
+    permission: 'roles.manage',
+    access: 'admin',
+    summary: 'Delete a role no operator holds (409 role_in_use, role_builtin)',
+    params: idParam,
+    response: okBody,
+    handle: async ({ params, principal }) => {
+      const role = await roles.get(params.id);
+      if (!role) throw notFound('role');
+      checkGrant(principal, role.permissions);
+      await roles.delete(params.id);
+      return { ok: true as const };
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/operators',
+    tag: 'operators',
+    permission: 'operators.manage',
+    summary: 'Operator accounts (an owner-limited caller sees its owner’s)',
+    query: z.object({ owner: ownerName.optional() }),
+    response: z.object({ items: z.array(operatorView) }),
+    handle: async ({ query, principal }) => ({
+      items: await operators.list({ owner: ownerFilter(principal, query.owner) }),
+    }),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/operators',
+    tag: 'operators',
+    permission: 'operators.manage',
+    status: 201,
+    summary: 'Create an operator; without a password one is generated, shown once and changed at first sign-in',
+    body: z
+      .object({
+        username,
+        displayName: nameText(64).optional(),
+        roleId: recordId,
+        owner: ownerName.optional().meta({ description: "absent: every owner's robots (admin callers only)" }),
+        password: newPassword.optional(),
+      })
+      .strict(),
+    response: z.object({
+      operator: operatorView,
+      password: z.string().optional().meta({ description: 'the generated password, shown only now' }),
+    }),
+    handle: async ({ body, principal }) => {
+      checkGrant(principal, await rolePermissions(body.roleId));
+      const owner = grantableOwner(principal, body.owner);
+      return operators.create({ ...body, ...(owner === undefined ? {} : { owner }) });
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/operators/:id',
+    tag: 'operators',
+    permission: 'operators.manage',
+    summary: 'One operator',
+    params: idParam,
+    response: operatorView,
+    handle: async ({ params, principal }) => managed(principal, params.id),
+  });
+
+  api.add({
+    method: 'patch',
+    path: '/operators/:id',
+    tag: 'operators',
+    permission: 'operators.manage',
+    summary: 'Change an operator: name, role, owner scope, enabled (disabling signs them out)',
+    description: 'Nobody changes their own role, scope or enabled flag (409 cannot_change_self).',
+    params: idParam,
+    body: z
+      .object({
+        displayName: nameText(64).optional(),
+        roleId: recordId.optional(),
+        owner: ownerName.nullable().optional().meta({ description: 'null: every owner (admin callers only)' }),
+        enabled: z.boolean().optional(),
+      })
+      .strict()
+      .refine((b) => Object.keys(b).length > 0, 'send at least one field'),
+    response: operatorView,
+    handle: async ({ params, body, principal }) => {
+      await managed(principal, params.id);
+      const self = principal.operator?.id === params.id;
+      if (self && (body.roleId !== undefined || body.owner !== undefined || body.enabled !== undefined))
+        throw conflict('cannot_change_self', 'nobody changes their own role, owner scope or enabled flag');
+      if (body.roleId) checkGrant(principal, await rolePermissions(body.roleId));
+      if (body.owner !== undefined) grantableOwner(principal, body.owner ?? undefined);
+      if (body.owner === null && !principal.admin)
+        throw new AppError(403, 'forbidden', 'only admin callers give an operator every owner');
+      const changed = await operators.update(params.id, body);
+      if (body.enabled === false || body.roleId !== undefined || body.owner !== undefined) await signOut(params.id);
+      return changed;
+    },
+  });
+
+  api.add({
+    method: 'delete',
+    path: '/operators/:id',
+    tag: 'operators',
+    permission: 'operators.manage',
+    summary: 'Delete an operator (not oneself: 409 cannot_delete_self); their sessions end',
+    params: idParam,
+    response: okBody,
+    handle: async ({ params, principal }) => {
+      await managed(principal, params.id);
+      if (principal.operator?.id === params.id) throw conflict('cannot_delete_self', 'nobody deletes themselves');
+      await operators.delete(params.id);
+      await signOut(params.id);
+      return { ok: true as const };
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/operators/:id/reset-password',
+    tag: 'operators',
+    permission: 'operators.manage',
+    summary: "Reset an operator's password: a generated one, shown once, to be changed at the next sign-in",
+    params: idParam,
+    response: z.object({ password: z.string() }),
+    handle: async ({ params, principal }) => {
+      await managed(principal, params.id);
+      if (principal.operator && operatorOf(principal).id === params.id)
+        throw conflict('cannot_change_self', 'change your own password with PUT /api/v1/me/password');
+      const password = await operators.resetPassword(params.id);
+      await signOut(params.id);
+      return { password };
+    },
+  });
+}
