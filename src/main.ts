@@ -59,7 +59,11 @@ export async function start(
     });
     const mentions = plugins.services['mention-capture'].mentions;
     const keys = new ApiKeyService(db.connection);
-    const people = peopleOf(db.connection, config.api.sessions);
+    const people = peopleOf(
+      db.connection,
+      { sessions: config.api.sessions, auditKeepDays: config.api.auditKeepDays },
+      log,
+    );
     // One limiter of failed authentications for the native API and every dialect, in the database.
     const authLimiter = new AuthFailureLimiter(db.connection, config.api.authFailures, log.child({ module: 'auth' }));
     // Stopped after the robots (stops run in reverse), so their last events are still queued.

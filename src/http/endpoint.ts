@@ -60,6 +60,20 @@ export interface Endpoint<
   handle(input: EndpointInput<P, Q, B>): Promise<z.infer<R>>;
 }
 
+/** A state-changing call as it ended: for the audit log (src/api wires it). */
+export interface ActionRecord {
+  /** The caller; null when authentication failed; the anonymous principal on public endpoints. */
+  principal: Principal | null;
+  method: string;
+  /** The route with the API's prefix, e.g. `/api/v1/robots/:id`. */
+  route: string;
+  params: Record<string, string>;
+  status: number;
+  /** The error code when refused or failed. */
+  code?: string;
+  ctx: Context;
+}
+
 /** How a request proves who it is; the API layer resolves the key, this module only asks. */
 export type Authenticate = (ctx: Context) => Promise<Principal | null>;
 
@@ -114,6 +128,8 @@ export class EndpointRouter {
     private readonly registry: OpenAPIRegistry,
     private readonly authenticate: Authenticate,
     private readonly prefix = '',
+    /** Awaited after every state-changing call (not GET), whatever its outcome, before the answer goes. */
+    private readonly onAction?: (a: ActionRecord) => Promise<void>,
   ) {}
 
   add<
@@ -124,26 +140,65 @@ export class EndpointRouter {
   >(e: Endpoint<P, Q, B, R>): this {
     const status = e.status ?? 200;
     const access = e.access ?? 'key';
+    const route = this.prefix + e.path;
     this.router[e.method](e.path, async (ctx) => {
-      const principal = access === 'public' ? ANONYMOUS : await this.authenticate(ctx);
-      if (!principal)
-        throw unauthorized('send a valid API key (Authorization: Bearer <key>) or sign in (POST /api/v1/sessions)');
-      if (access === 'admin' && !principal.admin) throw forbidden('this endpoint needs an admin key or operator');
-      if (access !== 'public' && e.permission !== 'any' && principal.mustChangePassword)
-        throw new AppError(
-          403,
-          'password_change_required',
-          'change the generated password first (PUT /api/v1/me/password)',
-        );
-      if (access !== 'public' && e.permission !== 'any' && !permits(principal, e.permission))
-        throw forbidden(`this needs the permission ${e.permission}`);
-      const params = validate(e.params, ctx.params, 'path');
-      const query = validate(e.query?.strict(), ctx.query, 'query');
-      const body = e.body ? validate(e.body, jsonBody(ctx), 'body') : noBody(ctx);
-      const result = await e.handle({ params, query, body, principal, ctx } as unknown as EndpointInput<P, Q, B>);
-      ctx.status = status;
-      ctx.body = result;
+      if (!this.onAction || e.method === 'get') return this.run(e, access, status, ctx);
+      let principal: Principal | null = null;
+      try {
+        principal = await this.run(e, access, status, ctx);
+        await this.onAction({ principal, method: e.method.toUpperCase(), route, params: ctx.params, status, ctx });
+      } catch (err) {
+        const known = err instanceof AppError;
+        await this.onAction({
+          principal: principal ?? (ctx.state.principal as Principal | null | undefined) ?? null,
+          method: e.method.toUpperCase(),
+          route,
+          params: ctx.params,
+          status: known ? err.status : 500,
+          code: known ? err.code : 'internal_error',
+          ctx,
+        });
+        throw err;
+      }
     });
+    this.registerDoc(e, access, status);
+    return this;
+  }
+
+  /** Authenticates, checks access and permission, validates, handles; answers the principal. */
+  private async run<
+    P extends AnyObject | undefined,
+    Q extends AnyObject | undefined,
+    B extends z.ZodType | undefined,
+    R extends z.ZodType,
+  >(e: Endpoint<P, Q, B, R>, access: Access, status: number, ctx: Context): Promise<Principal> {
+    const principal = access === 'public' ? ANONYMOUS : await this.authenticate(ctx);
+    if (!principal)
+      throw unauthorized('send a valid API key (Authorization: Bearer <key>) or sign in (POST /api/v1/sessions)');
+    if (access === 'admin' && !principal.admin) throw forbidden('this endpoint needs an admin key or operator');
+    if (access !== 'public' && e.permission !== 'any' && principal.mustChangePassword)
+      throw new AppError(
+        403,
+        'password_change_required',
+        'change the generated password first (PUT /api/v1/me/password)',
+      );
+    if (access !== 'public' && e.permission !== 'any' && !permits(principal, e.permission))
+      throw forbidden(`this needs the permission ${e.permission}`);
+    const params = validate(e.params, ctx.params, 'path');
+    const query = validate(e.query?.strict(), ctx.query, 'query');
+    const body = e.body ? validate(e.body, jsonBody(ctx), 'body') : noBody(ctx);
+    const result = await e.handle({ params, query, body, principal, ctx } as unknown as EndpointInput<P, Q, B>);
+    ctx.status = status;
+    ctx.body = result;
+    return principal;
+  }
+
+  private registerDoc<
+    P extends AnyObject | undefined,
+    Q extends AnyObject | undefined,
+    B extends z.ZodType | undefined,
+    R extends z.ZodType,
+  >(e: Endpoint<P, Q, B, R>, access: Access, status: number): void {
     const route: RouteConfig = {
       method: e.method,
       path: this.prefix + openApiPath(e.path),
@@ -198,6 +253,5 @@ export class EndpointRouter {
       },
     };
     this.registry.registerPath(route);
-    return this;
   }
 }

@@ -202,6 +202,51 @@ describe('operators sign in (native API)', () => {
     expect((await api().get('/api/v1/me').set(bearer(res.body.token))).status).toBe(401);
   });
 
+  test('when operators acted, then the audit log has who did what, from where and with which result, newest first, and API keys are not in it', async () => {
+    const page = await api().get('/api/v1/audit?limit=100').set(bearer(adminToken));
+    expect(page.status).toBe(200);
+    const items = page.body.items as Record<string, unknown>[];
+    expect(items.map((e) => e.id)).toEqual([...items.map((e) => e.id)].sort().reverse());
+    expect(items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          action: 'POST /api/v1/sessions',
+          username: 'nobody',
+          result: 'refused',
+          status: 401,
+          code: 'invalid_credentials',
+          address: expect.any(String),
+        }),
+        expect.objectContaining({ action: 'POST /api/v1/sessions', username: 'admin', result: 'ok', status: 201 }),
+        expect.objectContaining({
+          action: 'POST /api/v1/operators',
+          username: 'manager',
+          result: 'refused',
+          code: 'permission_escalation',
+        }),
+        expect.objectContaining({
+          action: 'PATCH /api/v1/operators/:id',
+          username: 'admin',
+          result: 'ok',
+          targetId: expect.stringMatching(/^[0-9a-f]{24}$/),
+        }),
+      ]),
+    );
+    // The viewer's refused robot creation is there; the API key's calls are not.
+    expect(items.some((e) => e.action === 'POST /api/v1/robots' && e.username === 'viewer' && e.status === 403)).toBe(
+      true,
+    );
+    expect(items.every((e) => typeof e.username === 'string')).toBe(true);
+    const refused = await api()
+      .get('/api/v1/audit?result=refused&action=POST%20/api/v1/sessions')
+      .set(bearer(adminToken));
+    expect(refused.body.items.length).toBeGreaterThan(0);
+    expect(refused.body.items.every((e: { result: string; action: string }) => e.result === 'refused')).toBe(true);
+    const viewer = await signIn('viewer', 'New-viewer-Pass1');
+    expect((await api().get('/api/v1/audit').set(bearer(viewer.body.token))).status).toBe(403);
+    expect((await api().get('/api/v1/audit?cursor=nonsense').set(bearer(adminToken))).status).toBe(400);
+  });
+
   test('when all of this happened, then no password, session token or password hash appears in the log', () => {
     const text = logged.join('');
     expect(logged.length).toBeGreaterThan(10);

@@ -4,6 +4,7 @@ import { createApp } from '../../src/api/app';
 import { nativeApi } from '../../src/api/v1';
 import type { V1Deps } from '../../src/api/v1/deps';
 import { ApiKeyService } from '../../src/auth/api-key.service';
+import { peopleOf } from '../../src/auth/people';
 import type { Runtime } from '../../src/bot/runtime';
 import type { Database } from '../../src/db/connection';
 import { systemClock } from '../../src/bot/core/clock';
@@ -62,6 +63,8 @@ export async function apiHarness(
   const native = nativeApi({
     runtime,
     keys,
+    // Operators, roles, sessions and the audit log, as src/main.ts builds them.
+    people: peopleOf(db.connection, { sessions: { ttlHours: 24, idleMinutes: 120 }, auditKeepDays: 90 }, silentLog),
     maxPageSize: opts.maxPageSize ?? 100,
     pluginEndpoints: plugins.endpoints,
     checkCallbackUrl: async () => undefined,

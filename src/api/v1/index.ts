@@ -12,6 +12,8 @@ import { roomEndpoints } from './rooms.endpoints';
 import { webhookEndpoints } from './webhooks.endpoints';
 import { broadcastEndpoints } from './broadcasts.endpoints';
 import { operatorEndpoints } from './operators.endpoints';
+import { auditAction } from './audit';
+import { auditEndpoints } from './audit.endpoints';
 import { sessionEndpoints } from './sessions.endpoints';
 
 export const V1_PREFIX = '/api/v1';
@@ -36,6 +38,7 @@ export function nativeApi(deps: V1Deps) {
     registry,
     callerAuthenticator(deps.keys, deps.people?.auth, deps.authLimiter),
     V1_PREFIX,
+    deps.people ? auditAction(deps.people) : undefined,
   );
   robotEndpoints(api, deps);
   const rt = deps.runtime;
@@ -54,6 +57,7 @@ export function nativeApi(deps: V1Deps) {
   if (deps.people) {
     sessionEndpoints(api, deps, deps.people);
     operatorEndpoints(api, deps.people);
+    auditEndpoints(api, deps.people, deps.maxPageSize);
   }
 
   let doc: object | undefined;

@@ -72,6 +72,9 @@ export function sessionEndpoints(api: EndpointRouter, deps: V1Deps, people: Peop
       operator: operatorView,
     }),
     handle: async ({ body, ctx }) => {
+      // The audit log names who tried (the sign-in has no principal yet).
+      const attempt: { username: string; operatorId?: string } = { username: body.username.toLowerCase() };
+      ctx.state.signInAttempt = attempt;
       const signedIn = await limitedVerify(
         ctx,
         deps.authLimiter,
@@ -84,6 +87,7 @@ export function sessionEndpoints(api: EndpointRouter, deps: V1Deps, people: Peop
         tooManyFailures,
       );
       if (!signedIn) throw wrongPassword();
+      attempt.operatorId = signedIn.operator.id;
       ctx.cookies.set(SESSION_COOKIE, signedIn.token, {
         httpOnly: true,
         sameSite: 'strict',
