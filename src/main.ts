@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from '../config';
 import { createApp } from './api/app';
 import { nativeApi, V1_PREFIX } from './api/v1';
 import { peopleOf } from './auth/people';
+import { ScriptService } from './scripts/scripts.service';
 import { startDialects } from './api/compat';
 import { assertNoConflicts, installMounts, type Mount } from './api/compat/mount';
 import { AuthFailureLimiter } from './auth/auth-failure-limiter';
@@ -104,6 +105,8 @@ export async function start(
       broadcasts,
       dialectEndpoints: dialects.nativeEndpoints,
       people,
+      scripts: new ScriptService(db.connection),
+      mentions,
     });
     // Every dialect has registered its callback formats: queued callbacks may go out.
     webhooks.start();

@@ -50,6 +50,15 @@ export const PERMISSION_TREE = [
     ],
   },
   {
+    key: 'scripts',
+    name: '话术 Reply scripts',
+    children: [
+      { key: 'scripts.read', name: '查看话术 See reply scripts' },
+      { key: 'scripts.write', name: '管理话术 Manage reply-script groups and items' },
+      { key: 'scripts.send', name: '发送话术 Send a script item into a room or as a reply' },
+    ],
+  },
+  {
     key: 'integrations',
     name: '对接 Integrations',
     children: [

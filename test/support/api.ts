@@ -5,6 +5,7 @@ import { nativeApi } from '../../src/api/v1';
 import type { V1Deps } from '../../src/api/v1/deps';
 import { ApiKeyService } from '../../src/auth/api-key.service';
 import { peopleOf } from '../../src/auth/people';
+import { ScriptService } from '../../src/scripts/scripts.service';
 import type { Runtime } from '../../src/bot/runtime';
 import type { Database } from '../../src/db/connection';
 import { systemClock } from '../../src/bot/core/clock';
@@ -64,6 +65,8 @@ export async function apiHarness(
     runtime,
     keys,
     // Operators, roles, sessions and the audit log, as src/main.ts builds them.
+    scripts: new ScriptService(db.connection),
+    mentions: plugins.services['mention-capture'].mentions,
     people: peopleOf(db.connection, { sessions: { ttlHours: 24, idleMinutes: 120 }, auditKeepDays: 90 }, silentLog),
     maxPageSize: opts.maxPageSize ?? 100,
     pluginEndpoints: plugins.endpoints,

@@ -6,6 +6,7 @@ import type { Broadcasts } from '../../broadcasts';
 import type { PluginEndpointDeps } from '../../plugins/plugin-package';
 import type { WebhookOutbox } from '../../webhooks/outbox';
 import type { People } from './people';
+import type { ScriptDeps } from './scripts.endpoints';
 
 /** What the native API needs, passed in explicitly by the composition root (src/main.ts). */
 export interface V1Deps {
@@ -24,6 +25,10 @@ export interface V1Deps {
   checkCallbackUrl(url: string): Promise<void>;
   /** The webhook outbox (subscriptions, deliveries); without it the /webhooks endpoints are absent. */
   webhooks?: WebhookOutbox;
+  /** Reply scripts; without them the /script-groups endpoints are absent. */
+  scripts?: ScriptDeps['scripts'];
+  /** Captured mentions, for sending a script item as a reply. */
+  mentions?: ScriptDeps['mentions'];
   /** Scheduled broadcasts; without it the /broadcasts endpoints are absent. */
   broadcasts?: Broadcasts;
 }

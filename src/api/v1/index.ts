@@ -14,6 +14,7 @@ import { broadcastEndpoints } from './broadcasts.endpoints';
 import { operatorEndpoints } from './operators.endpoints';
 import { auditAction } from './audit';
 import { auditEndpoints } from './audit.endpoints';
+import { scriptEndpoints } from './scripts.endpoints';
 import { sessionEndpoints } from './sessions.endpoints';
 
 export const V1_PREFIX = '/api/v1';
@@ -54,6 +55,12 @@ export function nativeApi(deps: V1Deps) {
   webhookEndpoints(api, deps);
   broadcastEndpoints(api, deps);
   deps.dialectEndpoints?.(api);
+  if (deps.scripts)
+    scriptEndpoints(api, {
+      scripts: deps.scripts,
+      runtime: deps.runtime,
+      ...(deps.mentions ? { mentions: deps.mentions } : {}),
+    });
   if (deps.people) {
     sessionEndpoints(api, deps, deps.people);
     operatorEndpoints(api, deps.people);
