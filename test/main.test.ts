@@ -28,6 +28,7 @@ describe('main', () => {
       PORT: '0',
       // A key of its own, so the test run does not print a generated one.
       QUNBOT_ADMIN_KEY: 'test-admin-key-of-the-start-test-0123',
+      QUNBOT_ADMIN_PASSWORD: 'Test-admin-pass1',
     });
     try {
       const res = await request(url).get('/readyz');
@@ -43,7 +44,7 @@ describe('main', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('http.port (from PORT="not-a-port")');
   });
-  test('when started the first time without QUNBOT_ADMIN_KEY, then an admin key is printed once and works; the next start prints none', async () => {
+  test('when started the first time without QUNBOT_ADMIN_KEY and QUNBOT_ADMIN_PASSWORD, then an admin key and an admin operator password are printed once and work; the next start prints none', async () => {
     const env = {
       NODE_ENV: 'test',
       MONGODB_URI: `${testMongoUri().replace(/\/$/, '')}/${uniqueDbName('first_key')}`,
@@ -62,11 +63,15 @@ describe('main', () => {
       expect(key).toBeDefined();
       expect((await request(first.url).get('/api/v1/robots').set('Authorization', `Bearer ${key}`)).status).toBe(200);
       expect((await request(first.url).get('/api/v1/robots')).status).toBe(401);
+      const password = /operator "admin" with the password[^\n]*\n\s+(\S+)/.exec(printed.join(''))?.[1];
+      expect(password).toMatch(/^[A-Za-z0-9]{20}$/);
+      const signedIn = await request(first.url).post('/api/v1/sessions').send({ username: 'admin', password });
+      expect([signedIn.status, signedIn.body.mustChangePassword]).toEqual([201, true]);
       await first.stop();
       first = undefined;
       printed.length = 0;
       second = await start(env);
-      expect(printed.join('')).not.toMatch(/qb_/);
+      expect(printed.join('')).not.toMatch(/qb_|password/);
     } finally {
       spy.mockRestore();
       await first?.stop();
@@ -81,6 +86,7 @@ describe('main', () => {
       MONGODB_URI: `${testMongoUri().replace(/\/$/, '')}/qb_main_env_key`,
       PORT: '0',
       QUNBOT_ADMIN_KEY: adminKey,
+      QUNBOT_ADMIN_PASSWORD: 'Test-admin-pass1',
     });
     try {
       expect(

@@ -48,6 +48,7 @@ describe("the README's API walk-through", () => {
       MONGODB_URI: `${testMongoUri().replace(/\/$/, '')}/${uniqueDbName('walkthrough')}`,
       PORT: '0',
       QUNBOT_ADMIN_KEY: ADMIN,
+      QUNBOT_ADMIN_PASSWORD: 'Test-admin-pass1',
     });
   });
   afterAll(() => qunbot?.stop());

@@ -30,6 +30,7 @@ describe('failed-authentication limit at every door of a running qunbot', () => 
     MONGODB_URI: uri,
     PORT: '0',
     QUNBOT_ADMIN_KEY: ADMIN,
+    QUNBOT_ADMIN_PASSWORD: 'Test-admin-pass1',
     QUNBOT_AUTH_FAILURES_PER_ADDRESS: '3',
     QUNBOT_AUTH_FAILURES_PER_CREDENTIAL: '4',
     QUNBOT_AUTH_BLOCK_SEC: '120',

@@ -42,6 +42,7 @@ describe('qunbot on its embedded database, stopped with Ctrl-C', () => {
         MONGODB_EMBEDDED: 'secantus',
         LOG_LEVEL: 'info',
         QUNBOT_ADMIN_KEY: 'ctrl-c-test-admin-key-0123456789',
+        QUNBOT_ADMIN_PASSWORD: 'Test-admin-pass1',
         QUNBOT_WEBHOOK_KEY: 'ctrl-c-test-webhook-signing-key-0123456789',
       },
     });

@@ -15,6 +15,7 @@ export function qunbotEnv(home: string, dbName: string): NodeJS.ProcessEnv {
     DATA_DIR: path.join(home, 'data'),
     MONGODB_URI: `${testMongoUri().replace(/\/$/, '')}/${dbName}`,
     QUNBOT_ADMIN_KEY: 'child-test-admin-key-0123456789',
+    QUNBOT_ADMIN_PASSWORD: 'Test-admin-pass1',
     QUNBOT_WEBHOOK_KEY: 'child-test-webhook-signing-key-0123456789',
   };
 }

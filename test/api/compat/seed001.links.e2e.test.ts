@@ -21,6 +21,7 @@ describe('seed 001 qrcode_url across a restart', () => {
     PORT: '0',
     DATA_DIR: path.join(home, 'data'),
     QUNBOT_ADMIN_KEY: ADMIN,
+    QUNBOT_ADMIN_PASSWORD: 'Test-admin-pass1',
     QUNBOT_PUBLIC_ORIGIN: 'https://bot.example.com/',
     PUPPET: 'mock',
     SEED001_ENABLED: 'true',

@@ -14,6 +14,7 @@ describe('seed 001 in the composition root', () => {
       PORT: '0',
       MONGODB_URI: `${testMongoUri().replace(/\/$/, '')}/${t.db.connection.name}`,
       QUNBOT_ADMIN_KEY: ADMIN_KEY,
+      QUNBOT_ADMIN_PASSWORD: 'Test-admin-pass1',
       SEED001_ENABLED: String(enabled),
       LOG_LEVEL: 'silent',
       // A developer's host, allowed without a DNS lookup (no network here).

@@ -19,6 +19,7 @@ describe('seed 003 in the composition root', () => {
       PORT: '0',
       MONGODB_URI: `${testMongoUri().replace(/\/$/, '')}/${t.db.connection.name}`,
       QUNBOT_ADMIN_KEY: ADMIN_KEY,
+      QUNBOT_ADMIN_PASSWORD: 'Test-admin-pass1',
       QUNBOT_TIME_ZONE: 'Asia/Shanghai',
       SEED003_ENABLED: String(enabled),
       SEED003_CHANNELS: JSON.stringify([{ chid: 'WIRE', key: KEY }]),
