@@ -3,6 +3,8 @@ import { Schema, type Connection, type Model, type Types } from 'mongoose';
 /** An operator account (seed 004 用户): a person who signs in to run robots and rooms. */
 export interface OperatorDoc {
   _id: Types.ObjectId;
+  /** 1, 2, 3... in creation order: the seed 004 `user_id`. */
+  number: number;
   /** Sign-in name, stored lower-case (unique). */
   username: string;
   displayName: string;
@@ -23,6 +25,7 @@ export interface OperatorDoc {
 
 const operatorSchema = new Schema<OperatorDoc>(
   {
+    number: { type: Number, required: true, unique: true },
     username: { type: String, required: true, unique: true },
     displayName: { type: String, required: true },
     roleId: { type: Schema.Types.ObjectId, required: true, index: true },

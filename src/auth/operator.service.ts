@@ -2,6 +2,7 @@ import { isRecordId } from '../bot/core/ids';
 import { isDuplicateKey } from '../db/errors';
 import type { Db, Model } from '../db/types';
 import { badRequest, conflict, notFound } from '../http/errors';
+import { Sequences } from '../db/sequences';
 import { operatorModel, type OperatorDoc } from './operator.model';
 import { hashPassword, verifyPassword, decoyHash, generatePassword } from './password-hash';
 import { passwordProblem } from './password-rule';
@@ -9,6 +10,8 @@ import { passwordProblem } from './password-rule';
 /** An operator as the API shows it: never the password or its hash. */
 export interface OperatorView {
   id: string;
+  /** 1, 2, 3...: the seed 004 user_id. */
+  number: number;
   username: string;
   displayName: string;
   roleId: string;
@@ -32,6 +35,7 @@ export interface CreateOperatorInput {
 function toView(d: OperatorDoc): OperatorView {
   return {
     id: d._id.toString(),
+    number: d.number,
     username: d.username,
     displayName: d.displayName,
     roleId: d.roleId.toString(),
@@ -51,12 +55,21 @@ export const weakPassword = (problem: string) =>
 /** Operator accounts (seed 004 用户): usernames are case-insensitive; passwords Argon2id-hashed. */
 export class OperatorService {
   private readonly Operator: Model<OperatorDoc>;
+  private readonly sequences: Sequences;
 
   constructor(
     conn: Db,
     private readonly now: () => number = Date.now,
   ) {
     this.Operator = operatorModel(conn);
+    this.sequences = new Sequences(conn);
+  }
+
+  /** The operator numbered `n` (seed 004 user_id), or null. */
+  async byNumber(n: number): Promise<OperatorView | null> {
+    if (!Number.isSafeInteger(n) || n < 1) return null;
+    const d = await this.Operator.findOne({ number: n }).lean();
+    return d ? toView(d) : null;
   }
 
   async get(id: string): Promise<OperatorView | null> {
@@ -83,6 +96,7 @@ export class OperatorService {
     const username = input.username.toLowerCase();
     try {
       const d = await this.Operator.create({
+        number: await this.sequences.next('operators'),
         username,
         displayName: input.displayName ?? input.username,
         roleId: input.roleId,

@@ -3,6 +3,8 @@ import { Schema, type Connection, type Model, type Types } from 'mongoose';
 /** A role: a named set of permission keys (seed 004 角色). */
 export interface RoleDoc {
   _id: Types.ObjectId;
+  /** 1, 2, 3... in creation order: the seed 004 `role_id`. */
+  number: number;
   name: string;
   description?: string;
   permissions: string[];
@@ -14,6 +16,7 @@ export interface RoleDoc {
 
 const roleSchema = new Schema<RoleDoc>(
   {
+    number: { type: Number, required: true, unique: true },
     name: { type: String, required: true, unique: true },
     description: String,
     permissions: { type: [String], default: [] },

@@ -3,12 +3,15 @@ import { isDuplicateKey } from '../db/errors';
 import type { Db, Model } from '../db/types';
 import { conflict, notFound } from '../http/errors';
 import { ALL_PERMISSIONS, type Permission } from '../http/permissions';
+import { Sequences } from '../db/sequences';
 import { operatorModel, type OperatorDoc } from './operator.model';
 import { roleModel, type RoleDoc } from './role.model';
 
 /** A role as the API shows it. */
 export interface RoleView {
   id: string;
+  /** 1, 2, 3...: the seed 004 role_id. */
+  number: number;
   name: string;
   description?: string;
   permissions: Permission[];
@@ -23,6 +26,7 @@ export const ADMIN_ROLE = 'admin';
 function toView(d: RoleDoc): RoleView {
   return {
     id: d._id.toString(),
+    number: d.number,
     name: d.name,
     ...(d.description ? { description: d.description } : {}),
     permissions: d.builtIn ? [...ALL_PERMISSIONS] : (d.permissions as Permission[]),
@@ -36,10 +40,19 @@ function toView(d: RoleDoc): RoleView {
 export class RoleService {
   private readonly Role: Model<RoleDoc>;
   private readonly Operator: Model<OperatorDoc>;
+  private readonly sequences: Sequences;
 
   constructor(conn: Db) {
     this.Role = roleModel(conn);
     this.Operator = operatorModel(conn);
+    this.sequences = new Sequences(conn);
+  }
+
+  /** The role numbered `n` (seed 004 role_id), or null. */
+  async byNumber(n: number): Promise<RoleView | null> {
+    if (!Number.isSafeInteger(n) || n < 1) return null;
+    const d = await this.Role.findOne({ number: n }).lean();
+    return d ? toView(d) : null;
   }
 
   /** The built-in role, made on first use (one even when processes race). */
@@ -47,7 +60,8 @@ export class RoleService {
     const found = await this.Role.findOne({ builtIn: true }).lean();
     if (found) return toView(found);
     try {
-      return toView((await this.Role.create({ name: ADMIN_ROLE, builtIn: true, permissions: [] })).toObject());
+      const number = await this.sequences.next('roles');
+      return toView((await this.Role.create({ number, name: ADMIN_ROLE, builtIn: true, permissions: [] })).toObject());
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       const raced = await this.Role.findOne({ builtIn: true }).lean();
@@ -68,7 +82,10 @@ export class RoleService {
 
   async create(input: { name: string; description?: string; permissions: Permission[] }): Promise<RoleView> {
     try {
-      return toView((await this.Role.create({ ...input, permissions: [...new Set(input.permissions)] })).toObject());
+      const number = await this.sequences.next('roles');
+      return toView(
+        (await this.Role.create({ ...input, number, permissions: [...new Set(input.permissions)] })).toObject(),
+      );
     } catch (err) {
       if (isDuplicateKey(err)) throw conflict('role_name_taken', `a role named "${input.name}" exists`);
       throw err;

@@ -71,7 +71,7 @@ describe('operators sign in (native API)', () => {
       token: expect.stringMatching(/^qs_/),
       csrfToken: expect.any(String),
       mustChangePassword: false,
-      operator: { username: 'admin', enabled: true },
+      operator: { username: 'admin', enabled: true, number: 1 },
     });
     expect(res.body.operator.passwordHash).toBeUndefined();
     const cookie = (res.headers['set-cookie'] as unknown as string[])[0] as string;

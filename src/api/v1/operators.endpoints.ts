@@ -20,6 +20,7 @@ const permissionKey = z.string().refine((k) => PERMISSION_TREE.some((g) => g.chi
 const roleView = z
   .object({
     id: z.string(),
+    number: z.number().int().meta({ description: '1, 2, 3... (the seed 004 role_id)' }),
     name: z.string(),
     description: z.string().optional(),
     permissions: z.array(z.string()),

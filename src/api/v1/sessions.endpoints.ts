@@ -15,6 +15,7 @@ const tag = 'sessions';
 const operatorView = z
   .object({
     id: z.string(),
+    number: z.number().int().meta({ description: '1, 2, 3... (the seed 004 user_id)' }),
     username: z.string(),
     displayName: z.string(),
     roleId: z.string(),
