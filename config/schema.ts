@@ -320,6 +320,17 @@ export const configSchema = z
          * (tests) still type-check.
          */
         seed000: seed000Config.optional(),
+        /** Seed 004 admin console API (operator subset) under its prefix: off unless enabled (MD5 request signing). */
+        seed004: z
+          .object({
+            enabled: z.boolean(),
+            /** Mount prefix (SEED004_PREFIX); default the seed's /zhugeleida/admin. */
+            prefix: mountPrefix,
+            /** A signed request whose timestamp is further than this from now is refused. */
+            timestampWindowSec: z.number().int().positive().max(86_400),
+          })
+          .strict()
+          .optional(),
         /** Seed 003 WXRC signed API at /api/<name>: off unless enabled (its MD5 signing is weak). */
         seed003: z
           .object({
@@ -403,6 +414,9 @@ export const envBindings: readonly EnvBinding[] = [
   { env: 'SEED000_PREFIX', path: 'compat.seed000.prefix', kind: 'string' },
   { env: 'SEED000_PLATFORMS', path: 'compat.seed000.platforms', kind: 'string', secret: true },
   { env: 'SEED003_ENABLED', path: 'compat.seed003.enabled', kind: 'boolean' },
+  { env: 'SEED004_ENABLED', path: 'compat.seed004.enabled', kind: 'boolean' },
+  { env: 'SEED004_PREFIX', path: 'compat.seed004.prefix', kind: 'string' },
+  { env: 'SEED004_TIMESTAMP_WINDOW_SEC', path: 'compat.seed004.timestampWindowSec', kind: 'number' },
   { env: 'SEED003_PREFIX', path: 'compat.seed003.prefix', kind: 'string' },
   { env: 'SEED003_TXTIME_WINDOW_SEC', path: 'compat.seed003.txtimeWindowSec', kind: 'number' },
   { env: 'SEED003_SEND_WAIT_MS', path: 'compat.seed003.sendWaitMs', kind: 'number' },

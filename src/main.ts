@@ -91,6 +91,7 @@ export async function start(
       broadcasts,
       signIn: plugins.services['sign-in'].signIn,
       checkCallbackUrl: webhooks.checkCallbackUrl,
+      people,
       log,
     });
     stops.push(async () => dialects.stop());

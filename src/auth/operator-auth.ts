@@ -31,16 +31,20 @@ export class OperatorAuth {
 
   constructor(private readonly deps: { operators: OperatorService; roles: RoleService; sessions: SessionService }) {}
 
-  /** Null when the username or password is wrong; throws account_disabled for a disabled account. */
+  /**
+   * Null when the username or password is wrong; throws account_disabled for a disabled account.
+   * `tokenOf`: derive the session token from its id (seed 004), else random.
+   */
   async signIn(
     username: string,
     password: string,
     meta: { address?: string; userAgent?: string },
+    tokenOf?: (sessionId: string) => string,
   ): Promise<SignedIn | null> {
     const operator = await this.deps.operators.authenticate(username, password);
     if (!operator) return null;
     if (!operator.enabled) throw accountDisabled();
-    const { token, session } = await this.deps.sessions.create(operator.id, meta);
+    const { token, session } = await this.deps.sessions.create(operator.id, meta, tokenOf);
     await this.deps.operators.touchLogin(operator.id);
     return { token, csrfToken: csrfTokenOf(token), session, operator };
   }
@@ -56,8 +60,13 @@ export class OperatorAuth {
 
   private async resolve(token: string): Promise<Principal | null> {
     const session = await this.deps.sessions.verify(token);
-    const operator = session && (await this.deps.operators.get(session.operatorId));
-    if (!session || !operator?.enabled) return null;
+    return session ? this.principalOfSession(session) : null;
+  }
+
+  /** The principal of a live session whose token the caller has checked (seed 004's signed requests). */
+  async principalOfSession(session: SessionView): Promise<Principal | null> {
+    const operator = await this.deps.operators.get(session.operatorId);
+    if (!operator?.enabled) return null;
     const role = await this.deps.roles.get(operator.roleId);
     const permissions = new Set<Permission>(
       operator.mustChangePassword ? [] : (role?.permissions ?? []).filter(isPermission),

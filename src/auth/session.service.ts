@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { isRecordId } from '../bot/core/ids';
+import { newObjectId } from '../db/object-id';
 import type { Db, Model } from '../db/types';
 import { sessionModel, type SessionDoc } from './session.model';
 
@@ -63,13 +64,21 @@ export class SessionService {
     this.Session = sessionModel(conn);
   }
 
+  /**
+   * Opens a session. `tokenOf` derives the token from the session id instead of a random one (seed
+   * 004 signs requests with md5(timestamp + token), so qunbot must be able to compute the token
+   * again; deriving it with a secret key means it is still never stored).
+   */
   async create(
     operatorId: string,
     meta: { address?: string; userAgent?: string },
+    tokenOf?: (sessionId: string) => string,
   ): Promise<{ token: string; session: SessionView }> {
-    const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+    const _id = newObjectId();
+    const token = tokenOf ? tokenOf(_id.toString()) : TOKEN_PREFIX + randomBytes(32).toString('base64url');
     const at = new Date(this.now());
     const d = await this.Session.create({
+      _id,
       tokenHash: sha256(token),
       operatorId,
       createdAt: at,
@@ -86,6 +95,17 @@ export class SessionService {
     if (!isSessionToken(token)) return null;
     const now = this.now();
     const d = await this.Session.findOne({ tokenHash: sha256(token), revokedAt: { $exists: false } }).lean();
+    if (!d || d.expiresAt.getTime() <= now || now - d.lastSeenAt.getTime() > this.policy.idleMs) return null;
+    if (now - d.lastSeenAt.getTime() > TOUCH_EVERY_MS)
+      await this.Session.updateOne({ _id: d._id }, { $set: { lastSeenAt: new Date(now) } });
+    return toView(d);
+  }
+
+  /** The live session with this id (no token check: the caller has proved the token another way), else null. */
+  async live(id: string): Promise<SessionView | null> {
+    if (!isRecordId(id)) return null;
+    const now = this.now();
+    const d = await this.Session.findOne({ _id: id, revokedAt: { $exists: false } }).lean();
     if (!d || d.expiresAt.getTime() <= now || now - d.lastSeenAt.getTime() > this.policy.idleMs) return null;
     if (now - d.lastSeenAt.getTime() > TOUCH_EVERY_MS)
       await this.Session.updateOne({ _id: d._id }, { $set: { lastSeenAt: new Date(now) } });

@@ -18,6 +18,8 @@ import {
   startSeed001Callbacks,
 } from './seed001';
 import { seed003Mount, startSeed003 } from './seed003';
+import { SignatureReplay, seed004Mount, seed004Router } from './seed004';
+import type { People } from '../v1/people';
 
 /** What the seed dialects translate onto: the same services as the native API. */
 export interface DialectDeps {
@@ -31,6 +33,8 @@ export interface DialectDeps {
   broadcasts: Broadcasts;
   signIn: Pick<SignInService, 'defineKeyword'>;
   checkCallbackUrl(url: string): Promise<void>;
+  /** Operators, roles and sessions (seed 004 signs its operators in). */
+  people: People;
   log: Logger;
 }
 
@@ -127,6 +131,30 @@ const DIALECTS: readonly Dialect[] = [
         ...(d.authLimiter ? { authLimiter: d.authLimiter } : {}),
       });
       return { mount: seed003Mount([seed003.router], d.config.compat.seed003!.prefix), stop: () => seed003.stop() };
+    },
+  },
+  // Seed 004: the operators' admin API.
+  {
+    name: 'seed004',
+    enabled: (c) => Boolean(c.compat.seed004?.enabled),
+    start: (d) => {
+      const s4 = d.config.compat.seed004!;
+      const prefix = s4.prefix ?? '/zhugeleida/admin';
+      const now = () => d.runtime.clock.now();
+      const router = seed004Router({
+        people: d.people,
+        // Each session's seed token is derived with this key: never stored, the same in every process.
+        tokenKey: d.outbox.derivedKey('seed004-tokens'),
+        replay: new SignatureReplay(d.connection, s4.timestampWindowSec, now),
+        windowSec: s4.timestampWindowSec,
+        prefix,
+        timeZone: d.config.timeZone,
+        bodyLimitKb: d.config.api.bodyLimitKb,
+        ...(d.authLimiter ? { authLimiter: d.authLimiter } : {}),
+        now,
+        log: d.log,
+      });
+      return { mount: seed004Mount([router], prefix) };
     },
   },
 ];

@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto';
+import request from 'supertest';
+import { start, type Started } from '../../../src/main';
+import { testMongoUri, useTestDatabase } from '../../support/mongo';
+
+const t = useTestDatabase(__filename);
+const ADMIN_KEY = 'qb_seed004-contract-test-admin-key';
+const ADMIN_PASSWORD = 'Seed004-admin-pass1';
+const P = '/zhugeleida/admin';
+
+const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+
+let qunbot: Started;
+beforeAll(async () => {
+  qunbot = await start({
+    NODE_ENV: 'test',
+    PORT: '0',
+    MONGODB_URI: `${testMongoUri().replace(/\/$/, '')}/${t.db.connection.name}`,
+    QUNBOT_ADMIN_KEY: ADMIN_KEY,
+    QUNBOT_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    SEED004_ENABLED: 'true',
+  });
+});
+afterAll(() => qunbot.stop());
+
+const api = () => request(qunbot.url);
+
+/** The seed's login: a form POST (its clients post forms). */
+const login = (username: string, password: string) =>
+  api().post(`${P}/login`).type('form').send({ username, password });
+
+/** The seed's common query part: user_id, timestamp (ms) and rand_str = md5(timestamp + token). */
+function signed(userId: number, token: string, timestamp = String(Date.now())) {
+  return `user_id=${userId}&timestamp=${timestamp}&rand_str=${md5(timestamp + token)}`;
+}
+
+/** A native-API operator with this role's permissions (made by the admin key). */
+async function makeOperator(username: string, permissions: string[], password?: string) {
+  const role = await api()
+    .post('/api/v1/roles')
+    .set('Authorization', `Bearer ${ADMIN_KEY}`)
+    .send({ name: `role-${username}`, permissions });
+  const made = await api()
+    .post('/api/v1/operators')
+    .set('Authorization', `Bearer ${ADMIN_KEY}`)
+    .send({ username, roleId: role.body.id, ...(password ? { password } : {}) });
+  return made.body as { operator: { number: number }; password?: string };
+}
+
+describe('seed 004 accounts: login, signing, password, rules, status', () => {
+  let admin: { token: string; userId: number };
+
+  test('when the admin logs in with a form as the seed does, then code 200 carries the token, ids, role and is_reset_password', async () => {
+    const res = await login('admin', ADMIN_PASSWORD);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      code: 200,
+      msg: '登录成功',
+      data: {
+        token: expect.stringMatching(/^[0-9a-f]{32}$/),
+        user_id: 1,
+        role_id: 1,
+        role_name: 'admin',
+        is_reset_password: true,
+        last_login_date: expect.any(String),
+      },
+    });
+    admin = { token: res.body.data.token, userId: res.body.data.user_id };
+    // JSON works as well.
+    const json = await api().post(`${P}/login`).send({ username: 'admin', password: ADMIN_PASSWORD });
+    expect(json.body.code).toBe(200);
+  });
+
+  test.each([
+    ['a wrong password', 401, 'admin', 'Wrong-pass-1'],
+    ['an unknown user', 401, 'nobody', ADMIN_PASSWORD],
+    ['no password', 303, 'admin', ''],
+  ])('when logging in with %s, then code %i and no token', async (_, code, username, password) => {
+    const res = await login(username, password);
+    expect([res.status, res.body.code, res.body.data]).toEqual([200, code, {}]);
+  });
+
+  test('when login_rules is called signed, then the role’s permission keys come back; a replayed, forged, stale or unsigned request is 非法请求', async () => {
+    const query = signed(admin.userId, admin.token);
+    const rules = await api().get(`${P}/login_rules?${query}`);
+    expect(rules.body.code).toBe(200);
+    expect(rules.body.data.rules_list).toEqual(expect.arrayContaining(['operators.manage', 'robots.write']));
+    const replayed = await api().get(`${P}/login_rules?${query}`);
+    expect(replayed.body).toMatchObject({ code: 404, msg: expect.stringMatching(/^非法请求/) });
+    const forged = await api().get(`${P}/login_rules?${signed(admin.userId, 'not-the-token')}`);
+    expect(forged.body.code).toBe(404);
+    const stale = await api().get(
+      `${P}/login_rules?${signed(admin.userId, admin.token, String(Date.now() - 3_600_000))}`,
+    );
+    expect([stale.body.code, stale.body.msg]).toEqual([404, expect.stringContaining('300 s')]);
+    expect((await api().get(`${P}/login_rules`)).body.code).toBe(404);
+    const other = await api().get(`${P}/login_rules?${signed(99, admin.token)}`);
+    expect(other.body.code).toBe(404);
+  });
+
+  test('when a new user logs in with a generated password, then only modify_password works, with the seed’s rule and codes', async () => {
+    const made = await makeOperator('clerk', ['robots.read']);
+    const first = await login('clerk', made.password as string);
+    expect(first.body.data).toMatchObject({ user_id: made.operator.number, is_reset_password: false });
+    const token = first.body.data.token as string;
+    const blocked = await api().get(`${P}/login_rules?${signed(made.operator.number, token)}`);
+    expect(blocked.body.code).toBe(404);
+    const modify = (password1: string, password2: string) =>
+      api()
+        .post(`${P}/modify_password?${signed(made.operator.number, token)}`)
+        .type('form')
+        .send({ password1, password2 });
+    const weak = await modify('1234qwer', '1234qwer');
+    expect(weak.body).toEqual({
+      code: 305,
+      msg: '密码复杂度检查未通过,请检查最小长度为八位,包含大小写字母和数字',
+      data: {},
+    });
+    expect((await modify('1234qwerQWER', '1234qwerQWEX')).body.code).toBe(303);
+    expect((await modify('1234qwerQWER', '1234qwerQWER')).body).toEqual({ code: 200, msg: '修改密码成功', data: {} });
+    const rules = await api().get(`${P}/login_rules?${signed(made.operator.number, token)}`);
+    expect(rules.body.data.rules_list).toEqual(['robots.read']);
+    expect((await login('clerk', '1234qwerQWER')).body.data.is_reset_password).toBe(true);
+  });
+
+  test('when the admin disables a user with update_status, then that user cannot log in (306); bad status, unknown ids, oneself and missing permissions are refused', async () => {
+    const made = await makeOperator('temp', ['robots.read'], 'Temp-pass-123');
+    const status = (path: string, by: { userId: number; token: string }, value: unknown) =>
+      api()
+        .post(`${P}/${path}?${signed(by.userId, by.token)}`)
+        .type('form')
+        .send({ status: value });
+    expect((await status(`user/update_status/${made.operator.number}`, admin, 2)).body).toEqual({
+      code: 200,
+      msg: '修改成功',
+      data: {},
+    });
+    expect((await login('temp', 'Temp-pass-123')).body.code).toBe(306);
+    expect((await status(`admin_userprofile/update_status/${made.operator.number}`, admin, 1)).body.code).toBe(200);
+    expect((await login('temp', 'Temp-pass-123')).body.code).toBe(200);
+    expect((await status(`user/update_status/${made.operator.number}`, admin, 3)).body.code).toBe(301);
+    expect((await status('user/update_status/999', admin, 2)).body.code).toBe(302);
+    expect((await status(`user/update_status/${admin.userId}`, admin, 2)).body.code).toBe(305);
+    const clerk = await login('clerk', '1234qwerQWER');
+    const denied = await status(
+      `user/update_status/${made.operator.number}`,
+      { userId: clerk.body.data.user_id, token: clerk.body.data.token },
+      2,
+    );
+    expect(denied.body).toMatchObject({ code: 404, msg: expect.stringContaining('operators.manage') });
+    expect((await login('temp', 'Temp-pass-123')).body.code).toBe(200);
+  });
+
+  test('when the wrong method or an unknown path is used under the prefix, then the seed envelope says 402 or 404', async () => {
+    const get = await api().get(`${P}/login`);
+    expect([get.status, get.body.code]).toEqual([405, 402]);
+    const unknown = await api().get(`${P}/nothing?${signed(admin.userId, admin.token)}`);
+    expect([unknown.status, unknown.body.code]).toEqual([404, 404]);
+    // 5.8 switch_admin_user hands out another user's token: not served.
+    const sw = await api().post(`${P}/admin_userprofile/switch_admin_user/2?${signed(admin.userId, admin.token)}`);
+    expect([sw.body.code, sw.body.data]).toEqual([404, {}]);
+    expect(JSON.stringify(sw.body)).not.toContain('token');
+    const broken = await api().post(`${P}/login`).set('Content-Type', 'application/json').send('{"username":');
+    expect([broken.status, broken.body.code]).toEqual([400, 303]);
+  });
+});
