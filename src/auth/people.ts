@@ -3,6 +3,7 @@ import type { Logger } from '../logger';
 import { AuditLog } from './audit.service';
 import { OperatorAuth } from './operator-auth';
 import { OperatorService } from './operator.service';
+import { PermissionItems } from './permission-items.service';
 import { RoleService } from './role.service';
 import { SessionService } from './session.service';
 
@@ -20,5 +21,6 @@ export function peopleOf(
   const sessionService = new SessionService(conn, { ttlMs: sessionTtlMs, idleMs: sessions.idleMinutes * 60_000 }, now);
   const auth = new OperatorAuth({ operators, roles, sessions: sessionService });
   const audit = new AuditLog(conn, { keepDays: settings.auditKeepDays, now, log: log.child({ module: 'audit' }) });
-  return { auth, operators, roles, sessions: sessionService, sessionTtlMs, audit };
+  const items = new PermissionItems(conn, now);
+  return { auth, operators, roles, sessions: sessionService, sessionTtlMs, audit, items };
 }

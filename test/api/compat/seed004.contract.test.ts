@@ -29,8 +29,12 @@ const api = () => request(qunbot.url);
 const login = (username: string, password: string) =>
   api().post(`${P}/login`).type('form').send({ username, password });
 
+/** A fresh millisecond timestamp for each request (two requests within one ms would sign alike: a replay). */
+let lastStamp = 0;
+const nextStamp = () => String((lastStamp = Math.max(Date.now(), lastStamp + 1)));
+
 /** The seed's common query part: user_id, timestamp (ms) and rand_str = md5(timestamp + token). */
-function signed(userId: number, token: string, timestamp = String(Date.now())) {
+function signed(userId: number, token: string, timestamp = nextStamp()) {
   return `user_id=${userId}&timestamp=${timestamp}&rand_str=${md5(timestamp + token)}`;
 }
 
@@ -149,6 +153,110 @@ describe('seed 004 accounts: login, signing, password, rules, status', () => {
     );
     expect(denied.body).toMatchObject({ code: 404, msg: expect.stringContaining('operators.manage') });
     expect((await login('temp', 'Temp-pass-123')).body.code).toBe(200);
+  });
+
+  test("when permission items are listed, added, changed and deleted as the seed does, then qunbot's tree is there, fixed, and the codes follow the seed", async () => {
+    const post = (path: string, form: Record<string, string>) =>
+      api()
+        .post(`${P}/${path}?${signed(admin.userId, admin.token)}`)
+        .type('form')
+        .send(form);
+    const all = await api().get(`${P}/access_rules?${signed(admin.userId, admin.token)}`);
+    expect(all.body.code).toBe(200);
+    const rows = all.body.data.ret_data as {
+      id: number;
+      url_path: string;
+      super_id: number | null;
+      super_name: string;
+    }[];
+    expect(all.body.data.data_count).toBe(rows.length);
+    const robots = rows.find((r) => r.url_path === 'robots')!;
+    expect(robots.super_id).toBeNull();
+    expect(rows.find((r) => r.url_path === 'robots.write')).toMatchObject({
+      super_id: robots.id,
+      super_name: '机器人 Robots',
+    });
+    const parents = await api().get(`${P}/access_rules?${signed(admin.userId, admin.token)}&super_id_id__isnull=True`);
+    expect(parents.body.data.ret_data.every((r: { super_id: unknown }) => r.super_id === null)).toBe(true);
+
+    expect(
+      (await post('access_rules/add/0/', { name: '导出', url_path: 'crm.export', super_id_id: String(robots.id) })).body
+        .code,
+    ).toBe(200);
+    expect((await post('access_rules/add/0/', { name: '导出2', url_path: 'crm.export' })).body.code).toBe(303);
+    expect((await post('access_rules/add/0/', { name: 'x', url_path: 'x.y', super_id_id: '9999' })).body.code).toBe(
+      302,
+    );
+    expect((await post('access_rules/add/0/', { name: '', url_path: 'x.z' })).body.code).toBe(303);
+    const mine = (await api().get(`${P}/access_rules?${signed(admin.userId, admin.token)}`)).body.data.ret_data.find(
+      (r: { url_path: string }) => r.url_path === 'crm.export',
+    );
+    expect(
+      (await post(`access_rules/update/${mine.id}`, { name: '导出报表', url_path: 'crm.export2' })).body.code,
+    ).toBe(200);
+    expect((await post(`access_rules/delete/${robots.id}`, {})).body.code).toBe(303);
+    expect((await post(`access_rules/update/${robots.id}`, { name: '机器人', url_path: 'bots' })).body.code).toBe(303);
+    expect((await post(`access_rules/delete/${mine.id}`, {})).body).toEqual({ code: 200, msg: '删除成功', data: {} });
+    expect((await post(`access_rules/delete/${mine.id}`, {})).body.code).toBe(302);
+  });
+
+  test('when roles are added, listed, changed and deleted with rules_list as the seed does, then the selected items and the codes follow the seed', async () => {
+    const post = (path: string, form: Record<string, string>) =>
+      api()
+        .post(`${P}/${path}?${signed(admin.userId, admin.token)}`)
+        .type('form')
+        .send(form);
+    const rows = (await api().get(`${P}/access_rules?${signed(admin.userId, admin.token)}`)).body.data.ret_data as {
+      id: number;
+      url_path: string;
+    }[];
+    const id = (key: string) => String(rows.find((r) => r.url_path === key)!.id);
+    const added = await post('admin_role/add/0/', {
+      name: '运营',
+      rules_list: JSON.stringify([id('robots.read'), id('rooms.read')]),
+    });
+    expect(added.body).toEqual({ code: 200, msg: '增加成功', data: {} });
+    expect((await post('admin_role/add/0/', { name: '运营', rules_list: '[]' })).body.code).toBe(300);
+    expect((await post('admin_role/add/0/', { name: '坏', rules_list: '["99999"]' })).body.code).toBe(302);
+    expect((await post('admin_role/add/0/', { name: '坏', rules_list: 'not json' })).body.code).toBe(301);
+    const list = await api().get(`${P}/admin_role?${signed(admin.userId, admin.token)}`);
+    const role = list.body.data.ret_data.find((r: { role_name: string }) => r.role_name === '运营');
+    const robotsGroup = role.rules_data.find(
+      (g: { parent_rule_name: string }) => g.parent_rule_name === '机器人 Robots',
+    );
+    expect(robotsGroup.children_rule_list).toEqual([
+      expect.objectContaining({ children_rule_name: expect.stringContaining('查看机器人'), selected: true }),
+      expect.objectContaining({ children_rule_name: expect.stringContaining('管理机器人'), selected: false }),
+    ]);
+    // The native API sees the same role with its keys.
+    const native = await api().get('/api/v1/roles').set('Authorization', `Bearer ${ADMIN_KEY}`);
+    expect(native.body.items.find((r: { name: string }) => r.name === '运营').permissions.sort()).toEqual([
+      'robots.read',
+      'rooms.read',
+    ]);
+    expect(
+      (
+        await post(`admin_role/update/${role.role_id}`, {
+          name: '运营2',
+          rules_list: JSON.stringify([id('robots.read')]),
+        })
+      ).body.code,
+    ).toBe(200);
+    expect((await post('admin_role/delete/1', {})).body.code).toBe(303);
+    expect((await post(`admin_role/delete/${role.role_id}`, {})).body.code).toBe(200);
+    expect((await post(`admin_role/delete/${role.role_id}`, {})).body.code).toBe(302);
+    // Without roles.manage: 非法请求, nothing made.
+    const clerk = await login('clerk', '1234qwerQWER');
+    const denied = await api()
+      .post(`${P}/admin_role/add/0/?${signed(clerk.body.data.user_id, clerk.body.data.token)}`)
+      .type('form')
+      .send({ name: 'mine', rules_list: '[]' });
+    expect(denied.body.code).toBe(404);
+    expect(
+      (await api().get('/api/v1/roles').set('Authorization', `Bearer ${ADMIN_KEY}`)).body.items.map(
+        (r: { name: string }) => r.name,
+      ),
+    ).not.toContain('mine');
   });
 
   test('when the wrong method or an unknown path is used under the prefix, then the seed envelope says 402 or 404', async () => {

@@ -13,7 +13,7 @@ import { randStrOf, sameRandStr, seed004TokenOf, timestampProblem } from './sign
 import type { SignatureReplay } from './sign-replay.service';
 
 export interface Seed004Deps {
-  people: Pick<People, 'auth' | 'operators' | 'roles' | 'sessions'>;
+  people: Pick<People, 'auth' | 'operators' | 'roles' | 'sessions' | 'items'>;
   /** Derives each session's seed token (a key derived from the webhook master key). */
   tokenKey: string;
   replay: Pick<SignatureReplay, 'first'>;
