@@ -259,6 +259,26 @@ describe('seed 004 accounts: login, signing, password, rules, status', () => {
     ).not.toContain('mine');
   });
 
+  test('when a seed session is listed and ended through the native API, then its signed requests are refused; its token is no native credential', async () => {
+    const seedLogin = await login('admin', ADMIN_PASSWORD);
+    const token = seedLogin.body.data.token as string;
+    expect((await api().get(`${P}/login_rules?${signed(1, token)}`)).body.code).toBe(200);
+    expect((await api().get('/api/v1/me').set('Authorization', `Bearer ${token}`)).status).toBe(401);
+    const native = (await api().post('/api/v1/sessions').send({ username: 'admin', password: ADMIN_PASSWORD })).body
+      .token as string;
+    const list = await api().get('/api/v1/sessions').set('Authorization', `Bearer ${native}`);
+    const seedSessions = (list.body.items as { id: string; current: boolean }[]).filter((x) => !x.current);
+    expect(seedSessions.length).toBeGreaterThan(0);
+    for (const x of seedSessions)
+      expect((await api().delete(`/api/v1/sessions/${x.id}`).set('Authorization', `Bearer ${native}`)).status).toBe(
+        200,
+      );
+    expect((await api().get(`${P}/login_rules?${signed(1, token)}`)).body.code).toBe(404);
+    // The admin's other seed token (from the first test) ended too.
+    expect((await api().get(`${P}/login_rules?${signed(admin.userId, admin.token)}`)).body.code).toBe(404);
+    admin = { ...admin, token: (await login('admin', ADMIN_PASSWORD)).body.data.token };
+  });
+
   test('when the wrong method or an unknown path is used under the prefix, then the seed envelope says 402 or 404', async () => {
     const get = await api().get(`${P}/login`);
     expect([get.status, get.body.code]).toEqual([405, 402]);
