@@ -87,7 +87,10 @@ async function signedPrincipal(
   const session = sessions.find((s) => sameRandStr(randStrOf(timestamp, seed004TokenOf(deps.tokenKey, s.id)), randStr));
   if (!session) return fail('bad signature');
   if (!(await deps.replay.first(operator.number, timestamp, randStr))) throw illegal('this rand_str was used already');
-  const principal = await deps.people.auth.principalOfSession(session);
+  // Marks the session used (its idle timeout starts again), as a native request does.
+  const live = await deps.people.sessions.live(session.id);
+  if (!live) throw illegal('the session ended');
+  const principal = await deps.people.auth.principalOfSession(live);
   if (!principal) throw new Seed004Error(Code.disabled, '账户未启用 (this account is disabled)');
   return { principal, operator };
 }
