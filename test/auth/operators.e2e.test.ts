@@ -171,6 +171,17 @@ describe('operators sign in (native API)', () => {
     expect([self.status, self.body.error.code]).toEqual([409, 'cannot_change_self']);
   });
 
+  test('when an operator holding only api_keys.manage asks for an API key, then 403 permission_escalation: a key may do everything', async () => {
+    const keyKeeper = await operatorWith(adminToken, 'keykeeper', ['api_keys.manage']);
+    expect((await api().get('/api/v1/api-keys').set(bearer(keyKeeper.token))).status).toBe(200);
+    const minted = await api().post('/api/v1/api-keys').set(bearer(keyKeeper.token)).send({ name: 'all-powerful' });
+    expect([minted.status, minted.body.error?.code]).toEqual([403, 'permission_escalation']);
+    const keys = await api().get('/api/v1/api-keys').set(bearer(adminToken));
+    expect(keys.body.items.map((k: { name: string }) => k.name)).not.toContain('all-powerful');
+    // The admin, who holds everything, still can.
+    expect((await api().post('/api/v1/api-keys').set(bearer(adminToken)).send({ name: 'ok' })).status).toBe(201);
+  });
+
   test('when an operator is disabled, then their session stops working at once and signing in answers 403 account_disabled', async () => {
     const victim = await operatorWith(adminToken, 'victim', ['robots.read']);
     expect((await api().get('/api/v1/robots').set(bearer(victim.token))).status).toBe(200);

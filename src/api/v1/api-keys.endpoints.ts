@@ -3,7 +3,9 @@ import { notFound } from '../../http/errors';
 import type { EndpointRouter } from '../../http/endpoint';
 import { idParam, nameText, okBody } from '../../http/schemas';
 import { ownerName } from '../../http/schemas';
+import { ALL_PERMISSIONS } from '../../http/permissions';
 import type { V1Deps } from './deps';
+import { checkGrant } from './people';
 
 const tag = 'api-keys';
 
@@ -30,10 +32,15 @@ export function apiKeyEndpoints(api: EndpointRouter, deps: V1Deps): void {
     permission: 'api_keys.manage',
     access: 'admin',
     status: 201,
-    summary: 'Create an API key (for one owner, or an admin key without owner); the key is shown only in this answer',
+    summary:
+      'Create an API key (for one owner, or an admin key without owner); the key is shown only in this answer. ' +
+      'A key may do everything in its owner scope, so only a caller holding every permission may make one.',
     body: z.object({ name: nameText(100), owner: ownerName.optional() }).strict(),
     response: apiKeyView.extend({ key: z.string().meta({ description: 'shown once; stored only as a hash' }) }),
-    handle: async ({ body }) => keys.create({ name: body.name, ...(body.owner ? { owner: body.owner } : {}) }),
+    handle: async ({ body, principal }) => {
+      checkGrant(principal, ALL_PERMISSIONS);
+      return keys.create({ name: body.name, ...(body.owner ? { owner: body.owner } : {}) });
+    },
   });
 
   api.add({
