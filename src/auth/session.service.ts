@@ -132,10 +132,13 @@ export class SessionService {
     return r.modifiedCount > 0;
   }
 
-  /** Revokes every session of the operator (disabled, deleted, password reset); how many. */
-  async revokeAll(operatorId: string): Promise<number> {
+  /**
+   * Revokes every session of the operator (disabled, deleted, password reset), or every one but
+   * `keep` (the operator changed their own password in that session); how many.
+   */
+  async revokeAll(operatorId: string, keep?: string): Promise<number> {
     const r = await this.Session.updateMany(
-      { operatorId, revokedAt: { $exists: false } },
+      { operatorId, revokedAt: { $exists: false }, ...(keep && isRecordId(keep) ? { _id: { $ne: keep } } : {}) },
       { $set: { revokedAt: new Date(this.now()) } },
     );
     return r.modifiedCount;

@@ -43,6 +43,18 @@ describe('operator sessions: lifetime, idle timeout, revocation', () => {
     expect(await s.verify('qb_an-api-key-is-no-session')).toBeNull();
   });
 
+  test('when every session but the current one is revoked, then all others end however many there are, and the kept one lives', async () => {
+    const s = sessions();
+    const busy = '6740d0000000000000000022';
+    const others = await Promise.all(Array.from({ length: 120 }, () => s.create(busy, {})));
+    const kept = await s.create(busy, {});
+    const stranger = await s.create('6740d0000000000000000099', {});
+    expect(await s.revokeAll(busy, kept.session.id)).toBe(120);
+    for (const o of [others[0], others[60], others[119]]) expect(await s.verify(o!.token)).toBeNull();
+    expect((await s.verify(kept.token))?.id).toBe(kept.session.id);
+    expect((await s.verify(stranger.token))?.id).toBe(stranger.session.id);
+  });
+
   test('when a token is derived from the session id (seed 004), then that token is the one verified', async () => {
     const s = sessions();
     const { token, session } = await s.create(operatorId, {}, (id) => `qs_derived-${id}`);

@@ -155,7 +155,7 @@ export function sessionEndpoints(api: EndpointRouter, deps: V1Deps, people: Peop
       );
       if (!ok) throw new AppError(400, 'invalid_credentials', 'the current password is wrong');
       await operators.setPassword(me.id, body.newPassword);
-      for (const s of await sessions.list(me.id)) if (s.id !== principal.keyId) await sessions.revoke(s.id, me.id);
+      await sessions.revokeAll(me.id, principal.keyId);
       auth.changed();
       return { ok: true as const };
     },

@@ -121,9 +121,13 @@ describe('seed 004 accounts: login, signing, password, rules, status', () => {
       data: {},
     });
     expect((await modify('1234qwerQWER', '1234qwerQWEX')).body.code).toBe(303);
+    const elsewhere = (await login('clerk', made.password as string)).body.data.token as string;
     expect((await modify('1234qwerQWER', '1234qwerQWER')).body).toEqual({ code: 200, msg: '修改密码成功', data: {} });
     const rules = await api().get(`${P}/login_rules?${signed(made.operator.number, token)}`);
     expect(rules.body.data.rules_list).toEqual(['robots.read']);
+    // The user's other session (signed in with the old password) ended; this one goes on.
+    const other = await api().get(`${P}/login_rules?${signed(made.operator.number, elsewhere)}`);
+    expect([other.body.code, other.body.msg]).toEqual([404, '非法请求 (bad signature)']);
     expect((await login('clerk', '1234qwerQWER')).body.data.is_reset_password).toBe(true);
   });
 

@@ -112,7 +112,7 @@ export function accountEndpoints(deps: Seed004Deps): (Seed004Endpoint | Seed004O
     {
       method: 'post',
       path: '/modify_password',
-      handle: async ({ data, operator }: Parameters<Seed004Endpoint['handle']>[0]) => {
+      handle: async ({ data, operator, principal }: Parameters<Seed004Endpoint['handle']>[0]) => {
         const p1 = text(data.password1);
         const p2 = text(data.password2);
         if (!p1 || !p2) throw new Seed004Error(Code.badForm, 'form 验证错误 (password1 and password2 are required)');
@@ -120,6 +120,8 @@ export function accountEndpoints(deps: Seed004Deps): (Seed004Endpoint | Seed004O
           throw new Seed004Error(Code.badForm, 'form 验证错误 (两次输入的密码不一致: the passwords differ)');
         if (passwordProblem(p1)) throw new Seed004Error(Code.notYourself, PASSWORD_RULE_MSG);
         await operators.setPassword(operator.id, p1);
+        // As natively: the operator's other sessions end, this one goes on.
+        await sessions.revokeAll(operator.id, principal.keyId);
         auth.changed();
         return answer(Code.ok, '修改密码成功');
       },
