@@ -89,10 +89,11 @@ export class OperatorAuth {
   /**
    * The first operator, made once: `admin` with the built-in role and every owner, with
    * `password` (QUNBOT_ADMIN_PASSWORD, which must pass the rule) or a generated one answered here
-   * to be shown once and changed at first sign-in. Undefined when it exists already.
+   * to be shown once and changed at first sign-in. Undefined when any operator was ever made
+   * (deleting every operator does not bring it back: API admin keys can make operators then).
    */
   async bootstrap(password?: string): Promise<{ username: string; password?: string } | undefined> {
-    if (await this.deps.operators.hasBootstrap()) return undefined;
+    if (await this.deps.operators.everMade()) return undefined;
     if (password !== undefined) {
       const problem = passwordProblem(password);
       if (problem) throw new Error(`QUNBOT_ADMIN_PASSWORD: ${problem}`);

@@ -113,9 +113,12 @@ export class OperatorService {
     }
   }
 
-  /** True when an operator was made at first start (the bootstrap admin). */
-  async hasBootstrap(): Promise<boolean> {
-    return (await this.Operator.countDocuments({ bootstrap: true })) > 0;
+  /**
+   * True once any operator was ever made, even if all were deleted since: the first start's admin
+   * is made once, never again on a later start (an admin deleted on purpose stays deleted).
+   */
+  async everMade(): Promise<boolean> {
+    return (await this.sequences.current('operators')) > 0 || (await this.Operator.exists({})) !== null;
   }
 
   async update(

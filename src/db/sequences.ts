@@ -13,6 +13,11 @@ export class Sequences {
     this.Sequence = sequenceModel(conn);
   }
 
+  /** The last number taken (0: none ever was); numbers are never given back, even when records go. */
+  async current(name: string): Promise<number> {
+    return (await this.Sequence.findById(name).lean())?.seq ?? 0;
+  }
+
   async next(name: string): Promise<number> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const hit = await this.Sequence.findOneAndUpdate(
