@@ -34,6 +34,7 @@ describe('failed-authentication limit at every door of a running qunbot', () => 
     QUNBOT_AUTH_FAILURES_PER_ADDRESS: '3',
     QUNBOT_AUTH_FAILURES_PER_CREDENTIAL: '4',
     QUNBOT_AUTH_BLOCK_SEC: '120',
+    QUNBOT_TRUSTED_PROXIES: '127.0.9.9',
     SEED001_ENABLED: 'true',
     SEED000_ENABLED: 'true',
     SEED000_PLATFORMS: JSON.stringify([{ id: 'frxs', key: PLATFORM_KEY }]),
@@ -75,6 +76,44 @@ describe('failed-authentication limit at every door of a running qunbot', () => 
     expect(rightElsewhere.status).toBe(200);
     // A missing key is no guess: it is not counted.
     for (let i = 0; i < 5; i++) expect((await call(qunbot.url, '127.0.0.4', 'GET', '/api/v1/robots')).status).toBe(401);
+  });
+
+  test('when a browser keeps sending a stale session cookie, then each is a plain 401 that clears the cookie, and the address is not blocked', async () => {
+    const from = '127.0.5.1';
+    const json = { 'Content-Type': 'application/json' };
+    const signIn = await call(qunbot.url, from, 'POST', '/api/v1/sessions', {
+      headers: json,
+      body: JSON.stringify({ username: 'admin', password: 'Test-admin-pass1' }),
+    });
+    expect(signIn.status).toBe(201);
+    const cookie = String(signIn.headers['set-cookie']?.[0]).split(';')[0] as string;
+    expect(cookie).toMatch(/^qunbot_session=qs_/);
+    // Plain HTTP without a proxy: no Secure flag (the browser would drop it).
+    expect(signIn.headers['set-cookie']?.[0]).not.toMatch(/secure/i);
+    const out = await call(qunbot.url, from, 'DELETE', '/api/v1/sessions/current', {
+      headers: { Cookie: cookie, 'X-CSRF-Token': String(signIn.body.csrfToken) },
+    });
+    expect(out.status).toBe(200);
+    for (let i = 0; i < 5; i++) {
+      const stale = await call(qunbot.url, from, 'GET', '/api/v1/me', { headers: { Cookie: cookie } });
+      expect(stale.status).toBe(401);
+      expect(stale.headers['set-cookie']?.[0]).toMatch(/^qunbot_session=;.*expires=Thu, 01 Jan 1970/);
+    }
+    const key = await call(qunbot.url, from, 'GET', '/api/v1/robots', {
+      headers: { Authorization: `Bearer ${ADMIN}` },
+    });
+    expect(key.status).toBe(200);
+  });
+
+  test('when a trusted TLS proxy forwards a sign-in with X-Forwarded-Proto https, then the cookie is Secure; from an untrusted client the header is ignored', async () => {
+    const body = JSON.stringify({ username: 'admin', password: 'Test-admin-pass1' });
+    const headers = { 'Content-Type': 'application/json', 'X-Forwarded-Proto': 'https', 'X-Forwarded-For': '10.0.0.7' };
+    const proxied = await call(qunbot.url, '127.0.9.9', 'POST', '/api/v1/sessions', { headers, body });
+    expect(proxied.status).toBe(201);
+    expect(proxied.headers['set-cookie']?.[0]).toMatch(/; secure/i);
+    const direct = await call(qunbot.url, '127.0.9.8', 'POST', '/api/v1/sessions', { headers, body });
+    expect(direct.status).toBe(201);
+    expect(direct.headers['set-cookie']?.[0]).not.toMatch(/secure/i);
   });
 
   test('when wrong keys with one prefix come from many addresses, then that prefix is refused everywhere while other keys still work', async () => {

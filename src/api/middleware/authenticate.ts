@@ -54,16 +54,23 @@ export function callerAuthenticator(keys: ApiKeyService, operators?: OperatorAut
     if (ctx.state.principal !== undefined) return ctx.state.principal as Principal | null;
     const presented = presentedKey(ctx);
     const cookie = presented === undefined && operators ? ctx.cookies.get(SESSION_COOKIE) : undefined;
-    const credential = presented ?? cookie;
-    if (cookie) checkCsrf(ctx, cookie);
+    if (cookie && operators) {
+      checkCsrf(ctx, cookie);
+      // Only qunbot sets this cookie and its tokens cannot be guessed: a stale one (signed out
+      // elsewhere, expired) is no attack to count against the address, just a cookie to clear.
+      const principal = isSessionToken(cookie) ? await operators.principalOf(cookie) : null;
+      if (!principal) ctx.cookies.set(SESSION_COOKIE, null, { path: '/', overwrite: true });
+      ctx.state.principal = principal;
+      return principal;
+    }
     const principal = await limitedVerify(
       ctx,
       limiter,
-      attemptOf(ctx, 'native', credential),
+      attemptOf(ctx, 'native', presented),
       () => {
-        if (!credential) return null;
-        if (isSessionToken(credential)) return operators ? operators.principalOf(credential) : null;
-        return keys.verify(credential);
+        if (!presented) return null;
+        if (isSessionToken(presented)) return operators ? operators.principalOf(presented) : null;
+        return keys.verify(presented);
       },
       tooManyFailures,
     );

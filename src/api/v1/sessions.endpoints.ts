@@ -6,7 +6,7 @@ import { ALL_PERMISSIONS } from '../../http/permissions';
 import { idParam, okBody } from '../../http/schemas';
 import { attemptOf, limitedVerify } from '../middleware/auth-limit';
 import { SESSION_COOKIE, tooManyFailures } from '../middleware/authenticate';
-import { clientAddressOf } from '../middleware/client-address';
+import { clientAddressOf, isSecureRequest } from '../middleware/client-address';
 import type { V1Deps } from './deps';
 import { operatorOf, type People } from './people';
 
@@ -92,7 +92,7 @@ export function sessionEndpoints(api: EndpointRouter, deps: V1Deps, people: Peop
       ctx.cookies.set(SESSION_COOKIE, signedIn.token, {
         httpOnly: true,
         sameSite: 'strict',
-        secure: ctx.secure,
+        secure: isSecureRequest(ctx),
         path: '/',
         expires: signedIn.session.expiresAt,
         overwrite: true,
