@@ -1,4 +1,4 @@
-import type { Permission } from './permissions';
+import { isPermission, type Permission } from './permissions';
 
 /**
  * Who is calling: an API key limited to one owner, or an admin key that sees every owner; or an
@@ -22,3 +22,10 @@ export interface Principal {
 /** True when the caller holds the permission. */
 export const permits = (p: Principal, permission: Permission): boolean =>
   !p.permissions || p.permissions.has(permission);
+
+/**
+ * The permissions among `keys` the caller does not hold: nobody hands out more than they hold.
+ * Keys outside qunbot's tree (a seed 004 client's own items) guard nothing here and are free.
+ */
+export const ungranted = (p: Principal, keys: readonly string[]): Permission[] =>
+  keys.filter((k): k is Permission => isPermission(k) && !permits(p, k));

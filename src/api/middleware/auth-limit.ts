@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
 import {
   TooManyAuthFailures,
@@ -16,6 +17,13 @@ export const attemptOf = (ctx: Context, door: AuthDoor, credential: string | und
   address: clientAddressOf(ctx),
   credential,
 });
+
+/**
+ * A sign-in with `username`, at any door (native sessions, seed 004 login): one counter per
+ * username (a hash, so long usernames do not share one) and the address's.
+ */
+export const signInAttemptOf = (ctx: Context, username: string): AuthAttempt =>
+  attemptOf(ctx, 'operator', `u:${createHash('sha256').update(username.toLowerCase()).digest('hex').slice(0, 10)}`);
 
 /** Over the limit: Retry-After on the response and the door's own error; any other error unchanged. */
 function refuse(ctx: Context, err: unknown, tooMany: TooManyAnswer): never {

@@ -1,7 +1,6 @@
 import type { peopleOf } from '../../auth/people';
 import { AppError, forbidden } from '../../http/errors';
-import type { Permission } from '../../http/permissions';
-import { permits, type Principal } from '../../http/principal';
+import { ungranted, type Principal } from '../../http/principal';
 
 /** The operator side of the native API: accounts, roles, sessions (src/main.ts builds them with peopleOf). */
 export type People = ReturnType<typeof peopleOf>;
@@ -16,8 +15,8 @@ export function operatorOf(p: Principal): { id: string; username: string } {
  * Nobody hands out more than they hold: a role (or an operator holding it) may only be given,
  * made or changed by a caller who holds every one of its permissions.
  */
-export function checkGrant(p: Principal, permissions: readonly Permission[]): void {
-  const missing = permissions.filter((k) => !permits(p, k));
+export function checkGrant(p: Principal, permissions: readonly string[]): void {
+  const missing = ungranted(p, permissions);
   if (missing.length > 0)
     throw new AppError(403, 'permission_escalation', `you do not hold ${missing.join(', ')}: you cannot grant it`);
 }

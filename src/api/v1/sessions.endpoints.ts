@@ -1,12 +1,12 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { AppError, notFound } from '../../http/errors';
 import type { EndpointRouter } from '../../http/endpoint';
 import { ALL_PERMISSIONS } from '../../http/permissions';
 import { idParam, okBody } from '../../http/schemas';
-import { attemptOf, limitedVerify } from '../middleware/auth-limit';
+import { limitedVerify, signInAttemptOf } from '../middleware/auth-limit';
 import { SESSION_COOKIE, tooManyFailures } from '../middleware/authenticate';
 import { clientAddressOf, isSecureRequest } from '../middleware/client-address';
+import { noteSignIn } from './audit';
 import type { V1Deps } from './deps';
 import { operatorOf, type People } from './people';
 
@@ -42,10 +42,6 @@ const sessionView = z
 
 const password = z.string().min(1).max(200);
 
-/** The counter of a username's failed sign-ins (a hash, so long usernames do not share one). */
-const usernameCredential = (username: string) =>
-  `u:${createHash('sha256').update(username.toLowerCase()).digest('hex').slice(0, 10)}`;
-
 const wrongPassword = () => new AppError(401, 'invalid_credentials', 'wrong username or password');
 
 export { operatorView };
@@ -73,13 +69,11 @@ export function sessionEndpoints(api: EndpointRouter, deps: V1Deps, people: Peop
       operator: operatorView,
     }),
     handle: async ({ body, ctx }) => {
-      // The audit log names who tried (the sign-in has no principal yet).
-      const attempt: { username: string; operatorId?: string } = { username: body.username.toLowerCase() };
-      ctx.state.signInAttempt = attempt;
+      const attempt = noteSignIn(ctx, body.username);
       const signedIn = await limitedVerify(
         ctx,
         deps.authLimiter,
-        attemptOf(ctx, 'operator', usernameCredential(body.username)),
+        signInAttemptOf(ctx, body.username),
         () =>
           auth.signIn(body.username, body.password, {
             address: clientAddressOf(ctx),
@@ -149,7 +143,7 @@ export function sessionEndpoints(api: EndpointRouter, deps: V1Deps, people: Peop
       const ok = await limitedVerify(
         ctx,
         deps.authLimiter,
-        attemptOf(ctx, 'operator', usernameCredential(me.username)),
+        signInAttemptOf(ctx, me.username),
         () => operators.authenticate(me.username, body.currentPassword),
         tooManyFailures,
       );

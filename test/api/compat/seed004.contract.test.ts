@@ -283,6 +283,70 @@ describe('seed 004 accounts: login, signing, password, rules, status', () => {
     admin = { ...admin, token: (await login('admin', ADMIN_PASSWORD)).body.data.token };
   });
 
+  test('when an operator limited to one owner holds roles.manage, then changing the shared permission tree or roles is 非法请求 and nothing changes', async () => {
+    const role = await api()
+      .post('/api/v1/roles')
+      .set('Authorization', `Bearer ${ADMIN_KEY}`)
+      .send({ name: 'role-scoped', permissions: ['roles.manage'] });
+    await api()
+      .post('/api/v1/operators')
+      .set('Authorization', `Bearer ${ADMIN_KEY}`)
+      .send({ username: 'scoped', roleId: role.body.id, owner: 'acme', password: 'Scoped-pass-1' });
+    const scoped = (await login('scoped', 'Scoped-pass-1')).body.data as { user_id: number; token: string };
+    const post = (path: string, form: Record<string, string>) =>
+      api()
+        .post(`${P}/${path}?${signed(scoped.user_id, scoped.token)}`)
+        .type('form')
+        .send(form);
+    const before = (await api().get(`${P}/access_rules?${signed(admin.userId, admin.token)}`)).body.data.data_count;
+    const add = await post('access_rules/add/0/', { name: '偷偷', url_path: 'sneaky.item' });
+    expect(add.body).toMatchObject({ code: 404, msg: expect.stringContaining('every owner') });
+    expect((await post('access_rules/delete/1', {})).body.code).toBe(404);
+    expect((await post('admin_role/add/0/', { name: 'sneaky', rules_list: '[]' })).body.code).toBe(404);
+    expect((await api().get(`${P}/access_rules?${signed(admin.userId, admin.token)}`)).body.data.data_count).toBe(
+      before,
+    );
+  });
+
+  test('when seed 004 POSTs happen, then the audit log has them with the operator, the route, the seed code and the address; a failed login names who tried', async () => {
+    expect((await login('admin', 'Not-the-pass-1')).body.code).toBe(401);
+    const page = await api()
+      .get(`/api/v1/audit?limit=100&action=${encodeURIComponent(`POST ${P}`)}`)
+      .set('Authorization', `Bearer ${ADMIN_KEY}`);
+    expect(page.status).toBe(200);
+    const items = page.body.items as Record<string, unknown>[];
+    expect(items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          action: `POST ${P}/login`,
+          username: 'admin',
+          result: 'refused',
+          code: 'seed004_401',
+          address: expect.any(String),
+        }),
+        expect.objectContaining({ action: `POST ${P}/login`, username: 'clerk', result: 'ok' }),
+        expect.objectContaining({ action: `POST ${P}/modify_password`, username: 'clerk', result: 'ok' }),
+        expect.objectContaining({
+          action: `POST ${P}/user/update_status/:id`,
+          username: 'admin',
+          result: 'ok',
+          targetId: expect.stringMatching(/^\d+$/),
+        }),
+        expect.objectContaining({
+          action: `POST ${P}/access_rules/add/:id`,
+          username: 'scoped',
+          result: 'refused',
+          code: 'seed004_404',
+        }),
+      ]),
+    );
+    // Reads are not audited.
+    const reads = await api()
+      .get(`/api/v1/audit?action=${encodeURIComponent(`GET ${P}`)}`)
+      .set('Authorization', `Bearer ${ADMIN_KEY}`);
+    expect([reads.status, reads.body.items]).toEqual([200, []]);
+  });
+
   test('when the wrong method or an unknown path is used under the prefix, then the seed envelope says 402 or 404', async () => {
     const get = await api().get(`${P}/login`);
     expect([get.status, get.body.code]).toEqual([405, 402]);

@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
 import { AppError } from '../../../http/errors';
+import { ungranted } from '../../../http/principal';
 import { passwordProblem } from '../../../auth/password-rule';
-import { attemptOf, limitedVerify } from '../../middleware/auth-limit';
+import { limitedVerify, signInAttemptOf } from '../../middleware/auth-limit';
 import { clientAddressOf } from '../../middleware/client-address';
+import { noteSignIn } from '../../v1/audit';
 import { answer, Code, illegal, Seed004Error } from './envelope';
 import type { Seed004Deps, Seed004Endpoint, Seed004OpenEndpoint } from './router';
 import { seed004TokenOf } from './signature';
@@ -42,8 +43,7 @@ export function accountEndpoints(deps: Seed004Deps): (Seed004Endpoint | Seed004O
       throw new Seed004Error(Code.notYourself, '不允许修改自己的状态 (nobody changes their own status)');
     // Nobody acts on a user holding more than they do (as in the native API).
     const role = await roles.get(target.roleId);
-    const held = principal.permissions;
-    if (role && held && role.permissions.some((p) => !held.has(p)))
+    if (role && ungranted(principal, role.permissions).length > 0)
       throw illegal('the user holds permissions you do not');
     await operators.update(target.id, { enabled: status === '1' });
     if (status === '2') await sessions.revokeAll(target.id);
@@ -67,14 +67,11 @@ export function accountEndpoints(deps: Seed004Deps): (Seed004Endpoint | Seed004O
         const password = text(data.password);
         if (!username || !password || username.length > 64 || password.length > 200)
           throw new Seed004Error(Code.badForm, 'form 验证错误 (username and password are required)');
+        const attempt = noteSignIn(ctx, username);
         const signedIn = await limitedVerify(
           ctx,
           deps.authLimiter,
-          attemptOf(
-            ctx,
-            'seed004',
-            `login:${createHash('sha256').update(username.toLowerCase()).digest('hex').slice(0, 10)}`,
-          ),
+          signInAttemptOf(ctx, username),
           async () => {
             try {
               return await auth.signIn(
@@ -94,6 +91,7 @@ export function accountEndpoints(deps: Seed004Deps): (Seed004Endpoint | Seed004O
         );
         if (!signedIn) throw new Seed004Error(Code.wrongPassword, '账号密码错误');
         const { operator, token } = signedIn;
+        attempt.operatorId = operator.id;
         const role = await roles.get(operator.roleId);
         return answer(Code.ok, '登录成功', {
           token,

@@ -1,8 +1,8 @@
 import { ItemRefused, type ItemRefusal } from '../../../auth/permission-items.service';
 import type { RoleView } from '../../../auth/role.service';
 import { AppError } from '../../../http/errors';
-import { isPermission, type Permission } from '../../../http/permissions';
-import { permits, type Principal } from '../../../http/principal';
+import type { Permission } from '../../../http/permissions';
+import { ungranted, type Principal } from '../../../http/principal';
 import { seedDate } from './account.endpoints';
 import { answer, Code, illegal, Seed004Error } from './envelope';
 import { listField } from './request';
@@ -48,8 +48,13 @@ function numberOf(value: string | undefined, what: string): number {
 
 /** Nobody hands out permissions they do not hold (qunbot's own keys; a client's own items are free). */
 function checkGrant(p: Principal, keys: readonly string[]): void {
-  const missing = keys.filter((k) => isPermission(k) && !permits(p, k as Permission));
+  const missing = ungranted(p, keys);
   if (missing.length) throw illegal(`you do not hold ${missing.join(', ')}`);
+}
+
+/** The permission tree and roles are shared by every owner: only operators of every owner change them. */
+function onlyEveryOwner(p: Principal): void {
+  if (!p.admin) throw illegal('permission items and roles are managed by operators of every owner');
 }
 
 /** Seed 004 3.1-3.4 permission items and 4.1-4.4 roles. */
@@ -132,7 +137,8 @@ export function roleEndpoints(deps: Seed004Deps): Seed004Endpoint[] {
       method: 'post',
       path: '/access_rules/add/:id',
       permission: 'roles.manage',
-      handle: async ({ data }) => {
+      handle: async ({ data, principal }) => {
+        onlyEveryOwner(principal);
         await items.add(itemInput(data)).catch(refused);
         return answer(Code.ok, '增加成功');
       },
@@ -141,7 +147,8 @@ export function roleEndpoints(deps: Seed004Deps): Seed004Endpoint[] {
       method: 'post',
       path: '/access_rules/update/:id',
       permission: 'roles.manage',
-      handle: async ({ data, id }) => {
+      handle: async ({ data, id, principal }) => {
+        onlyEveryOwner(principal);
         await items.update(numberOf(id, 'id'), itemInput(data)).catch(refused);
         return answer(Code.ok, '修改成功');
       },
@@ -150,7 +157,8 @@ export function roleEndpoints(deps: Seed004Deps): Seed004Endpoint[] {
       method: 'post',
       path: '/access_rules/delete/:id',
       permission: 'roles.manage',
-      handle: async ({ id }) => {
+      handle: async ({ id, principal }) => {
+        onlyEveryOwner(principal);
         await items.delete(numberOf(id, 'id')).catch(refused);
         return answer(Code.ok, '删除成功');
       },
@@ -169,7 +177,7 @@ export function roleEndpoints(deps: Seed004Deps): Seed004Endpoint[] {
       path: '/admin_role/add/:id',
       permission: 'roles.manage',
       handle: async ({ data, principal }) => {
-        if (!principal.admin) throw illegal('roles are managed by operators of every owner');
+        onlyEveryOwner(principal);
         await roles.create(await roleInput(data, principal)).catch(refused);
         return answer(Code.ok, '增加成功');
       },
@@ -179,7 +187,7 @@ export function roleEndpoints(deps: Seed004Deps): Seed004Endpoint[] {
       path: '/admin_role/update/:id',
       permission: 'roles.manage',
       handle: async ({ data, id, principal }) => {
-        if (!principal.admin) throw illegal('roles are managed by operators of every owner');
+        onlyEveryOwner(principal);
         const role = await byNumber(id);
         checkGrant(principal, role.permissions);
         await roles.update(role.id, await roleInput(data, principal)).catch(refused);
@@ -192,7 +200,7 @@ export function roleEndpoints(deps: Seed004Deps): Seed004Endpoint[] {
       path: '/admin_role/delete/:id',
       permission: 'roles.manage',
       handle: async ({ id, principal }) => {
-        if (!principal.admin) throw illegal('roles are managed by operators of every owner');
+        onlyEveryOwner(principal);
         const role = await byNumber(id);
         checkGrant(principal, role.permissions);
         await roles.delete(role.id).catch(refused);

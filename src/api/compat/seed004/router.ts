@@ -6,6 +6,7 @@ import type { Permission } from '../../../http/permissions';
 import { permits, type Principal } from '../../../http/principal';
 import type { Logger } from '../../../logger';
 import { attemptOf, refuseIfLimited } from '../../middleware/auth-limit';
+import { auditActor } from '../../v1/audit';
 import type { People } from '../../v1/people';
 import { answer, Code, illegal, Seed004Error, type Answer } from './envelope';
 import { readData } from './request';
@@ -13,7 +14,7 @@ import { randStrOf, sameRandStr, seed004TokenOf, timestampProblem } from './sign
 import type { SignatureReplay } from './sign-replay.service';
 
 export interface Seed004Deps {
-  people: Pick<People, 'auth' | 'operators' | 'roles' | 'sessions' | 'items'>;
+  people: Pick<People, 'auth' | 'operators' | 'roles' | 'sessions' | 'items' | 'audit'>;
   /** Derives each session's seed token (a key derived from the webhook master key). */
   tokenKey: string;
   replay: Pick<SignatureReplay, 'first'>;
@@ -123,20 +124,40 @@ export function buildSeed004Router(
     }
   };
 
+  /**
+   * A POST changes something (or signs in): the audit log gets who, what, from where and the
+   * seed code, as for the native API (an unsigned or forged request names nobody: not kept).
+   */
+  const audit = async (ctx: Context, path: string) => {
+    const actor = auditActor(ctx.state.principal as Principal | undefined, ctx);
+    if (!actor) return;
+    const { code } = ctx.body as Answer;
+    await deps.people.audit.record({
+      ...actor,
+      action: `POST ${deps.prefix}${path}`,
+      ...(ctx.params.id ? { targetId: ctx.params.id } : {}),
+      status: ctx.status,
+      result: code === Code.ok ? 'ok' : ctx.status >= 500 ? 'failed' : 'refused',
+      ...(code === Code.ok ? {} : { code: `seed004_${code}` }),
+    });
+  };
+
   for (const factory of factories)
     for (const e of factory(deps)) {
-      router[e.method](e.path, (ctx) =>
-        run(ctx, async () => {
+      router[e.method](e.path, async (ctx) => {
+        await run(ctx, async () => {
           if ('open' in e) return e.handle({ ctx, data: await readData(ctx, limit) });
           const { principal, operator } = await signedPrincipal(ctx, deps);
+          ctx.state.principal = principal;
           if (principal.mustChangePassword && !e.path.startsWith('/modify_password'))
             throw new Seed004Error(Code.illegal, '非法请求 (change the password first: modify_password)');
           if (e.permission && !permits(principal, e.permission))
             throw illegal(`this needs the permission ${e.permission}`);
           const data = await readData(ctx, limit);
           return e.handle({ ctx, data, principal, operator, id: ctx.params.id ?? '' });
-        }),
-      );
+        });
+        if (e.method === 'post') await audit(ctx, e.path);
+      });
     }
   return router;
 }
