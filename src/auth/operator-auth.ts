@@ -28,6 +28,8 @@ export const accountDisabled = () => new AppError(403, 'account_disabled', 'è´¦å
  */
 export class OperatorAuth {
   private readonly cache = new LRUCache<string, { principal: Principal | null }>({ max: 10_000, ttl: CACHE_MS });
+  /** Counts changes, so that a resolution that overlapped one is not cached. */
+  private generation = 0;
 
   constructor(private readonly deps: { operators: OperatorService; roles: RoleService; sessions: SessionService }) {}
 
@@ -53,8 +55,10 @@ export class OperatorAuth {
   async principalOf(token: string): Promise<Principal | null> {
     const hit = this.cache.get(token);
     if (hit) return hit.principal;
+    const generation = this.generation;
     const principal = await this.resolve(token);
-    this.cache.set(token, { principal });
+    // Something changed while this was read: the answer may be stale, so it is not kept.
+    if (generation === this.generation) this.cache.set(token, { principal });
     return principal;
   }
 
@@ -83,6 +87,7 @@ export class OperatorAuth {
 
   /** Forgets resolved sessions (after an operator, role or session changed). */
   changed(): void {
+    this.generation++;
     this.cache.clear();
   }
 
