@@ -33,7 +33,12 @@ export interface Mount {
   rewriteError?(status: number, error: NativeError, path: string): unknown;
 }
 
-const segments = (path: string): string[] => path.split('/').filter((s) => s !== '');
+/** A path's segments, lower-cased: @koa/router matches paths without regard to case, and so does this. */
+const segments = (path: string): string[] =>
+  path
+    .toLowerCase()
+    .split('/')
+    .filter((s) => s !== '');
 const isParam = (s: string) => s.startsWith(':');
 const isRest = (s: string) => s.startsWith('*');
 
@@ -95,7 +100,7 @@ export function assertNoConflicts(mounts: readonly Mount[]): void {
   throw new Error(
     `two APIs claim the same method and path: ${conflicts.slice(0, 5).join('; ')}${
       conflicts.length > 5 ? ` (and ${conflicts.length - 5} more)` : ''
-    }. Give one of the dialects another mount prefix (SEED000_PREFIX, SEED001_PREFIX, SEED003_PREFIX).`,
+    }. Give one of the dialects another mount prefix (SEED000_PREFIX, SEED001_PREFIX, SEED003_PREFIX, SEED004_PREFIX).`,
   );
 }
 
@@ -111,8 +116,9 @@ export function owningMount(mounts: readonly Mount[], method: string, path: stri
   if (byRoute) return byRoute.m;
   let best: Mount | undefined;
   for (const m of mounts) {
-    const t = m.territory;
-    if (t === undefined || !(path === t || path.startsWith(t.endsWith('/') ? t : `${t}/`))) continue;
+    const t = m.territory?.toLowerCase();
+    const p = path.toLowerCase();
+    if (t === undefined || !(p === t || p.startsWith(t.endsWith('/') ? t : `${t}/`))) continue;
     if (!best || t.length > (best.territory as string).length) best = m;
   }
   return best;

@@ -37,6 +37,7 @@ describe('mount paths (pure)', () => {
     ['/api/v1/*rest', '/api/v1', false],
     ['/robot/getqrcode/', '/robot/getqrcode', true],
     ['/robots', '/robots/:id', false],
+    ['/Robot/Show', '/robot/show', true],
   ])('when %j and %j are compared, then they overlap: %j', (a, b, want) => {
     expect(patternsOverlap(a, b)).toBe(want);
     expect(patternsOverlap(b, a)).toBe(want);
@@ -49,6 +50,7 @@ describe('mount paths (pure)', () => {
     ['/api/:name', '/api/v1/robots', false],
     ['/s/*rest', '/s/a/b', true],
     ['/s/*rest', '/s', false],
+    ['/robot/getqrcode', '/ROBOT/GetQRCode', true],
   ])('when the pattern %j meets the path %j, then it matches: %j', (pattern, path, want) => {
     expect(pathMatches(pattern, path)).toBe(want);
   });
@@ -129,6 +131,9 @@ describe('mount paths (pure)', () => {
     ['DELETE', '/robots/r1/unknown', 'seed001'],
     ['POST', '/api/sendMsg', 'seed003'],
     ['GET', '/api/v1/nothing', 'native'],
+    ['GET', '/ROBOT/SHOW', 'seed002'],
+    ['GET', '/Robot/nothing', 'seed000'],
+    ['GET', '/API/V1/nothing', 'native'],
     ['GET', '/robotx', undefined],
     ['GET', '/elsewhere', undefined],
   ])('when %s %s is answered, then its errors are in the shape of %j', (method, path, want) => {
