@@ -92,13 +92,26 @@ export class RobotOutbox extends EventEmitter<{ settled: [SendRecord]; waiting: 
 
   /** Logs the send as queued and schedules it. `settled` resolves with the outcome. */
   async enqueue(send: Omit<NewSend, 'robotId'>): Promise<{ record: SendRecord; settled: Promise<SendRecord> }> {
+    return (await this.enqueueAll([send]))[0] as { record: SendRecord; settled: Promise<SendRecord> };
+  }
+
+  /**
+   * Queues several sends that belong together (a text and its image): all, one after another,
+   * or none (outbox_full when they do not all fit), so a caller that retries never repeats half.
+   */
+  async enqueueAll(
+    sends: readonly Omit<NewSend, 'robotId'>[],
+  ): Promise<{ record: SendRecord; settled: Promise<SendRecord> }[]> {
     if (this.stopped) throw new NotReadyError('the outbox is stopped');
-    if (this.queue.length >= this.deps.policy.maxQueue)
+    if (this.queue.length + sends.length > this.deps.policy.maxQueue)
       throw new OutboxFullError(this.deps.robotId, this.deps.policy.maxQueue);
-    const record = await this.deps.sendLog.create({ ...send, robotId: this.deps.robotId });
-    const settled = new Promise<SendRecord>((resolve) => this.waiters.set(record.id, resolve));
-    this.push(record);
-    return { record, settled };
+    const records: SendRecord[] = [];
+    for (const send of sends) records.push(await this.deps.sendLog.create({ ...send, robotId: this.deps.robotId }));
+    return records.map((record) => {
+      const settled = new Promise<SendRecord>((resolve) => this.waiters.set(record.id, resolve));
+      this.push(record);
+      return { record, settled };
+    });
   }
 
   /**

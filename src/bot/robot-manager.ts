@@ -30,6 +30,15 @@ export interface RuntimeEvents {
 }
 
 /** What the robot manager is built from. */
+/** A send asked of a hosted robot (the API's, a script's, a broadcast's). */
+export interface ManagedSend {
+  conversationId: string;
+  roomId?: string;
+  content: OutboundContent;
+  mentionIds?: string[];
+  source: string;
+}
+
 export interface RobotManagerDeps {
   robots: RobotService;
   rooms: RoomService;
@@ -126,13 +135,15 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
   }
 
   /** Queues a send through the robot's outbox (pacing applies). */
-  async send(
-    robotId: string,
-    send: { conversationId: string; roomId?: string; content: OutboundContent; mentionIds?: string[]; source: string },
-  ): Promise<SendTicket> {
+  async send(robotId: string, send: ManagedSend): Promise<SendTicket> {
+    return (await this.sendAll(robotId, [send]))[0] as SendTicket;
+  }
+
+  /** Queues sends that belong together through the robot's outbox: all in order, or none (outbox_full). */
+  async sendAll(robotId: string, sends: readonly ManagedSend[]): Promise<SendTicket[]> {
     const hosted = this.hosted.get(robotId);
     if (!hosted) throw new RobotNotFoundError(`robot ${robotId} is not running`);
-    return hosted.outbox.enqueue(send);
+    return hosted.outbox.enqueueAll(sends);
   }
 
   /** True when the robot runs in this process (it may still be logging in). */

@@ -150,6 +150,27 @@ describe('RobotOutbox', () => {
     await outbox.stop();
   });
 
+  test('when sends that belong together do not all fit, then none is queued or logged; when they fit, they queue in order', async () => {
+    const clock = new FakeClock();
+    const { sent, sender } = recordingSender(clock);
+    const outbox = make(clock, sender);
+    outbox.pause();
+    for (let i = 0; i < 4; i++) await outbox.enqueue({ conversationId: `p${i}@chatroom`, content: text('x') });
+    const pair = [
+      { conversationId: 'pair@chatroom', content: text('pair-text') },
+      { conversationId: 'pair@chatroom', content: text('pair-image') },
+    ];
+    await expect(outbox.enqueueAll(pair)).rejects.toBeInstanceOf(OutboxFullError);
+    expect(await t.db.connection.collection('sendlogs').countDocuments({ conversationId: 'pair@chatroom' })).toBe(0);
+    expect(outbox.size).toBe(4);
+    const fits = make(clock, sender);
+    const tickets = await fits.enqueueAll(pair);
+    await drive(clock, Promise.all(tickets.map((x) => x.settled)));
+    expect(sent.map((s) => s.text)).toEqual(['pair-text', 'pair-image']);
+    await outbox.stop();
+    await fits.stop();
+  });
+
   test('when the room is missing or the puppet fails, then the send log says so', async () => {
     const clock = new FakeClock();
     const { sender } = recordingSender(clock);

@@ -8,7 +8,7 @@ import type { Principal } from '../../http/principal';
 import { idParam, nameText, okBody, ownerName, recordId } from '../../http/schemas';
 import type { MentionService } from '../../plugins/mention-capture/mention.service';
 import type { ScriptGroup, ScriptItem, ScriptService } from '../../scripts/scripts.service';
-import { queueSend } from './send';
+import { queueSends } from './send';
 
 const tag = 'scripts';
 
@@ -252,17 +252,15 @@ export function scriptEndpoints(api: EndpointRouter, deps: ScriptDeps): void {
       const room = await runtime.rooms.get(target.roomId);
       if (!room) throw new AppError(404, 'not_found', 'room not found');
       const base = { conversationId: room.puppetId, roomId: room.id, source: 'api:script' };
-      const sent = [
-        await queueSend(runtime, target.robotId, {
+      // The text and its image are queued together or not at all (a retried 429 repeats nothing).
+      const sent = await queueSends(runtime, target.robotId, [
+        {
           ...base,
           content: { type: 'text', text: item.text },
           ...(target.mentionIds.length ? { mentionIds: target.mentionIds } : {}),
-        }),
-      ];
-      if (item.imageUrl)
-        sent.push(
-          await queueSend(runtime, target.robotId, { ...base, content: { type: 'image', url: item.imageUrl } }),
-        );
+        },
+        ...(item.imageUrl ? [{ ...base, content: { type: 'image' as const, url: item.imageUrl } }] : []),
+      ]);
       if (body.mentionId && deps.mentions) await deps.mentions.markRead(item.owner, body.mentionId, true);
       const sendCount = await scripts.countSend(item.id);
       return { sendIds: sent.map((s) => s.id), robotId: target.robotId, roomId: room.id, sendCount };

@@ -23,9 +23,17 @@ export const notRunning = (id: string) =>
  * caller retries later).
  */
 export async function queueSend(rt: Pick<Runtime, 'manager'>, robotId: string, send: ApiSend): Promise<SendRecord> {
+  return (await queueSends(rt, robotId, [send]))[0] as SendRecord;
+}
+
+/** Queues sends that belong together (a text and its image): all, or none with the same errors. */
+export async function queueSends(
+  rt: Pick<Runtime, 'manager'>,
+  robotId: string,
+  sends: readonly ApiSend[],
+): Promise<SendRecord[]> {
   try {
-    const ticket = await rt.manager.send(robotId, send);
-    return ticket.record;
+    return (await rt.manager.sendAll(robotId, sends)).map((ticket) => ticket.record);
   } catch (err) {
     if (err instanceof RobotNotFoundError || err instanceof NotReadyError) throw notRunning(robotId);
     if (err instanceof OutboxFullError) throw new AppError(429, 'outbox_full', err.message);
