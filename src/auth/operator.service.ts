@@ -30,6 +30,8 @@ export interface CreateOperatorInput {
   owner?: string;
   /** Given: it must pass the rule and is kept; absent: one is generated and must be changed at first sign-in. */
   password?: string;
+  /** A given password was chosen by someone else (seed 004's 初始密码): it must be changed too. */
+  mustChangePassword?: boolean;
 }
 
 function toView(d: OperatorDoc): OperatorView {
@@ -103,7 +105,7 @@ export class OperatorService {
         ...(input.owner ? { owner: input.owner } : {}),
         enabled: true,
         passwordHash: await hashPassword(password),
-        mustChangePassword: generated !== undefined,
+        mustChangePassword: generated !== undefined || input.mustChangePassword === true,
         ...(opts.bootstrap ? { bootstrap: true } : {}),
       });
       return { operator: toView(d.toObject()), ...(generated ? { password: generated } : {}) };
@@ -166,10 +168,15 @@ export class OperatorService {
     if (r.matchedCount === 0) throw notFound('operator');
   }
 
-  /** Resets to a generated password (shown once), to be changed at the next sign-in. */
-  async resetPassword(id: string): Promise<string> {
+  /**
+   * Resets to `given` (it must pass the rule) or a generated password (shown once); either is
+   * someone else's choice, so it must be changed at the next sign-in.
+   */
+  async resetPassword(id: string, given?: string): Promise<string> {
     if (!isRecordId(id)) throw notFound('operator');
-    const password = generatePassword();
+    const problem = given === undefined ? undefined : passwordProblem(given);
+    if (problem) throw weakPassword(problem);
+    const password = given ?? generatePassword();
     const r = await this.Operator.updateOne(
       { _id: id },
       { $set: { passwordHash: await hashPassword(password), mustChangePassword: true } },

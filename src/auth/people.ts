@@ -1,6 +1,7 @@
 import type { Db } from '../db/types';
 import type { Logger } from '../logger';
 import { AuditLog } from './audit.service';
+import { CompanyService } from './company.service';
 import { OperatorAuth } from './operator-auth';
 import { OperatorService } from './operator.service';
 import { PermissionItems } from './permission-items.service';
@@ -22,5 +23,6 @@ export function peopleOf(
   const auth = new OperatorAuth({ operators, roles, sessions: sessionService });
   const audit = new AuditLog(conn, { keepDays: settings.auditKeepDays, now, log: log.child({ module: 'audit' }) });
   const items = new PermissionItems(conn, now);
-  return { auth, operators, roles, sessions: sessionService, sessionTtlMs, audit, items };
+  const companies = new CompanyService(conn);
+  return { auth, operators, roles, sessions: sessionService, sessionTtlMs, audit, items, companies };
 }

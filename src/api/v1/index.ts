@@ -14,6 +14,7 @@ import { broadcastEndpoints } from './broadcasts.endpoints';
 import { operatorEndpoints } from './operators.endpoints';
 import { auditAction } from './audit';
 import { auditEndpoints } from './audit.endpoints';
+import { companyEndpoints } from './companies.endpoints';
 import { scriptEndpoints } from './scripts.endpoints';
 import { sessionEndpoints } from './sessions.endpoints';
 
@@ -65,6 +66,7 @@ export function nativeApi(deps: V1Deps) {
     sessionEndpoints(api, deps, deps.people);
     operatorEndpoints(api, deps.people);
     auditEndpoints(api, deps.people, deps.maxPageSize);
+    companyEndpoints(api, deps.people);
   }
 
   let doc: object | undefined;

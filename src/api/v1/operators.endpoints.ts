@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import type { OperatorView } from '../../auth/operator.service';
-import { AppError, conflict, notFound } from '../../http/errors';
+import { notFound } from '../../http/errors';
 import type { EndpointRouter } from '../../http/endpoint';
 import { PERMISSION_TREE, type Permission } from '../../http/permissions';
 import type { Principal } from '../../http/principal';
-import { canSee, ownerFilter } from '../../http/access';
+import { ownerFilter } from '../../http/access';
 import { idParam, nameText, okBody, ownerName, recordId } from '../../http/schemas';
-import { checkGrant, grantableOwner, operatorOf, type People } from './people';
+import { OperatorAdmin } from './operator-admin';
+import { checkGrant, type People } from './people';
 import { operatorView } from './sessions.endpoints';
 
 const username = z
@@ -32,30 +32,10 @@ const roleView = z
 
 /** Operator accounts (seed 004 用户) and roles (角色), and the permission tree (权限). */
 export function operatorEndpoints(api: EndpointRouter, people: People): void {
-  const { operators, roles, sessions, auth } = people;
+  const { operators, roles, auth } = people;
 
-  /** The role's permissions, or 400 when there is no such role. */
-  async function rolePermissions(roleId: string): Promise<Permission[]> {
-    const role = await roles.get(roleId);
-    if (!role)
-      throw new AppError(400, 'invalid_request', 'no such role', [
-        { in: 'body', path: 'roleId', code: 'unknown_role', message: 'no such role' },
-      ]);
-    return role.permissions;
-  }
-
-  /** The operator, when the caller may manage it: same owner scope, and nothing above the caller's own permissions. */
-  async function managed(p: Principal, id: string): Promise<OperatorView> {
-    const target = await operators.get(id);
-    if (!target || !(p.admin || (target.owner !== undefined && canSee(p, target.owner)))) throw notFound('operator');
-    checkGrant(p, await rolePermissions(target.roleId).catch(() => []));
-    return target;
-  }
-
-  const signOut = async (id: string) => {
-    await sessions.revokeAll(id);
-    auth.changed();
-  };
+  const admin = new OperatorAdmin(people);
+  const managed = async (p: Principal, id: string) => admin.managed(p, await operators.get(id));
 
   api.add({
     method: 'get',
@@ -183,11 +163,7 @@ export function operatorEndpoints(api: EndpointRouter, people: People): void {
       operator: operatorView,
       password: z.string().optional().meta({ description: 'the generated password, shown only now' }),
     }),
-    handle: async ({ body, principal }) => {
-      checkGrant(principal, await rolePermissions(body.roleId));
-      const owner = grantableOwner(principal, body.owner);
-      return operators.create({ ...body, ...(owner === undefined ? {} : { owner }) });
-    },
+    handle: async ({ body, principal }) => admin.create(principal, body),
   });
 
   api.add({
@@ -219,19 +195,7 @@ export function operatorEndpoints(api: EndpointRouter, people: People): void {
       .strict()
       .refine((b) => Object.keys(b).length > 0, 'send at least one field'),
     response: operatorView,
-    handle: async ({ params, body, principal }) => {
-      await managed(principal, params.id);
-      const self = principal.operator?.id === params.id;
-      if (self && (body.roleId !== undefined || body.owner !== undefined || body.enabled !== undefined))
-        throw conflict('cannot_change_self', 'nobody changes their own role, owner scope or enabled flag');
-      if (body.roleId) checkGrant(principal, await rolePermissions(body.roleId));
-      if (body.owner !== undefined) grantableOwner(principal, body.owner ?? undefined);
-      if (body.owner === null && !principal.admin)
-        throw new AppError(403, 'forbidden', 'only admin callers give an operator every owner');
-      const changed = await operators.update(params.id, body);
-      if (body.enabled === false || body.roleId !== undefined || body.owner !== undefined) await signOut(params.id);
-      return changed;
-    },
+    handle: async ({ params, body, principal }) => admin.update(principal, await managed(principal, params.id), body),
   });
 
   api.add({
@@ -243,10 +207,7 @@ export function operatorEndpoints(api: EndpointRouter, people: People): void {
     params: idParam,
     response: okBody,
     handle: async ({ params, principal }) => {
-      await managed(principal, params.id);
-      if (principal.operator?.id === params.id) throw conflict('cannot_delete_self', 'nobody deletes themselves');
-      await operators.delete(params.id);
-      await signOut(params.id);
+      await admin.remove(principal, await managed(principal, params.id));
       return { ok: true as const };
     },
   });
@@ -259,13 +220,8 @@ export function operatorEndpoints(api: EndpointRouter, people: People): void {
     summary: "Reset an operator's password: a generated one, shown once, to be changed at the next sign-in",
     params: idParam,
     response: z.object({ password: z.string() }),
-    handle: async ({ params, principal }) => {
-      await managed(principal, params.id);
-      if (principal.operator && operatorOf(principal).id === params.id)
-        throw conflict('cannot_change_self', 'change your own password with PUT /api/v1/me/password');
-      const password = await operators.resetPassword(params.id);
-      await signOut(params.id);
-      return { password };
-    },
+    handle: async ({ params, principal }) => ({
+      password: await admin.resetPassword(principal, await managed(principal, params.id)),
+    }),
   });
 }

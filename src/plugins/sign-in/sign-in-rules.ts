@@ -1,3 +1,5 @@
+import { dayText, wallTime } from '../../lib/wall-clock';
+
 /** A daily time window in local time, "HH:MM" to "HH:MM"; start after end means overnight. */
 export interface TimeWindow {
   start: string;
@@ -13,35 +15,15 @@ export interface AwardPolicy {
   maxStreakBonusDays: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function parts(at: Date, timeZone: string): Record<string, string> {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, f);
-  }
-  return Object.fromEntries(f.formatToParts(at).map((p) => [p.type, p.value]));
-}
-
 /** The calendar day of `at` in `timeZone`, as YYYY-MM-DD. */
 export function localDay(at: Date, timeZone: string): string {
-  const p = parts(at, timeZone);
-  return `${p.year}-${p.month}-${p.day}`;
+  return dayText(wallTime(at, timeZone));
 }
 
 /** Minutes since local midnight of `at` in `timeZone`. */
 export function localMinutes(at: Date, timeZone: string): number {
-  const p = parts(at, timeZone);
-  return Number(p.hour) * 60 + Number(p.minute);
+  const w = wallTime(at, timeZone);
+  return w.hour * 60 + w.minute;
 }
 
 /** The day before a YYYY-MM-DD day. */

@@ -2,15 +2,9 @@
  * The seed's `txtime` (yyyymmddhhmmss, the channel's wall-clock time). qunbot reads it in the
  * configured time zone (config.timeZone) and refuses requests whose txtime is too far from now.
  */
+import { wallTime, type WallTime } from '../../../lib/wall-clock';
 
-export interface WallTime {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
+export { wallTime, type WallTime };
 
 /** The fields of a valid yyyymmddhhmmss (a real calendar date and time), else null. */
 export function parseTxtime(text: string): WallTime | null {
@@ -27,35 +21,6 @@ export function parseTxtime(text: string): WallTime | null {
     check.getUTCMinutes() === minute &&
     check.getUTCSeconds() === second;
   return valid ? { year, month, day, hour, minute, second } : null;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The wall-clock time of `epochMs` in `timeZone`. */
-export function wallTime(epochMs: number, timeZone: string): WallTime {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, f);
-  }
-  const p = Object.fromEntries(f.formatToParts(new Date(epochMs)).map((x) => [x.type, x.value]));
-  return {
-    year: Number(p.year),
-    month: Number(p.month),
-    day: Number(p.day),
-    hour: Number(p.hour),
-    minute: Number(p.minute),
-    second: Number(p.second),
-  };
 }
 
 const asUtc = (w: WallTime) => Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);

@@ -1,3 +1,4 @@
+import { wallText } from '../../../lib/wall-clock';
 import { AppError } from '../../../http/errors';
 import { ungranted } from '../../../http/principal';
 import { passwordProblem } from '../../../auth/password-rule';
@@ -9,19 +10,7 @@ import type { Seed004Deps, Seed004Endpoint, Seed004OpenEndpoint } from './router
 import { seed004TokenOf } from './signature';
 
 /** `YYYY-MM-DD HH:mm:ss` in the configured time zone, as the seed shows dates; '' for none. */
-export function seedDate(at: Date | undefined, timeZone: string): string {
-  if (!at) return '';
-  return new Intl.DateTimeFormat('sv-SE', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hour12: false,
-  }).format(at);
-}
+export const seedDate = (at: Date | undefined, timeZone: string): string => (at ? wallText(at, timeZone) : '');
 
 const text = (v: unknown): string | undefined =>
   typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;

@@ -1,0 +1,49 @@
+/** A wall-clock date and time in some time zone. */
+export interface WallTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall-clock time of an instant in `timeZone` (one formatter per zone, reused). */
+export function wallTime(at: number | Date, timeZone: string): WallTime {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(new Date(at)).map((x) => [x.type, x.value]));
+  return {
+    year: Number(p.year),
+    month: Number(p.month),
+    day: Number(p.day),
+    hour: Number(p.hour),
+    minute: Number(p.minute),
+    second: Number(p.second),
+  };
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** `YYYY-MM-DD` of a wall-clock time. */
+export const dayText = (w: WallTime): string => `${w.year}-${two(w.month)}-${two(w.day)}`;
+
+/** `YYYY-MM-DD HH:mm:ss` of an instant in `timeZone` (how the seeds show dates). */
+export function wallText(at: number | Date, timeZone: string): string {
+  const w = wallTime(at, timeZone);
+  return `${dayText(w)} ${two(w.hour)}:${two(w.minute)}:${two(w.second)}`;
+}
