@@ -80,6 +80,7 @@ export async function start(
       publish: (e) => webhooks.outbox.publish(e),
     });
     stops.push(() => broadcasts.close());
+    const scripts = new ScriptService(db.connection);
     // The seed dialects register their callback formats and listeners; they stop before the webhooks.
     const dialects = startDialects({
       config,
@@ -92,6 +93,7 @@ export async function start(
       signIn: plugins.services['sign-in'].signIn,
       checkCallbackUrl: webhooks.checkCallbackUrl,
       people,
+      scripts,
       log,
     });
     stops.push(async () => dialects.stop());
@@ -106,7 +108,7 @@ export async function start(
       broadcasts,
       dialectEndpoints: dialects.nativeEndpoints,
       people,
-      scripts: new ScriptService(db.connection),
+      scripts,
       mentions,
     });
     // Every dialect has registered its callback formats: queued callbacks may go out.

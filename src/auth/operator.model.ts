@@ -8,6 +8,8 @@ export interface OperatorDoc {
   /** Sign-in name, stored lower-case (unique). */
   username: string;
   displayName: string;
+  /** Job title (seed 004 职位). */
+  position?: string;
   roleId: Types.ObjectId;
   /** The owner whose robots and rooms the operator manages; absent: every owner. */
   owner?: string;
@@ -28,6 +30,7 @@ const operatorSchema = new Schema<OperatorDoc>(
     number: { type: Number, required: true, unique: true },
     username: { type: String, required: true, unique: true },
     displayName: { type: String, required: true },
+    position: String,
     roleId: { type: Schema.Types.ObjectId, required: true, index: true },
     owner: String,
     enabled: { type: Boolean, required: true },

@@ -7,6 +7,10 @@ import { operatorModel, type OperatorDoc } from './operator.model';
 import { hashPassword, verifyPassword, decoyHash, generatePassword } from './password-hash';
 import { passwordProblem } from './password-rule';
 
+/** A sign-in name: what every API accepts. */
+export const USERNAME_PATTERN = /^[A-Za-z0-9][\w.@-]{1,63}$/;
+export const USERNAME_RULE = 'letters, digits and . _ @ - (2-64), starting with a letter or digit';
+
 /** An operator as the API shows it: never the password or its hash. */
 export interface OperatorView {
   id: string;
@@ -14,6 +18,7 @@ export interface OperatorView {
   number: number;
   username: string;
   displayName: string;
+  position?: string;
   roleId: string;
   owner?: string;
   enabled: boolean;
@@ -26,6 +31,7 @@ export interface OperatorView {
 export interface CreateOperatorInput {
   username: string;
   displayName?: string;
+  position?: string;
   roleId: string;
   owner?: string;
   /** Given: it must pass the rule and is kept; absent: one is generated and must be changed at first sign-in. */
@@ -40,6 +46,7 @@ function toView(d: OperatorDoc): OperatorView {
     number: d.number,
     username: d.username,
     displayName: d.displayName,
+    ...(d.position ? { position: d.position } : {}),
     roleId: d.roleId.toString(),
     ...(d.owner ? { owner: d.owner } : {}),
     enabled: d.enabled,
@@ -101,6 +108,7 @@ export class OperatorService {
         number: await this.sequences.next('operators'),
         username,
         displayName: input.displayName ?? input.username,
+        ...(input.position ? { position: input.position } : {}),
         roleId: input.roleId,
         ...(input.owner ? { owner: input.owner } : {}),
         enabled: true,
@@ -125,17 +133,33 @@ export class OperatorService {
 
   async update(
     id: string,
-    patch: { displayName?: string; roleId?: string; owner?: string | null; enabled?: boolean },
+    patch: {
+      username?: string;
+      displayName?: string;
+      position?: string;
+      roleId?: string;
+      owner?: string | null;
+      enabled?: boolean;
+    },
   ): Promise<OperatorView> {
     if (!isRecordId(id)) throw notFound('operator');
-    const { owner, ...rest } = patch;
+    const { owner, username, ...rest } = patch;
     const update = {
-      $set: { ...rest, ...(typeof owner === 'string' ? { owner } : {}) },
+      $set: {
+        ...rest,
+        ...(username ? { username: username.toLowerCase() } : {}),
+        ...(typeof owner === 'string' ? { owner } : {}),
+      },
       ...(owner === null ? { $unset: { owner: 1 } } : {}),
     };
-    const d = await this.Operator.findByIdAndUpdate(id, update, { returnDocument: 'after' }).lean();
-    if (!d) throw notFound('operator');
-    return toView(d);
+    try {
+      const d = await this.Operator.findByIdAndUpdate(id, update, { returnDocument: 'after' }).lean();
+      if (!d) throw notFound('operator');
+      return toView(d);
+    } catch (err) {
+      if (isDuplicateKey(err)) throw conflict('username_taken', `the username "${username}" is taken`);
+      throw err;
+    }
   }
 
   async delete(id: string): Promise<boolean> {

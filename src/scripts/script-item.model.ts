@@ -3,6 +3,8 @@ import { Schema, type Connection, type Model, type Types } from 'mongoose';
 /** One ready-made reply (seed 004 话术): a text and optionally an image, in its group's order. */
 export interface ScriptItemDoc {
   _id: Types.ObjectId;
+  /** 1, 2, 3...: the seed 004 id (absent on items made before numbering: given when first listed). */
+  number?: number;
   groupId: Types.ObjectId;
   owner: string;
   text: string;
@@ -17,6 +19,7 @@ export interface ScriptItemDoc {
 
 const scriptItemSchema = new Schema<ScriptItemDoc>(
   {
+    number: Number,
     groupId: { type: Schema.Types.ObjectId, required: true },
     owner: { type: String, required: true },
     text: { type: String, required: true },
@@ -27,6 +30,7 @@ const scriptItemSchema = new Schema<ScriptItemDoc>(
   { collection: 'script_items', timestamps: true, versionKey: false },
 );
 scriptItemSchema.index({ groupId: 1, sort: 1, _id: 1 });
+scriptItemSchema.index({ number: 1 }, { unique: true, sparse: true });
 
 /** The reply-script items collection on this connection. */
 export function scriptItemModel(conn: Connection): Model<ScriptItemDoc> {

@@ -19,6 +19,7 @@ import {
 } from './seed001';
 import { seed003Mount, startSeed003 } from './seed003';
 import { SignatureReplay, seed004Mount, seed004Router } from './seed004';
+import type { ScriptService } from '../../scripts/scripts.service';
 import type { People } from '../v1/people';
 
 /** What the seed dialects translate onto: the same services as the native API. */
@@ -35,6 +36,8 @@ export interface DialectDeps {
   checkCallbackUrl(url: string): Promise<void>;
   /** Operators, roles and sessions (seed 004 signs its operators in). */
   people: People;
+  /** Reply scripts (seed 004 话术). */
+  scripts: ScriptService;
   log: Logger;
 }
 
@@ -143,6 +146,7 @@ const DIALECTS: readonly Dialect[] = [
       const now = () => d.runtime.clock.now();
       const router = seed004Router({
         people: d.people,
+        scripts: d.scripts,
         // Each session's seed token is derived with this key: never stored, the same in every process.
         tokenKey: d.outbox.derivedKey('seed004-tokens'),
         replay: new SignatureReplay(d.connection, s4.timestampWindowSec, now),

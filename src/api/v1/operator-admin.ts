@@ -7,7 +7,10 @@ import { checkGrant, grantableOwner, operatorOf, type People } from './people';
 
 /** What may change of an operator (native PATCH, seed 004 5.3 and 5.5). */
 export interface OperatorPatch {
+  /** A new sign-in name (seed 004 login_user; the native API keeps it). */
+  username?: string;
   displayName?: string;
+  position?: string;
   roleId?: string;
   /** null: every owner (admin callers only). */
   owner?: string | null;
@@ -43,8 +46,10 @@ export class OperatorAdmin {
   async create(p: Principal, input: CreateOperatorInput): Promise<{ operator: OperatorView; password?: string }> {
     checkGrant(p, await this.rolePermissions(input.roleId));
     const owner = grantableOwner(p, input.owner);
-    const { owner: _asked, ...rest } = input;
-    return this.people.operators.create({ ...rest, ...(owner === undefined ? {} : { owner }) });
+    const made: CreateOperatorInput = { ...input };
+    if (owner === undefined) delete made.owner;
+    else made.owner = owner;
+    return this.people.operators.create(made);
   }
 
   async update(p: Principal, target: OperatorView, patch: OperatorPatch): Promise<OperatorView> {

@@ -5,13 +5,12 @@ import { PERMISSION_TREE, type Permission } from '../../http/permissions';
 import type { Principal } from '../../http/principal';
 import { ownerFilter } from '../../http/access';
 import { idParam, nameText, okBody, ownerName, recordId } from '../../http/schemas';
+import { USERNAME_PATTERN, USERNAME_RULE } from '../../auth/operator.service';
 import { OperatorAdmin } from './operator-admin';
 import { checkGrant, type People } from './people';
 import { operatorView } from './sessions.endpoints';
 
-const username = z
-  .string()
-  .regex(/^[A-Za-z0-9][\w.@-]{1,63}$/, 'letters, digits and . _ @ - (2-64), starting with a letter or digit');
+const username = z.string().regex(USERNAME_PATTERN, USERNAME_RULE);
 const newPassword = z.string().min(1).max(200);
 const permissionKey = z.string().refine((k) => PERMISSION_TREE.some((g) => g.children.some((c) => c.key === k)), {
   message: 'not a permission of the tree (GET /api/v1/permissions)',
@@ -154,6 +153,7 @@ export function operatorEndpoints(api: EndpointRouter, people: People): void {
       .object({
         username,
         displayName: nameText(64).optional(),
+        position: nameText(64).optional(),
         roleId: recordId,
         owner: ownerName.optional().meta({ description: "absent: every owner's robots (admin callers only)" }),
         password: newPassword.optional(),
@@ -188,6 +188,7 @@ export function operatorEndpoints(api: EndpointRouter, people: People): void {
     body: z
       .object({
         displayName: nameText(64).optional(),
+        position: nameText(64).optional(),
         roleId: recordId.optional(),
         owner: ownerName.nullable().optional().meta({ description: 'null: every owner (admin callers only)' }),
         enabled: z.boolean().optional(),

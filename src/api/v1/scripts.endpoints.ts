@@ -15,9 +15,11 @@ const tag = 'scripts';
 const groupView = z
   .object({
     id: z.string(),
+    number: z.number().int().optional().meta({ description: 'the seed 004 id' }),
     owner: z.string(),
     name: z.string(),
     description: z.string().optional(),
+    assignee: z.string().optional().meta({ description: 'who the group belongs to (seed 004 userProfile)' }),
     createdBy: z.string().optional(),
     itemCount: z.number().int(),
     createdAt: z.date(),
@@ -28,6 +30,7 @@ const groupView = z
 const itemView = z
   .object({
     id: z.string(),
+    number: z.number().int().optional().meta({ description: 'the seed 004 id' }),
     groupId: z.string(),
     owner: z.string(),
     text: z.string(),
@@ -86,7 +89,12 @@ export function scriptEndpoints(api: EndpointRouter, deps: ScriptDeps): void {
     status: 201,
     summary: 'Create a reply-script group (409 script_group_name_taken)',
     body: z
-      .object({ name: nameText(64), description: z.string().trim().max(200).optional(), owner: ownerName.optional() })
+      .object({
+        name: nameText(64),
+        description: z.string().trim().max(200).optional(),
+        assignee: nameText(64).optional(),
+        owner: ownerName.optional(),
+      })
       .strict(),
     response: groupView,
     handle: async ({ body, principal }) =>
@@ -94,6 +102,7 @@ export function scriptEndpoints(api: EndpointRouter, deps: ScriptDeps): void {
         owner: ownerForCreate(principal, body.owner),
         name: body.name,
         ...(body.description ? { description: body.description } : {}),
+        ...(body.assignee ? { assignee: body.assignee } : {}),
         ...(principal.operator ? { createdBy: principal.operator.username } : {}),
       }),
   });
@@ -117,7 +126,11 @@ export function scriptEndpoints(api: EndpointRouter, deps: ScriptDeps): void {
     summary: 'Rename or describe a reply-script group',
     params: idParam,
     body: z
-      .object({ name: nameText(64).optional(), description: z.string().trim().max(200).optional() })
+      .object({
+        name: nameText(64).optional(),
+        description: z.string().trim().max(200).optional(),
+        assignee: nameText(64).optional(),
+      })
       .strict()
       .refine((b) => Object.keys(b).length > 0, 'send at least one field'),
     response: groupView,

@@ -18,6 +18,7 @@ const operatorView = z
     number: z.number().int().meta({ description: '1, 2, 3... (the seed 004 user_id)' }),
     username: z.string(),
     displayName: z.string(),
+    position: z.string().optional().meta({ description: 'job title (seed 004 职位)' }),
     roleId: z.string(),
     owner: z.string().optional().meta({ description: "absent: the operator manages every owner's robots" }),
     enabled: z.boolean(),

@@ -1,42 +1,40 @@
 import { wallText } from '../../../lib/wall-clock';
 import { AppError } from '../../../http/errors';
-import { ungranted } from '../../../http/principal';
+import type { OperatorService } from '../../../auth/operator.service';
 import { passwordProblem } from '../../../auth/password-rule';
 import { limitedVerify, signInAttemptOf } from '../../middleware/auth-limit';
 import { clientAddressOf } from '../../middleware/client-address';
 import { noteSignIn } from '../../v1/audit';
-import { answer, Code, illegal, Seed004Error } from './envelope';
+import { OperatorAdmin } from '../../v1/operator-admin';
+import { answer, Code, Seed004Error } from './envelope';
 import type { Seed004Deps, Seed004Endpoint, Seed004OpenEndpoint } from './router';
+import { PASSWORD_RULE_MSG, seedRefusal } from './refusals';
 import { seed004TokenOf } from './signature';
 
 /** `YYYY-MM-DD HH:mm:ss` in the configured time zone, as the seed shows dates; '' for none. */
 export const seedDate = (at: Date | undefined, timeZone: string): string => (at ? wallText(at, timeZone) : '');
 
-const text = (v: unknown): string | undefined =>
-  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+/** The user numbered by the path's id (seed user_id), or null. */
+export const userOf = async (operators: Pick<OperatorService, 'byNumber'>, id: string) =>
+  /^\d{1,12}$/.test(id) ? operators.byNumber(Number(id)) : null;
 
-const PASSWORD_RULE_MSG = '密码复杂度检查未通过,请检查最小长度为八位,包含大小写字母和数字';
+/** Passwords are taken as sent (no trimming: spaces count). */
+const raw = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 
 /** Seed 004 1.0 login, 1.1 modify_password, 1.2 login_rules, 1.3 / 5.5 update_status. */
 export function accountEndpoints(deps: Seed004Deps): (Seed004Endpoint | Seed004OpenEndpoint)[] {
-  const { auth, operators, roles, sessions } = deps.people;
+  const { auth, operators, roles, sessions, companies } = deps.people;
 
-  const updateStatus: Seed004Endpoint['handle'] = async ({ data, principal, operator, id }) => {
-    const status = text(data.status);
+  const admin = new OperatorAdmin(deps.people);
+
+  const updateStatus: Seed004Endpoint['handle'] = async ({ data, principal, id }) => {
+    const status = raw(data.status)?.trim();
     if (status !== '1' && status !== '2')
       throw new Seed004Error(Code.badType, '数据类型验证失败 (status: 1 启用 or 2 未启用)');
-    const target = /^\d{1,12}$/.test(id) ? await operators.byNumber(Number(id)) : null;
-    if (!target || !(principal.admin || (target.owner !== undefined && target.owner === principal.owner)))
-      throw new Seed004Error(Code.noSuchId, '对应ID不存在 (no such user)');
-    if (target.id === operator.id)
-      throw new Seed004Error(Code.notYourself, '不允许修改自己的状态 (nobody changes their own status)');
-    // Nobody acts on a user holding more than they do (as in the native API).
-    const role = await roles.get(target.roleId);
-    if (role && ungranted(principal, role.permissions).length > 0)
-      throw illegal('the user holds permissions you do not');
-    await operators.update(target.id, { enabled: status === '1' });
-    if (status === '2') await sessions.revokeAll(target.id);
-    auth.changed();
+    // The native API's rules: own scope, nobody holding more than the caller, never oneself.
+    const target = await admin.managed(principal, await userOf(operators, id)).catch(seedRefusal);
+    await admin.update(principal, target, { enabled: status === '1' }).catch(seedRefusal);
     return answer(Code.ok, '修改成功');
   };
 
@@ -52,8 +50,8 @@ export function accountEndpoints(deps: Seed004Deps): (Seed004Endpoint | Seed004O
         ctx: Parameters<Seed004OpenEndpoint['handle']>[0]['ctx'];
         data: Record<string, unknown>;
       }) => {
-        const username = text(data.username)?.trim();
-        const password = text(data.password);
+        const username = raw(data.username)?.trim();
+        const password = raw(data.password);
         if (!username || !password || username.length > 64 || password.length > 200)
           throw new Seed004Error(Code.badForm, 'form 验证错误 (username and password are required)');
         const attempt = noteSignIn(ctx, username);
@@ -82,12 +80,14 @@ export function accountEndpoints(deps: Seed004Deps): (Seed004Endpoint | Seed004O
         const { operator, token } = signedIn;
         attempt.operatorId = operator.id;
         const role = await roles.get(operator.roleId);
+        const company = operator.owner === undefined ? undefined : await companies.ofOwner(operator.owner);
         return answer(Code.ok, '登录成功', {
           token,
           user_id: operator.number,
           set_avatar: '',
-          company_name: operator.owner ?? '',
-          company_id: 0,
+          // An operator of every owner belongs to no one company: 0 and ''.
+          company_name: company?.name ?? '',
+          company_id: company?.number ?? 0,
           role_id: role?.number ?? 0,
           role_name: role?.name ?? '',
           avatar: '',
@@ -100,8 +100,8 @@ export function accountEndpoints(deps: Seed004Deps): (Seed004Endpoint | Seed004O
       method: 'post',
       path: '/modify_password',
       handle: async ({ data, operator, principal }: Parameters<Seed004Endpoint['handle']>[0]) => {
-        const p1 = text(data.password1);
-        const p2 = text(data.password2);
+        const p1 = raw(data.password1);
+        const p2 = raw(data.password2);
         if (!p1 || !p2) throw new Seed004Error(Code.badForm, 'form 验证错误 (password1 and password2 are required)');
         if (p1 !== p2)
           throw new Seed004Error(Code.badForm, 'form 验证错误 (两次输入的密码不一致: the passwords differ)');

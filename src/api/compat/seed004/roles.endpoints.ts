@@ -1,15 +1,12 @@
 import { ItemRefused, type ItemRefusal } from '../../../auth/permission-items.service';
 import type { RoleView } from '../../../auth/role.service';
-import { AppError } from '../../../http/errors';
 import type { Permission } from '../../../http/permissions';
 import { ungranted, type Principal } from '../../../http/principal';
 import { seedDate } from './account.endpoints';
 import { answer, Code, illegal, Seed004Error } from './envelope';
+import { numberOf, seedRefusal, text } from './refusals';
 import { listField } from './request';
 import type { Seed004Deps, Seed004Endpoint } from './router';
-
-const text = (v: unknown): string | undefined =>
-  typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : undefined;
 
 const ITEM_REFUSALS: Record<ItemRefusal, [number, string]> = {
   no_parent: [Code.noSuchId, '对应ID不存在 (no such parent item)'],
@@ -28,22 +25,7 @@ function refused(err: unknown): never {
     const [code, msg] = ITEM_REFUSALS[err.reason];
     throw new Seed004Error(code as never, msg);
   }
-  if (err instanceof AppError) {
-    if (err.code === 'role_name_taken') throw new Seed004Error(Code.roleNameTaken, '角色名已存在');
-    if (err.code === 'role_builtin')
-      throw new Seed004Error(Code.badForm, 'form 验证错误 (the built-in admin role cannot be changed)');
-    if (err.code === 'role_in_use')
-      throw new Seed004Error(Code.hasChildren, '含有子级数据,请先删除或转移子级数据 (users hold this role)');
-    if (err.status === 404) throw new Seed004Error(Code.noSuchId, '对应ID不存在');
-  }
-  throw err;
-}
-
-/** A numeric id of the path or a field, else 302 / 301. */
-function numberOf(value: string | undefined, what: string): number {
-  if (!value || !/^\d{1,12}$/.test(value))
-    throw new Seed004Error(Code.badType, `数据类型验证失败 (${what} must be a number)`);
-  return Number(value);
+  return seedRefusal(err);
 }
 
 /** Nobody hands out permissions they do not hold (qunbot's own keys; a client's own items are free). */

@@ -8,13 +8,15 @@ import type { Logger } from '../../../logger';
 import { attemptOf, refuseIfLimited } from '../../middleware/auth-limit';
 import { auditActor } from '../../v1/audit';
 import type { People } from '../../v1/people';
+import type { ScriptService } from '../../../scripts/scripts.service';
 import { answer, Code, illegal, Seed004Error, type Answer } from './envelope';
 import { readData } from './request';
 import { randStrOf, sameRandStr, seed004TokenOf, timestampProblem } from './signature';
 import type { SignatureReplay } from './sign-replay.service';
 
 export interface Seed004Deps {
-  people: Pick<People, 'auth' | 'operators' | 'roles' | 'sessions' | 'items' | 'audit'>;
+  people: Pick<People, 'auth' | 'operators' | 'roles' | 'sessions' | 'items' | 'audit' | 'companies'>;
+  scripts: ScriptService;
   /** Derives each session's seed token (a key derived from the webhook master key). */
   tokenKey: string;
   replay: Pick<SignatureReplay, 'first'>;
@@ -42,6 +44,8 @@ export interface Seed004Endpoint {
   path: string;
   /** The permission a role must hold; absent: any signed-in operator. */
   permission?: Permission;
+  /** A GET that changes something (the seed deletes scripts with GET): audited like a POST. */
+  changes?: true;
   handle(req: Seed004Request): Promise<Answer>;
 }
 
@@ -128,13 +132,13 @@ export function buildSeed004Router(
    * A POST changes something (or signs in): the audit log gets who, what, from where and the
    * seed code, as for the native API (an unsigned or forged request names nobody: not kept).
    */
-  const audit = async (ctx: Context, path: string) => {
+  const audit = async (ctx: Context, method: string, path: string) => {
     const actor = auditActor(ctx.state.principal as Principal | undefined, ctx);
     if (!actor) return;
     const { code } = ctx.body as Answer;
     await deps.people.audit.record({
       ...actor,
-      action: `POST ${deps.prefix}${path}`,
+      action: `${method.toUpperCase()} ${deps.prefix}${path}`,
       ...(ctx.params.id ? { targetId: ctx.params.id } : {}),
       status: ctx.status,
       result: code === Code.ok ? 'ok' : ctx.status >= 500 ? 'failed' : 'refused',
@@ -156,7 +160,7 @@ export function buildSeed004Router(
           const data = await readData(ctx, limit);
           return e.handle({ ctx, data, principal, operator, id: ctx.params.id ?? '' });
         });
-        if (e.method === 'post') await audit(ctx, e.path);
+        if (e.method === 'post' || ('changes' in e && e.changes)) await audit(ctx, e.method, e.path);
       });
     }
   return router;
