@@ -225,6 +225,14 @@ describe('robustness: malformed requests across every native endpoint', () => {
         '/api/v1/sign-in-rules',
         '/api/v1/webhooks',
         '/api/v1/api-keys',
+        '/api/v1/sessions',
+        '/api/v1/me/password',
+        '/api/v1/operators/{id}',
+        '/api/v1/roles/{id}',
+        '/api/v1/audit',
+        '/api/v1/companies/{owner}',
+        '/api/v1/script-groups/{id}/items',
+        '/api/v1/script-items/{id}/send',
       ]),
     );
 
