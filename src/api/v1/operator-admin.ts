@@ -1,21 +1,12 @@
-import type { CreateOperatorInput, OperatorView } from '../../auth/operator.service';
+import type { CreateOperatorInput, OperatorService, OperatorView } from '../../auth/operator.service';
 import { AppError, conflict, notFound } from '../../http/errors';
 import type { Permission } from '../../http/permissions';
 import type { Principal } from '../../http/principal';
 import { canSee } from '../../http/access';
 import { checkGrant, grantableOwner, operatorOf, type People } from './people';
 
-/** What may change of an operator (native PATCH, seed 004 5.3 and 5.5). */
-export interface OperatorPatch {
-  /** A new sign-in name (seed 004 login_user; the native API keeps it). */
-  username?: string;
-  displayName?: string;
-  position?: string;
-  roleId?: string;
-  /** null: every owner (admin callers only). */
-  owner?: string | null;
-  enabled?: boolean;
-}
+/** What may change of an operator (native PATCH, seed 004 5.3 and 5.5); `owner: null` is every owner. */
+export type OperatorPatch = Parameters<OperatorService['update']>[1];
 
 /**
  * The rules of managing operators, one place for every API that does it (the native

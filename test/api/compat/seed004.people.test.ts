@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { start, type Started } from '../../../src/main';
 import { testMongoUri, useTestDatabase } from '../../support/mongo';
 import { seed004Client } from '../../support/seed004-client';
@@ -10,16 +11,23 @@ const t = useTestDatabase(__filename);
 const ADMIN_KEY = 'qb_seed004-people-test-admin-key';
 const ADMIN_PASSWORD = 'Seed004-admin-pass1';
 
+/** Every log line the process writes (nothing redacted: what leaks shows). */
+const logged: string[] = [];
+const captured = pino({ level: 'debug' }, { write: (chunk: string) => void logged.push(chunk) });
+
 let qunbot: Started;
 beforeAll(async () => {
-  qunbot = await start({
-    NODE_ENV: 'test',
-    PORT: '0',
-    MONGODB_URI: `${testMongoUri().replace(/\/$/, '')}/${t.db.connection.name}`,
-    QUNBOT_ADMIN_KEY: ADMIN_KEY,
-    QUNBOT_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    SEED004_ENABLED: 'true',
-  });
+  qunbot = await start(
+    {
+      NODE_ENV: 'test',
+      PORT: '0',
+      MONGODB_URI: `${testMongoUri().replace(/\/$/, '')}/${t.db.connection.name}`,
+      QUNBOT_ADMIN_KEY: ADMIN_KEY,
+      QUNBOT_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      SEED004_ENABLED: 'true',
+    },
+    { log: captured },
+  );
 });
 afterAll(() => qunbot.stop());
 
@@ -379,5 +387,45 @@ describe('seed 004 reply scripts (17.1-17.8)', () => {
     expect(audit.body.items).toEqual(
       expect.arrayContaining([expect.objectContaining({ username: 'admin', result: 'ok', targetId: String(groupId) })]),
     );
+  });
+});
+
+describe('seed 004 refusals of things in use, and secrets', () => {
+  test('when a role users hold or a permission item with children is deleted, then 304 and nothing goes', async () => {
+    const held = await seed.as(admin).post(`admin_role/delete/${roleIds.get('运营')}`);
+    expect([held.body.code, held.body.msg]).toEqual([304, expect.stringMatching(/^含有子级数据/)]);
+    expect((await seed.as(admin).post('access_rules/add/0', { name: 'CRM', url_path: 'crm' })).body.code).toBe(200);
+    const items = async () =>
+      (await seed.as(admin).get('access_rules')).body.data.ret_data as { id: number; url_path: string }[];
+    const parent = (await items()).find((i) => i.url_path === 'crm')!;
+    expect(
+      (
+        await seed
+          .as(admin)
+          .post('access_rules/add/0', { name: '导出', url_path: 'crm.export', super_id_id: parent.id })
+      ).body.code,
+    ).toBe(200);
+    expect((await seed.as(admin).post(`access_rules/delete/${parent.id}`)).body.code).toBe(304);
+    expect((await items()).map((i) => i.url_path)).toEqual(expect.arrayContaining(['crm', 'crm.export']));
+    const child = (await items()).find((i) => i.url_path === 'crm.export')!;
+    expect((await seed.as(admin).post(`access_rules/delete/${child.id}`)).body.code).toBe(200);
+    expect((await seed.as(admin).post(`access_rules/delete/${parent.id}`)).body.code).toBe(200);
+  });
+
+  test('when all of this happened, then no password, token or password hash appears in the log', () => {
+    const text = logged.join('');
+    expect(logged.length).toBeGreaterThan(10);
+    const secrets = [
+      ADMIN_PASSWORD,
+      'Ops1-initial-pass',
+      'Ops1-own-pass-1',
+      'Ops1-own-pass-2',
+      'Reset-by-admin-1',
+      'Ops2-initial-pass',
+      'Ops3-initial-pass',
+      '$argon2id$',
+      admin.token,
+    ];
+    for (const secret of secrets) expect(text).not.toContain(secret);
   });
 });
