@@ -29,7 +29,6 @@ export interface RuntimeEvents {
   handled: [{ robotId: string; event: BotEvent }];
 }
 
-/** What the robot manager is built from. */
 /** A send asked of a hosted robot (the API's, a script's, a broadcast's). */
 export interface ManagedSend {
   conversationId: string;
@@ -39,6 +38,7 @@ export interface ManagedSend {
   source: string;
 }
 
+/** What the robot manager is built from. */
 export interface RobotManagerDeps {
   robots: RobotService;
   rooms: RoomService;
