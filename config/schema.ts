@@ -221,6 +221,8 @@ export const configSchema = z
         adminPassword: z.string().max(128).optional(),
         /** How long the audit log keeps an entry (QUNBOT_AUDIT_KEEP_DAYS). */
         auditKeepDays: z.number().positive().max(3650),
+        /** How often an open event stream (GET /api/v1/events) sends a keep-alive and checks its session. */
+        eventsHeartbeatSec: z.number().positive().max(300),
         /** Operator sessions: absolute lifetime and idle timeout. */
         sessions: z
           .object({
@@ -400,6 +402,7 @@ export const envBindings: readonly EnvBinding[] = [
   { env: 'QUNBOT_ADMIN_PASSWORD', path: 'api.adminPassword', kind: 'string', secret: true },
   { env: 'QUNBOT_SESSION_TTL_HOURS', path: 'api.sessions.ttlHours', kind: 'number' },
   { env: 'QUNBOT_AUDIT_KEEP_DAYS', path: 'api.auditKeepDays', kind: 'number' },
+  { env: 'QUNBOT_EVENTS_HEARTBEAT_SEC', path: 'api.eventsHeartbeatSec', kind: 'number' },
   { env: 'QUNBOT_SESSION_IDLE_MINUTES', path: 'api.sessions.idleMinutes', kind: 'number' },
   { env: 'QUNBOT_WEBHOOK_KEY', path: 'webhooks.signingKey', kind: 'string', secret: true },
   { env: 'QUNBOT_WEBHOOK_ALLOW_HOSTS', path: 'webhooks.allowHosts', kind: 'list' },

@@ -103,6 +103,7 @@ export async function start(
       keys,
       authLimiter,
       maxPageSize: config.api.maxPageSize,
+      eventsHeartbeatMs: config.api.eventsHeartbeatSec * 1000,
       checkCallbackUrl: webhooks.checkCallbackUrl,
       webhooks: webhooks.outbox,
       broadcasts,
@@ -142,6 +143,8 @@ export async function start(
     installMounts(app, mounts);
     const server = await startServer(app, { ...config.http, log });
     stops.push(() => server.close());
+    // Stopped before the server: open event streams would keep it waiting.
+    stops.push(async () => native.close());
     stops.push(() => runtime.manager.shutdown());
     await runtime.manager.startAll();
     // After the robots are hosted, so a due run finds them; stopped first.

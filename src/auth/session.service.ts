@@ -101,13 +101,16 @@ export class SessionService {
     return toView(d);
   }
 
-  /** The live session with this id (no token check: the caller has proved the token another way), else null. */
-  async live(id: string): Promise<SessionView | null> {
+  /**
+   * The live session with this id (no token check: the caller has proved the token another way),
+   * else null. `touch` false: only looks (a long-lived stream checking its session is no use).
+   */
+  async live(id: string, touch = true): Promise<SessionView | null> {
     if (!isRecordId(id)) return null;
     const now = this.now();
     const d = await this.Session.findOne({ _id: id, revokedAt: { $exists: false } }).lean();
     if (!d || d.expiresAt.getTime() <= now || now - d.lastSeenAt.getTime() > this.policy.idleMs) return null;
-    if (now - d.lastSeenAt.getTime() > TOUCH_EVERY_MS)
+    if (touch && now - d.lastSeenAt.getTime() > TOUCH_EVERY_MS)
       await this.Session.updateOne({ _id: d._id }, { $set: { lastSeenAt: new Date(now) } });
     return toView(d);
   }

@@ -56,6 +56,11 @@ export interface Endpoint<
   body?: B;
   /** Success status (default 200; 201 for creations). */
   status?: number;
+  /**
+   * `text/event-stream`: the handler answers a stream of server-sent events (a Readable, which
+   * `response` describes as text); absent: JSON.
+   */
+  produces?: 'text/event-stream';
   response: R;
   handle(input: EndpointInput<P, Q, B>): Promise<z.infer<R>>;
 }
@@ -189,6 +194,7 @@ export class EndpointRouter {
     const body = e.body ? validate(e.body, jsonBody(ctx), 'body') : noBody(ctx);
     const result = await e.handle({ params, query, body, principal, ctx } as unknown as EndpointInput<P, Q, B>);
     ctx.status = status;
+    if (e.produces) ctx.type = e.produces;
     ctx.body = result;
     return principal;
   }
@@ -218,7 +224,7 @@ export class EndpointRouter {
         ...(e.body ? { body: { required: true, content: { 'application/json': { schema: e.body } } } } : {}),
       },
       responses: {
-        [status]: { description: 'success', content: { 'application/json': { schema: e.response } } },
+        [status]: { description: 'success', content: { [e.produces ?? 'application/json']: { schema: e.response } } },
         400: {
           description: 'invalid input (code invalid_request, details list the fields)',
           content: { 'application/json': { schema: errorBody } },

@@ -21,6 +21,8 @@ export interface V1Deps {
   /** Counts wrong API keys and refuses clients over the limit (429); absent: no limit. */
   authLimiter?: AuthFailureLimiter;
   maxPageSize: number;
+  /** Keep-alive of the event stream (GET /events), in ms; default 25 s. */
+  eventsHeartbeatMs?: number;
   /** Rejects (with a 4xx AppError) a callback URL that may not be called (SSRF guard). */
   checkCallbackUrl(url: string): Promise<void>;
   /** The webhook outbox (subscriptions, deliveries); without it the /webhooks endpoints are absent. */

@@ -7,6 +7,7 @@ import { queueSend } from './send';
 import { docsRoutes } from './docs.routes';
 import { apiKeyEndpoints } from './api-keys.endpoints';
 import { messageEndpoints } from './messages.endpoints';
+import { eventEndpoints } from './events.endpoints';
 import { robotEndpoints } from './robots.endpoints';
 import { roomEndpoints } from './rooms.endpoints';
 import { webhookEndpoints } from './webhooks.endpoints';
@@ -43,6 +44,11 @@ export function nativeApi(deps: V1Deps) {
     deps.people ? auditAction(deps.people) : undefined,
   );
   robotEndpoints(api, deps);
+  const events = eventEndpoints(api, {
+    runtime: deps.runtime,
+    ...(deps.people ? { people: deps.people } : {}),
+    ...(deps.eventsHeartbeatMs ? { heartbeatMs: deps.eventsHeartbeatMs } : {}),
+  });
   const rt = deps.runtime;
   deps.pluginEndpoints?.(api, {
     robots: rt.robots,
@@ -83,5 +89,7 @@ export function nativeApi(deps: V1Deps) {
     ctx.body = document();
   });
   docsRoutes(router, V1_PREFIX);
-  return { router, document };
+  /** Ends the open event streams (at shutdown, before the HTTP server closes). */
+  const close = () => events.close();
+  return { router, document, close };
 }
