@@ -2,7 +2,18 @@ const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
 module.exports = tseslint.config(
-  { ignores: ['dist/', 'dist-bench/', 'node_modules/', 'data/', '.venv/', 'coverage/'] },
+  {
+    ignores: [
+      'dist/',
+      'dist-bench/',
+      'node_modules/',
+      'data/',
+      '.venv/',
+      'coverage/',
+      'test-artifacts/',
+      'console/src/api/schema.d.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

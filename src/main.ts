@@ -1,5 +1,8 @@
 import { ConfigError, loadConfig } from '../config';
+import path from 'node:path';
 import { createApp } from './api/app';
+import { installConsole } from './api/console';
+import { packageRoot } from './lib/package-root';
 import { nativeApi, V1_PREFIX } from './api/v1';
 import { peopleOf } from './auth/people';
 import { ScriptService } from './scripts/scripts.service';
@@ -141,6 +144,8 @@ export async function start(
       trustedProxies: config.http.trustedProxies,
     });
     installMounts(app, mounts);
+    // The operator console at `/` (built into dist/console by npm run build), behind every API.
+    installConsole(app, { dir: path.join(packageRoot(__dirname), 'dist/console'), mounts });
     const server = await startServer(app, { ...config.http, log });
     stops.push(() => server.close());
     // Stopped before the server: open event streams would keep it waiting.

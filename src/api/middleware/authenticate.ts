@@ -60,6 +60,8 @@ export function callerAuthenticator(keys: ApiKeyService, operators?: OperatorAut
       // elsewhere, expired) is no attack to count against the address, just a cookie to clear.
       const principal = isSessionToken(cookie) ? await operators.principalOf(cookie) : null;
       if (!principal) ctx.cookies.set(SESSION_COOKIE, null, { path: '/', overwrite: true });
+      // The page may ask for its CSRF token again after a reload (GET /me).
+      else ctx.state.csrfToken = csrfTokenOf(cookie);
       ctx.state.principal = principal;
       return principal;
     }

@@ -115,8 +115,12 @@ export function sessionEndpoints(api: EndpointRouter, deps: V1Deps, people: Peop
       admin: z.boolean(),
       permissions: z.array(z.string()),
       mustChangePassword: z.boolean(),
+      csrfToken: z
+        .string()
+        .optional()
+        .meta({ description: 'signed in with the session cookie: the token its state-changing requests send' }),
     }),
-    handle: async ({ principal }) => {
+    handle: async ({ principal, ctx }) => {
       const operator = principal.operator && (await operators.get(principal.operator.id));
       return {
         kind: principal.operator ? ('operator' as const) : ('api_key' as const),
@@ -125,6 +129,7 @@ export function sessionEndpoints(api: EndpointRouter, deps: V1Deps, people: Peop
         admin: principal.admin,
         permissions: principal.permissions ? [...principal.permissions] : [...ALL_PERMISSIONS],
         mustChangePassword: !!principal.mustChangePassword,
+        ...(typeof ctx.state.csrfToken === 'string' ? { csrfToken: ctx.state.csrfToken } : {}),
       };
     },
   });

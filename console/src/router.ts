@@ -1,0 +1,29 @@
+import { createRouter, createWebHistory } from 'vue-router';
+import { me, refreshMe } from './session';
+
+/** The console's pages; each names the permission it needs (absent: any signed-in operator). */
+export const router = createRouter({
+  history: createWebHistory('/'),
+  routes: [
+    { path: '/', redirect: '/robots' },
+    { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true } },
+    { path: '/password', name: 'password', component: () => import('./pages/PasswordPage.vue') },
+    {
+      path: '/robots',
+      name: 'robots',
+      component: () => import('./pages/RobotsPage.vue'),
+      meta: { permission: 'robots.read' },
+    },
+    { path: '/:rest(.*)*', redirect: '/robots' },
+  ],
+});
+
+router.beforeEach(async (to) => {
+  if (!me.loaded) await refreshMe();
+  if (to.meta.public) return me.current && to.name === 'login' ? '/' : true;
+  if (!me.current) return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
+  if (me.current.mustChangePassword && to.name !== 'password') return { name: 'password' };
+  const permission = to.meta.permission as string | undefined;
+  if (permission && !me.current.permissions.includes(permission)) return { name: 'password' };
+  return true;
+});

@@ -1,0 +1,263 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import request from 'supertest';
+import { CONSOLE_CSP } from '../../src/api/console';
+import { start, type Started } from '../../src/main';
+import { launchChromium } from '../support/browser';
+import { testMongoUri, useTestDatabase } from '../support/mongo';
+import { startMockService, type MockService } from '../support/puppet-mock';
+
+/**
+ * The operator console in a real Chromium against a real qunbot (its MongoDB-wire database, a
+ * puppet-service mock robot): signing in, the password rule, robots with their live QR code and
+ * status, what a role without rights sees. Screenshots of each page at 1280 and 375 px go to
+ * test-artifacts/console/ (not committed).
+ */
+const t = useTestDatabase(__filename);
+const ROOT = path.join(__dirname, '../..');
+const SHOTS = path.join(ROOT, 'test-artifacts/console');
+const ADMIN_KEY = 'qb_console-browser-test-admin-key';
+const ADMIN_PASSWORD = 'Console-admin-pass1';
+
+// A cold Chromium start on a busy two-core machine takes a few seconds.
+jest.setTimeout(120_000);
+
+let qunbot: Started;
+let svc: MockService;
+let browser: Browser;
+
+beforeAll(async () => {
+  // The console is built by npm install / npm start; a checkout that has not built it yet builds it here.
+  if (!fs.existsSync(path.join(ROOT, 'dist/console/index.html')))
+    execFileSync('npm', ['run', 'console:build'], { cwd: ROOT, stdio: 'ignore' });
+  fs.mkdirSync(SHOTS, { recursive: true });
+  svc = await startMockService('ConsoleBot');
+  qunbot = await start({
+    NODE_ENV: 'test',
+    PORT: '0',
+    MONGODB_URI: `${testMongoUri().replace(/\/$/, '')}/${t.db.connection.name}`,
+    QUNBOT_ADMIN_KEY: ADMIN_KEY,
+    QUNBOT_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    QUNBOT_EVENTS_HEARTBEAT_SEC: '1',
+  });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await qunbot?.stop();
+  await svc?.stop();
+});
+
+const api = () => request(qunbot.url);
+const bearer = { Authorization: `Bearer ${ADMIN_KEY}` };
+
+/**
+ * A browser context that records what must never happen: console errors, uncaught exceptions,
+ * and requests to any origin but qunbot's.
+ */
+async function context(
+  width = 1280,
+): Promise<{ ctx: BrowserContext; page: Page; errors: string[]; foreign: string[]; missing: string[] }> {
+  const ctx = await browser.newContext({ viewport: { width, height: width < 600 ? 740 : 860 }, locale: 'zh-CN' });
+  const page = await ctx.newPage();
+  const errors: string[] = [];
+  const foreign: string[] = [];
+  const missing: string[] = [];
+  const origin = new URL(qunbot.url).origin;
+  page.on('console', (m) => {
+    // The browser reports every 4xx answer as an error; the API's own (a wrong password, a
+    // signed-out /me) are its contract, checked by the tests. Anything else counts.
+    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text()))
+      errors.push(m.text());
+  });
+  // Every file the page asks for exists (no 404 for an icon, a chunk or a font).
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !new URL(r.url()).pathname.startsWith('/api/')) missing.push(`${r.status()} ${r.url()}`);
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  ctx.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith(origin) && !url.startsWith('data:')) foreign.push(url);
+  });
+  return { ctx, page, errors, foreign, missing };
+}
+
+async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto(`${qunbot.url}/`);
+  await page.waitForURL(/\/login/);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await page.click('[data-test=login-submit]');
+}
+
+/** Waits until the page shows `pathname` (the query is not looked at: `/login?next=/robots` is no robots page). */
+async function at(page: Page, pathname: string): Promise<void> {
+  await page.waitForURL((u) => u.pathname === pathname);
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+describe('the operator console', () => {
+  test('when / is opened, then the console page comes from qunbot with its strict CSP, and a deep link works on reload', async () => {
+    const root = await api().get('/').set('Accept', 'text/html');
+    expect(root.status).toBe(200);
+    expect(root.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(root.headers['content-security-policy']).toBe(CONSOLE_CSP);
+    expect(root.text).not.toMatch(/https?:\/\//);
+    const deep = await api().get('/robots');
+    expect([deep.status, deep.text]).toEqual([200, root.text]);
+    // The APIs keep their own answers; a missing file is no page.
+    expect((await api().get('/api/v1/nothing')).body.error.code).toBe('not_found');
+    expect((await api().get('/assets/missing.js')).status).toBe(404);
+    expect((await api().post('/robots')).status).toBe(404);
+  });
+
+  test('when the admin signs in, then the robots page shows live; a robot’s QR code appears when it waits for a scan and the page turns to logged in without a reload', async () => {
+    const { ctx, page, errors, foreign, missing } = await context();
+    await page.goto(`${qunbot.url}/robots`);
+    await page.waitForURL(/\/login\?next=/);
+    await shot(page, 'login-1280');
+    await page.fill('input[name=username]', 'admin');
+    await page.fill('input[name=password]', 'Wrong-pass-123');
+    await page.click('[data-test=login-submit]');
+    await page.getByText('用户名或密码错误').waitFor();
+    await page.fill('input[name=password]', ADMIN_PASSWORD);
+    await page.click('[data-test=login-submit]');
+    await at(page, '/robots');
+    await page.locator('[data-test=live]', { hasText: '实时' }).waitFor();
+
+    const made = await api()
+      .post('/api/v1/robots')
+      .set(bearer)
+      .send({
+        name: 'service-bot',
+        owner: 'acme',
+        puppet: { kind: 'service', token: svc.token, endpoint: svc.endpoint, tlsDisable: true },
+      });
+    expect(made.status).toBe(201);
+    await page.reload();
+    await page.locator('[data-test=start-service-bot]').click();
+    await page.locator('[data-test=qr]').getByText('正在等待二维码').waitFor();
+    // The mock shows a QR code when asked to, as WeChat does when a login starts.
+    svc.mocker.scan('https://login.weixin.qq.com/l/console-test', 2);
+    const img = page.locator('img[data-test=qr-image]');
+    await img.waitFor();
+    expect(await img.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    await shot(page, 'robots-qr-1280');
+    svc.mocker.login(svc.user);
+    await page.locator('[data-test=logged-in]', { hasText: '已登录：ConsoleBot' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('[data-test=qr]').waitFor({ state: 'hidden' });
+    await page.locator('[data-test=robots] [data-status=logged_in]').waitFor();
+    await shot(page, 'robots-1280');
+    expect(errors).toEqual([]);
+    expect(foreign).toEqual([]);
+    expect(missing).toEqual([]);
+    await ctx.close();
+  });
+
+  test('when a robot is created in the form, then a bad name is shown next to the field and nothing is saved; a good one appears in the list', async () => {
+    const { ctx, page, errors } = await context(375);
+    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await at(page, '/robots');
+    const before = (await api().get('/api/v1/robots').set(bearer)).body.items.length as number;
+    await page.click('[data-test=create-robot]');
+    await page.fill('input[name=name]', '   ');
+    await page.fill('input[name=owner]', 'acme');
+    await page.click('[data-test=create-submit]');
+    await page.locator('.el-form-item__error').first().waitFor();
+    expect((await api().get('/api/v1/robots').set(bearer)).body.items.length).toBe(before);
+    await shot(page, 'robots-create-375');
+    await page.fill('input[name=name]', 'phone-bot');
+    await page.click('[data-test=create-submit]');
+    await page.locator('[data-test=robots]', { hasText: 'phone-bot' }).waitFor();
+    await page.locator('[data-test=create-dialog]').waitFor({ state: 'hidden' });
+    expect((await api().get('/api/v1/robots').set(bearer)).body.items.length).toBe(before + 1);
+    await shot(page, 'robots-375');
+    expect(errors).toEqual([]);
+    await ctx.close();
+  });
+
+  test('when an operator with a generated password signs in, then only the password page opens, the rule is shown inline, and after the change the robots page opens without a create button for a read-only role', async () => {
+    const role = await api()
+      .post('/api/v1/roles')
+      .set(bearer)
+      .send({ name: 'viewer', permissions: ['robots.read'] });
+    const made = await api()
+      .post('/api/v1/operators')
+      .set(bearer)
+      .send({ username: 'viewer', roleId: role.body.id, owner: 'acme' });
+    const { ctx, page, errors } = await context(375);
+    await signIn(page, 'viewer', made.body.password);
+    await at(page, '/password');
+    await page.locator('[data-test=must-change]').waitFor();
+    await page.goto(`${qunbot.url}/robots`);
+    await at(page, '/password');
+    await page.fill('input[name=current]', made.body.password);
+    await page.fill('input[name=next]', 'weakpass');
+    await page.fill('input[name=again]', 'weakpass');
+    await page.click('[data-test=password-submit]');
+    await page.locator('.el-form-item__error', { hasText: '至少 8 位' }).waitFor();
+    await shot(page, 'password-375');
+    await page.fill('input[name=next]', 'Viewer-pass-123');
+    await page.fill('input[name=again]', 'Viewer-pass-123');
+    await page.click('[data-test=password-submit]');
+    await at(page, '/robots');
+    await page.locator('[data-test=robots]', { hasText: 'service-bot' }).waitFor();
+    expect(await page.locator('[data-test=create-robot]').count()).toBe(0);
+    // The API refuses what the page does not offer.
+    const refused = await page.evaluate(async () => {
+      const me = (await (await fetch('/api/v1/me')).json()) as { csrfToken: string };
+      const res = await fetch('/api/v1/robots', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrfToken },
+        body: JSON.stringify({ name: 'sneaky' }),
+      });
+      return [res.status, ((await res.json()) as { error: { code: string } }).error.code];
+    });
+    expect(refused).toEqual([403, 'forbidden']);
+    expect(errors).toEqual([]);
+    await ctx.close();
+  });
+
+  test('when the operator’s session ends elsewhere, then the open console returns to the login page saying so', async () => {
+    const { ctx, page } = await context();
+    await signIn(page, 'viewer', 'Viewer-pass-123');
+    await at(page, '/robots');
+    await page.locator('[data-test=live]', { hasText: '实时' }).waitFor();
+    const viewer = (await api().get('/api/v1/operators').set(bearer)).body.items.find(
+      (o: { username: string }) => o.username === 'viewer',
+    );
+    expect((await api().patch(`/api/v1/operators/${viewer.id}`).set(bearer).send({ enabled: false })).status).toBe(200);
+    await page.waitForURL(/\/login/);
+    await page.locator('[data-test=login-notice]', { hasText: '登录已过期' }).waitFor();
+    await ctx.close();
+  });
+
+  test('when the pages are drawn at 1280 px, then the login and password pages are saved too', async () => {
+    const { ctx, page, errors } = await context(1280);
+    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await at(page, '/robots');
+    await page.goto(`${qunbot.url}/password`);
+    await page.locator('input[name=current]').waitFor();
+    await shot(page, 'password-1280');
+    await page.click('[data-test=logout]');
+    await page.waitForURL(/\/login\?out=1/);
+    await shot(page, 'login-375');
+    expect(errors).toEqual([]);
+    await ctx.close();
+    expect(fs.readdirSync(SHOTS).sort()).toEqual(
+      expect.arrayContaining([
+        'login-1280.png',
+        'password-1280.png',
+        'password-375.png',
+        'robots-1280.png',
+        'robots-375.png',
+      ]),
+    );
+  });
+});
