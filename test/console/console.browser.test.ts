@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
 import { CONSOLE_CSP } from '../../src/api/console';
@@ -242,6 +243,22 @@ describe('the operator console', () => {
     const { ctx, page, errors } = await context(1280);
     await signIn(page, 'admin', ADMIN_PASSWORD);
     await at(page, '/robots');
+    // Figures for the notes (not asserted: speed is measured, not tested): the robots page's first
+    // render after a fresh load, and the bundle's gzipped size.
+    await page.goto(`${qunbot.url}/robots`);
+    await page.locator('[data-test=robots] .el-table__row').first().waitFor();
+    const firstRenderMs = await page.evaluate(() => Math.round(performance.now()));
+    const assets = path.join(ROOT, 'dist/console/assets');
+    const gz = (ext: string) =>
+      fs
+        .readdirSync(assets)
+        .filter((f) => f.endsWith(ext))
+        .reduce((n, f) => n + gzipSync(fs.readFileSync(path.join(assets, f))).length, 0);
+    fs.writeFileSync(
+      path.join(SHOTS, 'metrics.json'),
+      JSON.stringify({ robotsFirstRenderMs: firstRenderMs, jsGzipBytes: gz('.js'), cssGzipBytes: gz('.css') }, null, 2),
+    );
+    expect(firstRenderMs).toBeGreaterThan(0);
     await page.goto(`${qunbot.url}/password`);
     await page.locator('input[name=current]').waitFor();
     await shot(page, 'password-1280');
