@@ -1,4 +1,25 @@
-import ElementPlus from 'element-plus';
+import {
+  ElAlert,
+  ElButton,
+  ElCard,
+  ElCheckbox,
+  ElContainer,
+  ElDialog,
+  ElForm,
+  ElFormItem,
+  ElHeader,
+  ElInput,
+  ElLoading,
+  ElMain,
+  ElMenu,
+  ElMenuItem,
+  ElOption,
+  ElResult,
+  ElSelect,
+  ElTable,
+  ElTableColumn,
+  ElTag,
+} from 'element-plus';
 import 'element-plus/dist/index.css';
 import { createApp } from 'vue';
 import App from './App.vue';
@@ -15,4 +36,29 @@ session.onExpired = () => {
   void router.push({ name: 'login' });
 };
 
-createApp(App).use(i18n).use(router).use(ElementPlus).mount('#app');
+const app = createApp(App).use(i18n).use(router);
+// Only the Element Plus components the pages use are registered (and bundled).
+for (const plugin of [
+  ElAlert,
+  ElButton,
+  ElCard,
+  ElCheckbox,
+  ElContainer,
+  ElDialog,
+  ElForm,
+  ElFormItem,
+  ElHeader,
+  ElInput,
+  ElLoading,
+  ElMain,
+  ElMenu,
+  ElMenuItem,
+  ElOption,
+  ElResult,
+  ElSelect,
+  ElTable,
+  ElTableColumn,
+  ElTag,
+])
+  app.use(plugin);
+app.mount('#app');
