@@ -253,13 +253,22 @@ export class RoomService {
   /** One page of rooms in id order, over the given robots (the API's list). */
   page(
     robotIds: string[],
-    filter: { present?: boolean; bound?: boolean; production?: boolean; launch?: boolean; topic?: string },
+    filter: {
+      present?: boolean;
+      bound?: boolean;
+      production?: boolean;
+      launch?: boolean;
+      topic?: string;
+      /** Topics containing this text (any case). */
+      q?: string;
+    },
     page: PageRequest,
   ): Promise<Page<RoomView>> {
     const f: Record<string, unknown> = { robotId: { $in: robotIds } };
     for (const k of ['present', 'bound', 'production', 'launch'] as const)
       if (filter[k] !== undefined) f[k] = filter[k];
     if (filter.topic !== undefined) f.topic = filter.topic;
+    else if (filter.q) f.topic = { $regex: filter.q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' };
     return findPage(this.Room, f, page, toView);
   }
 

@@ -4886,6 +4886,8 @@ export interface paths {
                     owner?: string;
                     present?: "0" | "1" | "true" | "false";
                     production?: "0" | "1" | "true" | "false";
+                    /** @description topics containing this text, any case (ignored with topic) */
+                    q?: string;
                     robotId?: string;
                     /** @description exact topic */
                     topic?: string;

@@ -50,6 +50,7 @@ export function roomEndpoints(api: EndpointRouter, deps: V1Deps): void {
       production: queryBool.optional(),
       launch: queryBool.optional(),
       topic: nameText(200).optional().meta({ description: 'exact topic' }),
+      q: nameText(100).optional().meta({ description: 'topics containing this text, any case (ignored with topic)' }),
       ...pageQuery(deps.maxPageSize),
     }),
     response: pageOf(roomView),

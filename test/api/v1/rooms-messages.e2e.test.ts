@@ -68,6 +68,21 @@ describe('native API: rooms and messages on a robot over puppet-service', () => 
     expect((await alice.get('/api/v1/rooms?bound=maybe')).status).toBe(400);
   });
 
+  test.each([
+    ['group', ['Group 1', 'Group 2']],
+    ['vip 群', ['VIP 群 QB0001']],
+    ['P 1', ['Group 1']],
+    ['.*', []],
+    ['(', []],
+  ])(
+    'when rooms are searched for %j, then the topics containing it in any case are %j (no pattern syntax)',
+    async (q, want) => {
+      const res = await alice.get(`/api/v1/rooms?robotId=${robotId}&q=${encodeURIComponent(q)}`);
+      expect(res.status).toBe(200);
+      expect(res.body.items.map((r: { topic: string }) => r.topic).sort()).toEqual(want);
+    },
+  );
+
   test("when a room's flags and plugin switches are changed, then they are stored; bad patches change nothing", async () => {
     const room = (await alice.get('/api/v1/rooms?topic=Group%201')).body.items[0];
     const res = await alice
