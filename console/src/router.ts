@@ -14,6 +14,12 @@ export const router = createRouter({
       component: () => import('./pages/RobotsPage.vue'),
       meta: { permission: 'robots.read' },
     },
+    {
+      path: '/rooms',
+      name: 'rooms',
+      component: () => import('./pages/RoomsPage.vue'),
+      meta: { permission: 'rooms.read' },
+    },
     { path: '/:rest(.*)*', redirect: '/robots' },
   ],
 });

@@ -8,7 +8,7 @@ import { CONSOLE_CSP } from '../../src/api/console';
 import { start, type Started } from '../../src/main';
 import { launchChromium } from '../support/browser';
 import { testMongoUri, useTestDatabase } from '../support/mongo';
-import { startMockService, type MockService } from '../support/puppet-mock';
+import { createRooms, startMockService, type MockService } from '../support/puppet-mock';
 
 /**
  * The operator console in a real Chromium against a real qunbot (its MongoDB-wire database, a
@@ -35,6 +35,7 @@ beforeAll(async () => {
     execFileSync('npm', ['run', 'console:build'], { cwd: ROOT, stdio: 'ignore' });
   fs.mkdirSync(SHOTS, { recursive: true });
   svc = await startMockService('ConsoleBot');
+  createRooms(svc, 2, 3, (i) => `控制台群 ${i + 1}`);
   qunbot = await start({
     NODE_ENV: 'test',
     PORT: '0',
@@ -157,6 +158,36 @@ describe('the operator console', () => {
     await shot(page, 'robots-1280');
     expect(errors).toEqual([]);
     expect(foreign).toEqual([]);
+    expect(missing).toEqual([]);
+    await ctx.close();
+  });
+
+  test('when the admin opens a robot’s rooms, then they are listed and searchable, and a flag or plugin switch is stored at once', async () => {
+    const { ctx, page, errors, missing } = await context();
+    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await at(page, '/robots');
+    await page.locator('[data-test=robots] a', { hasText: '群' }).first().click();
+    await at(page, '/rooms');
+    const rows = page.locator('[data-test=rooms] .el-table__row');
+    await rows.nth(1).waitFor();
+    expect(await rows.count()).toBe(2);
+    await page.fill('input[name=q]', '群 2');
+    // (The page's CSP forbids evaluating strings, so the wait is on the row that must go.)
+    await rows.filter({ hasText: '控制台群 1' }).waitFor({ state: 'detached' });
+    expect(await rows.count()).toBe(1);
+    // Each switch saves at once: its PATCH is awaited, then the database says so.
+    const saved = () =>
+      page.waitForResponse((r) => r.url().includes('/api/v1/rooms/') && r.request().method() === 'PATCH');
+    await Promise.all([saved(), page.locator('[data-test="production-控制台群 2"]').click()]);
+    await Promise.all([saved(), page.locator('[data-test="welcome-控制台群 2"]').click()]);
+    const stored = (
+      await api()
+        .get(`/api/v1/rooms?q=${encodeURIComponent('群 2')}`)
+        .set(bearer)
+    ).body.items[0];
+    expect(stored).toMatchObject({ production: true, plugins: { welcome: false } });
+    await shot(page, 'rooms-1280');
+    expect(errors).toEqual([]);
     expect(missing).toEqual([]);
     await ctx.close();
   });

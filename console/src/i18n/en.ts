@@ -3,7 +3,7 @@ import type zh from './zh-CN';
 /** The console's English text: the same keys as zh-CN.ts. */
 const en: typeof zh = {
   app: { title: 'qunbot console', language: '中文' },
-  nav: { robots: 'Robots', password: 'Change password', logout: 'Sign out', menu: 'Menu' },
+  nav: { robots: 'Robots', rooms: 'Rooms', password: 'Change password', logout: 'Sign out', menu: 'Menu' },
   common: {
     save: 'Save',
     cancel: 'Cancel',
@@ -35,6 +35,25 @@ const en: typeof zh = {
     wrongCurrent: 'The current password is wrong',
     changed: 'Password changed',
   },
+  rooms: {
+    title: 'Rooms',
+    robot: 'Robot',
+    search: 'Search topics',
+    sync: 'Sync rooms',
+    synced: 'Synced: {created} new, {updated} updated, {gone} gone',
+    empty: 'No rooms',
+    topic: 'Topic',
+    members: 'Members',
+    present: 'In room',
+    in: 'In',
+    gone: 'Gone',
+    production: 'Production',
+    launch: 'Launch',
+    bound: 'Bound',
+    nickname: 'Nickname',
+    nicknameAsk: 'The robot’s nickname in “{topic}”',
+    plugins: { welcome: 'Welcome', 'keyword-reply': 'Keywords', 'mention-capture': 'Mentions', 'sign-in': 'Sign-in' },
+  },
   robots: {
     title: 'Robots',
     create: 'New robot',
@@ -46,6 +65,7 @@ const en: typeof zh = {
     reason: 'Reason',
     retryAt: 'Next retry',
     actions: 'Actions',
+    rooms: 'Rooms',
     start: 'Start',
     scan: 'Scan to log in',
     logout: 'Log out of WeChat',

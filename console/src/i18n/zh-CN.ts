@@ -1,7 +1,7 @@
 /** The console's Chinese text (the default). en.ts holds the same keys in English. */
 export default {
   app: { title: 'qunbot 控制台', language: 'English' },
-  nav: { robots: '机器人', password: '修改密码', logout: '退出登录', menu: '菜单' },
+  nav: { robots: '机器人', rooms: '群管理', password: '修改密码', logout: '退出登录', menu: '菜单' },
   common: {
     save: '保存',
     cancel: '取消',
@@ -33,6 +33,25 @@ export default {
     wrongCurrent: '当前密码错误',
     changed: '密码已修改',
   },
+  rooms: {
+    title: '群管理',
+    robot: '选择机器人',
+    search: '搜索群名',
+    sync: '同步群列表',
+    synced: '已同步：新增 {created}，更新 {updated}，退出 {gone}',
+    empty: '没有群',
+    topic: '群名',
+    members: '人数',
+    present: '在群',
+    in: '在群',
+    gone: '已退出',
+    production: '生产',
+    launch: '投放',
+    bound: '绑定',
+    nickname: '群昵称',
+    nicknameAsk: '机器人在「{topic}」中的昵称',
+    plugins: { welcome: '欢迎语', 'keyword-reply': '关键词', 'mention-capture': "{'@'}消息", 'sign-in': '签到' },
+  },
   robots: {
     title: '机器人',
     create: '新建机器人',
@@ -44,6 +63,7 @@ export default {
     reason: '原因',
     retryAt: '下次重试',
     actions: '操作',
+    rooms: '群',
     start: '启动',
     scan: '扫码登录',
     logout: '退出微信',
