@@ -20,6 +20,12 @@ export const router = createRouter({
       component: () => import('./pages/RoomsPage.vue'),
       meta: { permission: 'rooms.read' },
     },
+    {
+      path: '/keywords',
+      name: 'keywords',
+      component: () => import('./pages/KeywordsPage.vue'),
+      meta: { permission: 'keywords.read' },
+    },
     { path: '/:rest(.*)*', redirect: '/robots' },
   ],
 });

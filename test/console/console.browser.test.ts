@@ -27,6 +27,7 @@ jest.setTimeout(120_000);
 
 let qunbot: Started;
 let svc: MockService;
+let mockRooms: ReturnType<typeof createRooms>;
 let browser: Browser;
 
 beforeAll(async () => {
@@ -35,7 +36,7 @@ beforeAll(async () => {
     execFileSync('npm', ['run', 'console:build'], { cwd: ROOT, stdio: 'ignore' });
   fs.mkdirSync(SHOTS, { recursive: true });
   svc = await startMockService('ConsoleBot');
-  createRooms(svc, 2, 3, (i) => `控制台群 ${i + 1}`);
+  mockRooms = createRooms(svc, 2, 3, (i) => `控制台群 ${i + 1}`);
   qunbot = await start({
     NODE_ENV: 'test',
     PORT: '0',
@@ -187,6 +188,38 @@ describe('the operator console', () => {
     ).body.items[0];
     expect(stored).toMatchObject({ production: true, plugins: { welcome: false } });
     await shot(page, 'rooms-1280');
+    expect(errors).toEqual([]);
+    expect(missing).toEqual([]);
+    await ctx.close();
+  });
+
+  test('when a keyword rule is made in the console, then a member’s message in the mock room gets its reply; a bad regex is shown next to the keywords and nothing is saved', async () => {
+    const { ctx, page, errors, missing } = await context();
+    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await at(page, '/robots');
+    await page.goto(`${qunbot.url}/keywords`);
+    await page.click('[data-test=create-rule]');
+    await page.fill('input[name=owner]', 'acme');
+    await page.fill('textarea[name=keywords]', '(a+)+$');
+    await page.locator('[data-test=rule-dialog] .el-select').first().click();
+    await page.locator('.el-select-dropdown__item', { hasText: '正则' }).click();
+    await page.fill('textarea[name=texts]', '今天全场八折');
+    await page.click('[data-test=rule-submit]');
+    await page.locator('[data-test=rule-dialog] .el-form-item__error').first().waitFor();
+    expect((await api().get('/api/v1/keyword-rules').set(bearer)).body.items).toEqual([]);
+    await page.fill('textarea[name=keywords]', '优惠');
+    await page.locator('[data-test=rule-dialog] .el-select').first().click();
+    await page.locator('.el-select-dropdown__item', { hasText: '包含' }).click();
+    await page.click('[data-test=rule-submit]');
+    await page.locator('[data-test=rules]', { hasText: '今天全场八折' }).waitFor();
+    await page.locator('[data-test=rule-dialog]').waitFor({ state: 'hidden' });
+    await page.locator('[data-test=rules] .el-tag', { hasText: '优惠' }).waitFor();
+    await shot(page, 'keywords-1280');
+    const { room, people } = mockRooms[0]!;
+    const before = svc.puppet.received.length;
+    await people[0]!.say('请问有优惠吗').to(room);
+    const got = await svc.puppet.receivedCount(before + 1);
+    expect(got[before]).toMatchObject({ kind: 'text', text: '今天全场八折', conversationId: room.id });
     expect(errors).toEqual([]);
     expect(missing).toEqual([]);
     await ctx.close();
