@@ -26,6 +26,12 @@ export const router = createRouter({
       component: () => import('./pages/KeywordsPage.vue'),
       meta: { permission: 'keywords.read' },
     },
+    {
+      path: '/mentions',
+      name: 'mentions',
+      component: () => import('./pages/MentionsPage.vue'),
+      meta: { permission: 'mentions.read' },
+    },
     { path: '/:rest(.*)*', redirect: '/robots' },
   ],
 });

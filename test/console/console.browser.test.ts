@@ -225,6 +225,32 @@ describe('the operator console', () => {
     await ctx.close();
   });
 
+  test('when a member @-mentions the robot, then the mention appears in the open inbox without a reload; the reply reaches the room and the mention is read', async () => {
+    const { ctx, page, errors, missing } = await context(375);
+    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await at(page, '/robots');
+    await page.goto(`${qunbot.url}/mentions`);
+    await page.locator('[data-test=mentions]').waitFor();
+    await page.getByText('实时').waitFor();
+    const { room, people } = mockRooms[1]!;
+    await people[1]!.say('@ConsoleBot 快递到哪了', [svc.user]).to(room);
+    const card = page.locator('[data-test^=mention-]', { hasText: '快递到哪了' });
+    await card.waitFor();
+    await shot(page, 'mentions-375');
+    const before = svc.puppet.received.length;
+    await card.locator('input[name=reply]').fill('已发货，明天到');
+    await card.locator('[data-test=reply]').click();
+    const got = await svc.puppet.receivedCount(before + 1);
+    expect(got[before]).toMatchObject({ kind: 'text', conversationId: room.id, mentionIds: [people[1]!.id] });
+    expect(got[before]!.text).toContain('已发货，明天到');
+    await card.waitFor({ state: 'detached' });
+    const stored = (await api().get('/api/v1/mentions').set(bearer)).body.items[0];
+    expect(stored).toMatchObject({ text: expect.stringContaining('快递到哪了'), read: true });
+    expect(errors).toEqual([]);
+    expect(missing).toEqual([]);
+    await ctx.close();
+  });
+
   test('when a robot is created in the form, then a bad name is shown next to the field and nothing is saved; a good one appears in the list', async () => {
     const { ctx, page, errors } = await context(375);
     await signIn(page, 'admin', ADMIN_PASSWORD);

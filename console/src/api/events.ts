@@ -8,6 +8,7 @@ export interface RobotNotice {
   retryAt?: string;
   wxName?: string;
   expiresAt?: string;
+  mentionId?: string;
 }
 
 /**
@@ -16,7 +17,7 @@ export interface RobotNotice {
  * `onEnded` runs when the server says the session ended.
  */
 export function useRuntimeEvents(handlers: {
-  onNotice(kind: 'robot' | 'qrcode', n: RobotNotice): void;
+  onNotice(kind: 'robot' | 'qrcode' | 'mention', n: RobotNotice): void;
   onEnded(): void;
 }) {
   const connected = ref(false);
@@ -24,6 +25,7 @@ export function useRuntimeEvents(handlers: {
   source.addEventListener('ready', () => (connected.value = true));
   source.addEventListener('robot', (e) => handlers.onNotice('robot', JSON.parse((e as MessageEvent).data)));
   source.addEventListener('qrcode', (e) => handlers.onNotice('qrcode', JSON.parse((e as MessageEvent).data)));
+  source.addEventListener('mention', (e) => handlers.onNotice('mention', JSON.parse((e as MessageEvent).data)));
   source.addEventListener('ended', () => {
     source.close();
     handlers.onEnded();

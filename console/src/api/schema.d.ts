@@ -1531,8 +1531,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Server-sent events of the caller's robots: robot (status changes, login, logout) and qrcode
-         * @description text/event-stream. First `event: ready`; then `event: robot` with `{robotId, status, reason?, retryAt?, wxName?}` and `event: qrcode` with `{robotId, expiresAt}` (read the code with GET /robots/{id}/qrcode). A comment line every 25 s keeps proxies from closing it; an operator whose session ends gets `event: ended` and the stream closes. Needs `robots.read`.
+         * Server-sent events of the caller's robots: robot (status changes, login, logout), qrcode and mention
+         * @description text/event-stream. First `event: ready`; then `event: robot` with `{robotId, status, reason?, retryAt?, wxName?}` and `event: qrcode` with `{robotId, expiresAt}` (read the code with GET /robots/{id}/qrcode); with mentions.read, `event: mention` with `{robotId, mentionId}` for each captured @-mention. A comment line every 25 s keeps proxies from closing it; an operator whose session ends gets `event: ended` and the stream closes. Needs `robots.read`.
          */
         get: {
             parameters: {

@@ -3,12 +3,13 @@ import { z } from 'zod';
 import type { Runtime } from '../../bot/runtime';
 import { canSee } from '../../http/access';
 import type { EndpointRouter } from '../../http/endpoint';
-import type { Principal } from '../../http/principal';
+import { permits, type Principal } from '../../http/principal';
+import type { MentionService } from '../../plugins/mention-capture/mention.service';
 import type { People } from './people';
 
 /** One server-sent event: its name and JSON data. */
 export interface RuntimeNotice {
-  event: 'robot' | 'qrcode';
+  event: 'robot' | 'qrcode' | 'mention';
   robotId: string;
   data: Record<string, unknown>;
 }
@@ -23,7 +24,10 @@ class NoticeHub {
   private readonly listeners = new Set<Listener>();
   private attached = false;
 
-  constructor(private readonly manager: Runtime['manager']) {}
+  constructor(
+    private readonly manager: Runtime['manager'],
+    private readonly mentions?: Pick<MentionService, 'on'>,
+  ) {}
 
   subscribe(listener: Listener): () => void {
     this.attach();
@@ -55,6 +59,7 @@ class NoticeHub {
       this.emit({ event: 'robot', robotId: e.robotId, data: { status: 'logged_in', wxName: e.wxName } }),
     );
     m.on('logout', (e) => this.emit({ event: 'robot', robotId: e.robotId, data: { status: 'logged_out' } }));
+    this.mentions?.on('stored', (x) => this.emit({ event: 'mention', robotId: x.robotId, data: { mentionId: x.id } }));
   }
 }
 
@@ -68,9 +73,15 @@ const HEARTBEAT_MS = 25_000;
  */
 export function eventEndpoints(
   api: EndpointRouter,
-  deps: { runtime: Pick<Runtime, 'manager' | 'robots'>; people?: Pick<People, 'sessions'>; heartbeatMs?: number },
+  deps: {
+    runtime: Pick<Runtime, 'manager' | 'robots'>;
+    people?: Pick<People, 'sessions'>;
+    /** Captured mentions: `mention` notices for callers holding mentions.read. */
+    mentions?: Pick<MentionService, 'on'>;
+    heartbeatMs?: number;
+  },
 ): { close(): void } {
-  const hub = new NoticeHub(deps.runtime.manager);
+  const hub = new NoticeHub(deps.runtime.manager, deps.mentions);
   /** Open streams, ended at shutdown (an HTTP server waits for its requests to finish). */
   const open = new Set<() => void>();
   const heartbeatMs = deps.heartbeatMs ?? HEARTBEAT_MS;
@@ -93,10 +104,11 @@ export function eventEndpoints(
     path: '/events',
     tag: 'robots',
     permission: 'robots.read',
-    summary: "Server-sent events of the caller's robots: robot (status changes, login, logout) and qrcode",
+    summary: "Server-sent events of the caller's robots: robot (status changes, login, logout), qrcode and mention",
     description:
       'text/event-stream. First `event: ready`; then `event: robot` with `{robotId, status, reason?, retryAt?, wxName?}` ' +
-      'and `event: qrcode` with `{robotId, expiresAt}` (read the code with GET /robots/{id}/qrcode). A comment line every ' +
+      'and `event: qrcode` with `{robotId, expiresAt}` (read the code with GET /robots/{id}/qrcode); with mentions.read, ' +
+      '`event: mention` with `{robotId, mentionId}` for each captured @-mention. A comment line every ' +
       '25 s keeps proxies from closing it; an operator whose session ends gets `event: ended` and the stream closes.',
     produces: 'text/event-stream',
     response: z.string().meta({ description: 'an event stream' }),
@@ -105,7 +117,9 @@ export function eventEndpoints(
       const write = (event: string, data: unknown) =>
         stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       const visible = visibility(principal);
+      const mentionsToo = permits(principal, 'mentions.read');
       const unsubscribe = hub.subscribe((n) => {
+        if (n.event === 'mention' && !mentionsToo) return;
         void visible(n.robotId).then((ok) => {
           if (ok) write(n.event, { robotId: n.robotId, ...n.data });
         });

@@ -47,6 +47,7 @@ export function nativeApi(deps: V1Deps) {
   const events = eventEndpoints(api, {
     runtime: deps.runtime,
     ...(deps.people ? { people: deps.people } : {}),
+    ...(deps.mentions ? { mentions: deps.mentions } : {}),
     ...(deps.eventsHeartbeatMs ? { heartbeatMs: deps.eventsHeartbeatMs } : {}),
   });
   const rt = deps.runtime;

@@ -52,7 +52,7 @@ export interface ScriptDeps {
   scripts: ScriptService;
   runtime: Pick<Runtime, 'manager' | 'robots' | 'rooms'>;
   /** Captured mentions, for replies (absent when the mention-capture plugin is not installed). */
-  mentions?: Pick<MentionService, 'byId' | 'replyTarget' | 'markRead'>;
+  mentions?: Pick<MentionService, 'byId' | 'replyTarget' | 'markRead' | 'on'>;
 }
 
 /** Reply scripts (seed 004 话术): groups and items per owner, and sending an item through the outbox. */

@@ -71,10 +71,11 @@ function toMention(d: MentionDoc): Mention {
 
 /**
  * Captured @-mentions of robots (seed 002 @消息): stored with the messages before them, the
- * trailing context appended when its window closes. Emits `captured` for owners whose notify
- * switch is on (the webhook outbox delivers it).
+ * trailing context appended when its window closes. Emits `stored` for every capture (the
+ * console's live inbox) and `captured` for owners whose notify switch is on (the webhook outbox
+ * delivers it).
  */
-export class MentionService extends EventEmitter<{ captured: [Mention] }> {
+export class MentionService extends EventEmitter<{ captured: [Mention]; stored: [Mention] }> {
   private readonly Mention;
   private readonly Notify;
   constructor(conn: Db) {
@@ -95,6 +96,7 @@ export class MentionService extends EventEmitter<{ captured: [Mention] }> {
       { upsert: true, returnDocument: 'after' },
     ).lean();
     const mention = toMention(doc as MentionDoc);
+    this.emit('stored', mention);
     if (await this.notifyEnabled(m.owner)) this.emit('captured', mention);
     return mention;
   }
