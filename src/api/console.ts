@@ -8,8 +8,9 @@ import { owningMount, type Mount } from './compat/mount';
 /**
  * The operator console (console/, built by Vite into dist/console) at `/`. Only the files the
  * build wrote are served, looked up by exact name (a request never names a path on disk); any
- * other GET for a page (not under /api, not a dialect's path) gets index.html, so deep links
- * work on reload. Everything comes from qunbot's origin (CONSOLE_CSP).
+ * other GET that a browser makes for a page (it accepts HTML rather than JSON; not under /api,
+ * not a dialect's path) gets index.html, so deep links work on reload. A JSON client asking for
+ * an unknown path still gets the API's 404. Everything comes from qunbot's origin (CONSOLE_CSP).
  */
 
 /** Self only: scripts and styles are the bundle's files; images may be data: URLs (QR codes). */
@@ -97,6 +98,7 @@ export function consoleMiddleware(opts: { dir: string; mounts: readonly Mount[] 
     const asset = files?.get(ctx.path);
     // A file-like path that is not in the build stays a 404 (no page for a missing script).
     if (!asset && /\.[a-z0-9]+$/i.test(ctx.path)) return;
+    if (!asset && ctx.path !== '/' && ctx.accepts('json', 'html') !== 'html') return;
     secure(ctx);
     if (!files) {
       ctx.status = 503;

@@ -111,8 +111,10 @@ describe('the operator console', () => {
     expect(root.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(root.headers['content-security-policy']).toBe(CONSOLE_CSP);
     expect(root.text).not.toMatch(/https?:\/\//);
-    const deep = await api().get('/robots');
+    const deep = await api().get('/robots').set('Accept', 'text/html,application/xhtml+xml,*/*;q=0.8');
     expect([deep.status, deep.text]).toEqual([200, root.text]);
+    // A JSON client asking for an unknown path gets the API's 404, not the page.
+    expect((await api().get('/robots')).body.error.code).toBe('not_found');
     // The APIs keep their own answers; a missing file is no page.
     expect((await api().get('/api/v1/nothing')).body.error.code).toBe('not_found');
     expect((await api().get('/assets/missing.js')).status).toBe(404);
