@@ -1,29 +1,6 @@
-import {
-  ElAlert,
-  ElButton,
-  ElCard,
-  ElCheckbox,
-  ElContainer,
-  ElDialog,
-  ElEmpty,
-  ElForm,
-  ElFormItem,
-  ElHeader,
-  ElInput,
-  ElInputNumber,
-  ElLoading,
-  ElMain,
-  ElMenu,
-  ElMenuItem,
-  ElOption,
-  ElResult,
-  ElSelect,
-  ElSwitch,
-  ElTable,
-  ElTableColumn,
-  ElTag,
-} from 'element-plus';
 import 'element-plus/dist/index.css';
+import * as used from './element-plus';
+import './styles.css';
 import { createApp } from 'vue';
 import App from './App.vue';
 import { session } from './api/client';
@@ -41,30 +18,5 @@ session.onExpired = () => {
 
 const app = createApp(App).use(i18n).use(router);
 // Only the Element Plus components the pages use are registered (and bundled).
-for (const plugin of [
-  ElAlert,
-  ElButton,
-  ElCard,
-  ElCheckbox,
-  ElContainer,
-  ElDialog,
-  ElEmpty,
-  ElForm,
-  ElFormItem,
-  ElHeader,
-  ElInput,
-  ElInputNumber,
-  ElLoading,
-  ElMain,
-  ElMenu,
-  ElMenuItem,
-  ElOption,
-  ElResult,
-  ElSelect,
-  ElSwitch,
-  ElTable,
-  ElTableColumn,
-  ElTag,
-])
-  app.use(plugin);
+for (const plugin of Object.values(used)) app.use(plugin);
 app.mount('#app');

@@ -1,0 +1,29 @@
+/**
+ * The Element Plus components the console uses: only these are registered (main.ts) and bundled.
+ * A page that needs another one adds it here.
+ */
+export {
+  ElAlert,
+  ElButton,
+  ElCard,
+  ElCheckbox,
+  ElContainer,
+  ElDialog,
+  ElEmpty,
+  ElForm,
+  ElFormItem,
+  ElHeader,
+  ElInput,
+  ElInputNumber,
+  ElLoading,
+  ElMain,
+  ElMenu,
+  ElMenuItem,
+  ElOption,
+  ElResult,
+  ElSelect,
+  ElSwitch,
+  ElTable,
+  ElTableColumn,
+  ElTag,
+} from 'element-plus';
