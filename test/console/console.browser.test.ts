@@ -190,6 +190,17 @@ describe('the operator console', () => {
     ).body.items[0];
     expect(stored).toMatchObject({ production: true, plugins: { welcome: false } });
     await shot(page, 'rooms-1280');
+    // The room's welcome text: the default until set here.
+    await page.locator('[data-test="welcome-edit-控制台群 2"]').click();
+    const dialog = page.locator('[data-test=welcome-dialog]');
+    await dialog.getByText('本群使用默认欢迎语').waitFor();
+    await dialog.locator('textarea[name=welcome]').fill('欢迎 {names} 加入{topic}');
+    await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/welcome') && r.request().method() === 'PUT'),
+      dialog.locator('[data-test=welcome-save]').click(),
+    ]);
+    const welcome = (await api().get(`/api/v1/rooms/${stored.id}/welcome`).set(bearer)).body;
+    expect(welcome).toMatchObject({ text: '欢迎 {names} 加入{topic}', isDefault: false, mention: true });
     expect(errors).toEqual([]);
     expect(missing).toEqual([]);
     await ctx.close();
