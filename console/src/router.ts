@@ -32,6 +32,12 @@ export const router = createRouter({
       component: () => import('./pages/MentionsPage.vue'),
       meta: { permission: 'mentions.read' },
     },
+    {
+      path: '/sign-in',
+      name: 'sign-in',
+      component: () => import('./pages/SignInPage.vue'),
+      meta: { permission: 'sign_in.read' },
+    },
     { path: '/:rest(.*)*', redirect: '/robots' },
   ],
 });

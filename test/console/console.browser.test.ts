@@ -165,7 +165,7 @@ describe('the operator console', () => {
     await ctx.close();
   });
 
-  test('when the admin opens a robot’s rooms, then they are listed and searchable, and a flag or plugin switch is stored at once', async () => {
+  test('when the admin opens a robot’s rooms, then they are listed and searchable, and a flag, a plugin switch or the welcome text is stored at once', async () => {
     const { ctx, page, errors, missing } = await context();
     await signIn(page, 'admin', ADMIN_PASSWORD);
     await at(page, '/robots');
@@ -215,14 +215,14 @@ describe('the operator console', () => {
     await page.fill('input[name=owner]', 'acme');
     await page.fill('textarea[name=keywords]', '(a+)+$');
     await page.locator('[data-test=rule-dialog] .el-select').first().click();
-    await page.locator('.el-select-dropdown__item', { hasText: '正则' }).click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '正则' }).click();
     await page.fill('textarea[name=texts]', '今天全场八折');
     await page.click('[data-test=rule-submit]');
     await page.locator('[data-test=rule-dialog] .el-form-item__error').first().waitFor();
     expect((await api().get('/api/v1/keyword-rules').set(bearer)).body.items).toEqual([]);
     await page.fill('textarea[name=keywords]', '优惠');
     await page.locator('[data-test=rule-dialog] .el-select').first().click();
-    await page.locator('.el-select-dropdown__item', { hasText: '包含' }).click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '包含' }).click();
     await page.click('[data-test=rule-submit]');
     await page.locator('[data-test=rules]', { hasText: '今天全场八折' }).waitFor();
     await page.locator('[data-test=rule-dialog]').waitFor({ state: 'hidden' });
@@ -259,6 +259,36 @@ describe('the operator console', () => {
     await card.waitFor({ state: 'detached' });
     const stored = (await api().get('/api/v1/mentions').set(bearer)).body.items[0];
     expect(stored).toMatchObject({ text: expect.stringContaining('快递到哪了'), read: true });
+    expect(errors).toEqual([]);
+    expect(missing).toEqual([]);
+    await ctx.close();
+  });
+
+  test('when a sign-in rule is made in the console, then a member who signs in gets its reply and shows on the room’s leaderboard', async () => {
+    const { ctx, page, errors, missing } = await context();
+    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await at(page, '/robots');
+    await page.goto(`${qunbot.url}/sign-in`);
+    await page.click('[data-test=create-sign-in]');
+    await page.fill('input[name=owner]', 'acme');
+    await page.fill('textarea[name=windows]', '25:00-26:00');
+    await page.click('[data-test=sign-in-submit]');
+    await page.locator('[data-test=sign-in-dialog] .el-form-item__error').first().waitFor();
+    expect((await api().get('/api/v1/sign-in-rules').set(bearer)).body.items).toEqual([]);
+    await page.fill('textarea[name=windows]', '');
+    await page.fill('input[name=first]', '签到成功，今日积分已到账');
+    await page.click('[data-test=sign-in-submit]');
+    await page.locator('[data-test=sign-in-rules]', { hasText: '签到' }).waitFor();
+    await page.locator('[data-test=sign-in-dialog]').waitFor({ state: 'hidden' });
+    const { room, people } = mockRooms[0]!;
+    const before = svc.puppet.received.length;
+    await people[2]!.say('签到').to(room);
+    const got = await svc.puppet.receivedCount(before + 1);
+    expect(got[before]!.text).toContain('签到成功，今日积分已到账');
+    await page.locator('[data-test=board-room]').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '控制台群 1' }).click();
+    await page.locator('[data-test=leaderboard] .el-table__row', { hasText: people[2]!.payload!.name }).waitFor();
+    await shot(page, 'sign-in-1280');
     expect(errors).toEqual([]);
     expect(missing).toEqual([]);
     await ctx.close();
