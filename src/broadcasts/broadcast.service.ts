@@ -17,7 +17,7 @@ import {
   type RunCounts,
   type SkipReason,
 } from './report';
-import { cronProblem, firstRunAt, type Schedule } from './schedule';
+import { cronProblem, firstRunAt, upcomingRuns, type Schedule } from './schedule';
 import type { TargetResolver } from './targets';
 import { limitsOf, materialsOf, scheduleOf, targetsOf } from './task-doc';
 import { TaskProgressService } from './task-progress.service';
@@ -142,6 +142,22 @@ export class BroadcastService {
       ...(input.maxRuns !== undefined ? { maxRuns: input.maxRuns } : {}),
       ...(input.source ? { source: input.source } : {}),
       nextRunAt,
+    };
+  }
+
+  /**
+   * The next runs a schedule would have from now (at most `count`), checked as creation checks it
+   * (invalid_schedule); the cron's time zone defaults to the configured one.
+   */
+  preview(
+    input: Pick<BroadcastInput, 'schedule' | 'endAt' | 'maxRuns'>,
+    count = 5,
+  ): { runs: Date[]; timeZone: string } {
+    const schedule = this.schedule(input as BroadcastInput);
+    const now = new Date(this.deps.clock.now());
+    return {
+      runs: upcomingRuns(schedule, now, { endAt: input.endAt, maxRuns: input.maxRuns }, count),
+      timeZone: schedule.kind === 'cron' ? schedule.timeZone : this.deps.policy.timeZone,
     };
   }
 

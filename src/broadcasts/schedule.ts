@@ -65,6 +65,20 @@ export function firstRunAt(s: Schedule, createdAt: Date, limits: ScheduleLimits 
   return withinLimits(first, limits, 0);
 }
 
+/**
+ * The next `count` runs of a schedule starting at `from`, within its limits (a preview for people:
+ * `once` and `now` have one run).
+ */
+export function upcomingRuns(s: Schedule, from: Date, limits: ScheduleLimits = {}, count = 5): Date[] {
+  const runs: Date[] = [];
+  let at = firstRunAt(s, from, limits);
+  while (at && runs.length < count) {
+    runs.push(at);
+    at = withinLimits(nextOccurrence(s, at), limits, runs.length);
+  }
+  return runs;
+}
+
 function withinLimits(at: Date | null, limits: ScheduleLimits, executed: number): Date | null {
   if (!at) return null;
   if (limits.endAt && at.getTime() > limits.endAt.getTime()) return null;

@@ -5,6 +5,7 @@ import {
   nextOccurrence,
   planFiring,
   type Schedule,
+  upcomingRuns,
 } from '../../src/broadcasts/schedule';
 
 const at = (iso: string) => new Date(iso);
@@ -76,6 +77,46 @@ describe('first and next runs', () => {
   test('when a time has milliseconds, then it rounds up to the whole second', () => {
     expect(ceilToSecond(at('2026-11-22T01:00:00.001Z')).toISOString()).toBe('2026-11-22T01:00:01.000Z');
     expect(ceilToSecond(at('2026-11-22T01:00:00.000Z')).toISOString()).toBe('2026-11-22T01:00:00.000Z');
+  });
+});
+
+describe('upcoming runs (the console preview)', () => {
+  const from = at('2026-11-22T01:00:00.250Z');
+  test.each<[string, Schedule, { endAt?: Date; maxRuns?: number }, string[]]>([
+    ['now: one run, at once', { kind: 'now' }, {}, ['2026-11-22T01:00:00.250Z']],
+    ['once: one run', { kind: 'once', at: at('2026-11-23T02:00:00Z') }, {}, ['2026-11-23T02:00:00.000Z']],
+    [
+      'cron 09:30 Shanghai on weekdays: five weekdays from Monday',
+      { kind: 'cron', expression: '30 9 * * 1-5', timeZone: SH },
+      {},
+      [
+        '2026-11-23T01:30:00.000Z',
+        '2026-11-24T01:30:00.000Z',
+        '2026-11-25T01:30:00.000Z',
+        '2026-11-26T01:30:00.000Z',
+        '2026-11-27T01:30:00.000Z',
+      ],
+    ],
+    [
+      'cron daily with maxRuns 2',
+      { kind: 'cron', expression: '0 9 * * *', timeZone: 'UTC' },
+      { maxRuns: 2 },
+      ['2026-11-22T09:00:00.000Z', '2026-11-23T09:00:00.000Z'],
+    ],
+    [
+      'cron daily ending before the third',
+      { kind: 'cron', expression: '0 9 * * *', timeZone: 'UTC' },
+      { endAt: at('2026-11-24T08:59:59Z') },
+      ['2026-11-22T09:00:00.000Z', '2026-11-23T09:00:00.000Z'],
+    ],
+    [
+      'a once in the past still shows its time (the API refuses it)',
+      { kind: 'once', at: at('2026-11-01T00:00:00Z') },
+      {},
+      ['2026-11-01T00:00:00.000Z'],
+    ],
+  ])('when %s, then those are the runs', (_, schedule, limits, want) => {
+    expect(upcomingRuns(schedule, from, limits).map((d) => d.toISOString())).toEqual(want);
   });
 });
 

@@ -67,6 +67,32 @@ afterAll(async () => {
 });
 
 describe('native API: broadcasts (robots not running)', () => {
+  test('when a schedule is previewed, then its next five runs come back in order and nothing is created; a bad cron is 400 invalid_schedule', async () => {
+    const before = (await alice.get('/api/v1/broadcasts')).body.items.length as number;
+    const res = await alice
+      .post('/api/v1/broadcasts/preview')
+      .send({ schedule: { kind: 'cron', expression: '0 30 9 * * 1-5', timeZone: 'Asia/Shanghai' } });
+    expect(res.status).toBe(200);
+    expect(res.body.timeZone).toBe('Asia/Shanghai');
+    const runs = (res.body.runs as string[]).map((r) => new Date(r));
+    expect(runs).toHaveLength(5);
+    expect(runs.map((r) => r.getTime())).toEqual([...runs.map((r) => r.getTime())].sort((a, b) => a - b));
+    // 09:30 in Shanghai is 01:30 UTC, on weekdays.
+    for (const r of runs) {
+      expect([r.getUTCHours(), r.getUTCMinutes()]).toEqual([1, 30]);
+      expect([0, 6]).not.toContain(new Date(r.getTime() + 8 * 3_600_000).getUTCDay());
+    }
+    const limited = await alice
+      .post('/api/v1/broadcasts/preview')
+      .send({ schedule: { kind: 'cron', expression: '0 9 * * *' }, maxRuns: 2 });
+    expect(limited.body.runs).toHaveLength(2);
+    const bad = await alice
+      .post('/api/v1/broadcasts/preview')
+      .send({ schedule: { kind: 'cron', expression: '61 * * * *' } });
+    expect([bad.status, bad.body.error.code]).toEqual([400, 'invalid_schedule']);
+    expect((await alice.get('/api/v1/broadcasts')).body.items.length).toBe(before);
+  });
+
   test('when an owner creates a broadcast for later, then it is stored active with its next run, visible to the owner and an admin and 404 to another owner', async () => {
     const at = '2099-03-01T09:30:00.250+08:00';
     const res = await alice.post('/api/v1/broadcasts').send(later({ schedule: { kind: 'once', at }, maxRuns: 1 }));
