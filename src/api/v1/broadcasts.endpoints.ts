@@ -82,7 +82,7 @@ export function broadcastEndpoints(api: EndpointRouter, deps: V1Deps): void {
     permission: 'broadcasts.read',
     summary: 'The next five runs a schedule would have from now (nothing is created)',
     description:
-      'For a form that shows when a broadcast would run before it is made: the same checks as creation (400 invalid_schedule). Times are instants; show them in the reader\'s time zone.',
+      "For a form that shows when a broadcast would run before it is made: the same checks as creation (400 invalid_schedule). Times are instants; show them in the reader's time zone.",
     body: broadcastBody.pick({ schedule: true, endAt: true, maxRuns: true }).strict(),
     response: z.object({ runs: z.array(z.date()), timeZone: z.string() }),
     handle: async ({ body }) => {
