@@ -1,6 +1,7 @@
 /**
  * The Element Plus components the console uses: only these are registered (main.ts) and bundled.
- * A page that needs another one adds it here.
+ * A page that needs another one adds it here (the plugin of its family: ElRadio also installs
+ * ElRadioGroup and ElRadioButton, ElSelect ElOption, ElTable ElTableColumn).
  */
 export {
   ElAlert,
@@ -20,6 +21,7 @@ export {
   ElMenu,
   ElMenuItem,
   ElOption,
+  ElRadio,
   ElResult,
   ElSelect,
   ElSwitch,

@@ -38,6 +38,12 @@ export const router = createRouter({
       component: () => import('./pages/SignInPage.vue'),
       meta: { permission: 'sign_in.read' },
     },
+    {
+      path: '/broadcasts',
+      name: 'broadcasts',
+      component: () => import('./pages/BroadcastsPage.vue'),
+      meta: { permission: 'broadcasts.read' },
+    },
     { path: '/:rest(.*)*', redirect: '/robots' },
   ],
 });

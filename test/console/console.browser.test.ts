@@ -9,6 +9,7 @@ import { start, type Started } from '../../src/main';
 import { launchChromium } from '../support/browser';
 import { testMongoUri, useTestDatabase } from '../support/mongo';
 import { createRooms, startMockService, type MockService } from '../support/puppet-mock';
+import { nextEvent } from '../support/runtime';
 
 /**
  * The operator console in a real Chromium against a real qunbot (its MongoDB-wire database, a
@@ -62,8 +63,13 @@ const bearer = { Authorization: `Bearer ${ADMIN_KEY}` };
  */
 async function context(
   width = 1280,
+  timezoneId = 'UTC',
 ): Promise<{ ctx: BrowserContext; page: Page; errors: string[]; foreign: string[]; missing: string[] }> {
-  const ctx = await browser.newContext({ viewport: { width, height: width < 600 ? 740 : 860 }, locale: 'zh-CN' });
+  const ctx = await browser.newContext({
+    viewport: { width, height: width < 600 ? 740 : 860 },
+    locale: 'zh-CN',
+    timezoneId,
+  });
   const page = await ctx.newPage();
   const errors: string[] = [];
   const foreign: string[] = [];
@@ -101,7 +107,8 @@ async function at(page: Page, pathname: string): Promise<void> {
 }
 
 async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  // Transitions finished first (a dialog caught opening is half transparent).
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
 }
 
 describe('the operator console', () => {
@@ -294,6 +301,52 @@ describe('the operator console', () => {
     await ctx.close();
   });
 
+  test('when a broadcast is made in the console, then a cron schedule previews its next runs in the operator’s zone, a "now" one reaches every room and its report shows each room sent', async () => {
+    const { ctx, page, errors, missing } = await context(1280, 'Asia/Shanghai');
+    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await at(page, '/robots');
+    await page.goto(`${qunbot.url}/broadcasts`);
+    await page.click('[data-test=create-broadcast]');
+    const dialog = page.locator('[data-test=broadcast-dialog]');
+    await dialog.getByText('周期 (cron)').click();
+    // 09:30 on weekdays, read in the browser's zone (Asia/Shanghai here): five runs, each at 09:30.
+    const items = dialog.locator('[data-test=preview] li');
+    await items.nth(4).waitFor();
+    expect(await items.count()).toBe(5);
+    for (const text of await items.allTextContents()) expect(text).toContain('09:30:00');
+    await dialog.locator('input[name=expression]').fill('61 * * * *');
+    await dialog.locator('[data-test=preview] .error').waitFor();
+    await dialog.getByText('立即').click();
+    await dialog.locator('input[name=owner]').fill('acme');
+    await dialog.locator('input[name=name]').fill('晚间通知');
+    await dialog.locator('textarea[name=text]').fill('今晚八点开团');
+    const settled = Promise.all(
+      mockRooms.map((r) =>
+        nextEvent(
+          qunbot.runtime.manager,
+          'settled',
+          (e) => e.record.conversationId === r.room.id && (e.record.source ?? '').startsWith('broadcast:'),
+        ),
+      ),
+    );
+    await dialog.locator('[data-test=broadcast-submit]').click();
+    await page.locator('[data-test=broadcasts]', { hasText: '晚间通知' }).waitFor();
+    const done = await settled;
+    expect(done.map((e) => e.record.status)).toEqual(['sent', 'sent']);
+    expect(
+      svc.puppet.received
+        .filter((r) => r.text === '今晚八点开团')
+        .map((r) => r.conversationId)
+        .sort(),
+    ).toEqual(mockRooms.map((r) => r.room.id).sort());
+    await page.locator('[data-test="report-晚间通知"]').click();
+    await page.locator('[data-test=deliveries] [data-status=sent]').nth(1).waitFor();
+    await shot(page, 'broadcasts-report-1280');
+    expect(errors).toEqual([]);
+    expect(missing).toEqual([]);
+    await ctx.close();
+  });
+
   test('when a robot is created in the form, then a bad name is shown next to the field and nothing is saved; a good one appears in the list', async () => {
     const { ctx, page, errors } = await context(375);
     await signIn(page, 'admin', ADMIN_PASSWORD);
@@ -343,6 +396,12 @@ describe('the operator console', () => {
     await at(page, '/robots');
     await page.locator('[data-test=robots]', { hasText: 'service-bot' }).waitFor();
     expect(await page.locator('[data-test=create-robot]').count()).toBe(0);
+    // No broadcast rights: no broadcast page in the menu, the page itself is not opened, the API refuses.
+    expect(await page.locator('.el-menu-item', { hasText: '定时群发' }).count()).toBe(0);
+    await page.goto(`${qunbot.url}/broadcasts`);
+    await at(page, '/password');
+    const broadcasts = await page.evaluate(async () => (await fetch('/api/v1/broadcasts')).status);
+    expect(broadcasts).toBe(403);
     // The API refuses what the page does not offer.
     const refused = await page.evaluate(async () => {
       const me = (await (await fetch('/api/v1/me')).json()) as { csrfToken: string };
