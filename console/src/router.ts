@@ -44,6 +44,12 @@ export const router = createRouter({
       component: () => import('./pages/BroadcastsPage.vue'),
       meta: { permission: 'broadcasts.read' },
     },
+    {
+      path: '/operators',
+      name: 'operators',
+      component: () => import('./pages/OperatorsPage.vue'),
+      meta: { permission: 'operators.manage' },
+    },
     { path: '/:rest(.*)*', redirect: '/robots' },
   ],
 });

@@ -347,6 +347,45 @@ describe('the operator console', () => {
     await ctx.close();
   });
 
+  test('when the admin makes an operator in the console, then a bad username is shown next to the field, the generated password is shown once and works only to set a new one, and disabling is stored', async () => {
+    await api()
+      .post('/api/v1/roles')
+      .set(bearer)
+      .send({ name: 'reader', permissions: ['robots.read'] });
+    const { ctx, page, errors, missing } = await context();
+    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await at(page, '/robots');
+    await page.goto(`${qunbot.url}/operators`);
+    await page.click('[data-test=create-operator]');
+    const dialog = page.locator('[data-test=operator-dialog]');
+    await dialog.locator('input[name=username]').fill('two words');
+    await dialog.locator('.el-select').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: 'reader' }).click();
+    await dialog.locator('[data-test=operator-submit]').click();
+    await dialog.locator('.el-form-item__error').first().waitFor();
+    const names = async () =>
+      ((await api().get('/api/v1/operators').set(bearer)).body.items as { username: string }[]).map((o) => o.username);
+    expect(await names()).not.toContain('two words');
+    await dialog.locator('input[name=username]').fill('clerk2');
+    await dialog.locator('[data-test=operator-submit]').click();
+    const shown = page.locator('[data-test=shown-password]');
+    await shown.waitFor();
+    const password = /([A-Za-z0-9]{20})/.exec((await shown.textContent()) ?? '')?.[1] as string;
+    expect(password).toMatch(/^[A-Za-z0-9]{20}$/);
+    await shot(page, 'operators-1280');
+    const first = await api().post('/api/v1/sessions').send({ username: 'clerk2', password });
+    expect([first.status, first.body.mustChangePassword]).toEqual([201, true]);
+    await page.locator('[data-test="enabled-clerk2"]').click();
+    await page.locator('[data-test="enabled-clerk2"].is-checked').waitFor({ state: 'detached' });
+    const clerk = (await api().get('/api/v1/operators').set(bearer)).body.items.find(
+      (o: { username: string }) => o.username === 'clerk2',
+    );
+    expect(clerk.enabled).toBe(false);
+    expect(errors).toEqual([]);
+    expect(missing).toEqual([]);
+    await ctx.close();
+  });
+
   test('when a robot is created in the form, then a bad name is shown next to the field and nothing is saved; a good one appears in the list', async () => {
     const { ctx, page, errors } = await context(375);
     await signIn(page, 'admin', ADMIN_PASSWORD);
