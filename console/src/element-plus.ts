@@ -19,6 +19,7 @@ export {
   ElLoading,
   ElMain,
   ElMenu,
+  ElMessageBox,
   ElMenuItem,
   ElOption,
   ElRadio,

@@ -50,6 +50,12 @@ export const router = createRouter({
       component: () => import('./pages/OperatorsPage.vue'),
       meta: { permission: 'operators.manage' },
     },
+    {
+      path: '/integrations',
+      name: 'integrations',
+      component: () => import('./pages/IntegrationsPage.vue'),
+      meta: { permission: 'webhooks.read' },
+    },
     { path: '/:rest(.*)*', redirect: '/robots' },
   ],
 });

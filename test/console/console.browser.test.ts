@@ -386,6 +386,35 @@ describe('the operator console', () => {
     await ctx.close();
   });
 
+  test('when the admin uses the integrations page, then a bad webhook URL is shown next to the field and nothing saved, and a new API key is shown once, works, and stops after revoking', async () => {
+    const { ctx, page, errors, missing } = await context();
+    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await at(page, '/robots');
+    await page.goto(`${qunbot.url}/integrations`);
+    await page.click('[data-test=create-webhook]');
+    const dialog = page.locator('[data-test=webhook-dialog]');
+    await dialog.locator('input[name=url]').fill('ftp://example.invalid/hook');
+    await dialog.locator('[data-test=webhook-submit]').click();
+    await dialog.locator('.el-form-item__error').first().waitFor();
+    expect((await api().get('/api/v1/webhooks').set(bearer)).body.items).toEqual([]);
+    await dialog.getByText('取消').click();
+    await page.fill('input[name=keyName]', 'erp');
+    await page.fill('input[name=keyOwner]', 'acme');
+    await page.click('[data-test=create-key]');
+    const shown = page.locator('[data-test=shown-secret]');
+    await shown.waitFor();
+    const key = /(qb_\S+)/.exec((await shown.textContent()) ?? '')?.[1] as string;
+    expect((await api().get('/api/v1/robots').set('Authorization', `Bearer ${key}`)).status).toBe(200);
+    await page.locator('[data-test=keys] .el-table__row', { hasText: 'erp' }).getByText('吊销').click();
+    await page.locator('.el-message-box').getByText('确定').click();
+    await page.locator('[data-test=keys] .el-table__row', { hasText: '已吊销' }).waitFor();
+    expect((await api().get('/api/v1/robots').set('Authorization', `Bearer ${key}`)).status).toBe(401);
+    await shot(page, 'integrations-1280');
+    expect(errors).toEqual([]);
+    expect(missing).toEqual([]);
+    await ctx.close();
+  });
+
   test('when a robot is created in the form, then a bad name is shown next to the field and nothing is saved; a good one appears in the list', async () => {
     const { ctx, page, errors } = await context(375);
     await signIn(page, 'admin', ADMIN_PASSWORD);
