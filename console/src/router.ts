@@ -5,7 +5,8 @@ import { me, refreshMe } from './session';
 export const router = createRouter({
   history: createWebHistory('/'),
   routes: [
-    { path: '/', redirect: '/robots' },
+    { path: '/', redirect: '/dashboard' },
+    { path: '/dashboard', name: 'dashboard', component: () => import('./pages/DashboardPage.vue') },
     { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true } },
     { path: '/password', name: 'password', component: () => import('./pages/PasswordPage.vue') },
     {
@@ -56,7 +57,7 @@ export const router = createRouter({
       component: () => import('./pages/IntegrationsPage.vue'),
       meta: { permission: 'webhooks.read' },
     },
-    { path: '/:rest(.*)*', redirect: '/robots' },
+    { path: '/:rest(.*)*', redirect: '/dashboard' },
   ],
 });
 
@@ -66,6 +67,7 @@ router.beforeEach(async (to) => {
   if (!me.current) return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
   if (me.current.mustChangePassword && to.name !== 'password') return { name: 'password' };
   const permission = to.meta.permission as string | undefined;
-  if (permission && !me.current.permissions.includes(permission)) return { name: 'password' };
+  // A page the role does not allow: the overview instead (it shows only what the role may see).
+  if (permission && !me.current.permissions.includes(permission)) return { name: 'dashboard' };
   return true;
 });

@@ -175,7 +175,8 @@ describe('the operator console', () => {
   test('when the admin opens a robot’s rooms, then they are listed and searchable, and a flag, a plugin switch or the welcome text is stored at once', async () => {
     const { ctx, page, errors, missing } = await context();
     await signIn(page, 'admin', ADMIN_PASSWORD);
-    await at(page, '/robots');
+    await at(page, '/dashboard');
+    await page.goto(`${qunbot.url}/robots`);
     await page.locator('[data-test=robots] a', { hasText: '群' }).first().click();
     await at(page, '/rooms');
     const rows = page.locator('[data-test=rooms] .el-table__row');
@@ -216,7 +217,7 @@ describe('the operator console', () => {
   test('when a keyword rule is made in the console, then a member’s message in the mock room gets its reply; a bad regex is shown next to the keywords and nothing is saved', async () => {
     const { ctx, page, errors, missing } = await context();
     await signIn(page, 'admin', ADMIN_PASSWORD);
-    await at(page, '/robots');
+    await at(page, '/dashboard');
     await page.goto(`${qunbot.url}/keywords`);
     await page.click('[data-test=create-rule]');
     await page.fill('input[name=owner]', 'acme');
@@ -248,7 +249,7 @@ describe('the operator console', () => {
   test('when a member @-mentions the robot, then the mention appears in the open inbox without a reload; the reply reaches the room and the mention is read', async () => {
     const { ctx, page, errors, missing } = await context(375);
     await signIn(page, 'admin', ADMIN_PASSWORD);
-    await at(page, '/robots');
+    await at(page, '/dashboard');
     await page.goto(`${qunbot.url}/mentions`);
     await page.locator('[data-test=mentions]').waitFor();
     await page.getByText('实时').waitFor();
@@ -274,7 +275,7 @@ describe('the operator console', () => {
   test('when a sign-in rule is made in the console, then a member who signs in gets its reply and shows on the room’s leaderboard', async () => {
     const { ctx, page, errors, missing } = await context();
     await signIn(page, 'admin', ADMIN_PASSWORD);
-    await at(page, '/robots');
+    await at(page, '/dashboard');
     await page.goto(`${qunbot.url}/sign-in`);
     await page.click('[data-test=create-sign-in]');
     await page.fill('input[name=owner]', 'acme');
@@ -304,7 +305,7 @@ describe('the operator console', () => {
   test('when a broadcast is made in the console, then a cron schedule previews its next runs in the operator’s zone, a "now" one reaches every room and its report shows each room sent', async () => {
     const { ctx, page, errors, missing } = await context(1280, 'Asia/Shanghai');
     await signIn(page, 'admin', ADMIN_PASSWORD);
-    await at(page, '/robots');
+    await at(page, '/dashboard');
     await page.goto(`${qunbot.url}/broadcasts`);
     await page.click('[data-test=create-broadcast]');
     const dialog = page.locator('[data-test=broadcast-dialog]');
@@ -354,7 +355,7 @@ describe('the operator console', () => {
       .send({ name: 'reader', permissions: ['robots.read'] });
     const { ctx, page, errors, missing } = await context();
     await signIn(page, 'admin', ADMIN_PASSWORD);
-    await at(page, '/robots');
+    await at(page, '/dashboard');
     await page.goto(`${qunbot.url}/operators`);
     await page.click('[data-test=create-operator]');
     const dialog = page.locator('[data-test=operator-dialog]');
@@ -389,7 +390,7 @@ describe('the operator console', () => {
   test('when the admin uses the integrations page, then a bad webhook URL is shown next to the field and nothing saved, and a new API key is shown once, works, and stops after revoking', async () => {
     const { ctx, page, errors, missing } = await context();
     await signIn(page, 'admin', ADMIN_PASSWORD);
-    await at(page, '/robots');
+    await at(page, '/dashboard');
     await page.goto(`${qunbot.url}/integrations`);
     await page.click('[data-test=create-webhook]');
     const dialog = page.locator('[data-test=webhook-dialog]');
@@ -418,7 +419,8 @@ describe('the operator console', () => {
   test('when a robot is created in the form, then a bad name is shown next to the field and nothing is saved; a good one appears in the list', async () => {
     const { ctx, page, errors } = await context(375);
     await signIn(page, 'admin', ADMIN_PASSWORD);
-    await at(page, '/robots');
+    await at(page, '/dashboard');
+    await page.goto(`${qunbot.url}/robots`);
     const before = (await api().get('/api/v1/robots').set(bearer)).body.items.length as number;
     await page.click('[data-test=create-robot]');
     await page.fill('input[name=name]', '   ');
@@ -461,13 +463,18 @@ describe('the operator console', () => {
     await page.fill('input[name=next]', 'Viewer-pass-123');
     await page.fill('input[name=again]', 'Viewer-pass-123');
     await page.click('[data-test=password-submit]');
-    await at(page, '/robots');
+    await at(page, '/dashboard');
+    // The overview shows only what the role may see: robots, no broadcasts, no webhooks.
+    await page.locator('[data-test=tile-robots]').waitFor();
+    expect(await page.locator('[data-test=tile-broadcasts], [data-test=tile-webhooks]').count()).toBe(0);
+    await shot(page, 'dashboard-375');
+    await page.goto(`${qunbot.url}/robots`);
     await page.locator('[data-test=robots]', { hasText: 'service-bot' }).waitFor();
     expect(await page.locator('[data-test=create-robot]').count()).toBe(0);
     // No broadcast rights: no broadcast page in the menu, the page itself is not opened, the API refuses.
     expect(await page.locator('.el-menu-item', { hasText: '定时群发' }).count()).toBe(0);
     await page.goto(`${qunbot.url}/broadcasts`);
-    await at(page, '/password');
+    await at(page, '/dashboard');
     const broadcasts = await page.evaluate(async () => (await fetch('/api/v1/broadcasts')).status);
     expect(broadcasts).toBe(403);
     // The API refuses what the page does not offer.
@@ -488,7 +495,8 @@ describe('the operator console', () => {
   test('when the operator’s session ends elsewhere, then the open console returns to the login page saying so', async () => {
     const { ctx, page } = await context();
     await signIn(page, 'viewer', 'Viewer-pass-123');
-    await at(page, '/robots');
+    await at(page, '/dashboard');
+    await page.goto(`${qunbot.url}/robots`);
     await page.locator('[data-test=live]', { hasText: '实时' }).waitFor();
     const viewer = (await api().get('/api/v1/operators').set(bearer)).body.items.find(
       (o: { username: string }) => o.username === 'viewer',
@@ -502,7 +510,11 @@ describe('the operator console', () => {
   test('when the pages are drawn at 1280 px, then the login and password pages are saved too', async () => {
     const { ctx, page, errors } = await context(1280);
     await signIn(page, 'admin', ADMIN_PASSWORD);
-    await at(page, '/robots');
+    await at(page, '/dashboard');
+    // The overview: robots by status (one logged in), the next broadcasts, the webhook backlog.
+    await page.locator('[data-test=tile-robots] [data-status=logged_in]', { hasText: '1' }).waitFor();
+    await page.locator('[data-test=tile-webhooks]').waitFor();
+    await shot(page, 'dashboard-1280');
     // Figures for the notes (not asserted: speed is measured, not tested): the robots page's first
     // render after a fresh load, and the bundle's gzipped size.
     await page.goto(`${qunbot.url}/robots`);

@@ -4,6 +4,7 @@ import type zh from './zh-CN';
 const en: typeof zh = {
   app: { title: 'qunbot console', language: '中文' },
   nav: {
+    dashboard: 'Overview',
     robots: 'Robots',
     rooms: 'Rooms',
     keywords: 'Keywords',
@@ -127,6 +128,15 @@ const en: typeof zh = {
     timeZone: 'Time zone',
     maxRuns: 'Runs at most',
     preview: 'Next runs ({zone})',
+  },
+  dashboard: {
+    title: 'Overview',
+    robots: 'Robots by status',
+    mentions: 'Unread mentions',
+    broadcasts: 'Next broadcasts',
+    noBroadcasts: 'No broadcast to come',
+    webhooks: 'Webhook backlog',
+    queued: 'Queued',
   },
   integrations: {
     webhooks: 'Webhooks',

@@ -2,6 +2,7 @@
 export default {
   app: { title: 'qunbot 控制台', language: 'English' },
   nav: {
+    dashboard: '概览',
     robots: '机器人',
     rooms: '群管理',
     keywords: '关键词回复',
@@ -124,6 +125,15 @@ export default {
     timeZone: '时区',
     maxRuns: '最多发送次数',
     preview: '接下来的发送时间（{zone}）',
+  },
+  dashboard: {
+    title: '概览',
+    robots: '机器人状态',
+    mentions: "未读{'@'}消息",
+    broadcasts: '即将发送的群发',
+    noBroadcasts: '没有待发送的群发',
+    webhooks: '回调积压',
+    queued: '排队中',
   },
   integrations: {
     webhooks: '回调 (Webhooks)',
