@@ -203,12 +203,13 @@ describe('the operator console', () => {
     const dialog = page.locator('[data-test=welcome-dialog]');
     await dialog.getByText('本群使用默认欢迎语').waitFor();
     await dialog.locator('textarea[name=welcome]').fill('欢迎 {names} 加入{topic}');
+    await dialog.locator('input[name=welcome-window]').fill('30');
     await Promise.all([
       page.waitForResponse((r) => r.url().endsWith('/welcome') && r.request().method() === 'PUT'),
       dialog.locator('[data-test=welcome-save]').click(),
     ]);
     const welcome = (await api().get(`/api/v1/rooms/${stored.id}/welcome`).set(bearer)).body;
-    expect(welcome).toMatchObject({ text: '欢迎 {names} 加入{topic}', isDefault: false, mention: true });
+    expect(welcome).toMatchObject({ text: '欢迎 {names} 加入{topic}', isDefault: false, mention: true, windowSec: 30 });
     expect(errors).toEqual([]);
     expect(missing).toEqual([]);
     await ctx.close();

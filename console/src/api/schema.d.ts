@@ -5506,6 +5506,8 @@ export interface paths {
                         /** @default true */
                         mention?: boolean;
                         text: string;
+                        /** @default null */
+                        windowSec?: number | null;
                     };
                 };
             };
@@ -8491,6 +8493,8 @@ export interface components {
             roomId: string;
             /** @description the room's welcome text (seed 002 welcome_msg); null: the configured default (bot.pluginSettings.welcome.defaultText) applies */
             text: string | null;
+            /** @description joins within this many seconds after the first get one welcome; null: the configured window (bot.pluginSettings.welcome.windowMs) */
+            windowSec: number | null;
         };
     };
     responses: never;

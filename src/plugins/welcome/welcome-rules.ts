@@ -60,16 +60,17 @@ export class WelcomeBatcher<T> {
 
   /**
    * Adds a newcomer (by a key such as contact id or name). Returns when the batch is due if this
-   * add opened a new batch (the caller schedules the flush), else null.
+   * add opened a new batch (the caller schedules the flush), else null. `windowMs` overrides the
+   * policy's window for a batch this add opens (a room's own setting).
    */
-  add(room: string, key: string, item: T, now: number): number | null {
+  add(room: string, key: string, item: T, now: number, windowMs = this.policy.windowMs): number | null {
     const open = this.batches.get(room);
     if (open) {
       if (!open.items.has(key)) open.items.set(key, item);
       return null;
     }
     const last = this.lastSent.get(room);
-    const flushAt = Math.max(now + this.policy.windowMs, last === undefined ? 0 : last + this.policy.cooldownMs);
+    const flushAt = Math.max(now + windowMs, last === undefined ? 0 : last + this.policy.cooldownMs);
     this.batches.set(room, { items: new Map([[key, item]]), flushAt });
     return flushAt;
   }

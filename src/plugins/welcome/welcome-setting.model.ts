@@ -8,6 +8,8 @@ const welcomeSettingSchema = new Schema(
     enabled: { type: Boolean, default: true },
     /** @-mention the newcomers (puppets that support it notify them). */
     mention: { type: Boolean, default: true },
+    /** Batching window in seconds for this room; null: the plugin's configured window. */
+    windowSec: { type: Number, default: null },
   },
   { timestamps: true },
 );

@@ -24,7 +24,7 @@ export function welcomeEndpoints(api: EndpointRouter, deps: PluginEndpointDeps<{
       const own = await welcome.find(room.id);
       return own
         ? { ...own, isDefault: false }
-        : { roomId: room.id, text: null, enabled: true, mention: true, isDefault: true };
+        : { roomId: room.id, text: null, enabled: true, mention: true, windowSec: null, isDefault: true };
     },
   });
 

@@ -67,11 +67,16 @@ export const welcomePlugin = definePlugin({
       await entry.ctx.reply(text, { mention });
     };
 
-    const add = (ctx: RoomEvent, room: Room, people: Newcomer[]) => {
+    // Reads the room's setting first: a room with welcomes off opens no batch, and a room's own
+    // window applies to the batch its first newcomer opens.
+    const add = async (ctx: RoomEvent, room: Room, people: Newcomer[]): Promise<void> => {
       const roomId = ctx.room.id;
+      const setting = await services.welcome.get(roomId, config.defaultText);
+      if (!setting.enabled) return;
+      const windowMs = setting.windowSec === null ? config.windowMs : setting.windowSec * 1000;
       latest.set(roomId, { ctx, room });
       for (const p of people) {
-        const flushAt = batcher.add(roomId, p.name, p, clock.now());
+        const flushAt = batcher.add(roomId, p.name, p, clock.now(), windowMs);
         if (flushAt === null) continue;
         const ctl = new AbortController();
         timers.add(ctl);
@@ -95,19 +100,19 @@ export const welcomePlugin = definePlugin({
           )),
         })),
       );
-      add(ctx, room, people);
+      await add(ctx, room, people);
       return next();
     };
 
     return {
-      // Not async: it only notes joins (the welcome goes out later, from a timer).
+      // Not async for ordinary messages: only joins are noted (the welcome goes out later, from a timer).
       handle(ctx, next) {
         const { event } = ctx;
         if (event.kind === 'room-join') {
           const people = event.invitees
             .filter((c) => c.id !== ctx.robot.wxId)
             .map((c) => ({ name: c.name(), contact: c }));
-          if (people.length > 0) add(ctx, event.room, people);
+          if (people.length > 0) return add(ctx, event.room, people).then(next);
         } else if (event.message.type() === SYSTEM_MESSAGE_TYPE) {
           const names = parseJoinNotice(event.text).filter((n) => n !== ctx.robot.wxName);
           if (names.length > 0) return fromNotice(ctx, event.room, names, next);

@@ -11,6 +11,10 @@ export const welcomeView = z
     }),
     enabled: z.boolean(),
     mention: z.boolean().meta({ description: '@-mention the newcomers' }),
+    windowSec: z.number().int().nullable().meta({
+      description:
+        'joins within this many seconds after the first get one welcome; null: the configured window (bot.pluginSettings.welcome.windowMs)',
+    }),
     isDefault: z.boolean().meta({ description: 'true when the room has no setting of its own' }),
   })
   .meta({ id: 'WelcomeSetting' });

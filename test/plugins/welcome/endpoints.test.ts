@@ -15,7 +15,14 @@ describe('native API: room welcome', () => {
     const room = await roomOf(h.runtime, 'alice', 'Shop fans');
     const before = await alice.get(`/api/v1/rooms/${room.id}/welcome`);
     expect(before.status).toBe(200);
-    expect(before.body).toEqual({ roomId: room.id, text: null, enabled: true, mention: true, isDefault: true });
+    expect(before.body).toEqual({
+      roomId: room.id,
+      text: null,
+      enabled: true,
+      mention: true,
+      windowSec: null,
+      isDefault: true,
+    });
 
     const put = await alice
       .put(`/api/v1/rooms/${room.id}/welcome`)
@@ -26,6 +33,7 @@ describe('native API: room welcome', () => {
       text: '欢迎 {names} 加入{topic}',
       enabled: true,
       mention: false,
+      windowSec: null,
       isDefault: false,
     });
     // What the welcome plugin reads.
@@ -74,6 +82,22 @@ describe('native API: room welcome', () => {
     expect(
       (await alice.put(`/api/v1/rooms/${room.id}/welcome`).send({ text: 'x'.repeat(1001) })).body.error.details[0].path,
     ).toBe('text');
+    for (const windowSec of [-1, 601, 2.5, '10'])
+      expect(
+        (await alice.put(`/api/v1/rooms/${room.id}/welcome`).send({ text: 'hi', windowSec })).body.error.details[0]
+          .path,
+      ).toBe('windowSec');
     expect(await h.plugins['welcome'].welcome.find(room.id)).toBeNull();
+  });
+
+  test("when a room's own batching window is set, then it is stored and shown, and null returns to the configured one", async () => {
+    const alice = await h.owner('alice');
+    const room = await roomOf(h.runtime, 'alice', 'Window');
+    const put = await alice.put(`/api/v1/rooms/${room.id}/welcome`).send({ text: '欢迎 {names}', windowSec: 30 });
+    expect(put.body.windowSec).toBe(30);
+    expect((await h.plugins['welcome'].welcome.get(room.id, 'default')).windowSec).toBe(30);
+    expect((await alice.get(`/api/v1/rooms/${room.id}/welcome`)).body.windowSec).toBe(30);
+    await alice.put(`/api/v1/rooms/${room.id}/welcome`).send({ text: '欢迎 {names}', windowSec: null });
+    expect((await h.plugins['welcome'].welcome.get(room.id, 'default')).windowSec).toBeNull();
   });
 });

@@ -7,7 +7,7 @@ import { useHandlerFixture } from '../../support/plugin-handlers';
 const t = useTestDatabase(__filename);
 
 describe('plugin handlers with a fake context', () => {
-  const { clock, make } = useHandlerFixture(t);
+  const { clock, make, plugins } = useHandlerFixture(t);
 
   describe('welcome', () => {
     const ROOM = '6740d0000000000000000010';
@@ -33,6 +33,37 @@ describe('plugin handlers with a fake context', () => {
       expect(second.sent).toEqual([
         { content: { type: 'text', text: '欢迎 Amy、Ben 加入福利群' }, mention: ['a', 'b'] },
       ]);
+    });
+
+    test('when a room has its own 3 s window, then its welcome goes out after 3 s, not the configured 10 s', async () => {
+      const ROOM3 = '6740d0000000000000000013';
+      await plugins.services.welcome.welcome.set(ROOM3, { text: '欢迎 {names}', windowSec: 3 });
+      const d = talker('d', 'Dan');
+      const { ctx, next, sent, replied } = fakeContext(
+        joinEvent(wxRoom(`${ROOM3}@chatroom`, '快群', [d]), [d]),
+        roomView(ROOM3),
+      );
+      await plugin.handle(ctx, next);
+      clock.advance(2_999);
+      expect(sent).toHaveLength(0);
+      clock.advance(1);
+      await replied();
+      expect(sent).toEqual([{ content: { type: 'text', text: '欢迎 Dan' }, mention: ['d'] }]);
+    });
+
+    test('when a room has welcomes off, then a join opens no batch and passes on', async () => {
+      const ROOM4 = '6740d0000000000000000014';
+      await plugins.services.welcome.welcome.set(ROOM4, { text: '欢迎 {names}', enabled: false });
+      const e = talker('e', 'Eve');
+      const { ctx, next, sent } = fakeContext(
+        joinEvent(wxRoom(`${ROOM4}@chatroom`, '静群', [e]), [e]),
+        roomView(ROOM4),
+      );
+      const before = clock.pending;
+      await plugin.handle(ctx, next);
+      expect(next).toHaveBeenCalledTimes(1);
+      expect(clock.pending).toBe(before);
+      expect(sent).toHaveLength(0);
     });
 
     test('when a puppet only sends the system notice, then the newcomer is welcomed too', async () => {

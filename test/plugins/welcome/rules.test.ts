@@ -28,6 +28,14 @@ describe('welcome rules', () => {
     expect(b.take('r', 10_000)).toEqual(['A', 'B']);
   });
 
+  test('when a room has its own window, then the batch it opens is due after that window, and later joins keep it', () => {
+    const b = new WelcomeBatcher<string>({ windowMs: 10_000, cooldownMs: 60_000 });
+    expect(b.add('r', 'a', 'A', 0, 3_000)).toBe(3_000);
+    expect(b.add('r', 'b', 'B', 1_000, 30_000)).toBeNull();
+    expect(b.take('r', 3_000)).toEqual(['A', 'B']);
+    expect(b.add('zero', 'z', 'Z', 500, 0)).toBe(500);
+  });
+
   test('when someone joins during the cool-down, then their welcome waits for the cool-down to end', () => {
     const b = new WelcomeBatcher<string>({ windowMs: 10_000, cooldownMs: 60_000 });
     b.add('r', 'a', 'A', 0);
