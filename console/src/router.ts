@@ -52,6 +52,12 @@ export const router = createRouter({
       meta: { permission: 'operators.manage' },
     },
     {
+      path: '/roles',
+      name: 'roles',
+      component: () => import('./pages/RolesPage.vue'),
+      meta: { permission: 'roles.manage' },
+    },
+    {
       path: '/integrations',
       name: 'integrations',
       component: () => import('./pages/IntegrationsPage.vue'),

@@ -388,6 +388,65 @@ describe('the operator console', () => {
     await ctx.close();
   });
 
+  test('when the admin edits roles in the console, then an empty or taken name is shown next to the field and nothing saved; a new role holds the ticked permissions; a role in use is not deleted', async () => {
+    const { ctx, page, errors, missing } = await context();
+    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await at(page, '/dashboard');
+    await page.locator('.el-menu-item', { hasText: '角色' }).click();
+    await at(page, '/roles');
+    const table = page.locator('[data-test=roles]');
+    await table.getByText('reader').waitFor();
+    // The built-in admin role cannot be changed: no buttons on its row.
+    expect(await page.locator('[data-test="edit-role-admin"]').count()).toBe(0);
+    const roleNames = async () =>
+      ((await api().get('/api/v1/roles').set(bearer)).body.items as { name: string }[]).map((r) => r.name);
+    const before = await roleNames();
+    await page.click('[data-test=create-role]');
+    const dialog = page.locator('[data-test=role-dialog]');
+    await dialog.locator('[data-test="permission-broadcasts.read"]').click();
+    await dialog.locator('[data-test=role-submit]').click();
+    await dialog.locator('.el-form-item__error').first().waitFor();
+    await dialog.locator('input[name=name]').fill('reader');
+    await dialog.locator('[data-test=role-submit]').click();
+    await dialog.locator('.el-form-item__error', { hasText: 'reader' }).waitFor();
+    expect(await roleNames()).toEqual(before);
+    await dialog.locator('input[name=name]').fill('群发专员');
+    await dialog.locator('[data-test="permission-broadcasts.write"]').click();
+    await dialog.locator('[data-test=role-submit]').click();
+    await table.getByText('群发专员').waitFor();
+    const made = (await api().get('/api/v1/roles').set(bearer)).body.items.find(
+      (r: { name: string }) => r.name === '群发专员',
+    );
+    expect(made.permissions.sort()).toEqual(['broadcasts.read', 'broadcasts.write']);
+    // Changing: untick one; the API shows the rest.
+    await page.click('[data-test="edit-role-群发专员"]');
+    await dialog.locator('[data-test="permission-broadcasts.write"]').click();
+    await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/api/v1/roles/') && r.request().method() === 'PATCH'),
+      dialog.locator('[data-test=role-submit]').click(),
+    ]);
+    expect(
+      (await api().get('/api/v1/roles').set(bearer)).body.items.find((r: { id: string }) => r.id === made.id),
+    ).toMatchObject({
+      permissions: ['broadcasts.read'],
+    });
+    await shot(page, 'roles-1280');
+    // "reader" is held by an operator: refused with the API's message, still listed.
+    await page.click('[data-test="delete-role-reader"]');
+    await page.locator('.el-message-box__btns .el-button--primary').click();
+    await page.locator('.el-message--error').waitFor();
+    expect(await roleNames()).toContain('reader');
+    await page.click('[data-test="delete-role-群发专员"]');
+    await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/api/v1/roles/') && r.request().method() === 'DELETE'),
+      page.locator('.el-message-box__btns .el-button--primary').click(),
+    ]);
+    expect(await roleNames()).not.toContain('群发专员');
+    expect(errors).toEqual([]);
+    expect(missing).toEqual([]);
+    await ctx.close();
+  });
+
   test('when the admin uses the integrations page, then a bad webhook URL is shown next to the field and nothing saved, and a new API key is shown once, works, and stops after revoking', async () => {
     const { ctx, page, errors, missing } = await context();
     await signIn(page, 'admin', ADMIN_PASSWORD);
