@@ -29,10 +29,21 @@ export interface RoomJoinEvent {
   inviter?: Contact;
 }
 
-/** What a plugin can react to. `id` is unique per event (used for dedupe and logs). */
-export type BotEvent = MessageEvent | RoomJoinEvent;
+/** People left a room the robot is in (they quit, or were removed by `remover`). */
+export interface RoomLeaveEvent {
+  kind: 'room-leave';
+  id: string;
+  robotId: string;
+  at: Date;
+  room: Room;
+  leavers: Contact[];
+  remover?: Contact;
+}
 
-/** The kinds of bot events: `message`, `room-join`. */
+/** What a plugin can react to. `id` is unique per event (used for dedupe and logs). */
+export type BotEvent = MessageEvent | RoomJoinEvent | RoomLeaveEvent;
+
+/** The kinds of bot events: `message`, `room-join`, `room-leave`. */
 export type BotEventKind = BotEvent['kind'];
 
 /** The event type of the given kinds: `EventOf<'message'>` is a `MessageEvent`. */

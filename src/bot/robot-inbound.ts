@@ -21,10 +21,10 @@ export interface InboundDeps {
 
 /**
  * Turns one robot's Wechaty events into BotEvents: its own messages, repeats and stale messages
- * are dropped; a room join gets an id of its own (room, invitees, second) for dedupe.
+ * are dropped; a room join or leave gets an id of its own (room, people, second) for dedupe.
  */
 export class RobotInbound {
-  /** Message ids and room-join keys seen lately, apart: a message's own id is its key, no copy. */
+  /** Message ids and room join/leave keys seen lately, apart: a message's own id is its key, no copy. */
   private readonly seenMessages: DedupeCache;
   private readonly seenJoins: DedupeCache;
 
@@ -62,19 +62,26 @@ export class RobotInbound {
   /** The event for members joining a room, or undefined when it was reported already. */
   roomJoin(room: Room, invitees: Contact[], inviter: Contact | undefined, date?: Date): BotEvent | undefined {
     const at = date ?? new Date(this.deps.clock.now());
-    const id = `join:${room.id}:${invitees
+    const id = this.membershipId('join', room, invitees, at);
+    if (id === undefined) return undefined;
+    return { kind: 'room-join', id, robotId: this.deps.robotId, at, room, invitees, ...(inviter ? { inviter } : {}) };
+  }
+
+  /** The event for members leaving a room, or undefined when it was reported already. */
+  roomLeave(room: Room, leavers: Contact[], remover: Contact | undefined, date?: Date): BotEvent | undefined {
+    const at = date ?? new Date(this.deps.clock.now());
+    const id = this.membershipId('leave', room, leavers, at);
+    if (id === undefined) return undefined;
+    return { kind: 'room-leave', id, robotId: this.deps.robotId, at, room, leavers, ...(remover ? { remover } : {}) };
+  }
+
+  /** A join's or leave's own id (room, people, second), or undefined when it was seen lately. */
+  private membershipId(what: 'join' | 'leave', room: Room, people: Contact[], at: Date): string | undefined {
+    const ids = people
       .map((c) => c.id)
       .sort()
-      .join(',')}:${Math.floor(at.getTime() / 1000)}`;
-    if (this.seenJoins.seen(id)) return undefined;
-    return {
-      kind: 'room-join',
-      id,
-      robotId: this.deps.robotId,
-      at,
-      room,
-      invitees,
-      ...(inviter ? { inviter } : {}),
-    };
+      .join(',');
+    const id = `${what}:${room.id}:${ids}:${Math.floor(at.getTime() / 1000)}`;
+    return this.seenJoins.seen(id) ? undefined : id;
   }
 }

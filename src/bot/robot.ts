@@ -232,6 +232,7 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
     bot.on('logout', () => void this.onLogout(bot).catch((err) => log.error({ err }, 'logout handling failed')));
     bot.on('message', (message) => this.onMessage(bot, message));
     bot.on('room-join', (room, invitees, inviter, date) => this.onRoomJoin(bot, room, invitees, inviter, date));
+    bot.on('room-leave', (room, leavers, remover, date) => this.onRoomLeave(bot, room, leavers, remover, date));
   }
 
   private armWatchdog(): void {
@@ -345,6 +346,12 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
   private onRoomJoin(bot: Wechaty, room: Room, invitees: Contact[], inviter: Contact | undefined, date?: Date): void {
     if (bot !== this.bot) return;
     const event = this.inbound.roomJoin(room, invitees, inviter, date);
+    if (event) this.emit('event', event);
+  }
+
+  private onRoomLeave(bot: Wechaty, room: Room, leavers: Contact[], remover: Contact | undefined, date?: Date): void {
+    if (bot !== this.bot) return;
+    const event = this.inbound.roomLeave(room, leavers, remover, date);
     if (event) this.emit('event', event);
   }
 

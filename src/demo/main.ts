@@ -27,7 +27,9 @@ async function demo(): Promise<void> {
   manager.on('handled', ({ event }) => {
     if (event.kind === 'message')
       out(`   [${event.room ? event.room.payload?.topic : 'direct'}] ${event.talker.name()}: ${event.text}`);
-    else out(`   [${event.room.payload?.topic}] joined: ${event.invitees.map((c) => c.name()).join(', ')}`);
+    else if (event.kind === 'room-join')
+      out(`   [${event.room.payload?.topic}] joined: ${event.invitees.map((c) => c.name()).join(', ')}`);
+    else out(`   [${event.room.payload?.topic}] left: ${event.leavers.map((c) => c.name()).join(', ')}`);
   });
 
   const existing = (await robots.list({ owner: 'demo' }))[0];

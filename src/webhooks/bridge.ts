@@ -94,6 +94,7 @@ export function bridgeRuntime(deps: BridgeDeps): () => Promise<void> {
     },
     handled: ({ robotId, event }) => {
       if (event.kind === 'message') return track(onMessage(robotId, event), 'message');
+      if (event.kind !== 'room-join') return;
       const room = rooms.peek(robotId, event.room.id);
       publish(robotId, (f) => toWebhook.roomJoin(robotId, event, f), { room });
     },

@@ -19,7 +19,7 @@ describe('robot runtime over puppet-service gRPC', () => {
   const stages: PipelineStage[] = [
     {
       name: 'recorder',
-      events: ['message', 'room-join'],
+      events: ['message', 'room-join', 'room-leave'],
       handle: async (ctx, next) => {
         seen.push(ctx.event);
         await next();
@@ -173,6 +173,19 @@ describe('robot runtime over puppet-service gRPC', () => {
     const { event } = await joined;
     expect(event.kind === 'room-join' && event.invitees.map((c) => c.id)).toEqual([newcomer.id]);
     expect(event.kind === 'room-join' && event.room.id).toBe(room.id);
+  });
+
+  test('when a member is removed from a room, then a room-leave event reaches the pipeline naming who left and who removed them', async () => {
+    const { room, people } = rooms[0];
+    const leaver = svc.mocker.createContact({ name: 'Leaver' });
+    const joined = nextEvent(runtime.manager, 'handled', (e) => e.event.kind === 'room-join');
+    room.add(leaver).by(people[0]);
+    await joined;
+    const left = nextEvent(runtime.manager, 'handled', (e) => e.event.kind === 'room-leave');
+    room.remove(leaver).by(people[0]);
+    const { event } = await left;
+    expect(event.kind === 'room-leave' && event.leavers.map((c) => c.id)).toEqual([leaver.id]);
+    expect(event.kind === 'room-leave' && [event.room.id, event.remover?.id]).toEqual([room.id, people[0].id]);
   });
 
   test('when the process restarts with a logged-in robot, then the new runtime resumes it', async () => {

@@ -579,7 +579,9 @@ describe('the operator console', () => {
     await page.keyboard.press('Enter');
     await at(page, '/dashboard');
     // Tab reaches the menu's entries one by one; Enter opens the page.
-    const focusedText = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+    const focused = page.locator(':focus');
+    const focusedText = async () =>
+      (await focused.count()) ? ((await focused.first().textContent()) ?? '').trim() : '';
     for (let i = 0; i < 20 && (await focusedText()) !== '概览'; i++) await page.keyboard.press('Tab');
     expect(await focusedText()).toBe('概览');
     await page.keyboard.press('Tab');
@@ -617,7 +619,14 @@ describe('the operator console', () => {
         if (name === 'dashboard')
           await page.locator('[data-test=tile-robots] [data-status=logged_in]', { hasText: '1' }).waitFor();
         await shot(page, `${name}-${width}`);
-        const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+        // (Test files are typed without the DOM library: the page's globals are named here.)
+        const [scroll, inner] = await page.evaluate(() => {
+          const w = globalThis as unknown as {
+            innerWidth: number;
+            document: { documentElement: { scrollWidth: number } };
+          };
+          return [w.document.documentElement.scrollWidth, w.innerWidth];
+        });
         expect([name, scroll <= inner]).toEqual([name, true]);
       }
       if (width === 1280) {
