@@ -295,6 +295,15 @@ export const configSchema = z
         maxActivePerOwner: z.number().int().positive(),
       })
       .strict(),
+    /** Rooms' daily counters (messages, senders, joins, exits) from the event stream. */
+    stats: z
+      .object({
+        /** Counts are written in one batch this often (and at shutdown); a crash loses at most this much. */
+        flushSec: z.number().positive().max(3600),
+        /** Days a room's daily counters are kept. */
+        retentionDays: z.number().int().positive().max(3650),
+      })
+      .strict(),
     compat: z
       .object({
         /** Seed 001 robots API at /robots...: off unless enabled (its token travels in URLs). */
@@ -407,6 +416,8 @@ export const envBindings: readonly EnvBinding[] = [
   { env: 'QUNBOT_WEBHOOK_KEY', path: 'webhooks.signingKey', kind: 'string', secret: true },
   { env: 'QUNBOT_WEBHOOK_ALLOW_HOSTS', path: 'webhooks.allowHosts', kind: 'list' },
   { env: 'BROADCAST_GRACE_MINUTES', path: 'broadcasts.graceMinutes', kind: 'number' },
+  { env: 'QUNBOT_STATS_FLUSH_SEC', path: 'stats.flushSec', kind: 'number' },
+  { env: 'QUNBOT_STATS_RETENTION_DAYS', path: 'stats.retentionDays', kind: 'number' },
   { env: 'SEED001_ENABLED', path: 'compat.seed001.enabled', kind: 'boolean' },
   { env: 'SEED001_PREFIX', path: 'compat.seed001.prefix', kind: 'string' },
   { env: 'SEED001_CALLBACK_URL', path: 'compat.seed001.callbackUrl', kind: 'string' },

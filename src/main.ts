@@ -11,6 +11,7 @@ import { assertNoConflicts, installMounts, type Mount } from './api/compat/mount
 import { AuthFailureLimiter } from './auth/auth-failure-limiter';
 import { ApiKeyService } from './auth/api-key.service';
 import { startServer } from './api/server';
+import { startRoomStats } from './stats';
 import { createRuntime } from './bot/runtime';
 import { modelsReady, openDatabase } from './db/connection';
 import { createLogger, type Logger } from './logger';
@@ -73,6 +74,9 @@ export async function start(
     // Stopped after the robots (stops run in reverse), so their last events are still queued.
     const webhooks = startWebhooks({ config, connection: db.connection, runtime, mentions, log });
     stops.push(() => webhooks.stop());
+    // Counts rooms' traffic per day; written at the end, after the robots stopped.
+    const stats = startRoomStats({ config, connection: db.connection, manager: runtime.manager, log });
+    stops.push(() => stats.recorder.close());
     const broadcasts = createBroadcasts({
       config,
       connection: db.connection,
@@ -110,6 +114,7 @@ export async function start(
       checkCallbackUrl: webhooks.checkCallbackUrl,
       webhooks: webhooks.outbox,
       broadcasts,
+      stats,
       dialectEndpoints: dialects.nativeEndpoints,
       people,
       scripts,

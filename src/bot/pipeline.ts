@@ -1,7 +1,7 @@
 import type { Logger } from '../logger';
 import type { OutboundContent } from './content';
 import type { RunContext } from './context';
-import type { BotContext, BotEvent, BotEventKind, Handler, Next, ReplyOptions, SendTicket } from './plugin';
+import type { BotContext, BotEventKind, Handler, Next, ReplyOptions, SendTicket } from './plugin';
 import type { RoomView } from './room.service';
 
 /** One plugin as the pipeline runs it. */
@@ -33,10 +33,10 @@ export function pluginEnabledIn(room: RoomView | undefined, plugin: string): boo
 /** The composed plugins. */
 export interface Pipeline {
   /**
-   * Runs one event through the stages and calls `settled(event)` once the chain is done: at once
+   * Runs one event through the stages and calls `settled(ctx)` once the chain is done: at once
    * when no stage waited (most messages), so the caller pays no promise per message.
    */
-  dispatch(ctx: RunContext, settled: (event: BotEvent) => void): void;
+  dispatch(ctx: RunContext, settled: (ctx: RunContext) => void): void;
   /** The same as a promise (tests, callers off the message path). */
   run(ctx: RunContext): Promise<void>;
 }
@@ -67,13 +67,13 @@ export function composePipeline(stages: readonly PipelineStage[], log: Logger): 
   return {
     dispatch(ctx, settled) {
       const ran = start(ctx);
-      if (ran === DONE) settled(ctx.event);
+      if (ran === DONE) settled(ctx);
       else
         ran.then(
-          () => settled(ctx.event),
+          () => settled(ctx),
           (err: unknown) => {
             log.error({ err, robotId: ctx.event.robotId, eventId: ctx.event.id }, 'event handling failed');
-            settled(ctx.event);
+            settled(ctx);
           },
         );
     },

@@ -5,7 +5,7 @@ import { log as wechatyLog } from 'wechaty';
 import type { Logger } from '../logger';
 import type { Clock } from './core/clock';
 import type { RobotStatus } from './core/robot-state';
-import { createContext } from './context';
+import { createContext, type RunContext } from './context';
 import type { OutboundContent } from './content';
 import { RobotOutbox, type OutboxPolicy } from './outbox';
 import { composePipeline, type Pipeline, type PipelineStage } from './pipeline';
@@ -25,8 +25,11 @@ export interface RuntimeEvents {
   'rooms-synced': [{ robotId: string; result: SyncResult }];
   /** A send reached its outcome (sent, failed, room not found, cancelled...). */
   settled: [{ robotId: string; record: SendRecord }];
-  /** An event went through the plugin pipeline (whatever the plugins did with it). */
-  handled: [{ robotId: string; event: BotEvent }];
+  /**
+   * An event went through the plugin pipeline (whatever the plugins did with it); `roomId` is
+   * the room record's id when it happened in a room.
+   */
+  handled: [{ robotId: string; event: BotEvent; roomId?: string }];
 }
 
 /** A send asked of a hosted robot (the API's, a script's, a broadcast's). */
@@ -311,13 +314,13 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
           this.pipeline.dispatch(createContext({ event, robot: view, room, outbox: h.outbox, log }), this.handled),
         (err: unknown) => {
           log.error({ err, eventId: event.id }, 'event handling failed');
-          this.handled(event);
+          this.emit('handled', { robotId: event.robotId, event });
         },
       );
   }
 
   /** Reports an event the pipeline is done with (one function for all: no closure per message). */
-  private readonly handled = (event: BotEvent): void => {
-    this.emit('handled', { robotId: event.robotId, event });
+  private readonly handled = ({ event, room }: RunContext): void => {
+    this.emit('handled', room ? { robotId: event.robotId, event, roomId: room.id } : { robotId: event.robotId, event });
   };
 }

@@ -12,3 +12,14 @@ export function isDuplicateKey(err: unknown): boolean {
     e.writeErrors.every((w) => (w.code ?? w.err?.code) === 11000)
   );
 }
+
+/**
+ * The indexes of the operations a bulk write with `ordered: false` did not apply (the others
+ * did), or undefined when the error is not a bulk write's: then nothing is known to be applied.
+ */
+export function failedBulkIndexes(err: unknown): number[] | undefined {
+  const e = err as { writeErrors?: { index?: number; err?: { index?: number } }[] } | null;
+  if (!e || !Array.isArray(e.writeErrors) || e.writeErrors.length === 0) return undefined;
+  const indexes = e.writeErrors.map((w) => w.index ?? w.err?.index);
+  return indexes.every((i): i is number => typeof i === 'number') ? indexes : undefined;
+}

@@ -47,3 +47,20 @@ export function wallText(at: number | Date, timeZone: string): string {
   const w = wallTime(at, timeZone);
   return `${dayText(w)} ${two(w.hour)}:${two(w.minute)}:${two(w.second)}`;
 }
+
+/** True for a real `YYYY-MM-DD` calendar day (2026-02-30 is none). */
+export function isCalendarDay(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const t = Date.parse(`${text}T00:00:00Z`);
+  return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === text;
+}
+
+/** The calendar day `n` days after (before, when negative) a `YYYY-MM-DD` day. */
+export function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The number of days from `from` to `to` (`YYYY-MM-DD`; negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}

@@ -219,6 +219,8 @@ describe('robustness: malformed requests across every native endpoint', () => {
       expect.arrayContaining([
         '/api/v1/robots',
         '/api/v1/rooms/{id}',
+        '/api/v1/rooms/{id}/statistics',
+        '/api/v1/statistics/day',
         '/api/v1/messages',
         '/api/v1/keyword-rules',
         '/api/v1/mentions/{id}/reply',

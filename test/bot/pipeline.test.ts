@@ -199,9 +199,9 @@ describe('composePipeline', () => {
       let dispatching = true;
       let settledAtOnce = false;
       const settled = new Promise<BotEvent>((resolve) => {
-        composePipeline(stages, silentLog).dispatch(ctx, (event) => {
+        composePipeline(stages, silentLog).dispatch(ctx, (done) => {
           settledAtOnce = dispatching;
-          resolve(event);
+          resolve(done.event);
         });
         dispatching = false;
       });

@@ -1,3 +1,4 @@
+import { startRoomStats } from '../../src/stats';
 import type Router from '@koa/router';
 import request from 'supertest';
 import { createApp } from '../../src/api/app';
@@ -61,8 +62,16 @@ export async function apiHarness(
       log: silentLog,
       publish: (e) => webhooks.publish(e),
     });
+  // Rooms' daily statistics over the same runtime (written when read).
+  const stats = startRoomStats({
+    config: { timeZone: 'Asia/Shanghai', stats: { flushSec: 3600, retentionDays: 400 } },
+    connection: db.connection,
+    manager: runtime.manager,
+    log: silentLog,
+  });
   const native = nativeApi({
     runtime,
+    stats,
     keys,
     // Operators, roles, sessions and the audit log, as src/main.ts builds them.
     scripts: new ScriptService(db.connection),

@@ -3,6 +3,7 @@ import type { ApiKeyService } from '../../auth/api-key.service';
 import type { EndpointRouter } from '../../http/endpoint';
 import type { Runtime } from '../../bot/runtime';
 import type { Broadcasts } from '../../broadcasts';
+import type { RoomStats } from '../../stats';
 import type { PluginEndpointDeps } from '../../plugins/plugin-package';
 import type { WebhookOutbox } from '../../webhooks/outbox';
 import type { People } from './people';
@@ -31,6 +32,8 @@ export interface V1Deps {
   scripts?: ScriptDeps['scripts'];
   /** Captured mentions, for sending a script item as a reply. */
   mentions?: ScriptDeps['mentions'];
+  /** Rooms' daily statistics; without them the /statistics endpoints are absent. */
+  stats?: RoomStats;
   /** Scheduled broadcasts; without it the /broadcasts endpoints are absent. */
   broadcasts?: Broadcasts;
 }

@@ -18,6 +18,7 @@ import { auditEndpoints } from './audit.endpoints';
 import { companyEndpoints } from './companies.endpoints';
 import { scriptEndpoints } from './scripts.endpoints';
 import { sessionEndpoints } from './sessions.endpoints';
+import { statisticsEndpoints } from './statistics.endpoints';
 
 export const V1_PREFIX = '/api/v1';
 
@@ -58,6 +59,7 @@ export function nativeApi(deps: V1Deps) {
     maxPageSize: deps.maxPageSize,
   });
   roomEndpoints(api, deps);
+  if (deps.stats) statisticsEndpoints(api, deps, deps.stats);
   messageEndpoints(api, deps);
   apiKeyEndpoints(api, deps);
   webhookEndpoints(api, deps);
