@@ -616,8 +616,17 @@ describe('the operator console', () => {
         await page.locator('main h1').first().waitFor();
         // Its data loaded: the tables' loading masks gone.
         for (const mask of await page.locator('.el-loading-mask').all()) await mask.waitFor({ state: 'hidden' });
-        if (name === 'dashboard')
+        if (name === 'dashboard') {
           await page.locator('[data-test=tile-robots] [data-status=logged_in]', { hasText: '1' }).waitFor();
+          // Today's room messages: the members' lines and the robot's replies of the tests above.
+          const day = (await api().get('/api/v1/statistics/day').set(bearer)).body;
+          expect(day.messages).toBeGreaterThan(0);
+          expect(day.sent).toBeGreaterThan(0);
+          expect([
+            await page.locator('[data-test=messages-in] strong').textContent(),
+            await page.locator('[data-test=messages-out] strong').textContent(),
+          ]).toEqual([String(day.messages), String(day.sent)]);
+        }
         await shot(page, `${name}-${width}`);
         // (Test files are typed without the DOM library: the page's globals are named here.)
         const [scroll, inner] = await page.evaluate(() => {

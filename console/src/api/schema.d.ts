@@ -5405,6 +5405,101 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/rooms/{id}/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A room's daily counters from `from` to `to` (default: the last 7 days; at most 366 days)
+         * @description Needs `rooms.read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["RoomDay"][];
+                            roomId: string;
+                            timeZone: string;
+                        };
+                    };
+                };
+                /** @description invalid input (code invalid_request, details list the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description missing or unknown API key or session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description needs rooms.read */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (or another owner's) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many failed authentications from this address or with this key prefix (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description seconds until the client may try again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/rooms/{id}/welcome": {
         parameters: {
             query?: never;
@@ -7230,6 +7325,86 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/statistics/day": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One day's sums over the rooms of the caller's robots (default: today in the configured time zone)
+         * @description Needs `rooms.read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    day?: string;
+                    owner?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DayTotals"];
+                    };
+                };
+                /** @description invalid input (code invalid_request, details list the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description missing or unknown API key or session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description needs rooms.read */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many failed authentications from this address or with this key prefix (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description seconds until the client may try again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhook-deliveries": {
         parameters: {
             query?: never;
@@ -8095,6 +8270,18 @@ export interface components {
             number: number;
             owner: string;
         };
+        DayTotals: {
+            day: string;
+            exits: number;
+            joins: number;
+            /** @description messages received */
+            messages: number;
+            /** @description rooms with anything counted that day */
+            rooms: number;
+            /** @description messages sent by the robots */
+            sent: number;
+            timeZone: string;
+        };
         Error: {
             error: {
                 /** @description stable, for programs (e.g. invalid_request, not_found, unauthorized) */
@@ -8301,6 +8488,20 @@ export interface components {
             robotNickname?: string;
             starLevel?: number;
             topic: string;
+        };
+        RoomDay: {
+            /** @description YYYY-MM-DD in the time zone of the answer */
+            day: string;
+            exits: number;
+            joins: number;
+            /** @description member count last seen that day (null: not seen) */
+            members: number | null;
+            /** @description messages received in the room */
+            messages: number;
+            /** @description the robot's messages that went out into the room */
+            sent: number;
+            /** @description distinct members who spoke */
+            speakers: number;
         };
         ScriptGroup: {
             /** @description who the group belongs to (seed 004 userProfile) */

@@ -137,6 +137,10 @@ const en: typeof zh = {
     broadcasts: 'Next broadcasts',
     noBroadcasts: 'No broadcast to come',
     webhooks: 'Webhook backlog',
+    traffic: 'Room messages today',
+    messagesIn: 'Received',
+    messagesOut: 'Sent',
+    joinsExits: 'Joined / left',
     queued: 'Queued',
   },
   integrations: {

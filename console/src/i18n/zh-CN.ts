@@ -134,6 +134,10 @@ export default {
     broadcasts: '即将发送的群发',
     noBroadcasts: '没有待发送的群发',
     webhooks: '回调积压',
+    traffic: '今日群消息',
+    messagesIn: '收到',
+    messagesOut: '发出',
+    joinsExits: '入群 / 退群',
     queued: '排队中',
   },
   integrations: {
