@@ -16,17 +16,8 @@ export interface RoomDayUpdate {
   members?: number;
 }
 
-interface Entry {
-  roomId: string;
-  robotId: string;
-  day: string;
-  messages: number;
-  sent: number;
-  joins: number;
-  exits: number;
-  speakers: Set<string>;
-  members?: number;
-}
+/** An update while it grows: the speakers as a set. */
+type Entry = Omit<RoomDayUpdate, 'speakers'> & { speakers: Set<string> };
 
 /**
  * Counts what happens in rooms per room and day, in memory, until `drain()` hands the counts
