@@ -179,9 +179,16 @@ function fail(err: unknown): never {
 }
 
 if (require.main === module) {
+  // Signals are caught from the first moment: one that comes while qunbot is still starting is
+  // kept and acted on once it has started (Node's default would kill it half-way).
+  let stopWith: ((signal: string) => void) | undefined;
+  let early: string | undefined;
+  const onSignal = (signal: string) => (stopWith ? stopWith(signal) : (early ??= signal));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
   start().then(({ stop }) => {
     let stopping = false;
-    const shutdown = (signal: string) => {
+    stopWith = (signal: string) => {
       if (stopping) return;
       stopping = true;
       process.stderr.write(`qunbot: ${signal} received, stopping\n`);
@@ -193,7 +200,6 @@ if (require.main === module) {
         },
       );
     };
-    process.on('SIGTERM', () => shutdown('SIGTERM'));
-    process.on('SIGINT', () => shutdown('SIGINT'));
+    if (early) stopWith(early);
   }, fail);
 }
