@@ -137,7 +137,7 @@ const PURE = [
   /^src\/bot\/core\//,
   /-rules\.ts$/,
   /^src\/bot\/sayable\.ts$/,
-  /^src\/plugins\/keyword-reply\/(matcher|alphabet)\.ts$/,
+  /^src\/plugins\/keyword-reply\/matcher\.ts$/,
   /^src\/plugins\/shared\/(text|cooldown)\.ts$/,
   /^src\/broadcasts\/(schedule|report)\.ts$/,
   /^src\/stats\/day-tally\.ts$/,

@@ -1,7 +1,6 @@
-import { AhoCorasick } from '@monyone/aho-corasick/fast';
 import safeRegex from 'safe-regex2';
+import { PhraseFinder } from '../../lib/phrase-finder';
 import { foldText } from '../shared/text';
-import { alphabetPattern } from './alphabet';
 
 /** How a rule's keywords match: the whole command text, a part of it, or a regular expression. */
 export type MatchMode = 'exact' | 'contains' | 'regex';
@@ -36,22 +35,16 @@ interface Compiled {
 }
 
 /**
- * Rules compiled for matching: exact keywords in a hash map, contains keywords in one
- * Aho-Corasick automaton (cost per message independent of the number of rules), regular
- * expressions tried separately on at most REGEX_INPUT_LIMIT characters. The highest priority
- * applicable rule wins; ties go to the rule listed first.
- *
- * The automaton only runs from the first character of the text that occurs in some contains
- * keyword (no keyword can match before it), and not at all when there is none, as for much chat
- * traffic (ASCII, digits, emoji, other ideographs). This matters because the automaton
- * allocates for every character it looks at.
+ * Rules compiled for matching: exact keywords in a hash map, contains keywords in one phrase
+ * finder (a loop for a few keywords, an Aho-Corasick automaton for many: cost per message
+ * independent of the number of rules), regular expressions tried separately on at most
+ * REGEX_INPUT_LIMIT characters. The highest priority applicable rule wins; ties go to the rule
+ * listed first.
  */
 export class KeywordMatcher {
   private readonly exact = new Map<string, Compiled[]>();
   private readonly contains = new Map<string, Compiled[]>();
-  private readonly automaton: AhoCorasick | undefined;
-  /** Finds the first code unit of a text that occurs in a contains keyword. */
-  private readonly alphabet: RegExp | undefined;
+  private readonly finder: PhraseFinder;
   private readonly regexes: { re: RegExp; c: Compiled }[] = [];
 
   constructor(rules: readonly MatchRule[]) {
@@ -70,8 +63,7 @@ export class KeywordMatcher {
         target.set(key, list);
       }
     });
-    this.automaton = this.contains.size > 0 ? new AhoCorasick([...this.contains.keys()]) : undefined;
-    this.alphabet = alphabetPattern(this.contains.keys());
+    this.finder = new PhraseFinder(this.contains.keys());
   }
 
   get size(): number {
@@ -90,11 +82,8 @@ export class KeywordMatcher {
   matchFolded(folded: string, text: string, roomId?: string): MatchRule | undefined {
     if (!folded) return undefined;
     let best = pick(undefined, this.exact.get(folded), roomId);
-    const from = this.alphabet ? folded.search(this.alphabet) : -1;
-    if (this.automaton && from >= 0) {
-      for (const m of this.automaton.matchInText(from === 0 ? folded : folded.slice(from)))
-        best = pick(best, this.contains.get(m.keyword), roomId);
-    }
+    if (this.contains.size > 0)
+      for (const keyword of this.finder.found(folded)) best = pick(best, this.contains.get(keyword), roomId);
     if (this.regexes.length > 0) {
       const input = text.slice(0, REGEX_INPUT_LIMIT);
       for (const r of this.regexes) if (r.re.test(input)) best = pick(best, [r.c], roomId);

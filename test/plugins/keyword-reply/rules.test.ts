@@ -1,4 +1,4 @@
-import { alphabetPattern } from '../../../src/plugins/keyword-reply/alphabet';
+import { alphabetPattern } from '../../../src/lib/alphabet';
 import { KeywordMatcher, regexProblem, type MatchRule } from '../../../src/plugins/keyword-reply/matcher';
 import { foldText } from '../../../src/plugins/shared/text';
 
