@@ -2,6 +2,10 @@ import { DryMongoBinary } from 'mongodb-memory-server';
 import { startEmbeddedMongo } from '../../src/db/embedded-mongo';
 import { memoryLog } from '../support/logger';
 
+// Starting SecantusDB (a Python process) takes seconds, more on a two-core machine busy with
+// other suites: the time limit only bounds a hang, it measures nothing.
+jest.setTimeout(90_000);
+
 describe('the embedded database in auto mode', () => {
   test('when no mongod is cached, then SecantusDB starts at once, without a download attempt or a line about it', async () => {
     // This machine has no internet and no cached mongod (the premise of the test).
