@@ -295,6 +295,13 @@ export const configSchema = z
         maxActivePerOwner: z.number().int().positive(),
       })
       .strict(),
+    /** Sensitive words checked on written texts (on top of the lists kept in the database). */
+    sensitive: z
+      .object({
+        /** A UTF-8 file of global words, one a line (`#` comments); read at start. */
+        wordsFile: z.string().min(1).optional(),
+      })
+      .strict(),
     /** Rooms' daily counters (messages, senders, joins, exits) from the event stream. */
     stats: z
       .object({
@@ -417,6 +424,7 @@ export const envBindings: readonly EnvBinding[] = [
   { env: 'QUNBOT_WEBHOOK_ALLOW_HOSTS', path: 'webhooks.allowHosts', kind: 'list' },
   { env: 'BROADCAST_GRACE_MINUTES', path: 'broadcasts.graceMinutes', kind: 'number' },
   { env: 'QUNBOT_STATS_FLUSH_SEC', path: 'stats.flushSec', kind: 'number' },
+  { env: 'QUNBOT_SENSITIVE_WORDS_FILE', path: 'sensitive.wordsFile', kind: 'string' },
   { env: 'QUNBOT_STATS_RETENTION_DAYS', path: 'stats.retentionDays', kind: 'number' },
   { env: 'SEED001_ENABLED', path: 'compat.seed001.enabled', kind: 'boolean' },
   { env: 'SEED001_PREFIX', path: 'compat.seed001.prefix', kind: 'string' },

@@ -11,6 +11,7 @@ import { assertNoConflicts, installMounts, type Mount } from './api/compat/mount
 import { AuthFailureLimiter } from './auth/auth-failure-limiter';
 import { ApiKeyService } from './auth/api-key.service';
 import { startServer } from './api/server';
+import { SensitiveWordService } from './sensitive/sensitive-words.service';
 import { startRoomStats } from './stats';
 import { createRuntime } from './bot/runtime';
 import { modelsReady, openDatabase } from './db/connection';
@@ -88,6 +89,7 @@ export async function start(
     });
     stops.push(() => broadcasts.close());
     const scripts = new ScriptService(db.connection);
+    const sensitive = new SensitiveWordService(db.connection, { wordsFile: config.sensitive.wordsFile });
     // The seed dialects register their callback formats and listeners; they stop before the webhooks.
     const dialects = startDialects({
       config,
@@ -115,6 +117,7 @@ export async function start(
       webhooks: webhooks.outbox,
       broadcasts,
       stats,
+      sensitive,
       dialectEndpoints: dialects.nativeEndpoints,
       people,
       scripts,

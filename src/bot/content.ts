@@ -56,3 +56,19 @@ export function describeContent(c: OutboundContent): string {
       return `[miniprogram] ${c.title}`;
   }
 }
+
+/** The written texts of a content (what a person wrote: a text, a card's title and description), by field path. */
+export function writtenTexts(c: OutboundContent, path: string): { path: string; text: string }[] {
+  switch (c.type) {
+    case 'text':
+      return [{ path: `${path}.text`, text: c.text }];
+    case 'link':
+    case 'miniprogram':
+      return [
+        { path: `${path}.title`, text: c.title },
+        ...(c.description ? [{ path: `${path}.description`, text: c.description }] : []),
+      ];
+    default:
+      return [];
+  }
+}

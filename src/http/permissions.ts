@@ -68,6 +68,14 @@ export const PERMISSION_TREE = [
     ],
   },
   {
+    key: 'content_safety',
+    name: '内容安全 Content safety',
+    children: [
+      { key: 'sensitive_words.read', name: '查看敏感词 See sensitive-word lists' },
+      { key: 'sensitive_words.write', name: '管理敏感词 Add and remove sensitive words' },
+    ],
+  },
+  {
     key: 'system',
     name: '系统 System',
     children: [

@@ -1,3 +1,4 @@
+import type { TextScreen } from '../http/text-screen';
 import type { BotEventKind, BotPlugin, PluginScope } from '../bot/plugin';
 import type { Clock } from '../bot/core/clock';
 import type { RobotManager } from '../bot/robot-manager';
@@ -26,6 +27,8 @@ export interface PluginEndpointDeps<D> {
    */
   send(robotId: string, send: Parameters<RobotManager['send']>[1]): Promise<SendRecord>;
   maxPageSize: number;
+  /** Refuses written texts holding a sensitive word of the owner's lists (400 sensitive_word); absent: none screened. */
+  screen?: TextScreen;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { SensitiveWordService } from '../../src/sensitive/sensitive-words.service';
 import { startRoomStats } from '../../src/stats';
 import type Router from '@koa/router';
 import request from 'supertest';
@@ -69,9 +70,11 @@ export async function apiHarness(
     manager: runtime.manager,
     log: silentLog,
   });
+  const sensitive = new SensitiveWordService(db.connection);
   const native = nativeApi({
     runtime,
     stats,
+    sensitive,
     keys,
     // Operators, roles, sessions and the audit log, as src/main.ts builds them.
     scripts: new ScriptService(db.connection),
@@ -92,6 +95,7 @@ export async function apiHarness(
   const server = app.callback();
   return {
     runtime,
+    sensitive,
     /** The plugins' services behind the API (by plugin name). */
     plugins: plugins.services,
     keys,

@@ -1,3 +1,4 @@
+import { writtenTexts, type OutboundContent } from '../../bot/content';
 import { z } from 'zod';
 import type { Principal } from '../../http/principal';
 import { BroadcastError, type BroadcastInput, type BroadcastView, type Broadcasts } from '../../broadcasts';
@@ -55,6 +56,12 @@ async function visible(b: Broadcasts, p: Principal, id: string): Promise<Broadca
 export function broadcastEndpoints(api: EndpointRouter, deps: V1Deps): void {
   const b = deps.broadcasts;
   if (!b) return;
+  // The materials' written texts, screened for the owner's sensitive words.
+  const screenMaterials = (owner: string, materials: readonly OutboundContent[]) =>
+    deps.sensitive?.screen(
+      owner,
+      materials.flatMap((m, i) => writtenTexts(m, `materials.${i}`)),
+    );
 
   api.add({
     method: 'post',
@@ -64,12 +71,14 @@ export function broadcastEndpoints(api: EndpointRouter, deps: V1Deps): void {
     summary: 'Create a broadcast (now, once at a time, or on a cron schedule)',
     status: 201,
     description:
-      "Each run sends the materials to every target room through the robots' outboxes (paced). 400 invalid_schedule / schedule_in_past / unknown_room; 409 too_many_broadcasts.",
+      "Each run sends the materials to every target room through the robots' outboxes (paced). 400 invalid_schedule / schedule_in_past / unknown_room / sensitive_word; 409 too_many_broadcasts.",
     body: createBroadcastBody,
     response: broadcastView,
     handle: async ({ body, principal }) => {
       const { owner: asked, ...rest } = body;
-      const created = await call(() => b.service.create(toInput(ownerForCreate(principal, asked), rest)));
+      const owner = ownerForCreate(principal, asked);
+      await screenMaterials(owner, rest.materials);
+      const created = await call(() => b.service.create(toInput(owner, rest)));
       if (created.schedule.kind === 'now') b.runner.kick();
       return created;
     },
@@ -170,6 +179,7 @@ export function broadcastEndpoints(api: EndpointRouter, deps: V1Deps): void {
     response: broadcastView,
     handle: async ({ params, body, principal }) => {
       const task = await visible(b, principal, params.id);
+      await screenMaterials(task.owner, body.materials);
       const updated = await call(() => b.service.update(task.id, toInput(task.owner, body)));
       if (updated.schedule.kind === 'now' && updated.state === 'active') b.runner.kick();
       return updated;

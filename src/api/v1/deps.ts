@@ -4,6 +4,7 @@ import type { EndpointRouter } from '../../http/endpoint';
 import type { Runtime } from '../../bot/runtime';
 import type { Broadcasts } from '../../broadcasts';
 import type { RoomStats } from '../../stats';
+import type { SensitiveWordService } from '../../sensitive/sensitive-words.service';
 import type { PluginEndpointDeps } from '../../plugins/plugin-package';
 import type { WebhookOutbox } from '../../webhooks/outbox';
 import type { People } from './people';
@@ -32,6 +33,8 @@ export interface V1Deps {
   scripts?: ScriptDeps['scripts'];
   /** Captured mentions, for sending a script item as a reply. */
   mentions?: ScriptDeps['mentions'];
+  /** Sensitive-word lists; without them nothing is screened and the /sensitive-words endpoints are absent. */
+  sensitive?: SensitiveWordService;
   /** Rooms' daily statistics; without them the /statistics endpoints are absent. */
   stats?: RoomStats;
   /** Scheduled broadcasts; without it the /broadcasts endpoints are absent. */

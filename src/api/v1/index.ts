@@ -19,6 +19,7 @@ import { companyEndpoints } from './companies.endpoints';
 import { scriptEndpoints } from './scripts.endpoints';
 import { sessionEndpoints } from './sessions.endpoints';
 import { statisticsEndpoints } from './statistics.endpoints';
+import { sensitiveWordEndpoints } from './sensitive-words.endpoints';
 
 export const V1_PREFIX = '/api/v1';
 
@@ -57,9 +58,11 @@ export function nativeApi(deps: V1Deps) {
     rooms: rt.rooms,
     send: (robotId, send) => queueSend(rt, robotId, send),
     maxPageSize: deps.maxPageSize,
+    ...(deps.sensitive ? { screen: deps.sensitive.screen } : {}),
   });
   roomEndpoints(api, deps);
   if (deps.stats) statisticsEndpoints(api, deps, deps.stats);
+  if (deps.sensitive) sensitiveWordEndpoints(api, deps.sensitive);
   messageEndpoints(api, deps);
   apiKeyEndpoints(api, deps);
   webhookEndpoints(api, deps);
@@ -70,6 +73,7 @@ export function nativeApi(deps: V1Deps) {
       scripts: deps.scripts,
       runtime: deps.runtime,
       ...(deps.mentions ? { mentions: deps.mentions } : {}),
+      ...(deps.sensitive ? { screen: deps.sensitive.screen } : {}),
     });
   if (deps.people) {
     sessionEndpoints(api, deps, deps.people);

@@ -89,7 +89,9 @@ export function roomEndpoints(api: EndpointRouter, deps: V1Deps): void {
     body: updateRoomBody,
     response: roomView,
     handle: async ({ params, body, principal }) => {
-      await visibleRoom(rt, principal, params.id);
+      const { robot } = await visibleRoom(rt, principal, params.id);
+      if (body.robotNickname)
+        await deps.sensitive?.screen(robot.owner, [{ path: 'robotNickname', text: body.robotNickname }]);
       const { plugins, ...flags } = body;
       let room = Object.keys(flags).length
         ? await rt.rooms.update(params.id, flags as RoomPatch)

@@ -1,3 +1,4 @@
+import type { TextScreen } from '../../http/text-screen';
 import { z } from 'zod';
 import { imageContent, textContent } from '../../bot/content';
 import type { Runtime } from '../../bot/runtime';
@@ -53,6 +54,8 @@ export interface ScriptDeps {
   runtime: Pick<Runtime, 'manager' | 'robots' | 'rooms'>;
   /** Captured mentions, for replies (absent when the mention-capture plugin is not installed). */
   mentions?: Pick<MentionService, 'byId' | 'replyTarget' | 'markRead' | 'on'>;
+  /** Refuses item texts holding a sensitive word (400 sensitive_word); absent: none screened. */
+  screen?: TextScreen;
 }
 
 /** Reply scripts (seed 004 话术): groups and items per owner, and sending an item through the outbox. */
@@ -181,6 +184,7 @@ export function scriptEndpoints(api: EndpointRouter, deps: ScriptDeps): void {
     response: itemView,
     handle: async ({ params, body, principal }) => {
       const group = await visibleGroup(principal, params.id);
+      await deps.screen?.(group.owner, [{ path: 'text', text: body.text }]);
       return scripts.addItem(group, {
         text: body.text,
         ...(body.imageUrl ? { imageUrl: body.imageUrl } : {}),
@@ -205,7 +209,8 @@ export function scriptEndpoints(api: EndpointRouter, deps: ScriptDeps): void {
       .refine((b) => Object.keys(b).length > 0, 'send at least one field'),
     response: itemView,
     handle: async ({ params, body, principal }) => {
-      await visibleItem(principal, params.id);
+      const item = await visibleItem(principal, params.id);
+      if (body.text !== undefined) await deps.screen?.(item.owner, [{ path: 'text', text: body.text }]);
       return scripts.updateItem(params.id, body);
     },
   });

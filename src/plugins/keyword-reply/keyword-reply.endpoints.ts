@@ -1,3 +1,4 @@
+import { writtenTexts, type OutboundContent } from '../../bot/content';
 import type { Principal } from '../../http/principal';
 import { keywordRegexProblems, type KeywordRule, type KeywordRuleService } from './keyword-rule.service';
 import { AppError, notFound } from '../../http/errors';
@@ -54,10 +55,17 @@ export function keywordEndpoints(
   deps: PluginEndpointDeps<{ keywords: KeywordRuleService }>,
 ): void {
   const { keywords } = deps.services;
+  // The replies' written texts, screened for the owner's sensitive words.
+  const screenReplies = (owner: string, replies: readonly OutboundContent[]) =>
+    deps.screen?.(
+      owner,
+      replies.flatMap((r, i) => writtenTexts(r, `replies.${i}`)),
+    );
 
   const save = async (rule: KeywordRule, input: z.infer<typeof keywordRuleBody>) => {
     checkRegexes(input);
     await checkOwnRooms(deps, rule.owner, input.roomIds);
+    await screenReplies(rule.owner, input.replies);
     const saved = await keywords.update(rule.owner, rule.id, input);
     if (!saved) throw notFound('keyword rule');
     return saved;
@@ -71,7 +79,7 @@ export function keywordEndpoints(
     summary: 'Create a keyword rule',
     status: 201,
     description:
-      "A regex keyword that is invalid or may backtrack catastrophically is refused with 400 invalid_regex; a room that is not the owner's with 400 unknown_room.",
+      "A regex keyword that is invalid or may backtrack catastrophically is refused with 400 invalid_regex; a room that is not the owner's with 400 unknown_room; a reply holding a sensitive word with 400 sensitive_word.",
     body: createKeywordRuleBody,
     response: keywordRuleView,
     handle: async ({ body, principal }) => {
@@ -79,6 +87,7 @@ export function keywordEndpoints(
       const owner = ownerForCreate(principal, asked);
       checkRegexes(input);
       await checkOwnRooms(deps, owner, input.roomIds);
+      await screenReplies(owner, input.replies);
       return keywords.create(owner, input);
     },
   });

@@ -38,7 +38,8 @@ export function welcomeEndpoints(api: EndpointRouter, deps: PluginEndpointDeps<{
     body: welcomeBody,
     response: welcomeView,
     handle: async ({ params, body, principal }) => {
-      const { room } = await visibleRoom(deps, principal, params.id);
+      const { room, robot } = await visibleRoom(deps, principal, params.id);
+      await deps.screen?.(robot.owner, [{ path: 'text', text: body.text }]);
       return welcome.set(room.id, body);
     },
   });
