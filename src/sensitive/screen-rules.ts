@@ -20,14 +20,34 @@ const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
 export function foldForScreening(text: string, simplified: (ch: string) => string): ScreenText {
   let out = '';
   const origin: number[] = [];
-  let at = 0;
-  for (const ch of text) {
+  for (let at = 0; at < text.length;) {
+    const unit = text.charCodeAt(at);
+    // The common cases without a regex: ASCII (letters and digits kept, lower case; the rest
+    // dropped) and the CJK ideographs (made simplified).
+    if (unit < 0x80) {
+      if ((unit >= 0x30 && unit <= 0x39) || (unit >= 0x61 && unit <= 0x7a)) {
+        out += text[at];
+        origin.push(at);
+      } else if (unit >= 0x41 && unit <= 0x5a) {
+        out += String.fromCharCode(unit + 32);
+        origin.push(at);
+      }
+      at++;
+      continue;
+    }
+    if (unit >= 0x4e00 && unit <= 0x9fff) {
+      const c = simplified(text[at]);
+      out += c;
+      for (let k = 0; k < c.length; k++) origin.push(at);
+      at++;
+      continue;
+    }
+    const ch = String.fromCodePoint(text.codePointAt(at) ?? unit);
     const here = at;
     at += ch.length;
-    const folded = ch.charCodeAt(0) < 0x80 && ch.length === 1 ? ch.toLowerCase() : ch.normalize('NFKC').toLowerCase();
-    for (const unit of folded) {
-      if (IGNORED.test(unit)) continue;
-      const c = CJK.test(unit) ? simplified(unit) : unit;
+    for (const folded of ch.normalize('NFKC').toLowerCase()) {
+      if (IGNORED.test(folded)) continue;
+      const c = CJK.test(folded) ? simplified(folded) : folded;
       out += c;
       for (let k = 0; k < c.length; k++) origin.push(here);
     }

@@ -81,7 +81,7 @@ export class KeywordMatcher {
    */
   matchFolded(folded: string, text: string, roomId?: string): MatchRule | undefined {
     if (!folded) return undefined;
-    let best = pick(undefined, this.exact.get(folded), roomId);
+    let best = this.exact.size > 0 ? pick(undefined, this.exact.get(folded), roomId) : undefined;
     if (this.contains.size > 0)
       for (const keyword of this.finder.found(folded)) best = pick(best, this.contains.get(keyword), roomId);
     if (this.regexes.length > 0) {
