@@ -40,6 +40,12 @@ export const router = createRouter({
       meta: { permission: 'sign_in.read' },
     },
     {
+      path: '/sensitive-words',
+      name: 'sensitive-words',
+      component: () => import('./pages/SensitiveWordsPage.vue'),
+      meta: { permission: 'sensitive_words.read' },
+    },
+    {
       path: '/broadcasts',
       name: 'broadcasts',
       component: () => import('./pages/BroadcastsPage.vue'),

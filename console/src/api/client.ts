@@ -41,8 +41,14 @@ export function errorOf(error: unknown): ApiError {
   return e && typeof e.code === 'string' ? e : { code: 'unknown', message: String(error) };
 }
 
-/** The message of a field in a 400's details (e.g. `body.newPassword`), for showing it next to the field. */
+/**
+ * The messages of a field in a 400's details, for showing them next to the field: its own path
+ * and the paths under it (`replies` also shows `replies.1.text`), joined.
+ */
 export function fieldError(error: ApiError | undefined, field: string): string {
   if (!error || !Array.isArray(error.details)) return '';
-  return error.details.find((d) => d.path === field)?.message ?? '';
+  return error.details
+    .filter((d) => d.path === field || d.path?.startsWith(`${field}.`))
+    .map((d) => d.message)
+    .join('; ');
 }

@@ -427,7 +427,7 @@ export interface paths {
         put?: never;
         /**
          * Create a broadcast (now, once at a time, or on a cron schedule)
-         * @description Each run sends the materials to every target room through the robots' outboxes (paced). 400 invalid_schedule / schedule_in_past / unknown_room; 409 too_many_broadcasts. Needs `broadcasts.write`.
+         * @description Each run sends the materials to every target room through the robots' outboxes (paced). 400 invalid_schedule / schedule_in_past / unknown_room / sensitive_word; 409 too_many_broadcasts. Needs `broadcasts.write`.
          */
         post: {
             parameters: {
@@ -1773,7 +1773,7 @@ export interface paths {
         put?: never;
         /**
          * Create a keyword rule
-         * @description A regex keyword that is invalid or may backtrack catastrophically is refused with 400 invalid_regex; a room that is not the owner's with 400 unknown_room. Needs `keywords.write`.
+         * @description A regex keyword that is invalid or may backtrack catastrophically is refused with 400 invalid_regex; a room that is not the owner's with 400 unknown_room; a reply holding a sensitive word with 400 sensitive_word. Needs `keywords.write`.
          */
         post: {
             parameters: {
@@ -6584,6 +6584,343 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sensitive-words": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Listed words: an owner-limited caller sees its own and the global ones; an admin all, or one owner's (`owner`) or the global list (`global=true`)
+         * @description Needs `sensitive_words.read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    global?: "true" | "false";
+                    owner?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            fileWords: number;
+                            items: components["schemas"]["SensitiveWord"][];
+                        };
+                    };
+                };
+                /** @description invalid input (code invalid_request, details list the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description missing or unknown API key or session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description needs sensitive_words.read */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many failed authentications from this address or with this key prefix (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description seconds until the client may try again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add words to the caller's owner list, or (admins) to `owner`'s or, with `global: true`, the global list; words already listed (however spelled) come back in `existing`
+         * @description Needs `sensitive_words.write`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        global?: boolean;
+                        owner?: string;
+                        words: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            added: components["schemas"]["SensitiveWord"][];
+                            existing: string[];
+                        };
+                    };
+                };
+                /** @description invalid input (code invalid_request, details list the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description missing or unknown API key or session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description needs sensitive_words.write */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many failed authentications from this address or with this key prefix (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description seconds until the client may try again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sensitive-words/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a listed word (the global ones: admins only)
+         * @description Needs `sensitive_words.write`.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                        };
+                    };
+                };
+                /** @description invalid input (code invalid_request, details list the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description missing or unknown API key or session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description needs sensitive_words.write */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (or another owner's) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many failed authentications from this address or with this key prefix (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description seconds until the client may try again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sensitive-words/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a text against the global list and an owner's (the caller's own; admins name `owner`)
+         * @description Needs `sensitive_words.read`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        owner?: string;
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            hits: {
+                                end: number;
+                                start: number;
+                                word: string;
+                            }[];
+                            ok: boolean;
+                        };
+                    };
+                };
+                /** @description invalid input (code invalid_request, details list the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description missing or unknown API key or session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description needs sensitive_words.read */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many failed authentications from this address or with this key prefix (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description seconds until the client may try again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sessions": {
         parameters: {
             query?: never;
@@ -8572,6 +8909,14 @@ export interface components {
             robotId: string;
             /** @enum {string} */
             status: "queued" | "sending" | "sent" | "failed" | "room_not_found" | "unknown" | "cancelled";
+        };
+        SensitiveWord: {
+            /** Format: date-time */
+            createdAt: string;
+            id: string;
+            /** @description null: the global list (applies to every owner) */
+            owner: string | null;
+            word: string;
         };
         Session: {
             address?: string;
