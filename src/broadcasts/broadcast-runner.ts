@@ -179,6 +179,7 @@ export class BroadcastRunner {
         me: this.me,
         leaseMs: policy.leaseMs,
         graceMs: policy.graceMs,
+        log: this.log,
       },
       due,
       new Date(this.deps.clock.now()),

@@ -1,4 +1,5 @@
 import { newObjectId } from '../db/object-id';
+import type { Logger } from '../logger';
 import type { BroadcastRunDoc } from './broadcast-run.model';
 import type { BroadcastRunService } from './broadcast-run.service';
 import type { BroadcastTaskDoc } from './broadcast-task.model';
@@ -21,6 +22,7 @@ export interface ClaimDeps {
   me: string;
   leaseMs: number;
   graceMs: number;
+  log: Pick<Logger, 'error'>;
 }
 
 /**
@@ -30,8 +32,15 @@ export interface ClaimDeps {
  * recalled or deleted meanwhile is removed again. Returns the claims that stand.
  */
 export async function claimRuns(deps: ClaimDeps, tasks: readonly BroadcastTaskDoc[], now: Date): Promise<Claim[]> {
-  const wanted = tasks.map((task): Claim => {
-    const plan = planFiring(scheduleOf(task), task.nextRunAt as Date, now, deps.graceMs, limitsOf(task), task.executed);
+  // A task whose schedule cannot be planned is left out (and logged): never the whole page.
+  const wanted = tasks.flatMap((task): Claim[] => {
+    let plan: FiringPlan;
+    try {
+      plan = planFiring(scheduleOf(task), task.nextRunAt as Date, now, deps.graceMs, limitsOf(task), task.executed);
+    } catch (err) {
+      deps.log.error({ err, taskId: String(task._id) }, 'broadcast run not planned');
+      return [];
+    }
     const run = {
       _id: newObjectId(),
       taskId: task._id,
@@ -44,7 +53,7 @@ export async function claimRuns(deps: ClaimDeps, tasks: readonly BroadcastTaskDo
       lease: { by: deps.me, until: new Date(now.getTime() + deps.leaseMs) },
       startedAt: now,
     };
-    return { run: run as unknown as BroadcastRunDoc, task, plan };
+    return [{ run: run as unknown as BroadcastRunDoc, task, plan }];
   });
   if (wanted.length === 0) return [];
   const ours = await deps.runs.insertClaims(wanted.map((w) => w.run));

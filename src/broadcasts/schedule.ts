@@ -50,10 +50,26 @@ export function ceilToSecond(d: Date): Date {
   return new Date(Math.ceil(d.getTime() / 1000) * 1000);
 }
 
-/** The first occurrence strictly after `after`, or null when the schedule has no more. */
+/** Days stepped over when cron-parser gives up at a clock change, before the schedule is called finished. */
+const STEPS_OVER_CLOCK_CHANGES = 3;
+
+/**
+ * The first occurrence strictly after `after`, or null when the schedule has no more. Around
+ * some clock changes (Lord Howe's half-hour one, say) cron-parser gives up ("loop limit
+ * exceeded") although later occurrences exist: the search then starts again a day later, a few
+ * times, so one odd night neither ends the schedule nor throws into the ticker.
+ */
 export function nextOccurrence(s: Schedule, after: Date): Date | null {
   if (s.kind !== 'cron') return null;
-  return cron(s.expression, s.timeZone, after).next().toDate();
+  let from = after;
+  for (let step = 0; step <= STEPS_OVER_CLOCK_CHANGES; step++) {
+    try {
+      return cron(s.expression, s.timeZone, from).next().toDate();
+    } catch {
+      from = new Date(from.getTime() + 86_400_000);
+    }
+  }
+  return null;
 }
 
 /** When a new task first runs. `now` runs at creation; a time in the past is refused by the API. */

@@ -5,6 +5,7 @@ import type { BroadcastInput } from '../../src/broadcasts/types';
 import type { PublishInput } from '../../src/webhooks/events';
 import { broadcastParts, FakeRobots, MIN, robotWithRooms, sendAll, text } from '../support/broadcasts';
 import { FakeClock } from '../support/fake-clock';
+import { silentLog } from '../support/logger';
 import { useTestDatabase } from '../support/mongo';
 
 const t = useTestDatabase(__filename);
@@ -36,6 +37,7 @@ describe('firing a page of due broadcasts together', () => {
     me: 'proc-a',
     leaseMs: MIN,
     graceMs: 10 * MIN,
+    log: silentLog,
   });
   const lean = (ids: string[]) =>
     p.service.Task.find({ _id: { $in: ids } })

@@ -120,6 +120,26 @@ describe('upcoming runs (the console preview)', () => {
   });
 });
 
+describe('a clock change cron-parser cannot step over', () => {
+  // Lord Howe moves its clocks by half an hour; at 2027-04-03T14:00Z cron-parser throws "loop
+  // limit exceeded" for this expression although the next occurrence is half an hour later.
+  const s = { kind: 'cron' as const, expression: '0 0 1 * 4 *', timeZone: 'Australia/Lord_Howe' };
+
+  test('when the next occurrence is asked at that instant, then the search goes on from a day later instead of throwing', () => {
+    expect(nextOccurrence(s, new Date('2027-04-03T14:00:00Z'))?.toISOString()).toBe('2027-04-04T14:30:00.000Z');
+  });
+
+  test('when its runs are previewed or planned across that night, then there are runs and nothing throws', () => {
+    expect(upcomingRuns(s, new Date('2027-04-03T13:00:00Z'), {}, 3).map((d) => d.toISOString())).toEqual([
+      '2027-04-03T14:00:00.000Z',
+      '2027-04-04T14:30:00.000Z',
+      '2027-04-05T14:30:00.000Z',
+    ]);
+    const plan = planFiring(s, new Date('2027-04-03T14:00:00Z'), new Date('2027-04-03T14:00:01Z'), 600_000, {}, 0);
+    expect(plan).toMatchObject({ action: 'run', next: new Date('2027-04-04T14:30:00Z') });
+  });
+});
+
 describe('planFiring: what a due task does', () => {
   const hourly: Schedule = { kind: 'cron', expression: '0 * * * *', timeZone: 'UTC' };
   const due = at('2026-11-22T02:00:00Z');

@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import { z } from 'zod';
 import type { Runtime } from '../../bot/runtime';
 import { canSee } from '../../http/access';
+import { AppError } from '../../http/errors';
 import type { EndpointRouter } from '../../http/endpoint';
 import { permits, type Principal } from '../../http/principal';
 import type { MentionService } from '../../plugins/mention-capture/mention.service';
@@ -85,6 +86,8 @@ export function eventEndpoints(
   /** Open streams, ended at shutdown (an HTTP server waits for its requests to finish). */
   const open = new Set<() => void>();
   const heartbeatMs = deps.heartbeatMs ?? HEARTBEAT_MS;
+  /** Set at shutdown: new streams are refused. */
+  let closed = false;
 
   /** Whether the caller may see the robot (owner scope); robots are looked up once per stream. */
   const visibility = (principal: Principal) => {
@@ -94,6 +97,8 @@ export function eventEndpoints(
       if (!v) {
         v = deps.runtime.robots.get(robotId).then((r) => r !== null && canSee(principal, r.owner));
         seen.set(robotId, v);
+        // A failed lookup (the database away) is not remembered: the next event asks again.
+        v.catch(() => seen.delete(robotId));
       }
       return v;
     };
@@ -113,6 +118,8 @@ export function eventEndpoints(
     produces: 'text/event-stream',
     response: z.string().meta({ description: 'an event stream' }),
     handle: async ({ principal, ctx }) => {
+      // Shutting down: no new stream (a browser reconnecting would keep the server from closing).
+      if (closed) throw new AppError(503, 'shutting_down', 'qunbot is stopping; reconnect later');
       const stream = new PassThrough();
       const write = (event: string, data: unknown) =>
         stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -120,32 +127,43 @@ export function eventEndpoints(
       const mentionsToo = permits(principal, 'mentions.read');
       const unsubscribe = hub.subscribe((n) => {
         if (n.event === 'mention' && !mentionsToo) return;
-        void visible(n.robotId).then((ok) => {
-          if (ok) write(n.event, { robotId: n.robotId, ...n.data });
-        });
+        // When the robot cannot be looked up (the database away), the stream ends: the console
+        // reconnects and reads afresh rather than missing an event silently.
+        void visible(n.robotId).then(
+          (ok) => {
+            if (ok) write(n.event, { robotId: n.robotId, ...n.data });
+          },
+          () => close(),
+        );
       });
       const session = principal.operator ? principal.keyId : undefined;
       const timer = setInterval(() => {
         stream.write(': alive\n\n');
         if (session && deps.people)
-          void deps.people.sessions.live(session, false).then((live) => {
-            if (live) return;
-            write('ended', { reason: 'the session ended: sign in again' });
-            stream.end();
-          });
+          void deps.people.sessions.live(session, false).then(
+            (live) => {
+              if (live) return;
+              write('ended', { reason: 'the session ended: sign in again' });
+              stream.end();
+            },
+            // The database away: the session is asked again at the next heartbeat.
+            () => undefined,
+          );
       }, heartbeatMs);
       timer.unref();
-      const close = () => {
+      function close() {
         open.delete(close);
         clearInterval(timer);
         unsubscribe();
         stream.end();
-      };
+      }
       open.add(close);
       ctx.req.on('close', close);
       stream.on('close', close);
       ctx.set('Cache-Control', 'no-cache, no-transform');
       ctx.set('X-Accel-Buffering', 'no');
+      // The connection ends with the stream, so a reconnect opens a new one (and shutdown is not kept waiting).
+      ctx.set('Connection', 'close');
       ctx.req.socket.setNoDelay(true);
       write('ready', {});
       return stream as unknown as string;
@@ -154,6 +172,7 @@ export function eventEndpoints(
 
   return {
     close: () => {
+      closed = true;
       for (const end of [...open]) end();
     },
   };
