@@ -103,6 +103,7 @@ export async function start(
       checkCallbackUrl: webhooks.checkCallbackUrl,
       people,
       scripts,
+      screen: sensitive.screen,
       log,
     });
     stops.push(async () => dialects.stop());

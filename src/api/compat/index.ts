@@ -1,3 +1,4 @@
+import type { TextScreen } from '../../http/text-screen';
 import type { Config } from '../../../config';
 import type { ApiKeyService } from '../../auth/api-key.service';
 import type { AuthFailureLimiter } from '../../auth/auth-failure-limiter';
@@ -38,6 +39,8 @@ export interface DialectDeps {
   people: People;
   /** Reply scripts (seed 004 话术). */
   scripts: ScriptService;
+  /** Refuses written texts holding a sensitive word; absent: none screened. */
+  screen?: TextScreen;
   log: Logger;
 }
 
@@ -147,6 +150,7 @@ const DIALECTS: readonly Dialect[] = [
       const router = seed004Router({
         people: d.people,
         scripts: d.scripts,
+        ...(d.screen ? { screen: d.screen } : {}),
         // Each session's seed token is derived with this key: never stored, the same in every process.
         tokenKey: d.outbox.derivedKey('seed004-tokens'),
         replay: new SignatureReplay(d.connection, s4.timestampWindowSec, now),

@@ -77,7 +77,11 @@ export class OperatorAdmin {
   }
 
   private async signOut(id: string): Promise<void> {
-    await this.people.sessions.revokeAll(id);
-    this.people.auth.changed();
+    try {
+      await this.people.sessions.revokeAll(id);
+    } finally {
+      // The change is stored: cached principals are dropped even when revoking failed.
+      this.people.auth.changed();
+    }
   }
 }

@@ -1,3 +1,4 @@
+import type { TextScreen } from '../../../http/text-screen';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { AuthFailureLimiter } from '../../../auth/auth-failure-limiter';
@@ -17,6 +18,8 @@ import type { SignatureReplay } from './sign-replay.service';
 export interface Seed004Deps {
   people: Pick<People, 'auth' | 'operators' | 'roles' | 'sessions' | 'items' | 'audit' | 'companies'>;
   scripts: ScriptService;
+  /** Refuses script texts holding a sensitive word (a 303 form error here); absent: none screened. */
+  screen?: TextScreen;
   /** Derives each session's seed token (a key derived from the webhook master key). */
   tokenKey: string;
   replay: Pick<SignatureReplay, 'first'>;
@@ -160,7 +163,11 @@ export function buildSeed004Router(
           const data = await readData(ctx, limit);
           return e.handle({ ctx, data, principal, operator, id: ctx.params.id ?? '' });
         });
-        if (e.method === 'post' || ('changes' in e && e.changes)) await audit(ctx, e.method, e.path);
+        // The action happened: a failed audit write is logged, never turned into an error answer.
+        if (e.method === 'post' || ('changes' in e && e.changes))
+          await audit(ctx, e.method, e.path).catch((err: unknown) =>
+            deps.log.error({ err, path: e.path }, 'seed 004 audit entry not stored'),
+          );
       });
     }
   return router;

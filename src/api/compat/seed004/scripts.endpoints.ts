@@ -137,6 +137,7 @@ export function scriptEndpoints(deps: Seed004Deps): Seed004Endpoint[] {
       handle: async ({ data, principal }) => {
         const words = required(data, 'contentWords', 2000);
         const group = await namedGroup(principal, data);
+        await deps.screen?.(group.owner, [{ path: 'contentWords', text: words }]).catch(seedRefusal);
         await scripts.addItem(group, { text: words });
         return answer(Code.ok, '添加成功');
       },
@@ -150,6 +151,7 @@ export function scriptEndpoints(deps: Seed004Deps): Seed004Endpoint[] {
         const words = required(data, 'contentWords', 2000);
         const group = await namedGroup(principal, data);
         if (group.owner !== item.owner) throw noSuchId('group (talkGroupName) of the script’s company');
+        await deps.screen?.(item.owner, [{ path: 'contentWords', text: words }]).catch(seedRefusal);
         await scripts
           .updateItem(item.id, { text: words, ...(group.id === item.groupId ? {} : { group }) })
           .catch(seedRefusal);
