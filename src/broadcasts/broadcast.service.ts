@@ -104,10 +104,12 @@ export class BroadcastService {
     return toView(created.toObject());
   }
 
-  /** The schedule, limits and targets checked, as the task document to store. */
-  private async prepare(input: BroadcastInput) {
-    const schedule = this.schedule(input);
-    const now = new Date(this.deps.clock.now());
+  /**
+   * The schedule and its limits checked as creation checks them (a once time in the past, an end
+   * date in the past, a schedule that never runs are 400s), with the first run.
+   */
+  private timing(input: Pick<BroadcastInput, 'schedule' | 'endAt' | 'maxRuns'>, now: Date) {
+    const schedule = this.schedule(input as BroadcastInput);
     if (input.schedule.kind === 'once' && input.schedule.at.getTime() < now.getTime() - 1000) {
       throw new BroadcastError(
         'invalid',
@@ -120,7 +122,6 @@ export class BroadcastService {
       throw new BroadcastError('invalid', 'invalid_schedule', 'endAt must be in the future', [
         { in: 'body', path: 'endAt', code: 'in_past', message: 'in the past' },
       ]);
-    await this.checkTargets(input.owner, input.targets);
     const nextRunAt = firstRunAt(schedule, now, { endAt: input.endAt, maxRuns: input.maxRuns });
     if (!nextRunAt)
       throw new BroadcastError(
@@ -128,6 +129,14 @@ export class BroadcastService {
         'invalid_schedule',
         'the schedule never runs before its end date or run limit',
       );
+    return { schedule, nextRunAt };
+  }
+
+  /** The schedule, limits and targets checked, as the task document to store. */
+  private async prepare(input: BroadcastInput) {
+    const now = new Date(this.deps.clock.now());
+    const { schedule, nextRunAt } = this.timing(input, now);
+    await this.checkTargets(input.owner, input.targets);
     return {
       owner: input.owner,
       name: input.name,
@@ -153,8 +162,8 @@ export class BroadcastService {
     input: Pick<BroadcastInput, 'schedule' | 'endAt' | 'maxRuns'>,
     count = 5,
   ): { runs: Date[]; timeZone: string } {
-    const schedule = this.schedule(input as BroadcastInput);
     const now = new Date(this.deps.clock.now());
+    const { schedule } = this.timing(input, now);
     return {
       runs: upcomingRuns(schedule, now, { endAt: input.endAt, maxRuns: input.maxRuns }, count),
       timeZone: schedule.kind === 'cron' ? schedule.timeZone : this.deps.policy.timeZone,

@@ -90,6 +90,15 @@ describe('native API: broadcasts (robots not running)', () => {
       .post('/api/v1/broadcasts/preview')
       .send({ schedule: { kind: 'cron', expression: '61 * * * *' } });
     expect([bad.status, bad.body.error.code]).toEqual([400, 'invalid_schedule']);
+    // The same time checks as creation: a past once time, a past end, a schedule that never runs.
+    const refusals = await Promise.all(
+      [
+        { schedule: { kind: 'once', at: '2020-01-01T00:00:00Z' } },
+        { schedule: { kind: 'cron', expression: '0 9 * * *' }, endAt: '2020-01-01T00:00:00Z' },
+        { schedule: { kind: 'once', at: '2099-01-02T00:00:00Z' }, endAt: '2099-01-01T00:00:00Z' },
+      ].map(async (body) => (await alice.post('/api/v1/broadcasts/preview').send(body)).body.error?.code),
+    );
+    expect(refusals).toEqual(['schedule_in_past', 'invalid_schedule', 'invalid_schedule']);
     expect((await alice.get('/api/v1/broadcasts')).body.items.length).toBe(before);
   });
 
