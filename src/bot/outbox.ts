@@ -77,6 +77,8 @@ export class RobotOutbox extends EventEmitter<{ settled: [SendRecord]; waiting: 
   private readonly waiters = new Map<string, (r: SendRecord) => void>();
   private paused = true;
   private stopped = false;
+  /** Places taken by sends still being logged (enqueueAll). */
+  private reserved = 0;
   private wake: (() => void) | undefined;
   private sleeping: AbortController | undefined;
   private loop: Promise<void> | undefined;
@@ -103,10 +105,16 @@ export class RobotOutbox extends EventEmitter<{ settled: [SendRecord]; waiting: 
     sends: readonly Omit<NewSend, 'robotId'>[],
   ): Promise<{ record: SendRecord; settled: Promise<SendRecord> }[]> {
     if (this.stopped) throw new NotReadyError('the outbox is stopped');
-    if (this.queue.length + sends.length > this.deps.policy.maxQueue)
+    // Places being logged count too: callers that arrive together cannot overfill the queue.
+    if (this.queue.length + this.reserved + sends.length > this.deps.policy.maxQueue)
       throw new OutboxFullError(this.deps.robotId, this.deps.policy.maxQueue);
-    const records: SendRecord[] = [];
-    for (const send of sends) records.push(await this.deps.sendLog.create({ ...send, robotId: this.deps.robotId }));
+    this.reserved += sends.length;
+    let records: SendRecord[];
+    try {
+      records = await this.deps.sendLog.createAll(sends.map((send) => ({ ...send, robotId: this.deps.robotId })));
+    } finally {
+      this.reserved -= sends.length;
+    }
     return records.map((record) => {
       const settled = new Promise<SendRecord>((resolve) => this.waiters.set(record.id, resolve));
       this.push(record);

@@ -84,6 +84,21 @@ export class SendLogService {
   }
 
   /**
+   * Logs sends that belong together as `queued`: all or none (every one validated before any is
+   * written; what a failed write left is removed again).
+   */
+  async createAll(sends: readonly NewSend[]): Promise<SendRecord[]> {
+    const docs = sends.map((s) => new this.Log({ ...s, status: 'queued' }));
+    try {
+      await this.Log.insertMany(docs, { ordered: true });
+    } catch (err) {
+      await this.Log.deleteMany({ _id: { $in: docs.map((d) => d._id) } }).catch(() => undefined);
+      throw err;
+    }
+    return docs.map((d) => toRecord(d.toObject()));
+  }
+
+  /**
    * Stores sends whose ids and keys the caller fixed (e.g. in a broadcast delivery), skipping any
    * already stored, so a caller interrupted half way can simply call again. Returns the records
    * and whether some were already there (then their stored state, not these, is the truth).

@@ -171,6 +171,30 @@ describe('RobotOutbox', () => {
     await fits.stop();
   });
 
+  test('when one send of a pair cannot be logged, then neither is, and callers arriving together cannot overfill the queue', async () => {
+    const clock = new FakeClock();
+    const { sender } = recordingSender(clock);
+    const outbox = make(clock, sender);
+    outbox.pause();
+    const bad = [
+      { conversationId: 'half@chatroom', content: text('text') },
+      // No conversation: the send log refuses it.
+      { conversationId: undefined as unknown as string, content: text('image') },
+    ];
+    await expect(outbox.enqueueAll(bad)).rejects.toThrow();
+    expect(await t.db.connection.collection('sendlogs').countDocuments({ conversationId: 'half@chatroom' })).toBe(0);
+    expect(outbox.size).toBe(0);
+    // maxQueue is 5 here: three pairs asked at once, at most two get in.
+    const pair = (i: number) => [
+      { conversationId: `race${i}@chatroom`, content: text('a') },
+      { conversationId: `race${i}@chatroom`, content: text('b') },
+    ];
+    const results = await Promise.allSettled([0, 1, 2].map((i) => outbox.enqueueAll(pair(i))));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
+    expect(outbox.size).toBe(4);
+    await outbox.stop();
+  });
+
   test('when the room is missing or the puppet fails, then the send log says so', async () => {
     const clock = new FakeClock();
     const { sender } = recordingSender(clock);
