@@ -85,6 +85,11 @@ export class OperatorAuth {
     };
   }
 
+  /** Grows with every change of operators, roles or sessions (holders of a principal compare it). */
+  get version(): number {
+    return this.generation;
+  }
+
   /** Forgets resolved sessions (after an operator, role or session changed). */
   changed(): void {
     this.generation++;

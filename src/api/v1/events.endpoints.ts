@@ -6,6 +6,7 @@ import { AppError } from '../../http/errors';
 import type { EndpointRouter } from '../../http/endpoint';
 import { permits, type Principal } from '../../http/principal';
 import type { MentionService } from '../../plugins/mention-capture/mention.service';
+import type { ApiKeyService } from '../../auth/api-key.service';
 import type { People } from './people';
 
 /** One server-sent event: its name and JSON data. */
@@ -76,7 +77,9 @@ export function eventEndpoints(
   api: EndpointRouter,
   deps: {
     runtime: Pick<Runtime, 'manager' | 'robots'>;
-    people?: Pick<People, 'sessions'>;
+    /** API keys: a stream opened with a key ends once the key is revoked. */
+    keys?: Pick<ApiKeyService, 'get'>;
+    people?: Pick<People, 'sessions' | 'auth'>;
     /** Captured mentions: `mention` notices for callers holding mentions.read. */
     mentions?: Pick<MentionService, 'on'>;
     heartbeatMs?: number;
@@ -137,14 +140,25 @@ export function eventEndpoints(
         );
       });
       const session = principal.operator ? principal.keyId : undefined;
+      // What the stream was opened with: when operators or roles change, or the key is revoked,
+      // the stream ends and the browser reconnects (signed in again with what holds now).
+      const version = deps.people?.auth.version;
       const timer = setInterval(() => {
         stream.write(': alive\n\n');
+        if (!session && deps.keys)
+          void deps.keys.get(principal.keyId).then(
+            (key) => {
+              if (!key || key.revoked) close();
+            },
+            () => undefined,
+          );
         if (session && deps.people)
           void deps.people.sessions.live(session, false).then(
             (live) => {
-              if (live) return;
-              write('ended', { reason: 'the session ended: sign in again' });
-              stream.end();
+              if (!live) {
+                write('ended', { reason: 'the session ended: sign in again' });
+                stream.end();
+              } else if (deps.people?.auth.version !== version) close();
             },
             // The database away: the session is asked again at the next heartbeat.
             () => undefined,

@@ -48,6 +48,7 @@ export function nativeApi(deps: V1Deps) {
   robotEndpoints(api, deps);
   const events = eventEndpoints(api, {
     runtime: deps.runtime,
+    keys: deps.keys,
     ...(deps.people ? { people: deps.people } : {}),
     ...(deps.mentions ? { mentions: deps.mentions } : {}),
     ...(deps.eventsHeartbeatMs ? { heartbeatMs: deps.eventsHeartbeatMs } : {}),

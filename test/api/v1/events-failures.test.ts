@@ -17,7 +17,7 @@ describe('the event stream when things go wrong', () => {
   let server: http.Server;
   let url: string;
   beforeAll(async () => {
-    h = await apiHarness(t.db);
+    h = await apiHarness(t.db, { deps: { eventsHeartbeatMs: 50 } });
     server = http.createServer(h.server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/events`;
@@ -48,6 +48,18 @@ describe('the event stream when things go wrong', () => {
       h.runtime.robots.get = get;
       process.off('unhandledRejection', note);
     }
+  });
+
+  test('when the key a stream was opened with is revoked, then the stream ends at its next heartbeat', async () => {
+    const made = await h.keys.create({ name: 'soon revoked', owner: 'alice' });
+    const stream = openEventStream(url, { Authorization: `Bearer ${made.key}` });
+    await stream.next((e) => e.event === 'ready');
+    expect(
+      (await request(h.server).delete(`/api/v1/api-keys/${made.id}`).set('Authorization', `Bearer ${h.adminKey}`))
+        .status,
+    ).toBe(200);
+    await stream.end();
+    expect(stream.ended).toBe(true);
   });
 
   test('when the API is closing, then open streams end and a new one is refused with 503 shutting_down', async () => {
