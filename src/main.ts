@@ -184,10 +184,19 @@ function fail(err: unknown): never {
 
 if (require.main === module) {
   // Signals are caught from the first moment: one that comes while qunbot is still starting is
-  // kept and acted on once it has started (Node's default would kill it half-way).
+  // kept and acted on once it has started (Node's default would kill it half-way); a second one
+  // while it still starts (a start stuck waiting for its database, say) ends it at once.
   let stopWith: ((signal: string) => void) | undefined;
   let early: string | undefined;
-  const onSignal = (signal: string) => (stopWith ? stopWith(signal) : (early ??= signal));
+  const onSignal = (signal: string) => {
+    if (stopWith) return stopWith(signal);
+    if (early) {
+      process.stderr.write(`qunbot: ${signal} again while starting, exiting now\n`);
+      process.exit(1);
+    }
+    early = signal;
+    process.stderr.write(`qunbot: ${signal} received while starting; stopping once started (again to exit now)\n`);
+  };
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('SIGINT', () => onSignal('SIGINT'));
   start().then(({ stop }) => {

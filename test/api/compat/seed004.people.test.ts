@@ -326,13 +326,11 @@ describe('seed 004 reply scripts (17.1-17.8)', () => {
     expect((await native('post', '/api/v1/sensitive-words').send({ global: true, words: ['代开发票'] })).status).toBe(
       201,
     );
-    const flagged = await seed
-      .as(admin)
-      .post('speechDetailsManageOper/add/0', {
-        contentWords: '可代 开發票',
-        talkGroupName: '售后',
-        talkGroupId: groupId,
-      });
+    const flagged = await seed.as(admin).post('speechDetailsManageOper/add/0', {
+      contentWords: '可代 开發票',
+      talkGroupName: '售后',
+      talkGroupId: groupId,
+    });
     expect([flagged.body.code, flagged.body.msg]).toEqual([303, expect.stringContaining('代开发票')]);
     const mine = await seed.as(writer).get('speechDetailsManageShow');
     expect(mine.body.data).toEqual({
