@@ -13,6 +13,7 @@ import { ApiKeyService } from './auth/api-key.service';
 import { startServer } from './api/server';
 import { SensitiveWordService } from './sensitive/sensitive-words.service';
 import { startRoomStats } from './stats';
+import { startGroupOwners, type GroupOwners } from './owners';
 import { createRuntime } from './bot/runtime';
 import { modelsReady, openDatabase } from './db/connection';
 import { createLogger, type Logger } from './logger';
@@ -33,6 +34,8 @@ export interface Started {
   runtime: ReturnType<typeof createRuntime>;
   /** The plugins' own services (rules, settings, records), by plugin name. */
   plugins: PluginServices;
+  /** Group owners (seed 002 users), their robots and groups. */
+  groupOwners: GroupOwners;
 }
 
 /**
@@ -78,6 +81,9 @@ export async function start(
     // Counts rooms' traffic per day; written at the end, after the robots stopped.
     const stats = startRoomStats({ config, connection: db.connection, manager: runtime.manager, log });
     stops.push(() => stats.recorder.close());
+    // Group owners (seed 002): their groups are learnt from invitations in the event stream.
+    const groupOwners = startGroupOwners({ connection: db.connection, runtime, log });
+    stops.push(() => groupOwners.invitations.close());
     const broadcasts = createBroadcasts({
       config,
       connection: db.connection,
@@ -119,6 +125,7 @@ export async function start(
       broadcasts,
       stats,
       sensitive,
+      groupOwners,
       dialectEndpoints: dialects.nativeEndpoints,
       people,
       scripts,
@@ -169,7 +176,7 @@ export async function start(
       { env: config.env, db: db.source, robots: runtime.manager.size, plugins: config.bot.plugins },
       'qunbot started',
     );
-    return { stop, url: server.url, runtime, plugins: plugins.services };
+    return { stop, url: server.url, runtime, plugins: plugins.services, groupOwners };
   } catch (err) {
     await stop();
     throw err;

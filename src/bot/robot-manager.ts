@@ -172,6 +172,17 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
     return hosted.robot.recall(messageId);
   }
 
+  /**
+   * The robot leaves one of its rooms (it must be logged in here) and the room is marked gone:
+   * nothing more is sent to it.
+   */
+  async quitRoom(robotId: string, room: { id: string; puppetId: string }): Promise<void> {
+    const hosted = this.hosted.get(robotId);
+    if (!hosted) throw new RobotNotFoundError(`robot ${robotId} is not running`);
+    await hosted.robot.quitRoom(room.puppetId);
+    await this.deps.rooms.markGone(room.id);
+  }
+
   /** Re-reads a running robot's record (after the API changed its agent code or callback). */
   async refresh(id: string): Promise<void> {
     const hosted = this.hosted.get(id);

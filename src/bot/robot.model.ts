@@ -41,6 +41,8 @@ const robotSchema = new Schema(
     wxName: String,
     /** Optional extra identity from the seed APIs (e.g. seed 001 `username`, seed 000 `md_username`). */
     username: String,
+    /** Group owners may be assigned this robot (seed 002 distribution; false: 不可分配). */
+    assignable: { type: Boolean, default: true },
     qr: { payload: String, dataUrl: String, expiresAt: Date },
     loggedInAt: Date,
   },

@@ -31,6 +31,8 @@ export interface RobotView {
   agentCode?: string;
   callbackUrl?: string;
   username?: string;
+  /** Group owners may be assigned this robot (seed 002 distribution). */
+  assignable: boolean;
   puppetKind: PuppetKind;
   desired: 'running' | 'stopped';
   status: RobotStatus;
@@ -79,6 +81,7 @@ function toView(d: RobotDoc & { createdAt?: Date }): RobotView {
     puppetKind: d.puppet.kind as PuppetKind,
     desired: d.desired as 'running' | 'stopped',
     status: d.status as RobotStatus,
+    assignable: d.assignable !== false,
     createdAt: d.createdAt ?? new Date(0),
     ...opt('agentCode', d.agentCode),
     ...opt('callbackUrl', d.callbackUrl),
@@ -174,7 +177,7 @@ export class RobotService {
   /** Changes the robot's name, agent code, callback URL or username; null when it does not exist. */
   async update(
     id: string,
-    patch: Partial<Pick<CreateRobotInput, 'name' | 'agentCode' | 'callbackUrl' | 'username'>>,
+    patch: Partial<Pick<CreateRobotInput, 'name' | 'agentCode' | 'callbackUrl' | 'username'> & { assignable: boolean }>,
   ): Promise<RobotView | null> {
     if (!isRecordId(id)) return null;
     const d = await updateByIdThenRead(this.Robot, { _id: id }, { $set: patch });

@@ -169,6 +169,12 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
     return bot.puppet.messageRecall(messageId);
   }
 
+  /** Leaves a room (the puppet's room quit). */
+  async quitRoom(puppetRoomId: string): Promise<void> {
+    const bot = this.requireLoggedIn();
+    await bot.puppet.roomQuit(puppetRoomId);
+  }
+
   private requireLoggedIn(): Wechaty {
     if (!this.bot || this.statusNow !== 'logged_in') throw new NotReadyError(`robot ${this.id} is not logged in`);
     return this.bot;

@@ -287,6 +287,16 @@ export class RoomService {
     return d ? toView(d) : null;
   }
 
+  /** Marks the room gone (the robot left it); a later sync that finds the robot in it again brings it back. */
+  async markGone(id: string): Promise<void> {
+    const d = await updateByIdThenRead<typeof this.Room, RoomDoc>(
+      this.Room,
+      { _id: id },
+      { $set: { present: false, syncedAt: new Date(this.now()) } },
+    );
+    if (d) this.cache.delete(d.robotId.toString(), d.puppetId);
+  }
+
   /** Switches one plugin on or off in the room; null for an unknown room or a bad plugin name. */
   async setPluginEnabled(id: string, plugin: string, enabled: boolean): Promise<RoomView | null> {
     if (!isRecordId(id) || !/^[a-z][a-z0-9-]*$/.test(plugin)) return null;

@@ -68,6 +68,17 @@ export const PERMISSION_TREE = [
     ],
   },
   {
+    key: 'group_owners',
+    name: '群主 Group owners',
+    children: [
+      { key: 'group_owners.read', name: '查看群主 See group owners, their robots and groups' },
+      {
+        key: 'group_owners.write',
+        name: '管理群主 Assign robots, change, block group owners; assign and cancel their groups',
+      },
+    ],
+  },
+  {
     key: 'content_safety',
     name: '内容安全 Content safety',
     children: [

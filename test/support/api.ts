@@ -1,5 +1,6 @@
 import { SensitiveWordService } from '../../src/sensitive/sensitive-words.service';
 import { startRoomStats } from '../../src/stats';
+import { startGroupOwners } from '../../src/owners';
 import type Router from '@koa/router';
 import request from 'supertest';
 import { createApp } from '../../src/api/app';
@@ -71,10 +72,12 @@ export async function apiHarness(
     log: silentLog,
   });
   const sensitive = new SensitiveWordService(db.connection);
+  const groupOwners = startGroupOwners({ connection: db.connection, runtime, log: silentLog });
   const native = nativeApi({
     runtime,
     stats,
     sensitive,
+    groupOwners,
     keys,
     // Operators, roles, sessions and the audit log, as src/main.ts builds them.
     scripts: new ScriptService(db.connection),

@@ -63,6 +63,13 @@ export class RecordingPuppetMock extends PuppetMock {
     return true;
   }
 
+  /** Rooms the robot left (the stock mock only logs a quit). */
+  readonly quitRooms: string[] = [];
+
+  override async roomQuit(roomId: string): Promise<void> {
+    this.quitRooms.push(roomId);
+  }
+
   override async messageSendText(conversationId: string, text: string, mentionIdList?: string[]): Promise<void> {
     await super.messageSendText(conversationId, text);
     return this.record({

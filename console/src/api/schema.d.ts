@@ -1693,6 +1693,454 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/group-owners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List group owners in sign-up order
+         * @description Needs `group_owners.read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                    owner?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["GroupOwner"][];
+                            nextCursor?: string;
+                        };
+                    };
+                };
+                /** @description invalid input (code invalid_request, details list the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description missing or unknown API key or session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description needs group_owners.read */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many failed authentications from this address or with this key prefix (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description seconds until the client may try again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group-owners/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a group owner
+         * @description Needs `group_owners.read`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupOwner"];
+                    };
+                };
+                /** @description invalid input (code invalid_request, details list the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description missing or unknown API key or session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description needs group_owners.read */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (or another owner's) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many failed authentications from this address or with this key prefix (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description seconds until the client may try again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a group owner's profile, their WeChat id on the assigned robot, or block them
+         * @description Needs `group_owners.write`.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        appId?: string;
+                        blocked?: boolean;
+                        /** Format: uri */
+                        headUrl?: string;
+                        nickName?: string;
+                        openId?: string;
+                        wxId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupOwner"];
+                    };
+                };
+                /** @description invalid input (code invalid_request, details list the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description missing or unknown API key or session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description needs group_owners.write */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (or another owner's) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many failed authentications from this address or with this key prefix (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description seconds until the client may try again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/group-owners/{userId}/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A group owner's groups (rooms), page by page from 0, with the total
+         * @description Needs `group_owners.read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    cancelled?: "true" | "false";
+                    limit?: number;
+                    page?: number | null;
+                };
+                header?: never;
+                path: {
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["OwnedGroup"][];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description invalid input (code invalid_request, details list the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description missing or unknown API key or session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description needs group_owners.read */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (or another owner's) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many failed authentications from this address or with this key prefix (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description seconds until the client may try again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group-owners/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign a group owner up by union id (or find them) and assign a robot: the one they have, else the least-loaded logged-in assignable robot of the owner
+         * @description Answers 409 `no_robot` when no robot can take them (none logged in and assignable), 403 `owner_blocked` for a blocked group owner. Needs `group_owners.write`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        appId?: string;
+                        channel?: string;
+                        openId?: string;
+                        /** @description the tenant (required with an admin key) */
+                        owner?: string;
+                        sharingUserId?: string;
+                        unionId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            owner: components["schemas"]["GroupOwner"];
+                            robot: {
+                                id: string;
+                                name: string;
+                                wxId?: string;
+                                wxName?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description invalid input (code invalid_request, details list the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description missing or unknown API key or session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description needs group_owners.write */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many failed authentications from this address or with this key prefix (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description seconds until the client may try again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/keyword-rules": {
         parameters: {
             query?: never;
@@ -3926,6 +4374,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             agentCode?: string;
+                            /** @description group owners may be assigned this robot (seed 002 distribution) */
+                            assignable: boolean;
                             callbackUrl?: string;
                             /** Format: date-time */
                             createdAt: string;
@@ -4086,7 +4536,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change a robot's name, agent code, login callback or username
+         * Change a robot's name, agent code, login callback, username or whether group owners may be assigned it
          * @description Needs `robots.write`.
          */
         patch: {
@@ -4103,6 +4553,8 @@ export interface paths {
                     "application/json": {
                         /** @description rooms whose name ends with it are bound to the robot */
                         agentCode?: string;
+                        /** @description false: never assigned to a new group owner (不可分配) */
+                        assignable?: boolean;
                         /**
                          * Format: uri
                          * @description GET after each QR login (seed 001)
@@ -4206,6 +4658,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             agentCode?: string;
+                            /** @description group owners may be assigned this robot (seed 002 distribution) */
+                            assignable: boolean;
                             callbackUrl?: string;
                             /** Format: date-time */
                             createdAt: string;
@@ -5222,6 +5676,270 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/rooms/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a group (seed 002 注销): its ownership ends with a reason (1 illegal content, 2 poor delivery quality, 3 robot removed from the group, 4 cancelled by the system, 5 too many low star ratings, 6 robot account banned) and the robot leaves the room
+         * @description Needs `group_owners.write`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default 4 */
+                        reason?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            left: boolean;
+                            roomId: string;
+                        };
+                    };
+                };
+                /** @description invalid input (code invalid_request, details list the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description missing or unknown API key or session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description needs group_owners.write */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (or another owner's) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many failed authentications from this address or with this key prefix (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description seconds until the client may try again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rooms/{id}/group-owner": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A room's group ownership (404 when no group owner holds it)
+         * @description Needs `group_owners.read`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OwnedGroup"];
+                    };
+                };
+                /** @description invalid input (code invalid_request, details list the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description missing or unknown API key or session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description needs group_owners.read */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (or another owner's) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many failed authentications from this address or with this key prefix (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description seconds until the client may try again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Make a room the group of a group owner served by its robot (when no invitation told)
+         * @description Needs `group_owners.write`.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        userId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OwnedGroup"];
+                    };
+                };
+                /** @description invalid input (code invalid_request, details list the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description missing or unknown API key or session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description needs group_owners.write */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (or another owner's) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many failed authentications from this address or with this key prefix (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description seconds until the client may try again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/rooms/{id}/sign-ins/leaderboard": {
@@ -8629,6 +9347,28 @@ export interface components {
                 requestId?: string;
             };
         };
+        GroupOwner: {
+            appId?: string;
+            /** Format: date-time */
+            assignedAt?: string;
+            blocked: boolean;
+            channel?: string;
+            /** Format: date-time */
+            createdAt: string;
+            headUrl?: string;
+            nickName?: string;
+            openId?: string;
+            /** @description the assigned robot */
+            robotId?: string;
+            sharingUserId?: string;
+            /** @description the qunbot owner whose robots serve this group owner */
+            tenant: string;
+            unionId: string;
+            /** @description the seed 002 user_id */
+            userId: string;
+            /** @description their WeChat contact id as the assigned robot sees it */
+            wxId?: string;
+        };
         KeywordRule: {
             cooldownSec: number;
             enabled: boolean;
@@ -8755,6 +9495,16 @@ export interface components {
             updatedAt: string;
             username: string;
         };
+        OwnedGroup: {
+            /** Format: date-time */
+            cancelledAt?: string;
+            cancelReason?: number;
+            robotId: string;
+            roomId: string;
+            /** Format: date-time */
+            since: string;
+            userId: string;
+        };
         QrCode: {
             /** @description the QR code as a PNG data URL */
             dataUrl: string;
@@ -8765,6 +9515,8 @@ export interface components {
         };
         Robot: {
             agentCode?: string;
+            /** @description group owners may be assigned this robot (seed 002 distribution) */
+            assignable: boolean;
             callbackUrl?: string;
             /** Format: date-time */
             createdAt: string;

@@ -11,6 +11,7 @@ export const robotView = z
     agentCode: z.string().optional(),
     callbackUrl: z.string().optional(),
     username: z.string().optional(),
+    assignable: z.boolean().meta({ description: 'group owners may be assigned this robot (seed 002 distribution)' }),
     puppetKind: z.enum(PUPPET_KINDS),
     desired: z.enum(['running', 'stopped']),
     status: z.enum(ROBOT_STATUSES),
@@ -69,5 +70,8 @@ export const createRobotBody = z
 /** A change of a robot's name, agent code, callback URL or username. */
 export const updateRobotBody = createRobotBody
   .pick({ name: true, agentCode: true, callbackUrl: true, username: true })
+  .extend({
+    assignable: z.boolean().meta({ description: 'false: never assigned to a new group owner (不可分配)' }),
+  })
   .partial()
   .strict();

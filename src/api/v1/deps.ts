@@ -4,6 +4,7 @@ import type { EndpointRouter } from '../../http/endpoint';
 import type { Runtime } from '../../bot/runtime';
 import type { Broadcasts } from '../../broadcasts';
 import type { RoomStats } from '../../stats';
+import type { GroupOwners } from '../../owners';
 import type { SensitiveWordService } from '../../sensitive/sensitive-words.service';
 import type { PluginEndpointDeps } from '../../plugins/plugin-package';
 import type { WebhookOutbox } from '../../webhooks/outbox';
@@ -37,6 +38,8 @@ export interface V1Deps {
   sensitive?: SensitiveWordService;
   /** Rooms' daily statistics; without them the /statistics endpoints are absent. */
   stats?: RoomStats;
+  /** Group owners (seed 002 users), their robots and groups; without them the /group-owners endpoints are absent. */
+  groupOwners?: GroupOwners;
   /** Scheduled broadcasts; without it the /broadcasts endpoints are absent. */
   broadcasts?: Broadcasts;
 }

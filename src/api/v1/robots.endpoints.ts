@@ -95,7 +95,7 @@ export function robotEndpoints(api: EndpointRouter, deps: V1Deps): void {
     path: '/robots/:id',
     tag,
     permission: 'robots.write',
-    summary: "Change a robot's name, agent code, login callback or username",
+    summary: "Change a robot's name, agent code, login callback, username or whether group owners may be assigned it",
     params: idParam,
     body: updateRobotBody,
     response: robotView,

@@ -13,6 +13,7 @@ const robot = (id: string, extra: Partial<RobotView> = {}): RobotView => ({
   name: id,
   owner: 'seed000:frxs:u',
   puppetKind: 'mock',
+  assignable: true,
   desired: 'stopped',
   status: 'created',
   createdAt: new Date(0),
