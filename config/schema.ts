@@ -349,6 +349,23 @@ export const configSchema = z
           })
           .strict()
           .optional(),
+        /** Seed 002 group-owner platform API at its paths: off unless enabled. */
+        seed002: z
+          .object({
+            enabled: z.boolean(),
+            /** Mount prefix before the seed's paths (SEED002_PREFIX); default none: /robot/show, /groups, ... */
+            prefix: mountPrefix,
+            /** The qunbot owner whose robots serve the platform's group owners, and whose API keys the platform's servers use. */
+            owner: z.string().regex(/^[\w.@:-]{1,64}$/),
+            /** How long an access_token from POST /auth is valid. */
+            tokenTtlHours: z
+              .number()
+              .int()
+              .positive()
+              .max(24 * 90),
+          })
+          .strict()
+          .optional(),
         /** Seed 003 WXRC signed API at /api/<name>: off unless enabled (its MD5 signing is weak). */
         seed003: z
           .object({
@@ -436,6 +453,10 @@ export const envBindings: readonly EnvBinding[] = [
   { env: 'SEED000_PREFIX', path: 'compat.seed000.prefix', kind: 'string' },
   { env: 'SEED000_PLATFORMS', path: 'compat.seed000.platforms', kind: 'string', secret: true },
   { env: 'SEED003_ENABLED', path: 'compat.seed003.enabled', kind: 'boolean' },
+  { env: 'SEED002_ENABLED', path: 'compat.seed002.enabled', kind: 'boolean' },
+  { env: 'SEED002_PREFIX', path: 'compat.seed002.prefix', kind: 'string' },
+  { env: 'SEED002_OWNER', path: 'compat.seed002.owner', kind: 'string' },
+  { env: 'SEED002_TOKEN_TTL_HOURS', path: 'compat.seed002.tokenTtlHours', kind: 'number' },
   { env: 'SEED004_ENABLED', path: 'compat.seed004.enabled', kind: 'boolean' },
   { env: 'SEED004_PREFIX', path: 'compat.seed004.prefix', kind: 'string' },
   { env: 'SEED004_TIMESTAMP_WINDOW_SEC', path: 'compat.seed004.timestampWindowSec', kind: 'number' },

@@ -110,6 +110,9 @@ export async function start(
       people,
       scripts,
       screen: sensitive.screen,
+      groupOwners,
+      stats,
+      welcome: plugins.services.welcome.welcome,
       log,
     });
     stops.push(async () => dialects.stop());

@@ -17,7 +17,7 @@ export interface AuthFailurePolicy {
 }
 
 /** The door a credential was presented at (the native API or a seed dialect); part of the log. */
-export type AuthDoor = 'native' | 'operator' | 'seed000' | 'seed001' | 'seed003' | 'seed004';
+export type AuthDoor = 'native' | 'operator' | 'seed000' | 'seed001' | 'seed002' | 'seed003' | 'seed004';
 
 /** What one authentication attempt presents. */
 export interface AuthAttempt {

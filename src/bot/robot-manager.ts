@@ -11,7 +11,7 @@ import { RobotOutbox, type OutboxPolicy } from './outbox';
 import { composePipeline, type Pipeline, type PipelineStage } from './pipeline';
 import type { BotEvent, SendTicket } from './plugin';
 import type { PuppetFactory } from './puppets';
-import { Robot, type RobotPolicy } from './robot';
+import { Robot, type RobotPolicy, type SelfProfile } from './robot';
 import type { CreateRobotInput, QrCode, RobotService, RobotView } from './robot.service';
 import type { RoomService, SyncResult } from './room.service';
 import type { SendLogService, SendRecord } from './send-log.service';
@@ -170,6 +170,13 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
     const hosted = this.hosted.get(robotId);
     if (!hosted) throw new RobotNotFoundError(`robot ${robotId} is not running`);
     return hosted.robot.recall(messageId);
+  }
+
+  /** The robot's own WeChat profile (it must be logged in here). */
+  async selfProfile(robotId: string): Promise<SelfProfile> {
+    const hosted = this.hosted.get(robotId);
+    if (!hosted) throw new RobotNotFoundError(`robot ${robotId} is not running`);
+    return hosted.robot.selfProfile();
   }
 
   /**

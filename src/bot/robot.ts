@@ -34,6 +34,18 @@ export interface RobotEvents {
 }
 
 /** What one robot is built from. */
+/** The robot's own WeChat profile (what a group owner is shown of their robot). */
+export interface SelfProfile {
+  wxId: string;
+  name: string;
+  /** The WeChat number (微信号), when the puppet reports it. */
+  weixin?: string;
+  /** The avatar's http(s) URL, when the puppet reports one. */
+  avatarUrl?: string;
+  /** The text of the robot's contact QR code, when the puppet gives it. */
+  qrcode?: string;
+}
+
 export interface RobotDeps {
   id: string;
   initialStatus: RobotStatus;
@@ -167,6 +179,24 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
   async recall(messageId: string): Promise<boolean> {
     const bot = this.requireLoggedIn();
     return bot.puppet.messageRecall(messageId);
+  }
+
+  /**
+   * The robot's own WeChat profile: id, name, WeChat number and avatar URL where the puppet
+   * reports them, and the text of its contact QR code (others scan it to add the robot).
+   */
+  async selfProfile(): Promise<SelfProfile> {
+    const bot = this.requireLoggedIn();
+    const me = bot.currentUser;
+    const payload = me.payload;
+    const qrcode = await me.qrcode().catch(() => undefined);
+    return {
+      wxId: me.id,
+      name: me.name(),
+      ...(payload?.weixin ? { weixin: payload.weixin } : {}),
+      ...(payload?.avatar && /^https?:\/\//.test(payload.avatar) ? { avatarUrl: payload.avatar } : {}),
+      ...(qrcode ? { qrcode } : {}),
+    };
   }
 
   /** Leaves a room (the puppet's room quit). */

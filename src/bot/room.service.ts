@@ -316,6 +316,14 @@ export class RoomService {
     return docs.map(toAddress);
   }
 
+  /** The room records of the ids (unknown ones absent), by id. */
+  async views(ids: readonly string[]): Promise<Map<string, RoomView>> {
+    const valid = ids.filter(isRecordId);
+    if (valid.length === 0) return new Map();
+    const docs = await this.Room.find({ _id: { $in: valid } }).lean();
+    return new Map(docs.map((d) => [d._id.toString(), toView(d)]));
+  }
+
   /** Those of the room ids (24 hex digits) that are rooms of the given robots. */
   async idsOfRobots(ids: readonly string[], robotIds: readonly string[]): Promise<string[]> {
     const docs = await this.Room.find({ _id: { $in: [...ids] }, robotId: { $in: [...robotIds] } }, { _id: 1 }).lean();

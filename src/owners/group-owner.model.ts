@@ -22,6 +22,8 @@ const groupOwnerSchema = new Schema(
     assignedAt: Date,
     wxId: String,
     blocked: { type: Boolean, default: false },
+    /** Access tokens issued up to this moment are refused (signed out everywhere). */
+    signedOutAt: Date,
     blockedAt: Date,
   },
   { timestamps: true },

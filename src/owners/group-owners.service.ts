@@ -30,6 +30,8 @@ export interface GroupOwnerView {
   assignedAt?: Date;
   wxId?: string;
   blocked: boolean;
+  /** Access tokens issued up to this moment are refused. */
+  signedOutAt?: Date;
   createdAt: Date;
 }
 
@@ -70,6 +72,7 @@ function toView(d: GroupOwnerDoc): GroupOwnerView {
     ...opt('robotId', d.robotId?.toString()),
     ...opt('assignedAt', d.assignedAt),
     ...opt('wxId', d.wxId),
+    ...opt('signedOutAt', d.signedOutAt),
   };
 }
 
@@ -181,6 +184,16 @@ export class GroupOwnerService {
   /** Changes profile fields; null for an unknown owner. */
   async update(userId: string, patch: OwnerPatch): Promise<GroupOwnerView | null> {
     const d = await this.Owner.findOneAndUpdate({ userId }, { $set: patch }, { returnDocument: 'after' }).lean();
+    return d ? toView(d) : null;
+  }
+
+  /** Ends every access token issued to the owner so far; null for an unknown owner. */
+  async signOut(userId: string): Promise<GroupOwnerView | null> {
+    const d = await this.Owner.findOneAndUpdate(
+      { userId },
+      { $set: { signedOutAt: new Date(this.deps.now()) } },
+      { returnDocument: 'after' },
+    ).lean();
     return d ? toView(d) : null;
   }
 

@@ -81,6 +81,15 @@ export class OwnedGroupService {
     return findNumberedPage(this.Group, filter, page, toView);
   }
 
+  /** The owner's active groups in the order they became theirs (at most `cap`). */
+  async activeOf(userId: string, cap = 10_000): Promise<OwnedGroupView[]> {
+    const docs = await this.Group.find({ userId, cancelledAt: { $exists: false } })
+      .sort({ _id: 1 })
+      .limit(cap)
+      .lean();
+    return docs.map(toView);
+  }
+
   /** Room ids of the owner's active groups among `roomIds` (all of them when absent). */
   async activeRoomIds(userId: string, roomIds?: readonly string[]): Promise<string[]> {
     const docs = await this.Group.find({

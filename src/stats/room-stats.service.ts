@@ -2,7 +2,7 @@ import type { Db } from '../db/types';
 import { failedBulkIndexes } from '../db/errors';
 import { toObjectId } from '../db/object-id';
 import type { RoomDayUpdate } from './day-tally';
-import { roomDayModel } from './room-day.model';
+import { roomDayModel, type RoomDayDoc } from './room-day.model';
 
 const DAY_MS = 86_400_000;
 
@@ -28,6 +28,18 @@ export interface DayTotals {
   sent: number;
   joins: number;
   exits: number;
+}
+
+function dayView(d: RoomDayDoc): RoomDayView {
+  return {
+    day: d.day,
+    members: d.members ?? null,
+    joins: d.joins ?? 0,
+    exits: d.exits ?? 0,
+    speakers: d.speakers?.length ?? 0,
+    messages: d.messages ?? 0,
+    sent: d.sent ?? 0,
+  };
 }
 
 /** Rooms' daily counters (seed 002 group statistics), written in batches by the recorder. */
@@ -74,15 +86,13 @@ export class RoomStatsService {
     const docs = await this.Day.find({ roomId: toObjectId(roomId), day: { $gte: from, $lte: to } })
       .sort({ day: 1 })
       .lean();
-    return docs.map((d) => ({
-      day: d.day,
-      members: d.members ?? null,
-      joins: d.joins ?? 0,
-      exits: d.exits ?? 0,
-      speakers: d.speakers?.length ?? 0,
-      messages: d.messages ?? 0,
-      sent: d.sent ?? 0,
-    }));
+    return docs.map(dayView);
+  }
+
+  /** One day of each of the rooms, by room id (rooms without events that day are absent). */
+  async dayOf(roomIds: readonly string[], day: string): Promise<Map<string, RoomDayView>> {
+    const docs = await this.Day.find({ roomId: { $in: roomIds.map(toObjectId) }, day }).lean();
+    return new Map(docs.map((d) => [d.roomId.toString(), dayView(d)]));
   }
 
   /** The sums of one day over the given robots' rooms (undefined: every robot). */

@@ -2044,6 +2044,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/group-owners/{userId}/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End every seed 002 access token the group owner holds (they must get a new one from POST /auth)
+         * @description Needs `group_owners.write`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupOwner"];
+                    };
+                };
+                /** @description invalid input (code invalid_request, details list the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description missing or unknown API key or session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description needs group_owners.write */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (or another owner's) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many failed authentications from this address or with this key prefix (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description seconds until the client may try again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/group-owners/assign": {
         parameters: {
             query?: never;
@@ -9361,6 +9449,11 @@ export interface components {
             /** @description the assigned robot */
             robotId?: string;
             sharingUserId?: string;
+            /**
+             * Format: date-time
+             * @description seed 002 access tokens issued up to then are refused
+             */
+            signedOutAt?: string;
             /** @description the qunbot owner whose robots serve this group owner */
             tenant: string;
             unionId: string;

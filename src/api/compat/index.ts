@@ -20,6 +20,10 @@ import {
 } from './seed001';
 import { seed003Mount, startSeed003 } from './seed003';
 import { SignatureReplay, seed004Mount, seed004Router } from './seed004';
+import { AppStatusService, OwnerTokens, seed002Mount, seed002Router } from './seed002';
+import type { GroupOwners } from '../../owners';
+import type { RoomStats } from '../../stats';
+import type { WelcomeService } from '../../plugins/welcome/welcome.service';
 import type { ScriptService } from '../../scripts/scripts.service';
 import type { People } from '../v1/people';
 
@@ -41,6 +45,12 @@ export interface DialectDeps {
   scripts: ScriptService;
   /** Refuses written texts holding a sensitive word; absent: none screened. */
   screen?: TextScreen;
+  /** Group owners, their robots and groups (seed 002). */
+  groupOwners: GroupOwners;
+  /** Rooms' daily statistics (seed 002 群主群数据). */
+  stats: RoomStats;
+  /** The welcome plugin's per-room settings (seed 002 welcome_msg). */
+  welcome: WelcomeService;
   log: Logger;
 }
 
@@ -137,6 +147,33 @@ const DIALECTS: readonly Dialect[] = [
         ...(d.authLimiter ? { authLimiter: d.authLimiter } : {}),
       });
       return { mount: seed003Mount([seed003.router], d.config.compat.seed003!.prefix), stop: () => seed003.stop() };
+    },
+  },
+  // Seed 002: the group-owner platform (robots assigned to owners, their groups).
+  {
+    name: 'seed002',
+    enabled: (c) => Boolean(c.compat.seed002?.enabled),
+    start: (d) => {
+      const s2 = d.config.compat.seed002!;
+      const router = seed002Router({
+        prefix: s2.prefix ?? '',
+        tenant: s2.owner,
+        keys: d.keys,
+        // Signed with a key derived from the webhook master key: the same in every process, never stored.
+        tokens: new OwnerTokens(d.outbox.derivedKey('seed002-tokens'), s2.tokenTtlHours * 3600, () =>
+          d.runtime.clock.now(),
+        ),
+        groupOwners: d.groupOwners,
+        runtime: d.runtime,
+        stats: d.stats,
+        welcome: d.welcome,
+        appStatus: new AppStatusService(d.connection),
+        ...(d.screen ? { screen: d.screen } : {}),
+        ...(d.authLimiter ? { authLimiter: d.authLimiter } : {}),
+        timeZone: d.config.timeZone,
+        log: d.log,
+      });
+      return { mount: seed002Mount([router], s2.prefix) };
     },
   },
   // Seed 004: the operators' admin API.

@@ -39,6 +39,7 @@ const groupOwnerView = z
     assignedAt: z.date().optional(),
     wxId: z.string().optional().meta({ description: 'their WeChat contact id as the assigned robot sees it' }),
     blocked: z.boolean(),
+    signedOutAt: z.date().optional().meta({ description: 'seed 002 access tokens issued up to then are refused' }),
     createdAt: z.date(),
   })
   .meta({ id: 'GroupOwner' });
@@ -183,6 +184,22 @@ export function groupOwnerEndpoints(api: EndpointRouter, deps: V1Deps, go: Group
       const { blocked, ...patch } = body;
       let now = await go.owners.update(params.userId, patch);
       if (blocked !== undefined) now = await go.owners.setBlocked(params.userId, blocked);
+      if (!now) throw notFound('group owner');
+      return now;
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/group-owners/:userId/sign-out',
+    tag,
+    permission: 'group_owners.write',
+    summary: 'End every seed 002 access token the group owner holds (they must get a new one from POST /auth)',
+    params: userIdParam,
+    response: groupOwnerView,
+    handle: async ({ params, principal }) => {
+      await visibleOwner(principal, params.userId);
+      const now = await go.owners.signOut(params.userId);
       if (!now) throw notFound('group owner');
       return now;
     },
