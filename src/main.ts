@@ -113,6 +113,7 @@ export async function start(
       groupOwners,
       stats,
       welcome: plugins.services.welcome.welcome,
+      keywords: plugins.services['keyword-reply'].keywords,
       log,
     });
     stops.push(async () => dialects.stop());

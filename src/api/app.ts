@@ -34,9 +34,11 @@ export function createApp(deps: AppDeps): Koa {
   app.use(health.routes());
   app.use(health.allowedMethods({ throw: true }));
   // JSON only; the raw text stays on ctx.request.rawBody (signed dialects need it). Bad JSON: 400.
+  // DELETE bodies too: seed 002 deletes a keyword with {"id": ...} in the body.
   app.use(
     bodyParser({
       enableTypes: ['json'],
+      parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'],
       jsonLimit: `${deps.bodyLimitKb ?? 256}kb`,
       jsonStrict: true,
       encoding: 'utf-8',

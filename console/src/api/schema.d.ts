@@ -9463,6 +9463,8 @@ export interface components {
             wxId?: string;
         };
         KeywordRule: {
+            /** @description who wrote it when not an operator: `group-owner:<user_id>` (seed 002) */
+            author?: string;
             cooldownSec: number;
             enabled: boolean;
             id: string;

@@ -24,6 +24,7 @@ import { AppStatusService, OwnerTokens, seed002Mount, seed002Router } from './se
 import type { GroupOwners } from '../../owners';
 import type { RoomStats } from '../../stats';
 import type { WelcomeService } from '../../plugins/welcome/welcome.service';
+import type { KeywordRuleService } from '../../plugins/keyword-reply/keyword-rule.service';
 import type { ScriptService } from '../../scripts/scripts.service';
 import type { People } from '../v1/people';
 
@@ -51,6 +52,8 @@ export interface DialectDeps {
   stats: RoomStats;
   /** The welcome plugin's per-room settings (seed 002 welcome_msg). */
   welcome: WelcomeService;
+  /** The keyword-reply plugin's rules (seed 002 keywords). */
+  keywords: KeywordRuleService;
   log: Logger;
 }
 
@@ -167,6 +170,7 @@ const DIALECTS: readonly Dialect[] = [
         runtime: d.runtime,
         stats: d.stats,
         welcome: d.welcome,
+        keywords: d.keywords,
         appStatus: new AppStatusService(d.connection),
         ...(d.screen ? { screen: d.screen } : {}),
         ...(d.authLimiter ? { authLimiter: d.authLimiter } : {}),

@@ -12,12 +12,15 @@ const keywordRuleSchema = new Schema(
     enabled: { type: Boolean, default: true },
     priority: { type: Number, default: 0 },
     cooldownSec: { type: Number, default: 0 },
+    /** Who wrote the rule when it was not the owner's operators: a group owner (`group-owner:<user_id>`). */
+    author: String,
     /** Seed 002 trigger_times: replies sent for this rule. */
     triggerTimes: { type: Number, default: 0 },
   },
   { timestamps: true },
 );
 keywordRuleSchema.index({ owner: 1, enabled: 1 });
+keywordRuleSchema.index({ owner: 1, author: 1 }, { sparse: true });
 
 /** A keyword rule document. */
 export type KeywordRuleDoc = InferSchemaType<typeof keywordRuleSchema> & { _id: import('mongoose').Types.ObjectId };

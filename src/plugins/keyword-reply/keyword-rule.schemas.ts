@@ -17,6 +17,10 @@ export const keywordRuleView = z
     enabled: z.boolean(),
     priority: z.number().int(),
     cooldownSec: z.number().int(),
+    author: z
+      .string()
+      .optional()
+      .meta({ description: 'who wrote it when not an operator: `group-owner:<user_id>` (seed 002)' }),
     triggerTimes: z.number().int().meta({
       description: 'times the rule answered (seed 002 trigger_times; counted before its replies are sent)',
     }),

@@ -55,6 +55,8 @@ export interface KeywordRule {
   priority: number;
   cooldownSec: number;
   triggerTimes: number;
+  /** Who wrote it when not the owner's operators (a group owner: `group-owner:<user_id>`). */
+  author?: string;
 }
 
 function toRule(d: KeywordRuleDoc): KeywordRule {
@@ -69,6 +71,7 @@ function toRule(d: KeywordRuleDoc): KeywordRule {
     priority: d.priority ?? 0,
     cooldownSec: d.cooldownSec ?? 0,
     triggerTimes: d.triggerTimes ?? 0,
+    ...(d.author ? { author: d.author } : {}),
   };
 }
 
@@ -84,9 +87,9 @@ export class KeywordRuleService extends EventEmitter<{ changed: [string] }> {
   }
 
   /** Validates and stores a new rule of `owner`; the plugin reloads that owner's rules. */
-  async create(owner: string, input: KeywordRuleInput): Promise<KeywordRule> {
+  async create(owner: string, input: KeywordRuleInput, author?: string): Promise<KeywordRule> {
     const data = keywordRuleInput.parse(input);
-    const doc = await this.Rule.create({ ...data, owner });
+    const doc = await this.Rule.create({ ...data, owner, ...(author ? { author } : {}) });
     this.emit('changed', owner);
     return toRule(doc.toObject());
   }
@@ -138,6 +141,12 @@ export class KeywordRuleService extends EventEmitter<{ changed: [string] }> {
     const docs = await this.Rule.find({ owner, ...(opts.enabledOnly ? { enabled: true } : {}) })
       .sort({ priority: -1, _id: 1 })
       .lean();
+    return docs.map(toRule);
+  }
+
+  /** Every rule of `owner` written by `author`, oldest first. */
+  async byAuthor(owner: string, author: string): Promise<KeywordRule[]> {
+    const docs = await this.Rule.find({ owner, author }).sort({ _id: 1 }).lean();
     return docs.map(toRule);
   }
 

@@ -337,6 +337,62 @@ describe('seed 002: an owner’s groups', () => {
     expect(welcome.body.data).toContainEqual({ id: group.code, name: '读书会', welcome_msg: '欢迎入群' });
   });
 
+  test('when the owner adds a keyword batch, then a member’s message gets the reply in the group and trigger_times counts it; it is changed and deleted; another owner sees none of it', async () => {
+    const created = await api()
+      .post('/keywords')
+      .set(bearer(amy.token))
+      .send({ group_codes: [group.code], keywords: ['价格', '多少钱'], reply_content: '99元一本' });
+    expect(created.body).toMatchObject({ code: 1200, data: 'SUCCESS' });
+    const id = created.body.batch_id as string;
+    const svc = serviceOf(amy.robotId);
+    const before = svc.puppet.received.length;
+    group.others[1]!.say('请问价格').to(group.room);
+    const [reply] = (await svc.puppet.receivedCount(before + 1)).slice(before);
+    expect(reply).toMatchObject({ conversationId: group.room.id, kind: 'text', text: '99元一本' });
+    const listed = await api().get('/keywords').set(bearer(amy.token));
+    expect(listed.body.data).toEqual([
+      {
+        batch_id: id,
+        keywords: ['价格', '多少钱'],
+        bind_group_counts: 1,
+        reply_content: '99元一本',
+        trigger_times: 1,
+        group_codes: [group.code],
+      },
+    ]);
+    const changed = await api()
+      .put('/keywords')
+      .set(bearer(amy.token))
+      .send({ id, group_codes: [group.code], keywords: ['书价'], reply_content: '88元' });
+    expect(changed.body.code).toBe(1200);
+    expect((await api().get(`/keywords/${id}`).set(bearer(amy.token))).body.data).toMatchObject({
+      keywords: ['书价'],
+      reply_content: '88元',
+      trigger_times: 1,
+    });
+
+    const bob = await signUp('union-bob', 'Bob');
+    expect((await api().get(`/keywords/${id}`).set(bearer(bob.token))).body.code).toBe(1404);
+    expect((await api().get('/keywords').set(bearer(bob.token))).body.data).toEqual([]);
+    expect((await api().delete('/keywords').set(bearer(bob.token)).send({ id })).body.code).toBe(1404);
+    const foreign = await api()
+      .post('/keywords')
+      .set(bearer(bob.token))
+      .send({ group_codes: [group.code], keywords: ['x'], reply_content: 'y' });
+    expect(foreign.body.code).toBe(1403);
+    expect(foreign.body.data).toEqual([{ path: 'group_codes.0', message: 'not one of your groups' }]);
+    const sensitive = await api()
+      .post('/keywords')
+      .set(bearer(amy.token))
+      .send({ group_codes: [group.code], keywords: ['x'], reply_content: '来赌博吧' });
+    expect(sensitive.body.code).toBe(2003);
+    expect((await api().get('/keywords').set(bearer(amy.token))).body.data).toHaveLength(1);
+
+    expect((await api().delete('/keywords').set(bearer(amy.token)).send({ id })).body.data).toBe('SUCCESS');
+    expect((await api().get('/keywords').set(bearer(amy.token))).body.data).toEqual([]);
+    expect((await api().delete('/keywords').set(bearer(amy.token)).send({})).body.code).toBe(1403);
+  });
+
   test.each([
     ['/groups?status=2', 'status'],
     ['/groups?page_size=0', 'page_size'],

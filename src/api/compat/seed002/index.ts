@@ -1,6 +1,7 @@
 /** Seed 002 group-owner platform API, robot and group operations (see /work/shared/seeds/002 and the README's "Seed 002"). */
 import { appEndpoints } from './app.endpoints';
 import { groupEndpoints } from './groups.endpoints';
+import { keywordEndpoints } from './keywords.endpoints';
 import { RobotCards } from './robot-profile';
 import { robotEndpoints } from './robots.endpoints';
 import { buildSeed002Router, type Seed002Deps } from './router';
@@ -16,6 +17,7 @@ export function seed002Router(deps: Seed002Deps) {
     robotEndpoints(cards),
     groupEndpoints,
     welcomeEndpoints,
+    keywordEndpoints,
   ]);
 }
 

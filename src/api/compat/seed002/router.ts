@@ -9,6 +9,7 @@ import type { TextScreen } from '../../../http/text-screen';
 import type { Logger } from '../../../logger';
 import type { GroupOwners, GroupOwnerView } from '../../../owners';
 import type { WelcomeService } from '../../../plugins/welcome/welcome.service';
+import type { KeywordRuleService } from '../../../plugins/keyword-reply/keyword-rule.service';
 import type { RoomStats } from '../../../stats';
 import { attemptOf, limitedVerify } from '../../middleware/auth-limit';
 import { describeIssues } from '../seed000/schemas';
@@ -27,6 +28,7 @@ export interface Seed002Deps {
   runtime: Runtime;
   stats: RoomStats;
   welcome: WelcomeService;
+  keywords: KeywordRuleService;
   appStatus: AppStatusService;
   /** Refuses written texts holding a sensitive word (2003); absent: none screened. */
   screen?: TextScreen;
