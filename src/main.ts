@@ -114,6 +114,7 @@ export async function start(
       stats,
       welcome: plugins.services.welcome.welcome,
       keywords: plugins.services['keyword-reply'].keywords,
+      mentions,
       log,
     });
     stops.push(async () => dialects.stop());

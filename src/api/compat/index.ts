@@ -20,7 +20,8 @@ import {
 } from './seed001';
 import { seed003Mount, startSeed003 } from './seed003';
 import { SignatureReplay, seed004Mount, seed004Router } from './seed004';
-import { AppStatusService, OwnerTokens, seed002Mount, seed002Router } from './seed002';
+import { AppStatusService, OwnerTokens, seed002Mount, seed002Router, startMentionNotices } from './seed002';
+import type { MentionService } from '../../plugins/mention-capture/mention.service';
 import type { GroupOwners } from '../../owners';
 import type { RoomStats } from '../../stats';
 import type { WelcomeService } from '../../plugins/welcome/welcome.service';
@@ -54,6 +55,8 @@ export interface DialectDeps {
   welcome: WelcomeService;
   /** The keyword-reply plugin's rules (seed 002 keywords). */
   keywords: KeywordRuleService;
+  /** Captured @-mentions (seed 002 @消息). */
+  mentions: MentionService;
   log: Logger;
 }
 
@@ -171,13 +174,20 @@ const DIALECTS: readonly Dialect[] = [
         stats: d.stats,
         welcome: d.welcome,
         keywords: d.keywords,
+        mentions: d.mentions,
         appStatus: new AppStatusService(d.connection),
         ...(d.screen ? { screen: d.screen } : {}),
         ...(d.authLimiter ? { authLimiter: d.authLimiter } : {}),
         timeZone: d.config.timeZone,
         log: d.log,
       });
-      return { mount: seed002Mount([router], s2.prefix) };
+      const notices = startMentionNotices({
+        mentions: d.mentions,
+        groupOwners: d.groupOwners,
+        manager: d.runtime.manager,
+        log: d.log.child({ module: 'seed002' }),
+      });
+      return { mount: seed002Mount([router], s2.prefix), stop: () => notices.stop() };
     },
   },
   // Seed 004: the operators' admin API.

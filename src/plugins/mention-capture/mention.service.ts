@@ -160,6 +160,20 @@ export class MentionService extends EventEmitter<{ captured: [Mention]; stored: 
     return { items: docs.map(toMention), total };
   }
 
+  /** One page of `owner`'s captures in the given rooms, newest first, with the total count. */
+  async listInRooms(
+    owner: string,
+    roomIds: readonly string[],
+    opts: { skip: number; limit: number },
+  ): Promise<{ items: Mention[]; total: number }> {
+    const filter = { owner, roomId: { $in: [...roomIds] } };
+    const [docs, total] = await Promise.all([
+      this.Mention.find(filter).sort({ at: -1, _id: -1 }).skip(opts.skip).limit(opts.limit).lean(),
+      this.Mention.countDocuments(filter),
+    ]);
+    return { items: docs.map(toMention), total };
+  }
+
   /**
    * One page of captures, newest first (by id: captures are stored as they happen). The cursor
    * is the last id of the previous page; no owner: every owner's.

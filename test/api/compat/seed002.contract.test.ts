@@ -393,6 +393,82 @@ describe('seed 002: an owner’s groups', () => {
     expect((await api().delete('/keywords').set(bearer(amy.token)).send({})).body.code).toBe(1403);
   });
 
+  test('when the owner turns @-messages on and a member @-mentions the robot, then the owner gets a private notice, the message is listed with its context, and the reply reaches the group', async () => {
+    expect((await api().get('/alt/switch').set(bearer(amy.token))).body.data).toBe(0);
+    expect((await api().put('/alt/switch').set(bearer(amy.token)).send({ alt_switch: 1 })).body.data).toBe(1);
+    expect((await api().get('/alt/switch').set(bearer(amy.token))).body.data).toBe(1);
+    const svc = serviceOf(amy.robotId);
+    const robotName = amy.assigned.data.name as string;
+    const before = svc.puppet.received.length;
+    const captured = nextEvent(
+      qunbot.runtime.manager,
+      'handled',
+      (e) => e.event.kind === 'message' && e.roomId === group.code,
+    );
+    group.others[0]!.say('明天几点开始').to(group.room);
+    await captured;
+    group.others[1]!.say(`@${robotName} 请问明天几点开始`, [svc.user]).to(group.room);
+    // The notice goes to Amy herself (her WeChat id was learnt from her invitation), not into the group.
+    const [notice] = (await svc.puppet.receivedCount(before + 1)).slice(before);
+    expect(notice).toMatchObject({ conversationId: group.by.id, kind: 'text' });
+    expect(notice!.text).toContain('【读书会】');
+    expect(notice!.text).toContain('请问明天几点开始');
+
+    const list = await api().get('/alt_msg?current_page=0&page_size=10').set(bearer(amy.token));
+    expect(list.body.data).toEqual([
+      {
+        msg_id: expect.any(String),
+        group_name: '读书会',
+        msg_content: `@${robotName} 请问明天几点开始`,
+        group_id: group.code,
+        status: 0,
+      },
+    ]);
+    expect(list.body.page_info).toEqual({ current_page: 0, page_size: 10, total_page: 1, total_records: 1 });
+    const msgId = list.body.data[0].msg_id as string;
+    const context = await api().get(`/groups/${group.code}/msg/${msgId}/context`).set(bearer(amy.token));
+    expect(context.body.code).toBe(1200);
+    // The messages before it in the group (earlier tests' included), the mention last: none came after it yet.
+    const texts = context.body.data.map((l: { content: { content: string } }) => l.content.content);
+    expect(texts.slice(-2)).toEqual(['明天几点开始', `@${robotName} 请问明天几点开始`]);
+    expect(texts).toContain('大家好');
+    expect(context.body.data.at(-1)).toMatchObject({
+      mem_code: group.others[1]!.id,
+      group_code: group.code,
+      content: { type: 3 },
+    });
+    expect((await api().get('/alt_msg').set(bearer(amy.token))).body.data[0].status).toBe(1);
+
+    const replied = await api()
+      .post('/alt_msg/reply')
+      .set(bearer(amy.token))
+      .send({ group_code: group.code, mem_code: group.others[1]!.id, content: '晚上八点', type: 3 });
+    expect(replied.body).toEqual({ code: 1200, description: '', data: null, page_info: {} });
+    const [reply] = (await svc.puppet.receivedCount(before + 2)).slice(before + 1);
+    expect(reply).toMatchObject({ conversationId: group.room.id, text: expect.stringContaining('晚上八点') });
+    expect(
+      (
+        await api()
+          .post('/alt_msg/reply')
+          .set(bearer(amy.token))
+          .send({ group_code: group.code, mem_code: 'x', content: 'y', type: 1 })
+      ).body.code,
+    ).toBe(1403);
+
+    const bob = await signUp('union-bob', 'Bob');
+    expect((await api().get(`/groups/${group.code}/msg/${msgId}/context`).set(bearer(bob.token))).body.code).toBe(1404);
+    expect((await api().get('/alt_msg').set(bearer(bob.token))).body.data).toEqual([]);
+    expect(
+      (
+        await api()
+          .post('/alt_msg/reply')
+          .set(bearer(bob.token))
+          .send({ group_code: group.code, mem_code: 'x', content: 'y', type: 3 })
+      ).body.code,
+    ).toBe(1404);
+    await api().put('/alt/switch').set(bearer(amy.token)).send({ alt_switch: 0 });
+  });
+
   test.each([
     ['/groups?status=2', 'status'],
     ['/groups?page_size=0', 'page_size'],

@@ -2,6 +2,7 @@
 import { appEndpoints } from './app.endpoints';
 import { groupEndpoints } from './groups.endpoints';
 import { keywordEndpoints } from './keywords.endpoints';
+import { mentionEndpoints } from './mentions.endpoints';
 import { RobotCards } from './robot-profile';
 import { robotEndpoints } from './robots.endpoints';
 import { buildSeed002Router, type Seed002Deps } from './router';
@@ -18,6 +19,7 @@ export function seed002Router(deps: Seed002Deps) {
     groupEndpoints,
     welcomeEndpoints,
     keywordEndpoints,
+    mentionEndpoints,
   ]);
 }
 
@@ -25,3 +27,4 @@ export type { Seed002Deps } from './router';
 export { seed002Mount, rewriteSeed002Error, Code } from './envelope';
 export { AppStatusService } from './app-status.service';
 export { OwnerTokens } from './owner-tokens';
+export { startMentionNotices } from './mention-notices';

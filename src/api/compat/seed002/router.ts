@@ -10,6 +10,7 @@ import type { Logger } from '../../../logger';
 import type { GroupOwners, GroupOwnerView } from '../../../owners';
 import type { WelcomeService } from '../../../plugins/welcome/welcome.service';
 import type { KeywordRuleService } from '../../../plugins/keyword-reply/keyword-rule.service';
+import type { MentionService } from '../../../plugins/mention-capture/mention.service';
 import type { RoomStats } from '../../../stats';
 import { attemptOf, limitedVerify } from '../../middleware/auth-limit';
 import { describeIssues } from '../seed000/schemas';
@@ -29,6 +30,7 @@ export interface Seed002Deps {
   stats: RoomStats;
   welcome: WelcomeService;
   keywords: KeywordRuleService;
+  mentions: MentionService;
   appStatus: AppStatusService;
   /** Refuses written texts holding a sensitive word (2003); absent: none screened. */
   screen?: TextScreen;
@@ -162,7 +164,13 @@ export function buildSeed002Router(deps: Seed002Deps, factories: readonly Endpoi
       // The core's refusals: a sensitive word (2003, naming the field and span), else bad input.
       if (err instanceof AppError && err.status < 500) {
         const code =
-          err.code === 'sensitive_word' ? Code.sensitiveWord : err.status === 404 ? Code.notFound : Code.badRequest;
+          err.code === 'sensitive_word'
+            ? Code.sensitiveWord
+            : err.status === 404 || err.code === 'robot_not_running'
+              ? Code.notFound
+              : err.status === 429
+                ? Code.tooMany
+                : Code.badRequest;
         ctx.body = answer(code, err.message, err.details ?? null);
         return;
       }
