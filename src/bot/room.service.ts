@@ -330,13 +330,21 @@ export class RoomService {
     return docs.map((d) => d._id.toString());
   }
 
-  /** The rooms the robots are in now (with `flag` on, when given), in id order, at most `limit`. */
+  /**
+   * The rooms the robots are in now (with `flag` on and rated at least `minStar` stars, when
+   * given), in id order, at most `limit`.
+   */
   async presentAddresses(
     robotIds: readonly string[],
-    flag: RoomFlag | undefined,
+    only: { flag?: RoomFlag | undefined; minStar?: number | undefined },
     limit: number,
   ): Promise<RoomAddress[]> {
-    const filter = { robotId: { $in: [...robotIds] }, present: true, ...(flag ? { [flag]: true } : {}) };
+    const filter = {
+      robotId: { $in: [...robotIds] },
+      present: true,
+      ...(only.flag ? { [only.flag]: true } : {}),
+      ...(only.minStar !== undefined ? { starLevel: { $gte: only.minStar } } : {}),
+    };
     const docs = await this.Room.find(filter, ADDRESS_FIELDS).sort({ _id: 1 }).limit(limit).lean();
     return docs.map(toAddress);
   }

@@ -15,6 +15,8 @@ const taskSchema = new Schema(
       mode: { type: String, enum: TARGET_MODES, required: true },
       roomIds: { type: [Schema.Types.ObjectId], default: undefined },
       flag: { type: String, enum: TARGET_FLAGS },
+      /** flag and all modes: only rooms rated at least this many stars (seed 002 群星级). */
+      minStar: Number,
     },
     schedule: {
       kind: { type: String, enum: ['now', 'once', 'cron'], required: true },

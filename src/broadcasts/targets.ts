@@ -64,11 +64,12 @@ export class TargetResolver {
     const listed = new Map((await this.rooms.addresses(listedIds)).map((a) => [a.id, toTarget(a)]));
     const shared = new Map<string, Promise<TargetRoom[]>>();
     const roomsOf = (owner: string, targets: Exclude<Targets, { mode: 'rooms' }>): Promise<TargetRoom[]> => {
-      const key = `${owner}\n${targets.mode === 'flag' ? targets.flag : ''}`;
+      const flag = targets.mode === 'flag' ? targets.flag : undefined;
+      const key = `${owner}\n${flag ?? ''}\n${targets.minStar ?? ''}`;
       let rooms = shared.get(key);
       if (!rooms) {
         rooms = this.rooms
-          .presentAddresses(robotsOf.get(owner) ?? [], targets.mode === 'flag' ? targets.flag : undefined, limit)
+          .presentAddresses(robotsOf.get(owner) ?? [], { flag, minStar: targets.minStar }, limit)
           .then((addresses) => addresses.map(toTarget));
         shared.set(key, rooms);
       }

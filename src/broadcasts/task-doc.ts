@@ -14,8 +14,9 @@ export function scheduleOf(d: Pick<BroadcastTaskDoc, 'schedule'>): Schedule {
 export function targetsOf(d: Pick<BroadcastTaskDoc, 'targets'>): Targets {
   const t = d.targets;
   if (t?.mode === 'rooms') return { mode: 'rooms', roomIds: (t.roomIds ?? []).map(String) };
-  if (t?.mode === 'flag') return { mode: 'flag', flag: t.flag ?? 'production' };
-  return { mode: 'all' };
+  const stars = typeof t?.minStar === 'number' ? { minStar: t.minStar } : {};
+  if (t?.mode === 'flag') return { mode: 'flag', flag: t.flag ?? 'production', ...stars };
+  return { mode: 'all', ...stars };
 }
 
 export function limitsOf(d: Pick<BroadcastTaskDoc, 'endAt' | 'maxRuns'>): ScheduleLimits {

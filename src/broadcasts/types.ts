@@ -5,7 +5,11 @@ import type { DeliveryStatus, RunCounts, SkipReason } from './report';
 export type TargetFlag = 'production' | 'launch' | 'bound';
 
 /** Which rooms a broadcast goes to (always among its owner's robots). */
-export type Targets = { mode: 'rooms'; roomIds: string[] } | { mode: 'flag'; flag: TargetFlag } | { mode: 'all' };
+/** Listed rooms; or every present room with a flag on, or every one (optionally only those rated at least `minStar`). */
+export type Targets =
+  | { mode: 'rooms'; roomIds: string[] }
+  | { mode: 'flag'; flag: TargetFlag; minStar?: number }
+  | { mode: 'all'; minStar?: number };
 
 /** The schedule as callers give it; a cron without a zone is read in the configured zone. */
 export type ScheduleInput =

@@ -6,6 +6,7 @@ import { cancelGroups, type CancelOutcome } from './cancellation';
 import { GroupOwnerService } from './group-owners.service';
 import { InvitationRecorder } from './invitations';
 import { OwnedGroupService } from './owned-groups.service';
+import { StarRatingService } from './star-ratings.service';
 
 export { CANCEL_REASONS, isCancelReason, type CancelReason } from './assignment-rules';
 export type { CancelOutcome } from './cancellation';
@@ -19,12 +20,15 @@ export {
   type OwnerSignUp,
 } from './group-owners.service';
 export { OwnedGroupService, type OwnedGroupView } from './owned-groups.service';
+export { STAR_STATES, StarRatingService, type StarRating } from './star-ratings.service';
 
 /** Group owners (seed 002 users), their robots and their groups. */
 export interface GroupOwners {
   owners: GroupOwnerService;
   groups: OwnedGroupService;
   invitations: InvitationRecorder;
+  /** Star ratings of groups (history; the room shows the latest). */
+  stars: StarRatingService;
   /** Cancels groups the caller may cancel; the robot leaves each. */
   cancel(
     roomIds: readonly string[],
@@ -49,6 +53,7 @@ export function startGroupOwners(deps: {
     owners,
     groups,
     invitations,
+    stars: new StarRatingService(deps.connection, { rooms: rt.rooms, now }),
     cancel: (roomIds, reason, mayCancel) =>
       cancelGroups({ groups, rooms: rt.rooms, manager: rt.manager, log }, roomIds, reason, mayCancel),
   };

@@ -6211,6 +6211,96 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/rooms/{id}/star-ratings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A room's star ratings, newest first (the last 100)
+         * @description Needs `group_owners.read`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["StarRating"][];
+                        };
+                    };
+                };
+                /** @description invalid input (code invalid_request, details list the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description missing or unknown API key or session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description needs group_owners.read */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (or another owner's) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many failed authentications from this address or with this key prefix (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description seconds until the client may try again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/rooms/{id}/statistics": {
         parameters: {
             query?: never;
@@ -6548,6 +6638,99 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rooms/star-ratings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rate rooms 1-5 stars (seed 002 群星级评定): kept as history, the room's starLevel is the latest
+         * @description All or none: a room the caller does not see is 400 naming it, and nothing is rated. Needs `group_owners.write`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        items: {
+                            roomId: string;
+                            star: number;
+                            /**
+                             * @description the rater’s state (seed 002): 5 manual set by default
+                             * @default 5
+                             */
+                            state?: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["StarRating"][];
+                        };
+                    };
+                };
+                /** @description invalid input (code invalid_request, details list the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description missing or unknown API key or session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description needs group_owners.write */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many failed authentications from this address or with this key prefix (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description seconds until the client may try again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -9390,7 +9573,7 @@ export interface components {
             /** @description IANA zone, default the configured one (Asia/Shanghai) */
             timeZone?: string;
         };
-        /** @description listed rooms, every room with a flag on, or every room of the owner (rooms the robot is in at run time) */
+        /** @description listed rooms, every room with a flag on, or every room of the owner (rooms the robot is in at run time); flag and all may keep only rooms rated at least minStar stars */
         BroadcastTargets: {
             /** @enum {string} */
             mode: "rooms";
@@ -9398,9 +9581,13 @@ export interface components {
         } | {
             /** @enum {string} */
             flag: "production" | "launch" | "bound";
+            /** @description only rooms rated at least this many stars (1-5) */
+            minStar?: number;
             /** @enum {string} */
             mode: "flag";
         } | {
+            /** @description only rooms rated at least this many stars (1-5) */
+            minStar?: number;
             /** @enum {string} */
             mode: "all";
         };
@@ -9822,6 +10009,14 @@ export interface components {
                 end: string;
                 start: string;
             }[];
+        };
+        StarRating: {
+            /** Format: date-time */
+            at: string;
+            roomId: string;
+            source?: string;
+            star: number;
+            state: number;
         };
         WebhookDelivery: {
             attempts: number;

@@ -29,16 +29,25 @@ const scheduleBody = z
   ])
   .meta({ id: 'BroadcastSchedule' });
 
+/** Only rooms rated at least this many stars (seed 002 star ratings); absent: any. */
+const minStar = z
+  .number()
+  .int()
+  .min(1)
+  .max(5)
+  .optional()
+  .meta({ description: 'only rooms rated at least this many stars (1-5)' });
+
 const targetsBody = z
   .discriminatedUnion('mode', [
     z.object({ mode: z.literal('rooms'), roomIds: z.array(recordId).min(1).max(5000) }).strict(),
-    z.object({ mode: z.literal('flag'), flag: z.enum(['production', 'launch', 'bound']) }).strict(),
-    z.object({ mode: z.literal('all') }).strict(),
+    z.object({ mode: z.literal('flag'), flag: z.enum(['production', 'launch', 'bound']), minStar }).strict(),
+    z.object({ mode: z.literal('all'), minStar }).strict(),
   ])
   .meta({
     id: 'BroadcastTargets',
     description:
-      'listed rooms, every room with a flag on, or every room of the owner (rooms the robot is in at run time)',
+      'listed rooms, every room with a flag on, or every room of the owner (rooms the robot is in at run time); flag and all may keep only rooms rated at least minStar stars',
   });
 
 const broadcastFields = {

@@ -6,6 +6,7 @@ import type { Principal } from '../../http/principal';
 import { httpUrl, nameText, ownerName, pageOf, pageQuery } from '../../http/schemas';
 import {
   CANCEL_REASONS,
+  STAR_STATES,
   NoRobotError,
   OwnerBlockedError,
   OwnerTenantError,
@@ -54,6 +55,19 @@ const ownedGroupView = z
     cancelReason: z.number().int().optional(),
   })
   .meta({ id: 'OwnedGroup' });
+
+const starRatingView = z
+  .object({
+    roomId: z.string(),
+    star: z.number().int(),
+    state: z.number().int(),
+    source: z.string().optional(),
+    at: z.date(),
+  })
+  .meta({ id: 'StarRating' });
+
+/** Who rated, for the history: the operator's username or the API key's id. */
+const raterOf = (p: Principal) => (p.operator ? `operator:${p.operator.username}` : `api-key:${p.keyId}`);
 
 const userIdParam = z.object({ userId: z.string().min(1).max(64) });
 
@@ -263,6 +277,61 @@ export function groupOwnerEndpoints(api: EndpointRouter, deps: V1Deps, go: Group
       const held = await go.groups.get(params.id);
       if (!held) throw notFound('group ownership');
       return held;
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/rooms/star-ratings',
+    tag,
+    permission: 'group_owners.write',
+    summary: "Rate rooms 1-5 stars (seed 002 群星级评定): kept as history, the room's starLevel is the latest",
+    description: 'All or none: a room the caller does not see is 400 naming it, and nothing is rated.',
+    body: z
+      .object({
+        items: z
+          .array(
+            z
+              .object({
+                roomId: z.string().min(1).max(64),
+                star: z.number().int().min(1).max(5),
+                state: z
+                  .number()
+                  .int()
+                  .refine((n) => (STAR_STATES as readonly number[]).includes(n), `one of ${STAR_STATES.join(', ')}`)
+                  .default(5)
+                  .meta({ description: 'the rater’s state (seed 002): 5 manual set by default' }),
+              })
+              .strict(),
+          )
+          .min(1)
+          .max(1000),
+      })
+      .strict(),
+    response: z.object({ items: z.array(starRatingView) }),
+    handle: async ({ body, principal }) => {
+      const missing: { path: string; message: string }[] = [];
+      for (const [i, item] of body.items.entries())
+        await visibleRoom(rt, principal, item.roomId).catch(() =>
+          missing.push({ path: `items.${i}.roomId`, message: 'not a room of yours' }),
+        );
+      if (missing.length > 0) throw new AppError(400, 'invalid_request', 'unknown rooms; nothing was rated', missing);
+      const source = raterOf(principal);
+      return { items: await go.stars.rate(body.items.map((i) => ({ ...i, roomId: i.roomId.toLowerCase(), source }))) };
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/rooms/:id/star-ratings',
+    tag,
+    permission: 'group_owners.read',
+    summary: "A room's star ratings, newest first (the last 100)",
+    params: z.object({ id: z.string().min(1).max(64) }),
+    response: z.object({ items: z.array(starRatingView) }),
+    handle: async ({ params, principal }) => {
+      const { room } = await visibleRoom(rt, principal, params.id);
+      return { items: await go.stars.history(room.id) };
     },
   });
 

@@ -469,6 +469,47 @@ describe('seed 002: an owner’s groups', () => {
     await api().put('/alt/switch').set(bearer(amy.token)).send({ alt_switch: 0 });
   });
 
+  test('when the rating system rates groups, then each shows its stars as quality_level with history; an unknown group or command rates nothing', async () => {
+    const rated = await api()
+      .post('/groups/star')
+      .set(key())
+      .send({ command: 'update_group_star', data: [{ groupId: group.code, state: 2, star: 4 }] });
+    expect(rated.body).toEqual({ code: 1200, description: '', data: null, page_info: {} });
+    const groups = await api().get('/groups').set(bearer(amy.token));
+    expect(groups.body.data.find((g: { code: string }) => g.code === group.code).quality_level).toBe(4);
+    const mixed = await api()
+      .post('/groups/star')
+      .set(key())
+      .send({
+        command: 'update_group_star',
+        data: [
+          { groupId: group.code, state: 3, star: 1 },
+          { groupId: 'ffffffffffffffffffffffff', state: 1, star: 1 },
+        ],
+      });
+    expect(mixed.body.code).toBe(1403);
+    expect(mixed.body.data).toEqual([{ path: 'data.1.groupId', message: 'no such group' }]);
+    expect(
+      (
+        await api()
+          .post('/groups/star')
+          .set(key())
+          .send({ command: 'other', data: [{ groupId: group.code, state: 1, star: 1 }] })
+      ).body.code,
+    ).toBe(1403);
+    expect(
+      (
+        await api()
+          .post('/groups/star')
+          .send({ command: 'update_group_star', data: [{ groupId: group.code, state: 1, star: 1 }] })
+      ).body.code,
+    ).toBe(1401);
+    const history = await api().get(`/api/v1/rooms/${group.code}/star-ratings`).set(bearer(ADMIN_KEY));
+    expect(
+      history.body.items.map((r: { star: number; state: number; source: string }) => [r.star, r.state, r.source]),
+    ).toEqual([[4, 2, 'seed002:groups/star']]);
+  });
+
   test.each([
     ['/groups?status=2', 'status'],
     ['/groups?page_size=0', 'page_size'],

@@ -3,6 +3,7 @@ import { appEndpoints } from './app.endpoints';
 import { groupEndpoints } from './groups.endpoints';
 import { keywordEndpoints } from './keywords.endpoints';
 import { mentionEndpoints } from './mentions.endpoints';
+import { starEndpoints } from './stars.endpoints';
 import { RobotCards } from './robot-profile';
 import { robotEndpoints } from './robots.endpoints';
 import { buildSeed002Router, type Seed002Deps } from './router';
@@ -20,6 +21,7 @@ export function seed002Router(deps: Seed002Deps) {
     welcomeEndpoints,
     keywordEndpoints,
     mentionEndpoints,
+    starEndpoints,
   ]);
 }
 
