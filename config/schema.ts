@@ -19,6 +19,27 @@ function jsonFromEnv<T extends z.ZodType>(example: string, schema: T) {
     .pipe(schema);
 }
 
+/**
+ * Seed 002 mini-programs `[{"appid":"wx...","username":"gh_...@app","apiKeyId":"..."}]` (from
+ * SEED002_MINIPROGRAMS): the mini-program a delivery task's type-4 items open, per delivery
+ * credential (the API key's id; without apiKeyId: every other key). The seed's items carry no appid.
+ */
+const seed002MiniPrograms = jsonFromEnv(
+  '[{"appid":"wx1234567890abcdef","username":"gh_abcdef123456@app"}]',
+  z
+    .array(
+      z
+        .object({
+          appid: z.string().regex(/^wx[0-9a-zA-Z]{6,32}$/, 'a mini-program appid such as wx1234567890abcdef'),
+          username: z.string().min(1).max(100),
+          apiKeyId: z.string().min(1).max(64).optional(),
+        })
+        .strict(),
+    )
+    .max(100)
+    .refine((list) => new Set(list.map((m) => m.apiKeyId ?? '*')).size === list.length, 'one entry per apiKeyId'),
+);
+
 /** An IP address or CIDR range (`10.0.0.0/8`, `127.0.0.1`, `::1`). */
 const addressOrRange = z.string().refine((entry) => {
   try {
@@ -363,6 +384,8 @@ export const configSchema = z
               .int()
               .positive()
               .max(24 * 90),
+            /** Mini-programs that delivery tasks' type-4 items open, per delivery credential (SEED002_MINIPROGRAMS). */
+            miniPrograms: seed002MiniPrograms.optional(),
           })
           .strict()
           .optional(),
@@ -457,6 +480,7 @@ export const envBindings: readonly EnvBinding[] = [
   { env: 'SEED002_PREFIX', path: 'compat.seed002.prefix', kind: 'string' },
   { env: 'SEED002_OWNER', path: 'compat.seed002.owner', kind: 'string' },
   { env: 'SEED002_TOKEN_TTL_HOURS', path: 'compat.seed002.tokenTtlHours', kind: 'number' },
+  { env: 'SEED002_MINIPROGRAMS', path: 'compat.seed002.miniPrograms', kind: 'string' },
   { env: 'SEED004_ENABLED', path: 'compat.seed004.enabled', kind: 'boolean' },
   { env: 'SEED004_PREFIX', path: 'compat.seed004.prefix', kind: 'string' },
   { env: 'SEED004_TIMESTAMP_WINDOW_SEC', path: 'compat.seed004.timestampWindowSec', kind: 'number' },

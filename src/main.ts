@@ -14,6 +14,7 @@ import { startServer } from './api/server';
 import { SensitiveWordService } from './sensitive/sensitive-words.service';
 import { startRoomStats } from './stats';
 import { startGroupOwners, type GroupOwners } from './owners';
+import { LaunchService } from './launch';
 import { createRuntime } from './bot/runtime';
 import { modelsReady, openDatabase } from './db/connection';
 import { createLogger, type Logger } from './logger';
@@ -94,6 +95,13 @@ export async function start(
       publish: (e) => webhooks.outbox.publish(e),
     });
     stops.push(() => broadcasts.close());
+    // Launch (seed 002 投放): switches and delivery tasks, delivered by broadcasts.
+    const launch = new LaunchService(db.connection, {
+      rooms: runtime.rooms,
+      robots: runtime.robots,
+      broadcasts,
+      now: () => runtime.clock.now(),
+    });
     const scripts = new ScriptService(db.connection);
     const sensitive = new SensitiveWordService(db.connection, { wordsFile: config.sensitive.wordsFile });
     // The seed dialects register their callback formats and listeners; they stop before the webhooks.
@@ -115,6 +123,7 @@ export async function start(
       welcome: plugins.services.welcome.welcome,
       keywords: plugins.services['keyword-reply'].keywords,
       mentions,
+      launch,
       log,
     });
     stops.push(async () => dialects.stop());
@@ -131,6 +140,7 @@ export async function start(
       stats,
       sensitive,
       groupOwners,
+      launch,
       dialectEndpoints: dialects.nativeEndpoints,
       people,
       scripts,

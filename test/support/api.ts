@@ -1,6 +1,7 @@
 import { SensitiveWordService } from '../../src/sensitive/sensitive-words.service';
 import { startRoomStats } from '../../src/stats';
 import { startGroupOwners } from '../../src/owners';
+import { LaunchService } from '../../src/launch';
 import type Router from '@koa/router';
 import request from 'supertest';
 import { createApp } from '../../src/api/app';
@@ -78,6 +79,12 @@ export async function apiHarness(
     stats,
     sensitive,
     groupOwners,
+    launch: new LaunchService(db.connection, {
+      rooms: runtime.rooms,
+      robots: runtime.robots,
+      broadcasts,
+      now: () => runtime.clock.now(),
+    }),
     keys,
     // Operators, roles, sessions and the audit log, as src/main.ts builds them.
     scripts: new ScriptService(db.connection),

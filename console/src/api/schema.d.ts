@@ -2821,6 +2821,203 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/launch-tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive a delivery task: once per owner and taskId (the same taskId again answers the first, duplicate: true), delivered by a broadcast to the listed rooms whose launch switch is on
+         * @description Needs `broadcasts.write`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description room ids */
+                        groupIds: string[];
+                        items: {
+                            content?: string | null;
+                            filePath?: string | null;
+                            title?: string | null;
+                            /** @description 1 text, 2 image, 3 link, 4 mini-program (seed 002 群投放) */
+                            type: number;
+                            url?: string | null;
+                        }[];
+                        /** @description the mini-program that type-4 items open */
+                        miniProgram?: {
+                            appid: string;
+                            username: string;
+                        };
+                        /** @description required with an admin key */
+                        owner?: string;
+                        taskId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            duplicate: boolean;
+                            task: components["schemas"]["LaunchTask"];
+                        };
+                    };
+                };
+                /** @description invalid input (code invalid_request, details list the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description missing or unknown API key or session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description needs broadcasts.write */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many failed authentications from this address or with this key prefix (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description seconds until the client may try again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/launch-tasks/{taskId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A delivery task with its per-room outcome (deliveries: empty until its run dispatched)
+         * @description Needs `broadcasts.read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    owner?: string;
+                };
+                header?: never;
+                path: {
+                    taskId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deliveries: components["schemas"]["BroadcastDelivery"][];
+                            sent: boolean;
+                            task: components["schemas"]["LaunchTask"];
+                        };
+                    };
+                };
+                /** @description invalid input (code invalid_request, details list the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description missing or unknown API key or session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description needs broadcasts.read */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (or another owner's) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many failed authentications from this address or with this key prefix (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description seconds until the client may try again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -6023,6 +6220,198 @@ export interface paths {
                 };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rooms/{id}/launch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Turn a room's launch switch on or off (delivery tasks reach only rooms with it on); kept in its history
+         * @description Needs `rooms.write`.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        on: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            on: boolean;
+                            roomId: string;
+                        };
+                    };
+                };
+                /** @description invalid input (code invalid_request, details list the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description missing or unknown API key or session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description needs rooms.write */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (or another owner's) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many failed authentications from this address or with this key prefix (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description seconds until the client may try again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rooms/{id}/launch-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A room's launch switch changes, newest first (the last 100)
+         * @description Needs `rooms.read`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                at: string;
+                                by?: string;
+                                on: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description invalid input (code invalid_request, details list the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description missing or unknown API key or session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description needs rooms.read */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (or another owner's) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many failed authentications from this address or with this key prefix (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description seconds until the client may try again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -9693,6 +10082,51 @@ export interface components {
             roomIds: string[];
             /** @description times the rule answered (seed 002 trigger_times; counted before its replies are sent) */
             triggerTimes: number;
+        };
+        LaunchTask: {
+            /** @description the broadcast that delivers it */
+            broadcastId?: string;
+            materials: ({
+                text: string;
+                /** @enum {string} */
+                type: "text";
+            } | {
+                /** @enum {string} */
+                type: "image";
+                /** Format: uri */
+                url: string;
+            } | {
+                description?: string;
+                /** Format: uri */
+                thumbnailUrl?: string;
+                title: string;
+                /** @enum {string} */
+                type: "link";
+                /** Format: uri */
+                url: string;
+            } | {
+                appid: string;
+                description?: string;
+                pagePath?: string;
+                /** Format: uri */
+                thumbUrl?: string;
+                title: string;
+                /** @enum {string} */
+                type: "miniprogram";
+                username: string;
+            })[];
+            owner: string;
+            /** Format: date-time */
+            receivedAt: string;
+            refused: {
+                groupId: string;
+                /** @enum {string} */
+                reason: "unknown_group" | "switch_off" | "robot_not_in_group";
+            }[];
+            /** @description rooms it goes to (their switch was on) */
+            roomIds: string[];
+            source?: string;
+            taskId: string;
         };
         Mention: {
             /** @description messages after it, oldest first */

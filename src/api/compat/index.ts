@@ -22,6 +22,7 @@ import { seed003Mount, startSeed003 } from './seed003';
 import { SignatureReplay, seed004Mount, seed004Router } from './seed004';
 import { AppStatusService, OwnerTokens, seed002Mount, seed002Router, startMentionNotices } from './seed002';
 import type { MentionService } from '../../plugins/mention-capture/mention.service';
+import type { LaunchService } from '../../launch';
 import type { GroupOwners } from '../../owners';
 import type { RoomStats } from '../../stats';
 import type { WelcomeService } from '../../plugins/welcome/welcome.service';
@@ -57,6 +58,8 @@ export interface DialectDeps {
   keywords: KeywordRuleService;
   /** Captured @-mentions (seed 002 @消息). */
   mentions: MentionService;
+  /** Launch switches and delivery tasks (seed 002 投放). */
+  launch: LaunchService;
   log: Logger;
 }
 
@@ -175,6 +178,10 @@ const DIALECTS: readonly Dialect[] = [
         welcome: d.welcome,
         keywords: d.keywords,
         mentions: d.mentions,
+        launch: d.launch,
+        miniPrograms: new Map(
+          (s2.miniPrograms ?? []).map((m) => [m.apiKeyId ?? '*', { appid: m.appid, username: m.username }]),
+        ),
         appStatus: new AppStatusService(d.connection),
         ...(d.screen ? { screen: d.screen } : {}),
         ...(d.authLimiter ? { authLimiter: d.authLimiter } : {}),

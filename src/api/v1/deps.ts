@@ -5,6 +5,7 @@ import type { Runtime } from '../../bot/runtime';
 import type { Broadcasts } from '../../broadcasts';
 import type { RoomStats } from '../../stats';
 import type { GroupOwners } from '../../owners';
+import type { LaunchService } from '../../launch';
 import type { SensitiveWordService } from '../../sensitive/sensitive-words.service';
 import type { PluginEndpointDeps } from '../../plugins/plugin-package';
 import type { WebhookOutbox } from '../../webhooks/outbox';
@@ -40,6 +41,8 @@ export interface V1Deps {
   stats?: RoomStats;
   /** Group owners (seed 002 users), their robots and groups; without them the /group-owners endpoints are absent. */
   groupOwners?: GroupOwners;
+  /** Launch switches and delivery tasks (seed 002 投放); without them the /launch-tasks endpoints are absent. */
+  launch?: LaunchService;
   /** Scheduled broadcasts; without it the /broadcasts endpoints are absent. */
   broadcasts?: Broadcasts;
 }

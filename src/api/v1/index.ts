@@ -20,6 +20,7 @@ import { scriptEndpoints } from './scripts.endpoints';
 import { sessionEndpoints } from './sessions.endpoints';
 import { statisticsEndpoints } from './statistics.endpoints';
 import { groupOwnerEndpoints } from './group-owners.endpoints';
+import { launchEndpoints } from './launch.endpoints';
 import { sensitiveWordEndpoints } from './sensitive-words.endpoints';
 
 export const V1_PREFIX = '/api/v1';
@@ -65,6 +66,7 @@ export function nativeApi(deps: V1Deps) {
   roomEndpoints(api, deps);
   if (deps.stats) statisticsEndpoints(api, deps, deps.stats);
   if (deps.groupOwners) groupOwnerEndpoints(api, deps, deps.groupOwners);
+  if (deps.launch) launchEndpoints(api, deps, deps.launch);
   if (deps.sensitive) sensitiveWordEndpoints(api, deps.sensitive);
   messageEndpoints(api, deps);
   apiKeyEndpoints(api, deps);

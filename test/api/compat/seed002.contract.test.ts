@@ -510,6 +510,98 @@ describe('seed 002: an owner’s groups', () => {
     ).toEqual([[4, 2, 'seed002:groups/star']]);
   });
 
+  test('when the delivery system sends a task, then only groups with the switch on get it, once, and the others are reported; the owner sees it in the launch history', async () => {
+    const codes = (await api().get('/owner/groups?page_size=-1').set(bearer(amy.token))).body.data.map(
+      (g: { code: string }) => g.code,
+    ) as string[];
+    const off = codes.find((c) => c !== group.code) as string;
+    expect(
+      (await api().put('/launch/switch').set(bearer(amy.token)).send({ code: group.code, rcv_task_flag: 1 })).body,
+    ).toMatchObject({ code: 1200, data: 1 });
+    expect(
+      (await api().get('/groups').set(bearer(amy.token))).body.data.find((g: { code: string }) => g.code === group.code)
+        .launch_switch,
+    ).toBe(1);
+    const svc = serviceOf(amy.robotId);
+    const before = svc.puppet.received.length;
+    const task = {
+      taskId: 'T-1001',
+      groupIds: [group.code, off, 'ffffffffffffffffffffffff'],
+      content: {
+        items: [
+          { type: 1, title: '', content: '今日好书推荐', filePath: null, url: null },
+          { type: 3, title: '书单', content: '十本好书', filePath: null, url: 'https://example.com/books' },
+        ],
+      },
+    };
+    const received = await api().post('/task/receive').set(key()).send(task);
+    expect(received.body).toEqual({
+      code: 1200,
+      description: '',
+      data: {
+        task_id: 'T-1001',
+        duplicate: false,
+        accepted: [group.code],
+        refused: [
+          { groupId: off, reason: 'switch_off' },
+          { groupId: 'ffffffffffffffffffffffff', reason: 'unknown_group' },
+        ],
+      },
+      page_info: {},
+    });
+    const sends = (await svc.puppet.receivedCount(before + 2)).slice(before);
+    expect(sends.map((r) => [r.conversationId, r.kind])).toEqual([
+      [group.room.id, 'text'],
+      [group.room.id, 'url'],
+    ]);
+    // The same task again: answered as the first, delivered by no second broadcast.
+    const again = await api().post('/task/receive').set(key()).send(task);
+    expect(again.body.data).toMatchObject({ task_id: 'T-1001', duplicate: true, accepted: [group.code] });
+    const broadcasts = await api().get('/api/v1/broadcasts?owner=platform-x&limit=100').set(bearer(ADMIN_KEY));
+    expect(broadcasts.body.items.filter((b: { source?: string }) => b.source === 'launch:T-1001')).toHaveLength(1);
+    const outcome = await api().get('/api/v1/launch-tasks/T-1001?owner=platform-x').set(bearer(ADMIN_KEY));
+    expect(outcome.body.task).toMatchObject({ taskId: 'T-1001', roomIds: [group.code] });
+
+    const history = await api().get('/launch/switch?current_page=0&page_size=10').set(bearer(amy.token));
+    expect(history.body.data).toEqual([
+      { task_id: 'T-1001', send_date: expect.any(String), group_count: 1, send_flag: expect.any(Number) },
+    ]);
+    expect(history.body.page_info).toEqual({ current_page: 0, page_size: 10, total_page: 1, total_records: 1 });
+    const detail = await api().get('/launch/history/detail?task_id=T-1001').set(bearer(amy.token));
+    expect(detail.body.data).toEqual({
+      groups: [group.code],
+      materials: [
+        { url: null, type: 1, title: '', content: '今日好书推荐', filePath: null },
+        { url: 'https://example.com/books', type: 3, title: '书单', content: '十本好书', filePath: null },
+      ],
+      send_date: expect.any(String),
+    });
+    const bob = await signUp('union-bob', 'Bob');
+    expect((await api().get('/launch/history/detail?task_id=T-1001').set(bearer(bob.token))).body.code).toBe(1404);
+    expect(
+      (await api().put('/launch/switch').set(bearer(bob.token)).send({ code: group.code, rcv_task_flag: 0 })).body.code,
+    ).toBe(1404);
+  });
+
+  test.each([
+    [{ type: 2, content: 'no image url' }, 'content.items.0.filePath'],
+    [{ type: 3, title: 'x', url: 'ftp://x' }, 'content.items.0.url'],
+    [{ type: 4, title: 'mini' }, 'content.items.0.type'],
+    [{ type: 9, content: 'x' }, 'content.items.0.type'],
+    [{ type: 1, content: '   ' }, 'content.items.0.content'],
+  ])('when a task item is %j, then 1403 names %s and the task is not received', async (item, path) => {
+    const res = await api()
+      .post('/task/receive')
+      .set(key())
+      .send({ taskId: `bad-${path}-${item.type}`, groupIds: [group.code], content: { items: [item] } });
+    expect(res.body.code).toBe(1403);
+    expect(res.body.data.map((d: { path: string }) => d.path)).toContain(path);
+    const stored = await api()
+      .get(`/api/v1/launch-tasks/bad-${path}-${item.type}?owner=platform-x`)
+      .set(bearer(ADMIN_KEY));
+    expect(stored.status).toBe(404);
+  });
+
   test.each([
     ['/groups?status=2', 'status'],
     ['/groups?page_size=0', 'page_size'],

@@ -4,6 +4,7 @@ import { groupEndpoints } from './groups.endpoints';
 import { keywordEndpoints } from './keywords.endpoints';
 import { mentionEndpoints } from './mentions.endpoints';
 import { starEndpoints } from './stars.endpoints';
+import { launchEndpoints } from './launch.endpoints';
 import { RobotCards } from './robot-profile';
 import { robotEndpoints } from './robots.endpoints';
 import { buildSeed002Router, type Seed002Deps } from './router';
@@ -22,6 +23,7 @@ export function seed002Router(deps: Seed002Deps) {
     keywordEndpoints,
     mentionEndpoints,
     starEndpoints,
+    launchEndpoints,
   ]);
 }
 

@@ -5,12 +5,14 @@ import type { ApiKeyService } from '../../../auth/api-key.service';
 import type { AuthFailureLimiter } from '../../../auth/auth-failure-limiter';
 import type { Runtime } from '../../../bot/runtime';
 import { AppError } from '../../../http/errors';
+import type { Principal } from '../../../http/principal';
 import type { TextScreen } from '../../../http/text-screen';
 import type { Logger } from '../../../logger';
 import type { GroupOwners, GroupOwnerView } from '../../../owners';
 import type { WelcomeService } from '../../../plugins/welcome/welcome.service';
 import type { KeywordRuleService } from '../../../plugins/keyword-reply/keyword-rule.service';
 import type { MentionService } from '../../../plugins/mention-capture/mention.service';
+import type { LaunchService, MiniProgramIdentity } from '../../../launch';
 import type { RoomStats } from '../../../stats';
 import { attemptOf, limitedVerify } from '../../middleware/auth-limit';
 import { describeIssues } from '../seed000/schemas';
@@ -31,6 +33,9 @@ export interface Seed002Deps {
   welcome: WelcomeService;
   keywords: KeywordRuleService;
   mentions: MentionService;
+  launch: LaunchService;
+  /** Mini-programs of delivery tasks' type-4 items, per API key id ('*': any other key). */
+  miniPrograms: ReadonlyMap<string, MiniProgramIdentity>;
   appStatus: AppStatusService;
   /** Refuses written texts holding a sensitive word (2003); absent: none screened. */
   screen?: TextScreen;
@@ -54,6 +59,8 @@ export interface Seed002Request<Q, B> {
   body: B;
   /** The signed-in group owner (`owner` endpoints). */
   owner: GroupOwnerView;
+  /** The platform's API key (`platform` endpoints). */
+  caller: Principal;
 }
 
 export interface Seed002Endpoint<Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
@@ -115,7 +122,7 @@ export function buildSeed002Router(deps: Seed002Deps, factories: readonly Endpoi
   const log = deps.log.child({ module: 'seed002' });
   const router = new Router({ prefix: deps.prefix });
 
-  const platform = async (ctx: Context): Promise<void> => {
+  const platform = async (ctx: Context): Promise<Principal> => {
     const key = apiKeyOf(ctx);
     if (!key) throw unauthorized('this endpoint is for the platform: send its API key in X-Api-Key');
     const principal = await limitedVerify(
@@ -128,6 +135,7 @@ export function buildSeed002Router(deps: Seed002Deps, factories: readonly Endpoi
     if (!principal) throw unauthorized('unknown or revoked API key');
     if (!principal.admin && principal.owner !== deps.tenant)
       throw unauthorized(`the API key is not of the platform's owner ${deps.tenant}`);
+    return principal;
   };
 
   const owner = async (ctx: Context, allowBlocked: boolean): Promise<GroupOwnerView> => {
@@ -185,11 +193,19 @@ export function buildSeed002Router(deps: Seed002Deps, factories: readonly Endpoi
       router[e.method](e.path, (ctx) =>
         run(ctx, async () => {
           let who: GroupOwnerView | undefined;
-          if (e.caller === 'platform') await platform(ctx);
+          let caller: Principal | undefined;
+          if (e.caller === 'platform') caller = await platform(ctx);
           else if (e.caller === 'owner') who = await owner(ctx, e.allowBlocked === true);
           const query = parse(e.query, ctx.query);
           const body = parse(e.body, (ctx.request as unknown as { body?: unknown }).body ?? {});
-          return e.handle({ ctx, params: ctx.params, query, body, owner: who as GroupOwnerView });
+          return e.handle({
+            ctx,
+            params: ctx.params,
+            query,
+            body,
+            owner: who as GroupOwnerView,
+            caller: caller as Principal,
+          });
         }),
       );
   return router;
