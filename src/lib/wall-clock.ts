@@ -64,3 +64,16 @@ export function addDays(day: string, n: number): string {
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
+
+/** The instant at which the wall clock of `timeZone` shows `w` (seconds 0); DST gaps resolve forward. */
+export function instantOf(w: Omit<WallTime, 'second'>, timeZone: string): number {
+  const target = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute);
+  let t = target;
+  for (let i = 0; i < 3; i++) {
+    const seen = wallTime(t, timeZone);
+    const shown = Date.UTC(seen.year, seen.month - 1, seen.day, seen.hour, seen.minute, seen.second);
+    if (shown === target) break;
+    t += target - shown;
+  }
+  return t;
+}

@@ -179,6 +179,8 @@ const DIALECTS: readonly Dialect[] = [
         keywords: d.keywords,
         mentions: d.mentions,
         launch: d.launch,
+        broadcasts: d.broadcasts,
+        connection: d.connection,
         miniPrograms: new Map(
           (s2.miniPrograms ?? []).map((m) => [m.apiKeyId ?? '*', { appid: m.appid, username: m.username }]),
         ),

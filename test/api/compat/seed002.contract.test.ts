@@ -228,6 +228,11 @@ describe('seed 002: an owner’s groups', () => {
   beforeAll(async () => {
     amy = await signUp('union-amy', 'Amy');
     group = await inviteInto(amy.robotId, 'Amy', '读书会');
+    // The platform's sensitive word, refused with 2003 wherever an owner writes it.
+    await api()
+      .post('/api/v1/sensitive-words')
+      .set(bearer(ADMIN_KEY))
+      .send({ words: ['赌博'], owner: 'platform-x' });
   });
 
   test('when the owner invited the robot into a group, then /groups, /owner/groups and /owner/group/verify list it with counted pages', async () => {
@@ -267,10 +272,6 @@ describe('seed 002: an owner’s groups', () => {
   });
 
   test('when the owner sets a welcome and the robot’s nickname, then they are stored and listed; a sensitive word is 2003 naming it, and nothing is stored', async () => {
-    await api()
-      .post('/api/v1/sensitive-words')
-      .set(bearer(ADMIN_KEY))
-      .send({ words: ['赌博'], owner: 'platform-x' });
     const set = await api()
       .post(`/groups/${group.code}/welcome`)
       .set(bearer(amy.token))
@@ -600,6 +601,88 @@ describe('seed 002: an owner’s groups', () => {
       .get(`/api/v1/launch-tasks/bad-${path}-${item.type}?owner=platform-x`)
       .set(bearer(ADMIN_KEY));
     expect(stored.status).toBe(404);
+  });
+
+  test('when the owner completes a group message, then it is scheduled for the day at 10:00, listed in the next week, changed, and dropped on recall before it went out', async () => {
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    const day = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Asia/Shanghai',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    }).format(tomorrow);
+    const put = (token: string, body: object, id = 'T-A') => api().put(`/tasks/${id}`).set(bearer(token)).send(body);
+    const made = await put(amy.token, {
+      message: { type: 1, content: '周五读书会', title: '', desc: '', url: '' },
+      group_ids: [group.code],
+      send_date: day,
+    });
+    expect(made.body).toEqual({ code: 1200, description: '', data: null, page_info: {} });
+    const shown = await api().get('/tasks/T-A/message').set(bearer(amy.token));
+    expect(shown.body.data).toEqual({
+      groups_info: [{ id: group.code, name: '读书会' }],
+      content: [{ type: 1, content: '周五读书会', title: '', desc: '', url: '' }],
+      send_date: `${day} 10:00:00`,
+    });
+    expect((await api().get('/tasks/T-A').set(bearer(amy.token))).body.data).toMatchObject({
+      task_id: 'T-A',
+      status: 'scheduled',
+    });
+    const next = await api().get('/tasks/messages?direction=up').set(bearer(amy.token));
+    expect(next.body.data.map((t: { task_id: string }) => t.task_id)).toEqual(['T-A']);
+    expect((await api().get('/tasks/messages?direction=down').set(bearer(amy.token))).body.data).toEqual([]);
+
+    const changed = await put(amy.token, {
+      message: { type: 3, title: '书单', desc: '十本好书', url: 'https://example.com/list' },
+      group_ids: [group.code],
+      send_date: `${day} 20:30`,
+    });
+    expect(changed.body.code).toBe(1200);
+    expect((await api().get('/tasks/T-A/message').set(bearer(amy.token))).body.data).toMatchObject({
+      content: [{ type: 3, title: '书单', desc: '十本好书', url: 'https://example.com/list' }],
+      send_date: `${day} 20:30:00`,
+    });
+
+    const bob = await signUp('union-bob', 'Bob');
+    expect((await api().get('/tasks/T-A').set(bearer(bob.token))).body.code).toBe(1404);
+    expect(
+      (await put(bob.token, { message: { type: 1, content: 'x' }, group_ids: [group.code], send_date: day })).body.code,
+    ).toBe(1403);
+    expect((await api().delete('/tasks/T-A').set(bearer(bob.token))).body.code).toBe(1404);
+    expect(
+      (
+        await put(
+          amy.token,
+          { message: { type: 1, content: '来赌博' }, group_ids: [group.code], send_date: day },
+          'T-B',
+        )
+      ).body.code,
+    ).toBe(2003);
+    const past = await put(
+      amy.token,
+      { message: { type: 1, content: 'x' }, group_ids: [group.code], send_date: '2020-01-01' },
+      'T-C',
+    );
+    expect([past.body.code, past.body.data[0].path]).toEqual([1403, 'send_date']);
+    expect(
+      (
+        await put(
+          amy.token,
+          { message: { type: 1, content: 'x' }, group_ids: [group.code], send_date: '2026-02-30' },
+          'T-D',
+        )
+      ).body.code,
+    ).toBe(1403);
+    expect(
+      (await put(amy.token, { message: { type: 2, url: 'not a url' }, group_ids: [group.code], send_date: day }, 'T-E'))
+        .body.data[0].path,
+    ).toBe('message.url');
+    expect((await api().get('/tasks/T-B').set(bearer(amy.token))).body.code).toBe(1404);
+
+    expect((await api().delete('/tasks/T-A').set(bearer(amy.token))).body.code).toBe(1200);
+    expect((await api().get('/tasks/T-A').set(bearer(amy.token))).body.code).toBe(1404);
+    const left = await api().get('/api/v1/broadcasts?owner=platform-x&limit=100').set(bearer(ADMIN_KEY));
+    expect(left.body.items.filter((b: { name: string }) => b.name.startsWith('群发'))).toEqual([]);
   });
 
   test.each([

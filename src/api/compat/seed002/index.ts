@@ -5,6 +5,8 @@ import { keywordEndpoints } from './keywords.endpoints';
 import { mentionEndpoints } from './mentions.endpoints';
 import { starEndpoints } from './stars.endpoints';
 import { launchEndpoints } from './launch.endpoints';
+import { OwnerTasks } from './owner-tasks.service';
+import { taskEndpoints } from './tasks.endpoints';
 import { RobotCards } from './robot-profile';
 import { robotEndpoints } from './robots.endpoints';
 import { buildSeed002Router, type Seed002Deps } from './router';
@@ -24,6 +26,7 @@ export function seed002Router(deps: Seed002Deps) {
     mentionEndpoints,
     starEndpoints,
     launchEndpoints,
+    taskEndpoints(new OwnerTasks(deps.connection, deps.tenant)),
   ]);
 }
 

@@ -13,6 +13,8 @@ import type { WelcomeService } from '../../../plugins/welcome/welcome.service';
 import type { KeywordRuleService } from '../../../plugins/keyword-reply/keyword-rule.service';
 import type { MentionService } from '../../../plugins/mention-capture/mention.service';
 import type { LaunchService, MiniProgramIdentity } from '../../../launch';
+import type { Broadcasts } from '../../../broadcasts';
+import type { Db } from '../../../db/types';
 import type { RoomStats } from '../../../stats';
 import { attemptOf, limitedVerify } from '../../middleware/auth-limit';
 import { describeIssues } from '../seed000/schemas';
@@ -34,6 +36,8 @@ export interface Seed002Deps {
   keywords: KeywordRuleService;
   mentions: MentionService;
   launch: LaunchService;
+  broadcasts: Broadcasts;
+  connection: Db;
   /** Mini-programs of delivery tasks' type-4 items, per API key id ('*': any other key). */
   miniPrograms: ReadonlyMap<string, MiniProgramIdentity>;
   appStatus: AppStatusService;
