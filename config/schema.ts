@@ -332,6 +332,12 @@ export const configSchema = z
         retentionDays: z.number().int().positive().max(3650),
       })
       .strict(),
+    owners: z
+      .object({
+        /** Robots accept friend requests and room invitations from the group owners assigned to them (seed 002). */
+        acceptRequests: z.boolean(),
+      })
+      .strict(),
     compat: z
       .object({
         /** Seed 001 robots API at /robots...: off unless enabled (its token travels in URLs). */
@@ -464,6 +470,7 @@ export const envBindings: readonly EnvBinding[] = [
   { env: 'QUNBOT_WEBHOOK_ALLOW_HOSTS', path: 'webhooks.allowHosts', kind: 'list' },
   { env: 'BROADCAST_GRACE_MINUTES', path: 'broadcasts.graceMinutes', kind: 'number' },
   { env: 'QUNBOT_STATS_FLUSH_SEC', path: 'stats.flushSec', kind: 'number' },
+  { env: 'QUNBOT_ACCEPT_OWNER_REQUESTS', path: 'owners.acceptRequests', kind: 'boolean' },
   { env: 'QUNBOT_SENSITIVE_WORDS_FILE', path: 'sensitive.wordsFile', kind: 'string' },
   { env: 'QUNBOT_STATS_RETENTION_DAYS', path: 'stats.retentionDays', kind: 'number' },
   { env: 'SEED001_ENABLED', path: 'compat.seed001.enabled', kind: 'boolean' },

@@ -83,8 +83,13 @@ export async function start(
     const stats = startRoomStats({ config, connection: db.connection, manager: runtime.manager, log });
     stops.push(() => stats.recorder.close());
     // Group owners (seed 002): their groups are learnt from invitations in the event stream.
-    const groupOwners = startGroupOwners({ connection: db.connection, runtime, log });
-    stops.push(() => groupOwners.invitations.close());
+    const groupOwners = startGroupOwners({
+      connection: db.connection,
+      runtime,
+      log,
+      acceptRequests: config.owners.acceptRequests,
+    });
+    stops.push(() => groupOwners.close());
     const broadcasts = createBroadcasts({
       config,
       connection: db.connection,

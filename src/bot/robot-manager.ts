@@ -11,7 +11,7 @@ import { RobotOutbox, type OutboxPolicy } from './outbox';
 import { composePipeline, type Pipeline, type PipelineStage } from './pipeline';
 import type { BotEvent, SendTicket } from './plugin';
 import type { PuppetFactory } from './puppets';
-import { Robot, type RobotPolicy, type SelfProfile } from './robot';
+import { Robot, type RobotPolicy, type RobotRequest, type SelfProfile } from './robot';
 import type { CreateRobotInput, QrCode, RobotService, RobotView } from './robot.service';
 import type { RoomService, SyncResult } from './room.service';
 import type { SendLogService, SendRecord } from './send-log.service';
@@ -30,6 +30,8 @@ export interface RuntimeEvents {
    * the room record's id when it happened in a room.
    */
   handled: [{ robotId: string; event: BotEvent; roomId?: string }];
+  /** A friend request or room invitation for the robot (accept it, or leave it unanswered). */
+  request: [{ robotId: string; request: RobotRequest }];
 }
 
 /** A send asked of a hosted robot (the API's, a script's, a broadcast's). */
@@ -285,6 +287,7 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
       void this.afterLogin(h, log);
     });
     robot.on('event', (event) => this.handle(h, event, log));
+    robot.on('request', (request) => this.emit('request', { robotId: id, request }));
     outbox.on('settled', (record) => this.emit('settled', { robotId: id, record }));
   }
 

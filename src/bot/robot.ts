@@ -16,6 +16,9 @@ import type { PuppetRoom } from './room.service';
 import type { QrCode, StatusExtra } from './robot.service';
 
 /** Timeouts, backoff and inbound filtering of every robot. */
+/** Wechaty's FriendshipType.Receive: someone asked the robot. */
+const FRIENDSHIP_RECEIVE = 2;
+
 export interface RobotPolicy extends InboundPolicy {
   startTimeoutMs: number;
   qrTtlMs: number;
@@ -31,6 +34,18 @@ export interface RobotEvents {
   login: [{ wxId: string; wxName: string }];
   logout: [];
   event: [BotEvent];
+  /** Someone asks to be the robot's friend, or invites it into a room: the listener decides (accept or leave it). */
+  request: [RobotRequest];
+}
+
+/** A friend request or a room invitation the robot received; `accept` answers yes (nothing answers no). */
+export interface RobotRequest {
+  kind: 'friend' | 'room';
+  /** Who asks (the friend to be, or the inviter). */
+  from: { id: string; name: string };
+  /** The friend request's greeting, or the room's topic. */
+  text: string;
+  accept(): Promise<void>;
 }
 
 /** What one robot is built from. */
@@ -269,6 +284,29 @@ export class Robot extends EventEmitter<RobotEvents> implements Sender {
     bot.on('message', (message) => this.onMessage(bot, message));
     bot.on('room-join', (room, invitees, inviter, date) => this.onRoomJoin(bot, room, invitees, inviter, date));
     bot.on('room-leave', (room, leavers, remover, date) => this.onRoomLeave(bot, room, leavers, remover, date));
+    bot.on('friendship', (f) => {
+      if (bot !== this.bot || f.type() !== FRIENDSHIP_RECEIVE) return;
+      const contact = f.contact();
+      this.emit('request', {
+        kind: 'friend',
+        from: { id: contact.id, name: contact.name() },
+        text: f.hello(),
+        accept: () => f.accept(),
+      });
+    });
+    bot.on('room-invite', (invitation) => {
+      if (bot !== this.bot) return;
+      void Promise.all([invitation.inviter(), invitation.topic()])
+        .then(([inviter, topic]) =>
+          this.emit('request', {
+            kind: 'room',
+            from: { id: inviter.id, name: inviter.name() },
+            text: topic,
+            accept: () => invitation.accept(),
+          }),
+        )
+        .catch((err: unknown) => log.warn({ err }, 'room invitation unreadable'));
+    });
   }
 
   private armWatchdog(): void {

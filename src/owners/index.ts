@@ -5,6 +5,7 @@ import type { CancelReason } from './assignment-rules';
 import { cancelGroups, type CancelOutcome } from './cancellation';
 import { GroupOwnerService } from './group-owners.service';
 import { InvitationRecorder } from './invitations';
+import { RequestAnswerer } from './requests';
 import { OwnedGroupService } from './owned-groups.service';
 import { StarRatingService } from './star-ratings.service';
 
@@ -27,6 +28,10 @@ export interface GroupOwners {
   owners: GroupOwnerService;
   groups: OwnedGroupService;
   invitations: InvitationRecorder;
+  /** Accepts group owners' friend requests and room invitations (absent: switched off). */
+  requests?: RequestAnswerer;
+  /** Stops listening to the runtime; resolves when what was heard is recorded. */
+  close(): Promise<void>;
   /** Star ratings of groups (history; the room shows the latest). */
   stars: StarRatingService;
   /** Cancels groups the caller may cancel; the robot leaves each. */
@@ -39,6 +44,8 @@ export interface GroupOwners {
 
 /** Builds the group-owner services and starts recording invitations from the runtime's events. */
 export function startGroupOwners(deps: {
+  /** Accept group owners' friend requests and room invitations (default true). */
+  acceptRequests?: boolean;
   connection: Db;
   runtime: Pick<Runtime, 'robots' | 'rooms' | 'manager' | 'clock'>;
   log: Logger;
@@ -49,10 +56,17 @@ export function startGroupOwners(deps: {
   const groups = new OwnedGroupService(deps.connection, now);
   const owners = new GroupOwnerService(deps.connection, { robots: rt.robots, groups, now });
   const invitations = new InvitationRecorder({ manager: rt.manager, owners, groups, log }).attach();
+  const requests =
+    deps.acceptRequests === false ? undefined : new RequestAnswerer({ manager: rt.manager, owners, log }).attach();
   return {
     owners,
     groups,
     invitations,
+    ...(requests ? { requests } : {}),
+    close: async () => {
+      await invitations.close();
+      await requests?.close();
+    },
     stars: new StarRatingService(deps.connection, { rooms: rt.rooms, now }),
     cancel: (roomIds, reason, mayCancel) =>
       cancelGroups({ groups, rooms: rt.rooms, manager: rt.manager, log }, roomIds, reason, mayCancel),

@@ -152,6 +152,34 @@ describe('group owners', () => {
     expect((await api().post(`/api/v1/rooms/${group.roomId}/cancel`).set(bearer(acme)).send({})).status).toBe(404);
   });
 
+  test('when an assigned owner asks the robot to be friends and invites it into a room, then it accepts both and learns their WeChat id; a stranger’s request stays unanswered', async () => {
+    const cleo = (await api().post('/api/v1/group-owners/assign').set(bearer(acme)).send({ unionId: 'union-cleo' }))
+      .body;
+    await api().patch(`/api/v1/group-owners/${cleo.owner.userId}`).set(bearer(acme)).send({ nickName: 'Cleo' });
+    const svc = serviceOf(cleo.robot.id);
+    const ask = async (send: () => string) => {
+      const heard = nextEvent(qunbot.runtime.manager, 'request', (e) => e.robotId === cleo.robot.id);
+      const id = send();
+      await heard;
+      await qunbot.groupOwners.requests!.settled();
+      return id;
+    };
+    const cleoContact = svc.mocker.createContact({ name: 'Cleo' });
+    const friend = await ask(() => svc.puppet.askFriend(cleoContact.id, '我是 Cleo'));
+    expect(svc.puppet.accepted).toContain(friend);
+    expect((await api().get(`/api/v1/group-owners/${cleo.owner.userId}`).set(bearer(acme))).body.wxId).toBe(
+      cleoContact.id,
+    );
+    const invitation = await ask(() => svc.puppet.inviteToRoom(cleoContact.id, 'Cleo 的新群'));
+    expect(svc.puppet.accepted).toContain(invitation);
+
+    const stranger = svc.mocker.createContact({ name: 'Mallory' });
+    const refused = await ask(() => svc.puppet.askFriend(stranger.id, 'hi'));
+    const refusedRoom = await ask(() => svc.puppet.inviteToRoom(stranger.id, 'spam'));
+    expect(svc.puppet.accepted).not.toContain(refused);
+    expect(svc.puppet.accepted).not.toContain(refusedRoom);
+  });
+
   test('when an owner is blocked, then they get no robot until unblocked', async () => {
     const bob = (await api().post('/api/v1/group-owners/assign').set(bearer(acme)).send({ unionId: 'union-bob' })).body;
     const blocked = await api()

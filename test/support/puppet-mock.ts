@@ -63,6 +63,53 @@ export class RecordingPuppetMock extends PuppetMock {
     return true;
   }
 
+  /** Friend requests and room invitations sent to the robot (askFriend, inviteToRoom), by id. */
+  private readonly requests = new Map<string, Record<string, unknown>>();
+  /** Ids of the friend requests and room invitations the robot accepted. */
+  readonly accepted: string[] = [];
+
+  /** `contactId` asks to be the robot's friend (the stock mock cannot); answers the request's id. */
+  askFriend(contactId: string, hello: string): string {
+    const id = `friendship-${randomUUID()}`;
+    this.requests.set(id, { id, contactId, hello, type: 2, timestamp: Math.floor(Date.now() / 1000) });
+    this.emit('friendship', { friendshipId: id });
+    return id;
+  }
+
+  /** `inviterId` invites the robot into a room (the stock mock cannot); answers the invitation's id. */
+  inviteToRoom(inviterId: string, topic: string): string {
+    const id = `invitation-${randomUUID()}`;
+    this.requests.set(id, {
+      id,
+      inviterId,
+      topic,
+      avatar: '',
+      invitation: '',
+      memberCount: 3,
+      memberIdList: [],
+      timestamp: Math.floor(Date.now() / 1000),
+      receiverId: this.currentUserId,
+    });
+    this.emit('room-invite', { roomInvitationId: id });
+    return id;
+  }
+
+  override async friendshipRawPayload(id: string): Promise<never> {
+    return (this.requests.get(id) ?? (await super.friendshipRawPayload(id))) as never;
+  }
+
+  override async friendshipAccept(id: string): Promise<void> {
+    this.accepted.push(id);
+  }
+
+  override async roomInvitationRawPayload(id: string): Promise<never> {
+    return (this.requests.get(id) ?? (await super.roomInvitationRawPayload(id))) as never;
+  }
+
+  override async roomInvitationAccept(id: string): Promise<void> {
+    this.accepted.push(id);
+  }
+
   /** Rooms the robot left (the stock mock only logs a quit). */
   readonly quitRooms: string[] = [];
 
