@@ -3,6 +3,7 @@ import { start, type Started } from '../../src/main';
 import { testMongoUri, useTestDatabase } from '../support/mongo';
 import { startMockService, type MockService } from '../support/puppet-mock';
 import { nextEvent } from '../support/runtime';
+import { loggedInServiceRobot } from '../support/service-robots';
 
 /**
  * Group owners over a real qunbot and two puppet-service mock robots: a platform user signs up
@@ -35,21 +36,8 @@ beforeAll(async () => {
   const key = async (owner: string) =>
     (await api().post('/api/v1/api-keys').set(bearer(ADMIN_KEY)).send({ name: owner, owner })).body.key as string;
   [acme, globex] = [await key('acme'), await key('globex')];
-  for (const [i, svc] of services.entries()) {
-    const robot = await api()
-      .post('/api/v1/robots')
-      .set(bearer(ADMIN_KEY))
-      .send({
-        name: `r${i}`,
-        owner: 'acme',
-        puppet: { kind: 'service', token: svc.token, endpoint: svc.endpoint, tlsDisable: true },
-      });
-    robotIds.push(robot.body.id);
-    const synced = nextEvent(qunbot.runtime.manager, 'rooms-synced', (e) => e.robotId === robot.body.id);
-    await api().post(`/api/v1/robots/${robot.body.id}/login`).set(bearer(acme));
-    svc.mocker.login(svc.user);
-    await synced;
-  }
+  for (const [i, svc] of services.entries())
+    robotIds.push(await loggedInServiceRobot(qunbot, ADMIN_KEY, svc, { name: `r${i}`, owner: 'acme' }));
 });
 afterAll(async () => {
   await qunbot?.stop();

@@ -3,6 +3,7 @@ import { start, type Started } from '../../src/main';
 import { testMongoUri, useTestDatabase } from '../support/mongo';
 import { createRooms, startMockService, type MockService } from '../support/puppet-mock';
 import { nextEvent } from '../support/runtime';
+import { calendarDay } from '../support/service-robots';
 
 /**
  * Rooms' daily statistics over a real qunbot and a puppet-service mock robot: members talk, join
@@ -31,13 +32,7 @@ let roomId: string;
 
 const api = () => request(qunbot.url);
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
-const today = () =>
-  new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Asia/Shanghai',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date());
+const today = () => calendarDay('Asia/Shanghai');
 
 beforeAll(async () => {
   svc = await startMockService('StatsBot');

@@ -3,6 +3,7 @@ import { start, type Started } from '../../../src/main';
 import { testMongoUri, useTestDatabase } from '../../support/mongo';
 import { startMockService, type MockService } from '../../support/puppet-mock';
 import { nextEvent } from '../../support/runtime';
+import { calendarDay, loggedInServiceRobot } from '../../support/service-robots';
 
 /**
  * Seed 002 (group-owner platform) as its clients call it, over a real qunbot and two
@@ -34,13 +35,7 @@ const robotIds: string[] = [];
 const api = () => request(qunbot.url);
 const key = () => ({ 'X-Api-Key': platformKey });
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
-const today = () =>
-  new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Asia/Shanghai',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date());
+const today = () => calendarDay('Asia/Shanghai');
 
 beforeAll(async () => {
   services = [await startMockService('RobotA'), await startMockService('RobotB')];
@@ -48,21 +43,8 @@ beforeAll(async () => {
   platformKey = (
     await api().post('/api/v1/api-keys').set(bearer(ADMIN_KEY)).send({ name: 'platform', owner: 'platform-x' })
   ).body.key;
-  for (const [i, svc] of services.entries()) {
-    const robot = await api()
-      .post('/api/v1/robots')
-      .set(bearer(ADMIN_KEY))
-      .send({
-        name: `r${i}`,
-        owner: 'platform-x',
-        puppet: { kind: 'service', token: svc.token, endpoint: svc.endpoint, tlsDisable: true },
-      });
-    robotIds.push(robot.body.id);
-    const synced = nextEvent(qunbot.runtime.manager, 'rooms-synced', (e) => e.robotId === robot.body.id);
-    await api().post(`/api/v1/robots/${robot.body.id}/login`).set(bearer(ADMIN_KEY));
-    svc.mocker.login(svc.user);
-    await synced;
-  }
+  for (const [i, svc] of services.entries())
+    robotIds.push(await loggedInServiceRobot(qunbot, ADMIN_KEY, svc, { name: `r${i}`, owner: 'platform-x' }));
 });
 afterAll(async () => {
   await qunbot?.stop();
@@ -605,12 +587,7 @@ describe('seed 002: an owner’s groups', () => {
 
   test('when the owner completes a group message, then it is scheduled for the day at 10:00, listed in the next week, changed, and dropped on recall before it went out', async () => {
     const tomorrow = new Date(Date.now() + 86_400_000);
-    const day = new Intl.DateTimeFormat('en-CA', {
-      timeZone: 'Asia/Shanghai',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    }).format(tomorrow);
+    const day = calendarDay('Asia/Shanghai', tomorrow);
     const put = (token: string, body: object, id = 'T-A') => api().put(`/tasks/${id}`).set(bearer(token)).send(body);
     const made = await put(amy.token, {
       message: { type: 1, content: '周五读书会', title: '', desc: '', url: '' },
