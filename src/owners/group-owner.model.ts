@@ -8,7 +8,8 @@ const groupOwnerSchema = new Schema(
   {
     /** The seed's `user_id` (a UUID made here). */
     userId: { type: String, required: true, unique: true },
-    unionId: { type: String, required: true, unique: true },
+    /** The platform's id of the user: unique per tenant (two platforms may know one WeChat user). */
+    unionId: { type: String, required: true },
     /** The qunbot owner (tenant) whose robots serve this group owner. */
     tenant: { type: String, required: true },
     openId: String,
@@ -29,6 +30,7 @@ const groupOwnerSchema = new Schema(
   { timestamps: true },
 );
 groupOwnerSchema.index({ tenant: 1, _id: 1 });
+groupOwnerSchema.index({ tenant: 1, unionId: 1 }, { unique: true });
 
 export type GroupOwnerDoc = InferSchemaType<typeof groupOwnerSchema> & {
   _id: import('mongoose').Types.ObjectId;

@@ -51,8 +51,6 @@ export type OwnerPatch = Partial<Pick<GroupOwnerView, 'openId' | 'appId' | 'nick
 export class NoRobotError extends Error {}
 /** The group owner is blocked (封号): they get no robot. */
 export class OwnerBlockedError extends Error {}
-/** The union id is known under another tenant. */
-export class OwnerTenantError extends Error {}
 
 function toView(d: GroupOwnerDoc): GroupOwnerView {
   const opt = <K extends string, V>(k: K, v: V | null | undefined) =>
@@ -94,8 +92,8 @@ export class GroupOwnerService {
     this.Owner = groupOwnerModel(conn);
   }
 
-  async byUnionId(unionId: string): Promise<GroupOwnerView | null> {
-    const d = await this.Owner.findOne({ unionId }).lean();
+  async byUnionId(tenant: string, unionId: string): Promise<GroupOwnerView | null> {
+    const d = await this.Owner.findOne({ tenant, unionId }).lean();
     return d ? toView(d) : null;
   }
 
@@ -118,10 +116,8 @@ export class GroupOwnerService {
     try {
       d = await upsert();
     } catch (err) {
+      // Two sign-ups raced and the other made the record: update it.
       if (!isDuplicateKey(err)) throw err;
-      // Known under another tenant (left untouched), or two sign-ups raced and the other made it.
-      if (await this.Owner.exists({ unionId: input.unionId, tenant: { $ne: tenant } }))
-        throw new OwnerTenantError(`union id ${input.unionId} belongs to another tenant`);
       d = await upsert();
     }
     if (!d) throw new Error('group owner not stored');
@@ -173,12 +169,24 @@ export class GroupOwnerService {
 
   /** The owners a robot serves, as its WeChat side knows them (for group ownership). */
   async assignedTo(robotId: string): Promise<AssignedOwner[]> {
-    const docs = await this.Owner.find({ robotId }).select({ userId: 1, wxId: 1, nickName: 1 }).lean();
+    // Blocked owners are nobody the robot answers.
+    const docs = await this.Owner.find({ robotId, blocked: { $ne: true } })
+      .select({ userId: 1, wxId: 1, nickName: 1 })
+      .lean();
     return docs.map((d) => ({
       userId: d.userId,
       ...(d.wxId ? { wxId: d.wxId } : {}),
       ...(d.nickName ? { nickName: d.nickName } : {}),
     }));
+  }
+
+  /**
+   * Learns the owner's WeChat id on `robotId`: only while it is unknown and the owner is still
+   * assigned that robot (a binding is never overwritten by a later match); false when not.
+   */
+  async bind(userId: string, robotId: string, wxId: string): Promise<boolean> {
+    const r = await this.Owner.updateOne({ userId, robotId, wxId: { $exists: false } }, { $set: { wxId } });
+    return r.modifiedCount === 1;
   }
 
   /** Changes profile fields; null for an unknown owner. */

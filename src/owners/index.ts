@@ -15,7 +15,6 @@ export {
   GroupOwnerService,
   NoRobotError,
   OwnerBlockedError,
-  OwnerTenantError,
   type GroupOwnerView,
   type OwnerPatch,
   type OwnerSignUp,

@@ -25,7 +25,7 @@ export class InvitationRecorder {
   constructor(
     private readonly deps: {
       manager: Pick<RobotManager, 'on' | 'off'>;
-      owners: Pick<GroupOwnerService, 'assignedTo' | 'update'>;
+      owners: Pick<GroupOwnerService, 'assignedTo' | 'bind'>;
       groups: Pick<OwnedGroupService, 'claim'>;
       log: Logger;
     },
@@ -37,7 +37,13 @@ export class InvitationRecorder {
       this.deps.log.info({ robotId, roomId }, 'robot invited into a room by someone who is no group owner of it');
       return;
     }
-    if (match.bind) await this.deps.owners.update(match.userId, { wxId: inviter.id });
+    if (match.bind && !(await this.deps.owners.bind(match.userId, robotId, inviter.id))) {
+      this.deps.log.info(
+        { robotId, roomId },
+        'invitation matched an owner by nickname whose WeChat id is known now: not theirs',
+      );
+      return;
+    }
     const held = await this.deps.groups.claim({ roomId, robotId, userId: match.userId });
     this.deps.log.info({ robotId, roomId, userId: held.userId }, 'group owned');
   }

@@ -5,9 +5,10 @@ import type { GroupOwnerService } from './group-owners.service';
 
 /**
  * Answers a robot's friend requests and room invitations: accepted when they come from a group
- * owner assigned to that robot (known by WeChat id, or the only one not yet known by id whose
- * nickname is the asker's name, whose id is learnt then); anyone else's stay unanswered for an
- * operator. Where the puppet cannot accept, the failure is logged.
+ * owner assigned to that robot and not blocked (known by WeChat id, or the only one not yet known
+ * by id whose nickname is the asker's name; a room invitation so matched teaches the owner's id,
+ * a friend request does not); anyone else's stay unanswered for an operator. Where the puppet
+ * cannot accept, the failure is logged.
  */
 export class RequestAnswerer {
   private pending: Promise<void> = Promise.resolve();
@@ -23,7 +24,14 @@ export class RequestAnswerer {
           );
           return;
         }
-        if (match.bind) await this.deps.owners.update(match.userId, { wxId: request.from.id });
+        // A name is easy to copy: a friend request matched by nickname is accepted, but only an
+        // invitation (the owner brings the robot into their group) teaches who the owner is.
+        if (
+          match.bind &&
+          request.kind === 'room' &&
+          !(await this.deps.owners.bind(match.userId, robotId, request.from.id))
+        )
+          return;
         await request.accept();
         this.deps.log.info({ robotId, kind: request.kind, userId: match.userId }, 'group owner’s request accepted');
       })
@@ -33,7 +41,7 @@ export class RequestAnswerer {
   constructor(
     private readonly deps: {
       manager: Pick<RobotManager, 'on' | 'off'>;
-      owners: Pick<GroupOwnerService, 'assignedTo' | 'update'>;
+      owners: Pick<GroupOwnerService, 'assignedTo' | 'bind'>;
       log: Logger;
     },
   ) {}

@@ -140,7 +140,7 @@ describe('group owners', () => {
     expect((await api().post(`/api/v1/rooms/${group.roomId}/cancel`).set(bearer(acme)).send({})).status).toBe(404);
   });
 
-  test('when an assigned owner asks the robot to be friends and invites it into a room, then it accepts both and learns their WeChat id; a stranger’s request stays unanswered', async () => {
+  test('when an assigned owner asks the robot to be friends and invites it into a room, then it accepts both and learns their WeChat id from the invitation; a stranger’s or a copycat’s request stays unanswered', async () => {
     const cleo = (await api().post('/api/v1/group-owners/assign').set(bearer(acme)).send({ unionId: 'union-cleo' }))
       .body;
     await api().patch(`/api/v1/group-owners/${cleo.owner.userId}`).set(bearer(acme)).send({ nickName: 'Cleo' });
@@ -155,11 +155,17 @@ describe('group owners', () => {
     const cleoContact = svc.mocker.createContact({ name: 'Cleo' });
     const friend = await ask(() => svc.puppet.askFriend(cleoContact.id, '我是 Cleo'));
     expect(svc.puppet.accepted).toContain(friend);
-    expect((await api().get(`/api/v1/group-owners/${cleo.owner.userId}`).set(bearer(acme))).body.wxId).toBe(
-      cleoContact.id,
-    );
+    // A name is easy to copy: a friend request does not teach who Cleo is; her invitation does.
+    const wxIdOfCleo = async () =>
+      (await api().get(`/api/v1/group-owners/${cleo.owner.userId}`).set(bearer(acme))).body.wxId as string | undefined;
+    expect(await wxIdOfCleo()).toBeUndefined();
     const invitation = await ask(() => svc.puppet.inviteToRoom(cleoContact.id, 'Cleo 的新群'));
     expect(svc.puppet.accepted).toContain(invitation);
+    expect(await wxIdOfCleo()).toBe(cleoContact.id);
+    // Known by id now: someone else called Cleo is a stranger.
+    const copycat = svc.mocker.createContact({ name: 'Cleo' });
+    const copied = await ask(() => svc.puppet.inviteToRoom(copycat.id, '冒充的群'));
+    expect(svc.puppet.accepted).not.toContain(copied);
 
     const stranger = svc.mocker.createContact({ name: 'Mallory' });
     const refused = await ask(() => svc.puppet.askFriend(stranger.id, 'hi'));
@@ -177,6 +183,15 @@ describe('group owners', () => {
     expect(blocked.body.blocked).toBe(true);
     const refused = await api().post('/api/v1/group-owners/assign').set(bearer(acme)).send({ unionId: 'union-bob' });
     expect([refused.status, refused.body.error.code]).toEqual([403, 'owner_blocked']);
+    // A blocked owner's requests are not answered.
+    const svc = serviceOf(bob.robot.id);
+    const bobContact = svc.mocker.createContact({ name: 'Bob' });
+    await api().patch(`/api/v1/group-owners/${bob.owner.userId}`).set(bearer(acme)).send({ nickName: 'Bob' });
+    const heard = nextEvent(qunbot.runtime.manager, 'request', (e) => e.robotId === bob.robot.id);
+    const asked = svc.puppet.askFriend(bobContact.id, 'hi');
+    await heard;
+    await qunbot.groupOwners.requests!.settled();
+    expect(svc.puppet.accepted).not.toContain(asked);
     await api().patch(`/api/v1/group-owners/${bob.owner.userId}`).set(bearer(acme)).send({ blocked: false });
     expect(
       (await api().post('/api/v1/group-owners/assign').set(bearer(acme)).send({ unionId: 'union-bob' })).status,
@@ -198,15 +213,19 @@ describe('group owners', () => {
     expect(await t.db.connection.collection('groupowners').countDocuments()).toBe(before);
   });
 
-  test('when an admin key assigns without naming the tenant, then 400; a union id of another tenant is 409', async () => {
+  test('when an admin key assigns without naming the tenant, then 400; another tenant’s sign-up of the same union id is its own and leaves acme’s untouched', async () => {
     const res = await api().post('/api/v1/group-owners/assign').set(bearer(ADMIN_KEY)).send({ unionId: 'u-admin' });
     expect(res.status).toBe(400);
-    const taken = await api()
+    // globex has no robot: its sign-up is kept, but it gets none.
+    const theirs = await api()
       .post('/api/v1/group-owners/assign')
       .set(bearer(globex))
       .send({ unionId: 'union-amy', openId: 'globex-open' });
-    expect([taken.status, taken.body.error.code]).toEqual([409, 'union_id_taken']);
-    const amy = await t.db.connection.collection('groupowners').findOne({ unionId: 'union-amy' });
-    expect([amy?.tenant, amy?.openId]).toEqual(['acme', 'open-amy']);
+    expect([theirs.status, theirs.body.error.code]).toEqual([409, 'no_robot']);
+    const stored = await t.db.connection.collection('groupowners').find({ unionId: 'union-amy' }).toArray();
+    expect(stored.map((o) => [o.tenant, o.openId]).sort()).toEqual([
+      ['acme', 'open-amy'],
+      ['globex', 'globex-open'],
+    ]);
   });
 });

@@ -9,7 +9,6 @@ import {
   STAR_STATES,
   NoRobotError,
   OwnerBlockedError,
-  OwnerTenantError,
   type GroupOwners,
   type GroupOwnerView,
 } from '../../owners';
@@ -157,7 +156,6 @@ export function groupOwnerEndpoints(api: EndpointRouter, deps: V1Deps, go: Group
       } catch (err) {
         if (err instanceof NoRobotError) throw conflict('no_robot', err.message);
         if (err instanceof OwnerBlockedError) throw new AppError(403, 'owner_blocked', err.message);
-        if (err instanceof OwnerTenantError) throw conflict('union_id_taken', err.message);
         throw err;
       }
     },

@@ -17,8 +17,8 @@ export const userEndpoints: EndpointFactory = (deps) => {
       caller: 'platform',
       body: z.object({ union_id: platformId }),
       handle: async ({ body }) => {
-        const owner = await owners.byUnionId(body.union_id);
-        if (!owner || owner.tenant !== deps.tenant) throw notFound('用户');
+        const owner = await owners.byUnionId(deps.tenant, body.union_id);
+        if (!owner) throw notFound('用户');
         // The seed's own shape for this one: {code, msg, access_token}.
         return { code: Code.ok, msg: '', access_token: await deps.tokens.issue(owner.userId) };
       },
@@ -42,8 +42,7 @@ export const userEndpoints: EndpointFactory = (deps) => {
       path: '/users/:union_id/registered',
       caller: 'platform',
       handle: async ({ params }) => {
-        const owner = await owners.byUnionId(params.union_id ?? '');
-        return ok(Boolean(owner && owner.tenant === deps.tenant));
+        return ok(Boolean(await owners.byUnionId(deps.tenant, params.union_id ?? '')));
       },
     }),
     endpoint({
