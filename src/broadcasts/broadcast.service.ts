@@ -290,6 +290,12 @@ export class BroadcastService {
     };
   }
 
+  /** The owner's broadcast made with `source` (the newest), or null: finds what a crash left unrecorded. */
+  async bySource(owner: string, source: string): Promise<BroadcastView | null> {
+    const d = await this.Task.findOne({ owner, source }).sort({ _id: -1 }).lean();
+    return d ? toView(d) : null;
+  }
+
   /** Per-room status of a run, from the send log (the source of truth for what went out). */
   async deliveries(runId: string): Promise<DeliveryView[]> {
     return (await this.deliveriesOf([runId])).get(runId) ?? [];

@@ -1,4 +1,4 @@
-import type { OutboundContent } from '../bot/content';
+import { outboundContent, type OutboundContent } from '../bot/content';
 
 /** One content item of a delivery task, as the seed sends it (群投放 content.items). */
 export interface LaunchItem {
@@ -40,46 +40,63 @@ export function materialsOf(
   const problems: ItemProblem[] = [];
   items.forEach((item, index) => {
     const bad = (field: keyof LaunchItem, message: string) => problems.push({ index, field, message });
-    switch (item.type) {
-      case 1:
-        if (!text(item.content)) bad('content', 'a text item needs content');
-        else materials.push({ type: 'text', text: text(item.content) });
-        return;
-      case 2:
-        if (!isHttp(item.filePath)) bad('filePath', 'an image item needs the image’s http(s) URL in filePath');
-        else materials.push({ type: 'image', url: item.filePath });
-        return;
-      case 3:
-        if (!isHttp(item.url)) bad('url', 'a link item needs an http(s) url');
-        else if (!text(item.title)) bad('title', 'a link item needs a title');
-        else
-          materials.push({
-            type: 'link',
-            title: text(item.title),
-            url: item.url,
-            ...(text(item.content) ? { description: text(item.content) } : {}),
-            ...(isHttp(item.filePath) ? { thumbnailUrl: item.filePath } : {}),
-          });
-        return;
-      case 4:
-        if (!miniProgram) bad('type', 'no mini-program is configured for this delivery credential');
-        else if (!text(item.title)) bad('title', 'a mini-program item needs a title');
-        else
-          materials.push({
-            type: 'miniprogram',
-            appid: miniProgram.appid,
-            username: miniProgram.username,
-            title: text(item.title),
-            // A page path opens that page; a web URL (the seed's weburl) is not a page: the home page opens.
-            ...(text(item.url) && !isHttp(item.url) ? { pagePath: text(item.url) } : {}),
-            ...(isHttp(item.content) ? { thumbUrl: item.content } : {}),
-          });
-        return;
-      default:
-        bad('type', 'type must be 1 text, 2 image, 3 link or 4 mini-program');
+    const before = materials.length;
+    checkItem(item, miniProgram, bad, materials);
+    // What every send must be (safe text, lengths, URLs), as the API checks its own sends.
+    const made = materials[before];
+    if (made && !outboundContent.safeParse(made).success) {
+      materials.length = before;
+      bad('content', 'not sendable: control characters, or a text, title or address too long');
     }
   });
   return { materials, problems };
+}
+
+/** Appends the item's send to `materials`, or reports what is missing. */
+function checkItem(
+  item: LaunchItem,
+  miniProgram: MiniProgramIdentity | undefined,
+  bad: (field: keyof LaunchItem, message: string) => void,
+  materials: OutboundContent[],
+): void {
+  switch (item.type) {
+    case 1:
+      if (!text(item.content)) bad('content', 'a text item needs content');
+      else materials.push({ type: 'text', text: text(item.content) });
+      return;
+    case 2:
+      if (!isHttp(item.filePath)) bad('filePath', 'an image item needs the image’s http(s) URL in filePath');
+      else materials.push({ type: 'image', url: item.filePath });
+      return;
+    case 3:
+      if (!isHttp(item.url)) bad('url', 'a link item needs an http(s) url');
+      else if (!text(item.title)) bad('title', 'a link item needs a title');
+      else
+        materials.push({
+          type: 'link',
+          title: text(item.title),
+          url: item.url,
+          ...(text(item.content) ? { description: text(item.content) } : {}),
+          ...(isHttp(item.filePath) ? { thumbnailUrl: item.filePath } : {}),
+        });
+      return;
+    case 4:
+      if (!miniProgram) bad('type', 'no mini-program is configured for this delivery credential');
+      else if (!text(item.title)) bad('title', 'a mini-program item needs a title');
+      else
+        materials.push({
+          type: 'miniprogram',
+          appid: miniProgram.appid,
+          username: miniProgram.username,
+          title: text(item.title),
+          // A page path opens that page; a web URL (the seed's weburl) is not a page: the home page opens.
+          ...(text(item.url) && !isHttp(item.url) ? { pagePath: text(item.url) } : {}),
+          ...(isHttp(item.content) ? { thumbUrl: item.content } : {}),
+        });
+      return;
+    default:
+      bad('type', 'type must be 1 text, 2 image, 3 link or 4 mini-program');
+  }
 }
 
 /** Why a listed group does not get a task. */

@@ -17,6 +17,9 @@ import {
 import { launchSwitchModel } from './launch-switch.model';
 import { launchTaskModel, type LaunchTaskDoc } from './launch-task.model';
 
+/** A task found without its broadcast this long after it came is repaired (its first arrival died). */
+const REPAIR_AFTER_MS = 60_000;
+
 /** A received delivery task. */
 export interface LaunchTaskView {
   owner: string;
@@ -66,7 +69,10 @@ export class LaunchService {
     private readonly deps: {
       rooms: Pick<RoomService, 'update' | 'views'>;
       robots: Pick<RobotService, 'list'>;
-      broadcasts: Pick<Broadcasts, 'service' | 'runner'>;
+      broadcasts: {
+        service: Pick<Broadcasts['service'], 'create' | 'bySource' | 'latestRun' | 'deliveries'>;
+        runner: Pick<Broadcasts['runner'], 'kick'>;
+      };
       now: () => number;
     },
   ) {
@@ -96,16 +102,21 @@ export class LaunchService {
   async receive(
     owner: string,
     input: { taskId: string; groupIds: readonly string[]; items: readonly LaunchItem[] },
-    opts: { miniProgram?: MiniProgramIdentity | undefined; source?: string | undefined } = {},
+    opts: {
+      miniProgram?: MiniProgramIdentity | undefined;
+      source?: string | undefined;
+      /** Which rooms may take tasks at all (seed 002: active groups of an owner); others are unknown_group. */
+      eligible?: ((roomId: string) => boolean) | undefined;
+    } = {},
   ): Promise<{ task: LaunchTaskView; duplicate: boolean }> {
     const earlier = await this.Task.findOne({ owner, taskId: input.taskId }).lean();
-    if (earlier) return { task: toView(earlier), duplicate: true };
+    if (earlier) return { task: await this.completed(toView(earlier)), duplicate: true };
     const { materials, problems } = materialsOf(input.items, opts.miniProgram);
     if (problems.length > 0) throw new LaunchItemsError(problems);
 
     const robotIds = new Set((await this.deps.robots.list({ owner })).map((r) => r.id));
     const views = await this.deps.rooms.views(input.groupIds.map((g) => g.toLowerCase()));
-    const rooms = new Map([...views].filter(([, r]) => robotIds.has(r.robotId)));
+    const rooms = new Map([...views].filter(([id, r]) => robotIds.has(r.robotId) && (opts.eligible?.(id) ?? true)));
     const { accepted, refused } = sortGroups(input.groupIds, rooms);
 
     let doc: LaunchTaskDoc;
@@ -130,23 +141,50 @@ export class LaunchService {
       return { task: toView(first), duplicate: true };
     }
     if (accepted.length === 0) return { task: toView(doc), duplicate: false };
+    let broadcastId: string;
     try {
-      const broadcast = await this.deps.broadcasts.service.create({
-        owner,
-        name: `投放 ${input.taskId}`.slice(0, 100),
-        materials,
-        targets: { mode: 'rooms', roomIds: accepted },
-        schedule: { kind: 'now' },
-        source: `launch:${input.taskId}`,
-      });
-      await this.Task.updateOne({ _id: doc._id }, { $set: { broadcastId: toObjectId(broadcast.id) } });
-      this.deps.broadcasts.runner.kick();
-      return { task: { ...toView(doc), broadcastId: broadcast.id }, duplicate: false };
+      broadcastId = (await this.deps.broadcasts.service.create(this.broadcastOf(owner, toView(doc)))).id;
     } catch (err) {
-      // Not delivered: the task is not kept, so the delivery system may send it again.
+      // Nothing will be delivered: the task is not kept, so the delivery system may send it again.
       await this.Task.deleteOne({ _id: doc._id });
       throw err;
     }
+    // From here the broadcast delivers: the task is kept whatever happens (a lost link is repaired below).
+    await this.Task.updateOne({ _id: doc._id }, { $set: { broadcastId: toObjectId(broadcastId) } });
+    this.deps.broadcasts.runner.kick();
+    return { task: { ...toView(doc), broadcastId }, duplicate: false };
+  }
+
+  private broadcastOf(owner: string, task: LaunchTaskView) {
+    return {
+      owner,
+      name: `投放 ${task.taskId}`.slice(0, 100),
+      materials: task.materials,
+      targets: { mode: 'rooms' as const, roomIds: task.roomIds },
+      schedule: { kind: 'now' as const },
+      source: `launch:${task.taskId}`,
+    };
+  }
+
+  /**
+   * A task received before but not linked to its broadcast (the process died in between, or a
+   * duplicate came while the first was being made): the broadcast made for it is linked, or
+   * made now, so a task kept is always delivered once.
+   */
+  private async completed(task: LaunchTaskView): Promise<LaunchTaskView> {
+    if (task.broadcastId || task.roomIds.length === 0) return task;
+    // The first arrival may still be making it: give it a moment's grace before making another.
+    if (this.deps.now() - task.receivedAt.getTime() < REPAIR_AFTER_MS) return task;
+    const source = `launch:${task.taskId}`;
+    const made =
+      (await this.deps.broadcasts.service.bySource(task.owner, source)) ??
+      (await this.deps.broadcasts.service.create(this.broadcastOf(task.owner, task)));
+    await this.Task.updateOne(
+      { owner: task.owner, taskId: task.taskId, broadcastId: { $exists: false } },
+      { $set: { broadcastId: toObjectId(made.id) } },
+    );
+    this.deps.broadcasts.runner.kick();
+    return { ...task, broadcastId: made.id };
   }
 
   async get(owner: string, taskId: string): Promise<LaunchTaskView | null> {

@@ -21,7 +21,7 @@ export interface CancelOutcome {
 export async function cancelGroups(
   deps: {
     groups: Pick<OwnedGroupService, 'get' | 'cancel'>;
-    rooms: Pick<RoomService, 'get'>;
+    rooms: Pick<RoomService, 'get' | 'update'>;
     manager: Pick<RobotManager, 'quitRoom' | 'isHosted'>;
     log: Logger;
   },
@@ -40,7 +40,8 @@ export async function cancelGroups(
       out.push({ roomId, result: 'not_owned' });
       continue;
     }
-    const room = await deps.rooms.get(roomId);
+    // A cancelled group takes no more deliveries, whoever holds it next.
+    const room = await deps.rooms.update(roomId, { launch: false });
     let left = false;
     if (room && deps.manager.isHosted(group.robotId))
       left = await deps.manager.quitRoom(group.robotId, room).then(

@@ -103,6 +103,15 @@ export class OwnedGroupService {
     return docs.map((d) => d.roomId.toString());
   }
 
+  /** Those of the room ids that are some owner's active groups. */
+  async activeAmong(roomIds: readonly string[]): Promise<Set<string>> {
+    const valid = roomIds.filter((id) => /^[0-9a-f]{24}$/i.test(id)).map((id) => toObjectId(id.toLowerCase()));
+    const docs = await this.Group.find({ roomId: { $in: valid }, cancelledAt: { $exists: false } })
+      .select({ roomId: 1 })
+      .lean();
+    return new Set(docs.map((d) => d.roomId.toString()));
+  }
+
   /** How many active groups each robot serves. */
   async activeByRobot(robotIds: readonly string[]): Promise<Map<string, number>> {
     const rows = await this.Group.aggregate<{ _id: unknown; n: number }>([

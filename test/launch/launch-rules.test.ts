@@ -83,3 +83,18 @@ describe('sortGroups: who gets a task', () => {
     });
   });
 });
+
+describe('materialsOf: sends are checked as every send is', () => {
+  test.each<[string, LaunchItem]>([
+    ['a text with a control character', { type: 1, content: 'hi\u0000there' }],
+    [
+      'a link description over 500 characters',
+      { type: 3, title: 'T', url: 'https://x.test', content: 'd'.repeat(501) },
+    ],
+    ['a title over 200 characters', { type: 3, title: 't'.repeat(201), url: 'https://x.test' }],
+  ])('%s is a problem, not a send', (_, item) => {
+    const out = materialsOf([item], MINI);
+    expect(out.materials).toEqual([]);
+    expect(out.problems).toEqual([{ index: 0, field: 'content', message: expect.stringContaining('not sendable') }]);
+  });
+});

@@ -1,8 +1,9 @@
 import { writtenTexts, type OutboundContent } from '../../bot/content';
 import { z } from 'zod';
 import type { Principal } from '../../http/principal';
-import { BroadcastError, type BroadcastInput, type BroadcastView, type Broadcasts } from '../../broadcasts';
-import { AppError, notFound } from '../../http/errors';
+import type { BroadcastInput, BroadcastView, Broadcasts } from '../../broadcasts';
+import { broadcastCall as call } from './broadcast-errors';
+import { notFound } from '../../http/errors';
 import type { EndpointRouter } from '../../http/endpoint';
 import {
   broadcastBody,
@@ -20,18 +21,6 @@ import { canSee, ownerFilter, ownerForCreate } from '../../http/access';
 import type { V1Deps } from './deps';
 
 const tag = 'broadcasts';
-const STATUS = { invalid: 400, not_found: 404, conflict: 409 } as const;
-
-/** Service errors as API errors (the service knows nothing of HTTP). */
-async function call<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof BroadcastError) throw new AppError(STATUS[err.kind], err.code, err.message, err.details);
-    throw err;
-  }
-}
-
 function toInput(owner: string, body: z.infer<typeof broadcastBody>): BroadcastInput {
   const s = body.schedule;
   return {

@@ -196,6 +196,8 @@ export function groupOwnerEndpoints(api: EndpointRouter, deps: V1Deps, go: Group
       const { blocked, ...patch } = body;
       let now = await go.owners.update(params.userId, patch);
       if (blocked !== undefined) now = await go.owners.setBlocked(params.userId, blocked);
+      // Blocking ends their tokens (as seed 002's 用户封号 does): unblocking brings none back.
+      if (blocked === true) now = await go.owners.signOut(params.userId);
       if (!now) throw notFound('group owner');
       return now;
     },

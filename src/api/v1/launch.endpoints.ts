@@ -7,6 +7,7 @@ import type { Principal } from '../../http/principal';
 import { ownerName } from '../../http/schemas';
 import { LaunchItemsError, type LaunchService } from '../../launch';
 import { deliveryView } from '../schemas/broadcast';
+import { broadcastCall } from './broadcast-errors';
 import type { V1Deps } from './deps';
 
 const tag = 'launch';
@@ -107,10 +108,12 @@ export function launchEndpoints(api: EndpointRouter, deps: V1Deps, launch: Launc
       );
       await deps.sensitive?.screen(owner, texts);
       try {
-        return await launch.receive(
-          owner,
-          { taskId: body.taskId, groupIds: body.groupIds, items: body.items },
-          { miniProgram: body.miniProgram, source: by(principal) },
+        return await broadcastCall(() =>
+          launch.receive(
+            owner,
+            { taskId: body.taskId, groupIds: body.groupIds, items: body.items },
+            { miniProgram: body.miniProgram, source: by(principal) },
+          ),
         );
       } catch (err) {
         if (err instanceof LaunchItemsError)

@@ -160,13 +160,14 @@ export class MentionService extends EventEmitter<{ captured: [Mention]; stored: 
     return { items: docs.map(toMention), total };
   }
 
-  /** One page of `owner`'s captures in the given rooms, newest first, with the total count. */
+  /** One page of `owner`'s captures in the given rooms since each one's time, newest first, with the total count. */
   async listInRooms(
     owner: string,
-    roomIds: readonly string[],
+    rooms: readonly { roomId: string; since: Date }[],
     opts: { skip: number; limit: number },
   ): Promise<{ items: Mention[]; total: number }> {
-    const filter = { owner, roomId: { $in: [...roomIds] } };
+    if (rooms.length === 0) return { items: [], total: 0 };
+    const filter = { owner, $or: rooms.map((r) => ({ roomId: r.roomId, at: { $gte: r.since } })) };
     const [docs, total] = await Promise.all([
       this.Mention.find(filter).sort({ at: -1, _id: -1 }).skip(opts.skip).limit(opts.limit).lean(),
       this.Mention.countDocuments(filter),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { wallText } from '../../../lib/wall-clock';
 import { LaunchItemsError } from '../../../launch';
+import { broadcastCall } from '../../v1/broadcast-errors';
 import { badRequest, notFound, ok } from './envelope';
 import { groupOf, groupsOf } from './owner-groups';
 import { blankIsAbsent, pageFields, pageInfo } from './paging';
@@ -99,6 +100,8 @@ export const launchEndpoints: EndpointFactory = (deps) => [
     }),
     handle: async ({ body, caller }) => {
       const miniProgram = deps.miniPrograms.get(caller.keyId) ?? deps.miniPrograms.get('*');
+      // Only groups an owner holds now take tasks (a cancelled one the robot could not leave does not).
+      const owned = await deps.groupOwners.groups.activeAmong(body.groupIds);
       await deps.screen?.(
         deps.tenant,
         body.content.items.flatMap((i, n) =>
@@ -109,10 +112,13 @@ export const launchEndpoints: EndpointFactory = (deps) => [
         ),
       );
       try {
-        const { task, duplicate } = await deps.launch.receive(
-          deps.tenant,
-          { taskId: body.taskId, groupIds: body.groupIds, items: body.content.items },
-          { miniProgram, source: `api-key:${caller.keyId}` },
+        // A broadcast refusal (too many active broadcasts, too many rooms) is a 1403 with its reason.
+        const { task, duplicate } = await broadcastCall(() =>
+          deps.launch.receive(
+            deps.tenant,
+            { taskId: body.taskId, groupIds: body.groupIds, items: body.content.items },
+            { miniProgram, source: `api-key:${caller.keyId}`, eligible: (id) => owned.has(id) },
+          ),
         );
         // Not in the seed (its data is null): which groups take the task and why the others do not.
         return ok({ task_id: task.taskId, duplicate, accepted: task.roomIds, refused: task.refused });

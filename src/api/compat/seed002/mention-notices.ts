@@ -26,7 +26,7 @@ export function startMentionNotices(deps: {
     if (!group || group.cancelledAt) return;
     if (!(await deps.mentions.notifyEnabled(noticeKeyOf(group.userId)))) return;
     const owner = await deps.groupOwners.owners.byUserId(group.userId);
-    if (!owner?.wxId || owner.robotId !== m.robotId) return;
+    if (!owner?.wxId || owner.blocked || owner.robotId !== m.robotId) return;
     await deps.manager.send(m.robotId, {
       conversationId: owner.wxId,
       content: { type: 'text', text: noticeText(m) },

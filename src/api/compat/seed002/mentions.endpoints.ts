@@ -59,7 +59,8 @@ export const mentionEndpoints: EndpointFactory = (deps) => {
         const groups = await groupsOf(deps, owner);
         const { items, total } = await mentions.listInRooms(
           deps.tenant,
-          groups.map(({ room }) => room.id),
+          // Only what was said while the group was theirs.
+          groups.map(({ room, group }) => ({ roomId: room.id, since: group.since })),
           { skip: query.current_page * query.page_size, limit: query.page_size },
         );
         return ok(
@@ -79,8 +80,9 @@ export const mentionEndpoints: EndpointFactory = (deps) => {
       path: '/groups/:group_id/msg/:msg_id/context',
       caller: 'owner',
       handle: async ({ owner, params }) => {
-        const { room } = await groupOf(deps, owner, params.group_id ?? '');
+        const { room, group } = await groupOf(deps, owner, params.group_id ?? '');
         const m = await mentionOf(await mentions.get(deps.tenant, params.msg_id ?? ''), new Set([room.id]));
+        if (m.at < group.since) throw notFound('消息');
         await mentions.markRead(deps.tenant, m.id, true);
         const self: ContextLine = {
           messageId: m.messageId,

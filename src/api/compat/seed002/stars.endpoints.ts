@@ -31,7 +31,7 @@ export const starEndpoints: EndpointFactory = (deps) => [
         .min(1)
         .max(1000),
     }),
-    handle: async ({ body }) => {
+    handle: async ({ body, caller }) => {
       const robots = (await deps.runtime.robots.list({ owner: deps.tenant })).map((r) => r.id);
       const ids = body.data.map((d) => d.groupId.toLowerCase());
       const known = new Set(await deps.runtime.rooms.idsOfRobots(ids, robots));
@@ -44,7 +44,7 @@ export const starEndpoints: EndpointFactory = (deps) => [
           roomId: d.groupId.toLowerCase(),
           star: d.star,
           state: d.state,
-          source: 'seed002:groups/star',
+          source: `api-key:${caller.keyId}`,
         })),
       );
       return ok(null);

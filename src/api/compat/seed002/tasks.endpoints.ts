@@ -10,6 +10,11 @@ import type { OwnerTask, OwnerTasks } from './owner-tasks.service';
 import { endpoint, type Seed002Deps } from './router';
 import { groupId } from './schemas';
 
+/** An owner may have this many group messages waiting to go out (they count against the tenant's broadcasts). */
+export const MAX_PENDING_TASKS = 50;
+/** A group message goes out within this many days. */
+export const MAX_DAYS_AHEAD = 90;
+
 /** A send date without a time goes out at this wall-clock time (the seed gives only YYYY-MM-D). */
 export const DEFAULT_SEND_TIME = { hour: 10, minute: 0 };
 const DAY_MS = 86_400_000;
@@ -74,8 +79,8 @@ export const taskEndpoints = (tasks: OwnerTasks) => (deps: Seed002Deps) => {
 
   /** The owner's task and its broadcast; another owner's or an unknown one is 1404 alike. */
   const taskOf = async (owner: GroupOwnerView, taskId: string): Promise<{ task: OwnerTask; b: BroadcastView }> => {
-    const task = await tasks.get(taskId);
-    const b = task && task.userId === owner.userId ? await broadcasts.service.get(task.broadcastId) : null;
+    const task = await tasks.get(owner.userId, taskId);
+    const b = task?.broadcastId ? await broadcasts.service.get(task.broadcastId) : null;
     if (!task || !b) throw notFound('群发消息');
     return { task, b };
   };
@@ -113,7 +118,7 @@ export const taskEndpoints = (tasks: OwnerTasks) => (deps: Seed002Deps) => {
         const found = await tasks.between(owner.userId, new Date(from), new Date(to));
         const out = [];
         for (const task of found) {
-          const b = await broadcasts.service.get(task.broadcastId);
+          const b = task.broadcastId ? await broadcasts.service.get(task.broadcastId) : null;
           if (b) out.push(await detail(owner, task, b));
         }
         return ok(out);
@@ -156,6 +161,10 @@ export const taskEndpoints = (tasks: OwnerTasks) => (deps: Seed002Deps) => {
           throw badRequest('send_date must be a date YYYY-MM-DD (optionally HH:mm)', [
             { path: 'send_date', message: 'not a date' },
           ]);
+        if (sendAt.getTime() > deps.runtime.clock.now() + MAX_DAYS_AHEAD * DAY_MS)
+          throw badRequest(`send_date must be within ${MAX_DAYS_AHEAD} days`, [
+            { path: 'send_date', message: 'too far ahead' },
+          ]);
         const mine = new Set((await groupsOf(deps, owner)).map(({ room }) => room.id));
         const roomIds = [...new Set(body.group_ids.map((g) => g.toLowerCase()))];
         const foreign = roomIds.filter((id) => !mine.has(id));
@@ -182,20 +191,34 @@ export const taskEndpoints = (tasks: OwnerTasks) => (deps: Seed002Deps) => {
           schedule: { kind: 'once' as const, at: sendAt },
           source: `seed002-task:${owner.userId}`,
         };
-        const existing = await tasks.get(taskId);
-        if (existing) {
-          if (existing.userId !== owner.userId) throw notFound('群发消息');
-          if (existing.recalledAt)
-            throw badRequest('the task was recalled', [{ path: 'task_id', message: 'recalled' }]);
-          await broadcasts.service.update(existing.broadcastId, input).catch(refusal);
-          await tasks.setSendAt(taskId, sendAt);
+        // The task as stored now, or made (recorded first, its broadcast attached after).
+        let existing = await tasks.get(owner.userId, taskId);
+        if (!existing) {
+          const now = new Date(deps.runtime.clock.now());
+          if ((await tasks.pending(owner.userId, now)) >= MAX_PENDING_TASKS)
+            throw badRequest(`at most ${MAX_PENDING_TASKS} group messages waiting to go out`, [
+              { path: 'task_id', message: 'too many waiting' },
+            ]);
+          if (!(await tasks.add(owner.userId, taskId, sendAt))) existing = await tasks.get(owner.userId, taskId);
+        }
+        if (existing?.recalledAt) throw badRequest('the task was recalled', [{ path: 'task_id', message: 'recalled' }]);
+        if (existing?.broadcastId) {
+          const b = await broadcasts.service.update(existing.broadcastId, input).catch(refusal);
+          // The time the broadcast holds (another change at the same moment may have won).
+          await tasks.setSendAt(owner.userId, taskId, b.schedule.kind === 'once' ? b.schedule.at : sendAt);
           return ok(null);
         }
-        const b = await broadcasts.service.create(input).catch(refusal);
-        if (!(await tasks.add({ taskId, userId: owner.userId, broadcastId: b.id, sendAt }))) {
+        const b = await broadcasts.service.create(input).catch(async (err: unknown) => {
+          // Nothing was made: the record goes, unless an earlier PUT of this task recorded it.
+          if (!existing) await tasks.remove(owner.userId, taskId);
+          return refusal(err);
+        });
+        if (!(await tasks.attach(owner.userId, taskId, b.id))) {
+          // A PUT of the same task at the same moment attached its broadcast first: that one stands.
           await broadcasts.service.delete(b.id);
-          throw notFound('群发消息');
+          return ok(null);
         }
+        await tasks.setSendAt(owner.userId, taskId, sendAt);
         return ok(null);
       },
     }),
@@ -206,13 +229,18 @@ export const taskEndpoints = (tasks: OwnerTasks) => (deps: Seed002Deps) => {
       handle: async ({ owner, params }) => {
         const { task, b } = await taskOf(owner, params.task_id ?? '');
         if (b.executed === 0 && !task.recalledAt) {
-          // Nothing went out: the task is dropped.
-          await broadcasts.service.delete(b.id).catch(async () => broadcasts.recall(b.id));
-          await tasks.remove(task.taskId);
-          return ok(null);
+          // Nothing went out: the task is dropped (unless it started sending meanwhile: recalled below).
+          const dropped = await broadcasts.service.delete(b.id).then(
+            () => true,
+            () => false,
+          );
+          if (dropped) {
+            await tasks.remove(owner.userId, task.taskId);
+            return ok(null);
+          }
         }
         const report = await broadcasts.recall(b.id);
-        await tasks.markRecalled(task.taskId, new Date(deps.runtime.clock.now()));
+        await tasks.markRecalled(owner.userId, task.taskId, new Date(deps.runtime.clock.now()));
         // Not in the seed (its data is null): what the recall did.
         return ok({ recalled: report.recalled, cancelled: report.cancelled, not_recalled: report.notRecalled.length });
       },
