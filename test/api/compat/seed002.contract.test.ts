@@ -666,6 +666,16 @@ describe('seed 002: an owner’s groups', () => {
     );
     expect([far.body.code, far.body.data[0].path]).toEqual([1403, 'send_date']);
 
+    // An operator deletes the broadcast under a task: the task answers 1404, not a failure.
+    await put(amy.token, { message: { type: 1, content: '会取消' }, group_ids: [group.code], send_date: day }, 'T-G');
+    const listed = await api().get('/api/v1/broadcasts?owner=platform-x&limit=100').set(bearer(ADMIN_KEY));
+    const g = listed.body.items.find((b: { name: string }) => b.name === '群发 T-G');
+    expect((await api().delete(`/api/v1/broadcasts/${g.id}`).set(bearer(ADMIN_KEY))).status).toBe(200);
+    expect(
+      (await put(amy.token, { message: { type: 1, content: 'x' }, group_ids: [group.code], send_date: day }, 'T-G'))
+        .body.code,
+    ).toBe(1404);
+    expect((await api().get('/tasks/T-G').set(bearer(amy.token))).body.code).toBe(1404);
     expect((await api().delete('/tasks/T-A').set(bearer(amy.token))).body.code).toBe(1200);
     expect((await api().get('/tasks/T-A').set(bearer(amy.token))).body.code).toBe(1404);
     const left = await api().get('/api/v1/broadcasts?owner=platform-x&limit=100').set(bearer(ADMIN_KEY));

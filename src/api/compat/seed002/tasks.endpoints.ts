@@ -86,7 +86,9 @@ export const taskEndpoints = (tasks: OwnerTasks) => (deps: Seed002Deps) => {
   };
 
   const refusal = (err: unknown): never => {
-    if (err instanceof BroadcastError && err.kind !== 'not_found')
+    // The broadcast was deleted under the task (an operator): the task is gone too.
+    if (err instanceof BroadcastError && err.kind === 'not_found') throw notFound('群发消息');
+    if (err instanceof BroadcastError)
       throw badRequest(err.message, [
         { path: err.code === 'schedule_in_past' ? 'send_date' : 'message', message: err.message },
       ]);
@@ -203,6 +205,11 @@ export const taskEndpoints = (tasks: OwnerTasks) => (deps: Seed002Deps) => {
         }
         if (existing?.recalledAt) throw badRequest('the task was recalled', [{ path: 'task_id', message: 'recalled' }]);
         if (existing?.broadcastId) {
+          // An operator deleted the broadcast under the task: the task is gone (a later PUT makes it anew).
+          if (!(await broadcasts.service.get(existing.broadcastId))) {
+            await tasks.remove(owner.userId, taskId);
+            throw notFound('群发消息');
+          }
           const b = await broadcasts.service.update(existing.broadcastId, input).catch(refusal);
           // The time the broadcast holds (another change at the same moment may have won).
           await tasks.setSendAt(owner.userId, taskId, b.schedule.kind === 'once' ? b.schedule.at : sendAt);
