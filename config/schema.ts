@@ -332,6 +332,18 @@ export const configSchema = z
         retentionDays: z.number().int().positive().max(3650),
       })
       .strict(),
+    metrics: z
+      .object({
+        /** Secret: only from QUNBOT_METRICS_TOKEN. Unset: GET /metrics is not served. */
+        token: z.string().min(24, 'must be at least 24 characters').optional(),
+        /** This process's label on every series (QUNBOT_PROCESS_LABEL); default host name and pid. */
+        processLabel: z
+          .string()
+          .regex(/^[\w.:-]{1,64}$/)
+          .optional(),
+      })
+      .strict()
+      .default({}),
     owners: z
       .object({
         /** Robots accept friend requests and room invitations from the group owners assigned to them (seed 002). */
@@ -471,6 +483,8 @@ export const envBindings: readonly EnvBinding[] = [
   { env: 'BROADCAST_GRACE_MINUTES', path: 'broadcasts.graceMinutes', kind: 'number' },
   { env: 'QUNBOT_STATS_FLUSH_SEC', path: 'stats.flushSec', kind: 'number' },
   { env: 'QUNBOT_ACCEPT_OWNER_REQUESTS', path: 'owners.acceptRequests', kind: 'boolean' },
+  { env: 'QUNBOT_METRICS_TOKEN', path: 'metrics.token', kind: 'string', secret: true },
+  { env: 'QUNBOT_PROCESS_LABEL', path: 'metrics.processLabel', kind: 'string' },
   { env: 'QUNBOT_SENSITIVE_WORDS_FILE', path: 'sensitive.wordsFile', kind: 'string' },
   { env: 'QUNBOT_STATS_RETENTION_DAYS', path: 'stats.retentionDays', kind: 'number' },
   { env: 'SEED001_ENABLED', path: 'compat.seed001.enabled', kind: 'boolean' },

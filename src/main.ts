@@ -15,6 +15,9 @@ import { SensitiveWordService } from './sensitive/sensitive-words.service';
 import { startRoomStats } from './stats';
 import { startGroupOwners, type GroupOwners } from './owners';
 import { LaunchService } from './launch';
+import { startMetrics } from './metrics/metrics';
+import { metricsRouter } from './api/metrics.routes';
+import os from 'node:os';
 import { createRuntime } from './bot/runtime';
 import { modelsReady, openDatabase } from './db/connection';
 import { createLogger, type Logger } from './logger';
@@ -166,10 +169,22 @@ export async function start(
       process.stderr.write(
         `qunbot: first start, operator "${firstOperator.username}" with the password (shown once; change it at first sign-in):\n  ${firstOperator.password}\n\n`,
       );
+    // Prometheus metrics at GET /metrics, for a scraper holding QUNBOT_METRICS_TOKEN (unset: not served).
+    const metrics = startMetrics({
+      manager: runtime.manager,
+      robots: runtime.robots,
+      authLimiter,
+      webhookBacklog: () => webhooks.outbox.deliveries.countByStatus(),
+      processLabel: config.metrics.processLabel ?? `${os.hostname()}:${process.pid}`,
+    });
+    stops.push(async () => metrics.close());
     // Every API with its paths: two claiming the same method and path stop the start here.
     const mounts: Mount[] = [
       { name: 'native API', routers: [native.router], territory: V1_PREFIX },
       ...dialects.mounts,
+      ...(config.metrics.token
+        ? [{ name: 'metrics', routers: [metricsRouter(metrics.registry, config.metrics.token)] }]
+        : []),
     ];
     assertNoConflicts(mounts);
     const app = createApp({

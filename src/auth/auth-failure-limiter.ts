@@ -131,8 +131,16 @@ export class AuthFailureLimiter {
       throw new TooManyAuthFailures(secondsUntil(credential.endsAt, now), 'credential');
   }
 
+  private readonly failureListeners: ((door: AuthDoor) => void)[] = [];
+
+  /** Calls `fn` with the door of every failed attempt (the metrics count them). */
+  onFailure(fn: (door: AuthDoor) => void): void {
+    this.failureListeners.push(fn);
+  }
+
   /** Counts one failed attempt for its address and its credential prefix. */
   async failed(attempt: AuthAttempt): Promise<void> {
+    for (const fn of this.failureListeners) fn(attempt.door);
     await this.init();
     const counts = [this.count(this.byAddress, attempt.address, attempt, 'address')];
     if (attempt.credential)

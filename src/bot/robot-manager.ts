@@ -199,6 +199,11 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
     if (hosted && view) hosted.view = view;
   }
 
+  /** The ids of the robots running in this process. */
+  hostedIds(): string[] {
+    return [...this.hosted.keys()];
+  }
+
   robot(id: string): Robot | undefined {
     return this.hosted.get(id)?.robot;
   }

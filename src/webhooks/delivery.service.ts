@@ -66,6 +66,12 @@ export class DeliveryService {
   }
 
   /** Stores deliveries (queued, due now); an existing (event, target) pair is left as it is. */
+  /** How many deliveries are in each status (the metrics' backlog). */
+  async countByStatus(): Promise<Map<string, number>> {
+    const rows = await this.D.aggregate<{ _id: string; n: number }>([{ $group: { _id: '$status', n: { $sum: 1 } } }]);
+    return new Map(rows.map((r) => [r._id, r.n]));
+  }
+
   async enqueue(items: NewDelivery[], now: Date, maxAgeMs: number): Promise<number> {
     if (items.length === 0) return 0;
     const deadline = new Date(now.getTime() + maxAgeMs);
