@@ -3,7 +3,7 @@ import { start, type Started } from '../../src/main';
 import { testMongoUri, useTestDatabase } from '../support/mongo';
 import { startMockService, type MockService } from '../support/puppet-mock';
 import { nextEvent } from '../support/runtime';
-import { loggedInServiceRobot } from '../support/service-robots';
+import { inviteRobotIntoNewGroup, loggedInServiceRobot } from '../support/service-robots';
 
 /**
  * Group owners over a real qunbot and two puppet-service mock robots: a platform user signs up
@@ -48,19 +48,9 @@ afterAll(async () => {
 const serviceOf = (robotId: string) => services[robotIds.indexOf(robotId)];
 
 /** `by` invites the robot of `svc` into a new room; resolves when qunbot has recorded it. */
-async function invite(svc: MockService, by: ReturnType<MockService['mocker']['createContact']>, topic: string) {
-  const others = svc.mocker.createContacts(2);
-  const room = svc.mocker.createRoom({ topic, memberIdList: [by.id, ...others.map((o) => o.id)], ownerId: by.id });
-  const joined = nextEvent(
-    qunbot.runtime.manager,
-    'handled',
-    (e) => e.event.kind === 'room-join' && e.event.room.id === room.id,
-  );
-  room.add(svc.user).by(by);
-  const { roomId } = await joined;
-  await qunbot.groupOwners.invitations.settled();
-  return { room, roomId: roomId as string };
-}
+/** `by` invites the robot of `svc` into a new group; resolves when qunbot has recorded it. */
+const invite = (svc: MockService, by: ReturnType<MockService['mocker']['createContact']>, topic: string) =>
+  inviteRobotIntoNewGroup(qunbot, svc, by, topic);
 
 describe('group owners', () => {
   test('when robot A already serves a group, then a new owner is assigned robot B; asking again keeps it; an unassignable robot is never picked', async () => {

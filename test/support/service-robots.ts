@@ -29,3 +29,26 @@ export async function loggedInServiceRobot(
 /** The calendar day `YYYY-MM-DD` of an instant (default now) in `timeZone`. */
 export const calendarDay = (timeZone: string, at: Date = new Date()) =>
   new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+
+/**
+ * `by` creates a group of three with two others and invites the robot of `svc` into it; resolves
+ * once qunbot handled the join and recorded whose group it is.
+ */
+export async function inviteRobotIntoNewGroup(
+  qunbot: Pick<Started, 'runtime' | 'groupOwners'>,
+  svc: MockService,
+  by: ReturnType<MockService['mocker']['createContact']>,
+  topic: string,
+) {
+  const others = svc.mocker.createContacts(2);
+  const room = svc.mocker.createRoom({ topic, memberIdList: [by.id, ...others.map((o) => o.id)], ownerId: by.id });
+  const joined = nextEvent(
+    qunbot.runtime.manager,
+    'handled',
+    (e) => e.event.kind === 'room-join' && e.event.room.id === room.id,
+  );
+  room.add(svc.user).by(by);
+  const { roomId } = await joined;
+  await qunbot.groupOwners.invitations.settled();
+  return { room, roomId: roomId as string, others };
+}

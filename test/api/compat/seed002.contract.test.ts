@@ -3,7 +3,7 @@ import { start, type Started } from '../../../src/main';
 import { testMongoUri, useTestDatabase } from '../../support/mongo';
 import { startMockService, type MockService } from '../../support/puppet-mock';
 import { nextEvent } from '../../support/runtime';
-import { calendarDay, loggedInServiceRobot } from '../../support/service-robots';
+import { calendarDay, inviteRobotIntoNewGroup, loggedInServiceRobot } from '../../support/service-robots';
 
 /**
  * Seed 002 (group-owner platform) as its clients call it, over a real qunbot and two
@@ -79,17 +79,8 @@ async function inviteInto(
 ) {
   const svc = serviceOf(robotId);
   if (typeof by === 'string') by = svc.mocker.createContact({ name: by });
-  const others = svc.mocker.createContacts(2);
-  const room = svc.mocker.createRoom({ topic, memberIdList: [by.id, ...others.map((o) => o.id)], ownerId: by.id });
-  const joined = nextEvent(
-    qunbot.runtime.manager,
-    'handled',
-    (e) => e.event.kind === 'room-join' && e.event.room.id === room.id,
-  );
-  room.add(svc.user).by(by);
-  const { roomId } = await joined;
-  await qunbot.groupOwners.invitations.settled();
-  return { room, code: roomId as string, by, others };
+  const { room, roomId, others } = await inviteRobotIntoNewGroup(qunbot, svc, by, topic);
+  return { room, code: roomId, by, others };
 }
 
 describe('seed 002: service status', () => {
