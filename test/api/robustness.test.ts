@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { apiHarness } from '../support/api';
-import { useTestDatabase } from '../support/mongo';
+import { collectionFingerprints, useTestDatabase } from '../support/mongo';
 
 const t = useTestDatabase(__filename);
 
@@ -196,18 +195,8 @@ function* malformed(
   }
 }
 
-/** A fingerprint of every collection but the API keys (verifying a key notes when it was used). */
-async function snapshot(): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  const db = t.db.connection.db;
-  if (!db) throw new Error('no database');
-  for (const c of await db.listCollections().toArray()) {
-    if (c.name === 'apikeys') continue;
-    const docs = await db.collection(c.name).find().sort({ _id: 1 }).toArray();
-    out[c.name] = createHash('sha256').update(JSON.stringify(docs)).digest('hex');
-  }
-  return out;
-}
+/** Every collection but the API keys (verifying a key notes when it was used). */
+const snapshot = () => collectionFingerprints(t.db, ['apikeys']);
 
 describe('robustness: malformed requests across every native endpoint', () => {
   test('when 1,000+ generated malformed requests arrive, then none is a 5xx, none hangs, and nothing is written', async () => {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { connectDatabase, type Database } from '../../src/db/connection';
 import { silentLog } from './logger';
@@ -41,4 +41,23 @@ export function useTestDatabase(hint = expect.getState().testPath ?? 'test'): { 
       return db;
     },
   };
+}
+
+/**
+ * A fingerprint of every collection but `except` (those a request touches by design): two equal
+ * fingerprints mean nothing was written in between.
+ */
+export async function collectionFingerprints(
+  database: Database,
+  except: readonly string[] = [],
+): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const db = database.connection.db;
+  if (!db) throw new Error('no database');
+  for (const c of await db.listCollections().toArray()) {
+    if (except.includes(c.name)) continue;
+    const docs = await db.collection(c.name).find().sort({ _id: 1 }).toArray();
+    out[c.name] = createHash('sha256').update(JSON.stringify(docs)).digest('hex');
+  }
+  return out;
 }

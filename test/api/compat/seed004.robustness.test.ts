@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { seed004Endpoints, type Seed004Deps } from '../../../src/api/compat/seed004';
 import { start, type Started } from '../../../src/main';
-import { testMongoUri, useTestDatabase } from '../../support/mongo';
+import { collectionFingerprints, testMongoUri, useTestDatabase } from '../../support/mongo';
 import { seed004Client } from '../../support/seed004-client';
 
 /**
@@ -50,19 +49,9 @@ beforeAll(async () => {
 });
 afterAll(() => qunbot.stop());
 
-/** A fingerprint of every collection but those a signed request touches by design. */
-async function snapshot(): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  const db = t.db.connection.db;
-  if (!db) throw new Error('no database');
-  for (const c of await db.listCollections().toArray()) {
-    // Sessions note their last use; the replay guard keeps each signature; failures are counted.
-    if (['sessions', 'seed004_signatures', 'auth_failures', 'audit_log', 'apikeys'].includes(c.name)) continue;
-    const docs = await db.collection(c.name).find().sort({ _id: 1 }).toArray();
-    out[c.name] = createHash('sha256').update(JSON.stringify(docs)).digest('hex');
-  }
-  return out;
-}
+/** Every collection but those a signed request touches by design: sessions note their last use, the replay guard keeps each signature, failures are counted. */
+const snapshot = () =>
+  collectionFingerprints(t.db, ['sessions', 'seed004_signatures', 'auth_failures', 'audit_log', 'apikeys']);
 
 describe('robustness: malformed requests across every seed 004 endpoint', () => {
   test('when hundreds of malformed requests arrive signed by the admin, then each is a listed seed code in the envelope, none a 5xx, and nothing is written', async () => {
