@@ -336,14 +336,32 @@ export const configSchema = z
       .object({
         /** Secret: only from QUNBOT_METRICS_TOKEN. Unset: GET /metrics is not served. */
         token: z.string().min(24, 'must be at least 24 characters').optional(),
-        /** This process's label on every series (QUNBOT_PROCESS_LABEL); default host name and pid. */
+      })
+      .strict()
+      .default({}),
+    /** Several qunbot processes on one database: robot leases and calls between processes. */
+    fleet: z
+      .object({
+        /** This process's label (QUNBOT_PROCESS_LABEL): robots are pinned to it, metrics carry it; default host name and pid. */
         processLabel: z
           .string()
           .regex(/^[\w.:-]{1,64}$/)
           .optional(),
+        /** This machine's id (QUNBOT_HOST_ID, default the host name): must differ between machines and containers. */
+        hostId: z
+          .string()
+          .regex(/^[\w.-]{1,64}$/)
+          .optional(),
+        /** A robot's lease lasts this long unless renewed (every third of it); a dead process's robots move after it. */
+        leaseSec: z.number().min(3).max(600),
+        /** Most robots a process takes in one round (every third of a lease). */
+        takePerRound: z.number().int().positive(),
+        /** Most robots one process runs. */
+        maxRobots: z.number().int().positive(),
+        /** How long a call about a robot in another process waits for that process. */
+        callTimeoutSec: z.number().positive().max(300),
       })
-      .strict()
-      .default({}),
+      .strict(),
     owners: z
       .object({
         /** Robots accept friend requests and room invitations from the group owners assigned to them (seed 002). */
@@ -469,6 +487,7 @@ export const envBindings: readonly EnvBinding[] = [
   { env: 'PUPPET_SERVICE_ENDPOINT', path: 'bot.defaultPuppet.endpoint', kind: 'string' },
   { env: 'PUPPET_SERVICE_TLS_DISABLE', path: 'bot.defaultPuppet.tlsDisable', kind: 'boolean' },
   { env: 'WECHATY_LOG', path: 'bot.wechatyLogLevel', kind: 'string' },
+  { env: 'QUNBOT_START_TIMEOUT_SEC', path: 'bot.startTimeoutSec', kind: 'number' },
   { env: 'OUTBOX_RATE_PER_SEC', path: 'outbox.ratePerSec', kind: 'number' },
   { env: 'OUTBOX_ROOM_GAP_MS', path: 'outbox.roomGapMs', kind: 'number' },
   { env: 'OUTBOX_JITTER_MS', path: 'outbox.jitterMs', kind: 'number' },
@@ -484,7 +503,12 @@ export const envBindings: readonly EnvBinding[] = [
   { env: 'QUNBOT_STATS_FLUSH_SEC', path: 'stats.flushSec', kind: 'number' },
   { env: 'QUNBOT_ACCEPT_OWNER_REQUESTS', path: 'owners.acceptRequests', kind: 'boolean' },
   { env: 'QUNBOT_METRICS_TOKEN', path: 'metrics.token', kind: 'string', secret: true },
-  { env: 'QUNBOT_PROCESS_LABEL', path: 'metrics.processLabel', kind: 'string' },
+  { env: 'QUNBOT_PROCESS_LABEL', path: 'fleet.processLabel', kind: 'string' },
+  { env: 'QUNBOT_HOST_ID', path: 'fleet.hostId', kind: 'string' },
+  { env: 'QUNBOT_LEASE_SEC', path: 'fleet.leaseSec', kind: 'number' },
+  { env: 'QUNBOT_TAKE_PER_ROUND', path: 'fleet.takePerRound', kind: 'number' },
+  { env: 'QUNBOT_MAX_ROBOTS', path: 'fleet.maxRobots', kind: 'number' },
+  { env: 'QUNBOT_CALL_TIMEOUT_SEC', path: 'fleet.callTimeoutSec', kind: 'number' },
   { env: 'QUNBOT_SENSITIVE_WORDS_FILE', path: 'sensitive.wordsFile', kind: 'string' },
   { env: 'QUNBOT_STATS_RETENTION_DAYS', path: 'stats.retentionDays', kind: 'number' },
   { env: 'SEED001_ENABLED', path: 'compat.seed001.enabled', kind: 'boolean' },

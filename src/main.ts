@@ -17,7 +17,6 @@ import { startGroupOwners, type GroupOwners } from './owners';
 import { LaunchService } from './launch';
 import { startMetrics } from './metrics/metrics';
 import { metricsRouter } from './api/metrics.routes';
-import os from 'node:os';
 import { createRuntime } from './bot/runtime';
 import { modelsReady, openDatabase } from './db/connection';
 import { createLogger, type Logger } from './logger';
@@ -175,7 +174,9 @@ export async function start(
       robots: runtime.robots,
       authLimiter,
       webhookBacklog: () => webhooks.outbox.deliveries.countByStatus(),
-      processLabel: config.metrics.processLabel ?? `${os.hostname()}:${process.pid}`,
+      processLabel: runtime.fleet.member.label,
+      fleet: runtime.fleet,
+      onBroadcastFired: (listener) => broadcasts.runner.onFired(listener),
     });
     stops.push(async () => metrics.close());
     // Every API with its paths: two claiming the same method and path stop the start here.

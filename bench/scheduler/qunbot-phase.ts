@@ -40,10 +40,10 @@ class StandInRobots extends EventEmitter implements RobotPort {
   constructor(private readonly deps: Omit<OutboxDeps, 'robotId' | 'sender'>) {
     super();
   }
-  isHosted(): boolean {
-    return true;
+  async runningOf(robotIds: readonly string[]): Promise<Set<string>> {
+    return new Set(robotIds);
   }
-  adopt(robotId: string, records: readonly SendRecord[]): boolean {
+  async adopt(robotId: string, records: readonly SendRecord[]): Promise<boolean> {
     this.sends += records.length;
     const now = Date.now();
     for (const r of records) if (r.batchId && !this.handedAt.has(r.batchId)) this.handedAt.set(r.batchId, now);

@@ -55,9 +55,17 @@ interface Pending {
   mentionIds: string[];
 }
 
+/** The robot's lease (several processes): sends are claimed under its epoch, and only while it is held. */
+export interface OutboxFence {
+  readonly epoch: number;
+  held(): boolean;
+}
+
 export interface OutboxDeps {
   robotId: string;
   sender: Sender;
+  /** Absent: the outbox sends whenever the robot can (one process, or tests). */
+  fence?: OutboxFence;
   sendLog: SendLogService;
   clock: Clock;
   policy: OutboxPolicy;
@@ -82,6 +90,9 @@ export class RobotOutbox extends EventEmitter<{ settled: [SendRecord]; waiting: 
   private wake: (() => void) | undefined;
   private sleeping: AbortController | undefined;
   private loop: Promise<void> | undefined;
+  /** The send being delivered, and the last ones delivered: adopting them again is a no-op. */
+  private inFlight: string | undefined;
+  private readonly recent = new Set<string>();
 
   constructor(private readonly deps: OutboxDeps) {
     super();
@@ -105,6 +116,7 @@ export class RobotOutbox extends EventEmitter<{ settled: [SendRecord]; waiting: 
     sends: readonly Omit<NewSend, 'robotId'>[],
   ): Promise<{ record: SendRecord; settled: Promise<SendRecord> }[]> {
     if (this.stopped) throw new NotReadyError('the outbox is stopped');
+    if (this.deps.fence && !this.deps.fence.held()) throw new NotReadyError('the robot lease is no longer held here');
     // Places being logged count too: callers that arrive together cannot overfill the queue.
     if (this.queue.length + this.reserved + sends.length > this.deps.policy.maxQueue)
       throw new OutboxFullError(this.deps.robotId, this.deps.policy.maxQueue);
@@ -128,7 +140,7 @@ export class RobotOutbox extends EventEmitter<{ settled: [SendRecord]; waiting: 
    */
   adopt(records: readonly SendRecord[]): number {
     if (this.stopped) return 0;
-    const known = new Set(this.queue.map((p) => p.id));
+    const known = new Set([...this.queue.map((p) => p.id), ...this.recent, ...(this.inFlight ? [this.inFlight] : [])]);
     let added = 0;
     for (const r of records) {
       if (r.status !== 'queued' || known.has(r.id)) continue;
@@ -234,30 +246,51 @@ export class RobotOutbox extends EventEmitter<{ settled: [SendRecord]; waiting: 
   }
 
   private async deliver(item: Pending): Promise<void> {
-    const { sendLog, sender, log } = this.deps;
+    this.inFlight = item.id;
     try {
-      const claimed = await sendLog.claim(item.id);
+      await this.deliverOnce(item);
+    } finally {
+      this.inFlight = undefined;
+      this.recent.add(item.id);
+      if (this.recent.size > 256) this.recent.delete(this.recent.values().next().value as string);
+    }
+  }
+
+  private async deliverOnce(item: Pending): Promise<void> {
+    const { sendLog, sender, log, fence } = this.deps;
+    const epoch = fence?.epoch ?? 0;
+    // Fencing: a process whose lease ran out sends nothing more for the robot, even if it was
+    // paused between these lines (checked again right before the puppet is called).
+    if (fence && !fence.held()) return this.fenced(item);
+    try {
+      const claimed = await sendLog.claim(item.id, epoch);
       if (!claimed) {
         const current = await sendLog.get(item.id);
-        if (current) this.settle(current);
+        if (current && current.status !== 'queued') this.settle(current);
         return;
       }
       let written: Awaited<ReturnType<SendLogService['finish']>>;
       try {
+        if (fence && !fence.held()) throw new NotReadyError('the robot lease is no longer held here');
         const out = await sender.send(item.conversationId, item.content, item.mentionIds, item.kind);
         if (out.status === 'sent')
-          written = await sendLog.finish(item.id, 'sent', out.messageId ? { puppetMessageId: out.messageId } : {});
-        else written = await sendLog.finish(item.id, 'room_not_found');
+          written = await sendLog.finish(
+            item.id,
+            'sent',
+            out.messageId ? { puppetMessageId: out.messageId } : {},
+            epoch,
+          );
+        else written = await sendLog.finish(item.id, 'room_not_found', {}, epoch);
       } catch (err) {
         if (err instanceof NotReadyError) {
-          await sendLog.requeue(item.id);
+          await sendLog.requeue(item.id, epoch);
           this.queue.unshift(item);
           this.paused = true;
           this.emit('waiting', item.id);
           return;
         }
         log.warn({ err, sendId: item.id }, 'send failed');
-        written = await sendLog.finish(item.id, 'failed', { error: (err as Error).message.slice(0, 500) });
+        written = await sendLog.finish(item.id, 'failed', { error: (err as Error).message.slice(0, 500) }, epoch);
       }
       // The outcome as written, without reading it back; read only if someone else changed it meanwhile.
       const done = written ? { ...claimed, ...written } : await sendLog.get(item.id);
@@ -268,6 +301,13 @@ export class RobotOutbox extends EventEmitter<{ settled: [SendRecord]; waiting: 
       this.queue.unshift(item);
       await this.deps.clock.sleep(DB_RETRY_MS).catch(() => undefined);
     }
+  }
+
+  /** The lease is gone: the send stays queued in the database for the robot's next holder. */
+  private fenced(item: Pending): void {
+    this.queue.unshift(item);
+    this.paused = true;
+    this.deps.log.warn({ sendId: item.id }, 'robot lease not held: sending paused');
   }
 
   private settle(r: SendRecord): void {

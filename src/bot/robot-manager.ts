@@ -7,7 +7,7 @@ import type { Clock } from './core/clock';
 import type { RobotStatus } from './core/robot-state';
 import { createContext, type RunContext } from './context';
 import type { OutboundContent } from './content';
-import { RobotOutbox, type OutboxPolicy } from './outbox';
+import { OutboxFullError, RobotOutbox, type OutboxPolicy } from './outbox';
 import { composePipeline, type Pipeline, type PipelineStage } from './pipeline';
 import type { BotEvent, SendTicket } from './plugin';
 import type { PuppetFactory } from './puppets';
@@ -15,6 +15,9 @@ import { Robot, type RobotPolicy, type RobotRequest, type SelfProfile } from './
 import type { CreateRobotInput, QrCode, RobotService, RobotView } from './robot.service';
 import type { RoomService, SyncResult } from './room.service';
 import type { SendLogService, SendRecord } from './send-log.service';
+import type { Fleet, FleetHost } from './fleet/fleet';
+import type { RobotCommandKind } from './fleet/robot-command.model';
+import { RobotNotFoundError } from './robot-errors';
 
 /** Events of the whole runtime, each with the robot id. */
 export interface RuntimeEvents {
@@ -56,6 +59,8 @@ export interface RobotManagerDeps {
   clock: Clock;
   log: Logger;
   wechatyLogLevel?: string;
+  /** Where each robot runs among the processes on this database (leases, calls between processes). */
+  fleet: Fleet;
 }
 
 interface Hosted {
@@ -66,15 +71,13 @@ interface Hosted {
   recovered: boolean;
 }
 
-/** Thrown for operations on a robot id that does not exist. */
-export class RobotNotFoundError extends Error {
-  override name = 'RobotNotFoundError';
-  readonly code = 'robot_not_found';
-}
+export { RobotNotFoundError, RobotUnreachableError } from './robot-errors';
 
 /**
  * Hosts many robots in one process: each its own Wechaty, puppet, cache folder and outbox.
- * One robot failing never affects another. The API and jobs drive robots through this class.
+ * One robot failing never affects another. The API and jobs drive robots through this class,
+ * wherever a robot runs: one hosted here is driven directly, one hosted by another process
+ * through the fleet's calls (fleet/fleet.ts), which also decides which robots run here.
  */
 export class RobotManager extends EventEmitter<RuntimeEvents> {
   private readonly hosted = new Map<string, Hosted>();
@@ -86,6 +89,7 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
     this.log = deps.log.child({ module: 'robots' });
     this.pipeline = composePipeline(deps.stages, deps.log.child({ module: 'pipeline' }));
     wechatyLog.level((deps.wechatyLogLevel ?? 'silent') as never);
+    deps.fleet.attach(this.fleetHost);
   }
 
   /** Creates the robot record (not started). */
@@ -93,45 +97,56 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
     return this.deps.robots.create(input);
   }
 
-  /** Starts every robot whose desired state is running (at boot). */
-  async startAll(): Promise<void> {
-    const ids = await this.deps.robots.idsToRun();
-    await Promise.all(
-      ids.map((id) => this.start(id).catch((err) => this.log.error({ err, robotId: id }, 'robot failed to start'))),
-    );
+  /**
+   * Joins the fleet: this process takes its share of the robots whose desired state is running
+   * (at boot, then every round), and answers calls about them from other processes.
+   */
+  startAll(): Promise<void> {
+    return this.deps.fleet.start();
   }
 
-  /** Starts a robot (it shows a QR code or logs in); it will also start at the next boot. */
+  /**
+   * Starts a robot (it shows a QR code or logs in); it will also start at the next boot. Here
+   * when this process may take it, else in the process that holds it (or the next one that takes it).
+   */
   async start(id: string): Promise<void> {
-    const hosted = await this.host(id);
+    const robot = await this.deps.robots.get(id);
+    if (!robot) throw new RobotNotFoundError(`robot ${id} not found`);
     await this.deps.robots.setDesired(id, 'running');
-    await hosted.robot.start();
+    const hosted = this.hosted.get(id);
+    if (hosted) return hosted.robot.start();
+    const where = await this.deps.fleet.acquire(id, robot.pin);
+    if (where.at === 'here') await (await this.host(id)).robot.start();
+    else if (where.at === 'elsewhere') await this.deps.fleet.call(id, 'start');
   }
 
-  /** Stops a robot and keeps it stopped across restarts. */
+  /** Stops a robot and keeps it stopped across restarts (wherever it runs). */
   async stop(id: string): Promise<void> {
     await this.deps.robots.setDesired(id, 'stopped');
-    await this.unhost(id);
+    await this.stopAnywhere(id);
   }
 
   async logout(id: string): Promise<void> {
     const hosted = this.hosted.get(id);
-    if (!hosted) throw new RobotNotFoundError(`robot ${id} is not running`);
+    if (!hosted) return void (await this.deps.fleet.call(id, 'logout'));
     await hosted.robot.logout();
   }
 
   /** Stops a robot and deletes it with its rooms. */
   async delete(id: string): Promise<boolean> {
-    await this.unhost(id);
+    await this.stopAnywhere(id);
     const deleted = await this.deps.robots.delete(id);
-    if (deleted) await this.deps.rooms.deleteForRobot(id);
+    if (deleted) {
+      await this.deps.rooms.deleteForRobot(id);
+      await this.deps.fleet.leases.remove(id);
+    }
     return deleted;
   }
 
   /** Syncs the robot's rooms from its puppet now. */
   async syncRooms(id: string): Promise<SyncResult> {
     const hosted = this.hosted.get(id);
-    if (!hosted) throw new RobotNotFoundError(`robot ${id} is not running`);
+    if (!hosted) return (await this.deps.fleet.call(id, 'sync')) as SyncResult;
     const found = await hosted.robot.findRooms();
     const result = await this.deps.rooms.sync(id, hosted.view.agentCode, found);
     this.log.info({ robotId: id, created: result.created, updated: result.updated, gone: result.gone }, 'rooms synced');
@@ -144,11 +159,23 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
     return (await this.sendAll(robotId, [send]))[0] as SendTicket;
   }
 
-  /** Queues sends that belong together through the robot's outbox: all in order, or none (outbox_full). */
+  /**
+   * Queues sends that belong together through the robot's outbox: all in order, or none
+   * (outbox_full). A robot of another process, or one waiting for a process to take it: logged
+   * here as queued, and its holder is told to pick them up.
+   */
   async sendAll(robotId: string, sends: readonly ManagedSend[]): Promise<SendTicket[]> {
     const hosted = this.hosted.get(robotId);
-    if (!hosted) throw new RobotNotFoundError(`robot ${robotId} is not running`);
-    return hosted.outbox.enqueueAll(sends);
+    if (hosted) return hosted.outbox.enqueueAll(sends);
+    if (!(await this.deps.robots.runPlans([robotId])).has(robotId))
+      throw new RobotNotFoundError(`robot ${robotId} is not running`);
+    const { sendLog, outbox, clock } = this.deps;
+    if ((await sendLog.countQueued(robotId)) + sends.length > outbox.maxQueue)
+      throw new OutboxFullError(robotId, outbox.maxQueue);
+    const records = await sendLog.createAll(sends.map((send) => ({ ...send, robotId })));
+    await this.adopt(robotId, records);
+    const sleep = (ms: number) => clock.sleep(ms);
+    return records.map((record) => ({ record, settled: sendLog.settledRecord(record.id, sleep) }));
   }
 
   /** True when the robot runs in this process (it may still be logging in). */
@@ -156,47 +183,83 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
     return this.hosted.has(robotId);
   }
 
+  /** True when the robot runs in a live process, this one or another. */
+  async isRunning(robotId: string): Promise<boolean> {
+    return this.hosted.has(robotId) || (await this.deps.fleet.whereabouts(robotId)).at !== 'nowhere';
+  }
+
   /**
-   * Hands sends already in the send log to a running robot's outbox; false when the robot is not
-   * running here (they stay queued in the database and go when it next logs in).
+   * Of these robots, those whose sends go out: running here or in another live process, or
+   * desired running and waiting for a process to take them (their sends wait in the database).
    */
-  adopt(robotId: string, records: readonly SendRecord[]): boolean {
+  async runningOf(robotIds: readonly string[]): Promise<Set<string>> {
+    const unique = [...new Set(robotIds)];
+    const out = await this.deps.fleet.runningOf(unique);
+    for (const id of (await this.deps.robots.runPlans(unique.filter((id) => !out.has(id)))).keys()) out.add(id);
+    return out;
+  }
+
+  /** A robot's status where it runs (undefined: it runs nowhere). */
+  async statusOf(robotId: string): Promise<RobotStatus | undefined> {
     const hosted = this.hosted.get(robotId);
-    if (!hosted) return false;
-    hosted.outbox.adopt(records);
-    return true;
+    if (hosted) return hosted.robot.status;
+    if ((await this.deps.fleet.whereabouts(robotId)).at === 'nowhere') return undefined;
+    return (await this.deps.robots.get(robotId))?.status;
+  }
+
+  /**
+   * Hands sends already in the send log to the robot's outbox, here or (told through the fleet)
+   * in the process that hosts it; false when it runs nowhere (they stay queued in the database
+   * and go when a process next takes it).
+   */
+  async adopt(robotId: string, records: readonly SendRecord[]): Promise<boolean> {
+    const hosted = this.hosted.get(robotId);
+    if (hosted) {
+      hosted.outbox.adopt(records);
+      return true;
+    }
+    const ids = records.map((r) => r.id);
+    return this.deps.fleet.call(robotId, 'pickup', { sendIds: ids }, false).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** Recalls a message the robot sent (false when the puppet refuses, e.g. past WeChat's window). */
   async recall(robotId: string, messageId: string): Promise<boolean> {
     const hosted = this.hosted.get(robotId);
-    if (!hosted) throw new RobotNotFoundError(`robot ${robotId} is not running`);
+    if (!hosted) return (await this.deps.fleet.call(robotId, 'recall', { messageId })) as boolean;
     return hosted.robot.recall(messageId);
   }
 
-  /** The robot's own WeChat profile (it must be logged in here). */
+  /** The robot's own WeChat profile (it must be logged in). */
   async selfProfile(robotId: string): Promise<SelfProfile> {
     const hosted = this.hosted.get(robotId);
-    if (!hosted) throw new RobotNotFoundError(`robot ${robotId} is not running`);
+    if (!hosted) return (await this.deps.fleet.call(robotId, 'profile')) as SelfProfile;
     return hosted.robot.selfProfile();
   }
 
   /**
-   * The robot leaves one of its rooms (it must be logged in here) and the room is marked gone:
+   * The robot leaves one of its rooms (it must be logged in) and the room is marked gone:
    * nothing more is sent to it.
    */
   async quitRoom(robotId: string, room: { id: string; puppetId: string }): Promise<void> {
     const hosted = this.hosted.get(robotId);
-    if (!hosted) throw new RobotNotFoundError(`robot ${robotId} is not running`);
+    if (!hosted) return void (await this.deps.fleet.call(robotId, 'quit-room', { room }));
     await hosted.robot.quitRoom(room.puppetId);
     await this.deps.rooms.markGone(room.id);
   }
 
-  /** Re-reads a running robot's record (after the API changed its agent code or callback). */
+  /** Re-reads a running robot's record (after the API changed its agent code or callback), wherever it runs. */
   async refresh(id: string): Promise<void> {
     const hosted = this.hosted.get(id);
-    const view = hosted && (await this.deps.robots.get(id));
-    if (hosted && view) hosted.view = view;
+    if (!hosted) {
+      // A notice, not awaited: the process that hosts it re-reads the record when it gets it.
+      await this.deps.fleet.call(id, 'refresh', {}, false).catch(() => undefined);
+      return;
+    }
+    const view = await this.deps.robots.get(id);
+    if (view) hosted.view = view;
   }
 
   /** The ids of the robots running in this process. */
@@ -216,14 +279,25 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
     return this.hosted.size;
   }
 
-  /** Shutdown: stops every robot (their desired state is kept for the next boot). */
+  /**
+   * Stops every robot hosted here and gives their leases back (their desired state is kept: the
+   * next boot, or another process, starts them again).
+   */
   async stopAll(): Promise<void> {
-    await Promise.all([...this.hosted.keys()].map((id) => this.unhost(id)));
+    const ids = [...this.hosted.keys()];
+    await Promise.all(ids.map((id) => this.unhost(id)));
+    await this.deps.fleet.release(ids).catch((err) => this.log.error({ err }, 'leases not released: they expire'));
   }
 
-  /** Process shutdown: stops every robot, then lets each plugin flush what it holds. */
+  /**
+   * Process shutdown: leaves the fleet's rounds, stops every robot, gives their leases back (the
+   * other processes take them at once instead of waiting for the leases to expire), then lets
+   * each plugin flush what it holds.
+   */
   async shutdown(): Promise<void> {
+    await this.deps.fleet.stop();
     await this.stopAll();
+    await this.deps.fleet.leave().catch((err) => this.log.error({ err }, 'fleet not left: its leases expire'));
     for (const stage of this.deps.stages) {
       try {
         await stage.dispose?.();
@@ -231,6 +305,20 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
         this.log.error({ err, plugin: stage.name }, 'plugin dispose failed');
       }
     }
+  }
+
+  /** Stops a robot here, or asks the process that hosts it; its lease is given back. */
+  private async stopAnywhere(id: string): Promise<void> {
+    if (this.hosted.has(id)) {
+      await this.unhost(id);
+      await this.deps.fleet.release([id]);
+      return;
+    }
+    // Another process: asked now; if it does not answer, its next round hands the robot back anyway.
+    await this.deps.fleet.call(id, 'stop').catch((err: Error) => {
+      if (!(err instanceof RobotNotFoundError))
+        this.log.warn({ err, robotId: id }, 'stop not confirmed by its process');
+    });
   }
 
   private async unhost(id: string): Promise<void> {
@@ -242,9 +330,46 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
     hosted.robot.removeAllListeners();
   }
 
+  /** What the fleet asks of this manager: host robots it took, stop those it lost, run calls. */
+  private readonly fleetHost: FleetHost = {
+    host: async (id) => {
+      await (await this.host(id)).robot.start();
+    },
+    unhost: (id) => this.unhost(id),
+    execute: (id, kind, args) => this.execute(id, kind, args),
+  };
+
+  /** Runs a call from another process about a robot hosted here. */
+  private async execute(id: string, kind: RobotCommandKind, args: Record<string, unknown>): Promise<unknown> {
+    const hosted = this.hosted.get(id);
+    if (!hosted) throw new RobotNotFoundError(`robot ${id} is not running in this process`);
+    switch (kind) {
+      case 'start':
+        return hosted.robot.start();
+      case 'stop':
+        return this.stopAnywhere(id);
+      case 'logout':
+        return this.logout(id);
+      case 'sync':
+        return this.syncRooms(id);
+      case 'recall':
+        return this.recall(id, String(args.messageId));
+      case 'profile':
+        return this.selfProfile(id);
+      case 'quit-room':
+        return this.quitRoom(id, args.room as { id: string; puppetId: string });
+      case 'refresh':
+        return this.refresh(id);
+      case 'pickup':
+        return hosted.outbox.adopt(await this.deps.sendLog.queuedByIds(id, (args.sendIds as string[]) ?? []));
+    }
+  }
+
   private async host(id: string): Promise<Hosted> {
     const existing = this.hosted.get(id);
     if (existing) return existing;
+    const fence = this.deps.fleet.fence(id);
+    if (!fence) throw new RobotNotFoundError(`robot ${id} is not held by this process`);
     const view = await this.deps.robots.get(id);
     if (!view) throw new RobotNotFoundError(`robot ${id} not found`);
     const settings = await this.deps.robots.puppetSettings(id);
@@ -256,7 +381,10 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
       initialStatus: view.status,
       createPuppet: () => this.deps.createPuppet(settings ?? { kind: view.puppetKind }, { id, cacheDir }),
       memoryPath: path.join(cacheDir, 'wechaty'),
-      saveStatus: (status, extra) => this.deps.robots.setStatus(id, status, extra),
+      // A process that lost the lease no longer speaks for the robot (the new holder does).
+      saveStatus: async (status, extra) => {
+        if (fence.held()) await this.deps.robots.setStatus(id, status, extra);
+      },
       policy: this.deps.policy,
       clock: this.deps.clock,
       log,
@@ -267,6 +395,7 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
       sendLog: this.deps.sendLog,
       clock: this.deps.clock,
       policy: this.deps.outbox,
+      fence,
       log,
     });
     const hosted: Hosted = { robot, view, outbox, recovered: false };

@@ -43,6 +43,8 @@ const robotSchema = new Schema(
     username: String,
     /** Group owners may be assigned this robot (seed 002 distribution; false: 不可分配). */
     assignable: { type: Boolean, default: true },
+    /** Runs only in a qunbot process with this label (QUNBOT_PROCESS_LABEL); unset: any process. */
+    pin: String,
     qr: { payload: String, dataUrl: String, expiresAt: Date },
     loggedInAt: Date,
   },

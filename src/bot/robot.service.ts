@@ -33,6 +33,8 @@ export interface RobotView {
   username?: string;
   /** Group owners may be assigned this robot (seed 002 distribution). */
   assignable: boolean;
+  /** Runs only in the qunbot process with this label (several processes); absent: any. */
+  pin?: string;
   puppetKind: PuppetKind;
   desired: 'running' | 'stopped';
   status: RobotStatus;
@@ -86,6 +88,7 @@ function toView(d: RobotDoc & { createdAt?: Date }): RobotView {
     ...opt('agentCode', d.agentCode),
     ...opt('callbackUrl', d.callbackUrl),
     ...opt('username', d.username),
+    ...opt('pin', d.pin),
     ...opt('statusReason', d.statusReason),
     ...opt('statusAt', d.statusAt),
     ...opt('retryAt', d.retryAt),
@@ -163,10 +166,18 @@ export class RobotService {
     return byOwner;
   }
 
-  /** Ids of the robots whose desired state is running (started at boot). */
-  async idsToRun(): Promise<string[]> {
-    const docs = await this.Robot.find({ desired: 'running' }).select('_id').lean();
-    return docs.map((d) => d._id.toString());
+  /** The robots whose desired state is running, with their pins, oldest first (the fleet deals them out). */
+  async toRun(): Promise<{ id: string; pin?: string }[]> {
+    const docs = await this.Robot.find({ desired: 'running' }, { _id: 1, pin: 1 }).sort({ _id: 1 }).lean();
+    return docs.map((d) => ({ id: d._id.toString(), ...(d.pin ? { pin: d.pin } : {}) }));
+  }
+
+  /** Of these robots, those whose desired state is running, with their pins (deleted ones are absent). */
+  async runPlans(ids: readonly string[]): Promise<Map<string, { pin?: string }>> {
+    const valid = ids.filter(isRecordId);
+    if (valid.length === 0) return new Map();
+    const docs = await this.Robot.find({ _id: { $in: valid }, desired: 'running' }, { _id: 1, pin: 1 }).lean();
+    return new Map(docs.map((d) => [d._id.toString(), d.pin ? { pin: d.pin } : {}]));
   }
 
   /** Records whether the robot should run: kept across restarts. */
@@ -177,10 +188,18 @@ export class RobotService {
   /** Changes the robot's name, agent code, callback URL or username; null when it does not exist. */
   async update(
     id: string,
-    patch: Partial<Pick<CreateRobotInput, 'name' | 'agentCode' | 'callbackUrl' | 'username'> & { assignable: boolean }>,
+    patch: Partial<
+      Pick<CreateRobotInput, 'name' | 'agentCode' | 'callbackUrl' | 'username'> & {
+        assignable: boolean;
+        pin: string | null;
+      }
+    >,
   ): Promise<RobotView | null> {
     if (!isRecordId(id)) return null;
-    const d = await updateByIdThenRead(this.Robot, { _id: id }, { $set: patch });
+    const { pin, ...rest } = patch;
+    const update =
+      pin === null ? { $set: rest, $unset: { pin: 1 } } : { $set: { ...rest, ...(pin === undefined ? {} : { pin }) } };
+    const d = await updateByIdThenRead(this.Robot, { _id: id }, update);
     return d ? toView(d) : null;
   }
 

@@ -1,8 +1,13 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import type { Db } from '../db/types';
 import type { Config } from '../../config';
 import type { Logger } from '../logger';
 import { systemClock, type Clock } from './core/clock';
 import type { PipelineStage } from './pipeline';
+import { Fleet, type FleetMember } from './fleet/fleet';
+import { processId } from './fleet/lease-rules';
+import { processAlive } from './fleet/process-liveness';
 import { createPuppetFactory, type PuppetFactory } from './puppets';
 import { RobotManager } from './robot-manager';
 import { RobotService } from './robot.service';
@@ -11,7 +16,7 @@ import { SendLogService } from './send-log.service';
 
 /** What the bot side is built from (src/main.ts passes them). */
 export interface RuntimeDeps {
-  config: Readonly<Pick<Config, 'bot' | 'outbox' | 'dataDir' | 'timeZone'>>;
+  config: Readonly<Pick<Config, 'bot' | 'outbox' | 'dataDir' | 'timeZone' | 'fleet'>>;
   connection: Db;
   log: Logger;
   /** The plugin stages (src/plugins/index.ts builds them), or a function of the bot's services. */
@@ -28,9 +33,24 @@ export interface RuntimeServices {
   clock: Clock;
 }
 
-/** The bot side of qunbot: the services and the manager that hosts the robots. */
+/** The bot side of qunbot: the services, the manager that hosts the robots and this process's place in the fleet. */
 export interface Runtime extends RuntimeServices {
   manager: RobotManager;
+  fleet: Fleet;
+}
+
+/** This process as the fleet knows it: host id, pid, a boot id of its own, and its label. */
+export function fleetMember(config: Pick<Config, 'fleet'>): FleetMember {
+  const identity = {
+    host: config.fleet.hostId ?? os.hostname(),
+    pid: process.pid,
+    boot: randomBytes(4).toString('hex'),
+  };
+  return {
+    ...identity,
+    id: processId(identity),
+    label: config.fleet.processLabel ?? `${identity.host}:${identity.pid}`,
+  };
 }
 
 /** Builds the bot services and the robot manager; robots start when the caller says so. */
@@ -49,6 +69,25 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
   const services: RuntimeServices = { robots, rooms, sendLog, clock };
   const stages = typeof deps.stages === 'function' ? deps.stages(services) : (deps.stages ?? []);
   const b = config.bot;
+  const f = config.fleet;
+  // Leases are about real time between processes: the system clock, whatever clock the robots use.
+  const fleet = new Fleet({
+    connection,
+    robots,
+    sendLog,
+    clock: systemClock,
+    log: deps.log,
+    member: fleetMember(config),
+    alive: processAlive,
+    policy: {
+      leaseMs: f.leaseSec * 1000,
+      marginMs: (f.leaseSec * 1000) / 6,
+      perRound: f.takePerRound,
+      maxRobots: f.maxRobots,
+      commandTimeoutMs: f.callTimeoutSec * 1000,
+      commandPollMs: 200,
+    },
+  });
   const manager = new RobotManager({
     robots,
     rooms,
@@ -68,6 +107,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     clock,
     log: deps.log,
     wechatyLogLevel: b.wechatyLogLevel,
+    fleet,
   });
-  return { ...services, manager };
+  return { ...services, manager, fleet };
 }

@@ -25,6 +25,10 @@ const sendLogSchema = new Schema(
     /** Set when the sent message was recalled in WeChat; `recallError` when that failed. */
     recalledAt: Date,
     recallError: String,
+    /** The lease epoch of the robot under which the send was claimed (several processes). */
+    epoch: Number,
+    /** Only a holder of at least this epoch may claim the send (set when a process takes the robot over). */
+    fence: Number,
   },
   { timestamps: true },
 );

@@ -155,30 +155,78 @@ export class SendLogService {
     await this.Log.updateOne({ _id: id, status: 'sent' }, { $set: set });
   }
 
-  /** queued -> sending, atomically; null when another worker took it or it was cancelled. */
-  async claim(id: string): Promise<SendRecord | null> {
+  /**
+   * queued -> sending, atomically, under the robot's lease `epoch` (several processes: a send
+   * fenced by a newer holder is refused); null when another worker took it, it was cancelled or
+   * fenced.
+   */
+  async claim(id: string, epoch = 0): Promise<SendRecord | null> {
     const doc = await updateByIdThenRead(
       this.Log,
-      { _id: id, status: 'queued' },
-      { $set: { status: 'sending' }, $inc: { attempts: 1 } },
+      { _id: id, status: 'queued', fence: { $not: { $gt: epoch } } },
+      { $set: { status: 'sending', epoch }, $inc: { attempts: 1 } },
     );
     return doc ? toRecord(doc) : null;
   }
 
-  /** Back to the queue (e.g. the robot logged out before the send). */
-  async requeue(id: string): Promise<void> {
-    await this.Log.updateOne({ _id: id, status: 'sending' }, { $set: { status: 'queued' } });
+  /** Back to the queue (e.g. the robot logged out before the send), if still claimed under `epoch`. */
+  async requeue(id: string, epoch = 0): Promise<void> {
+    await this.Log.updateOne({ _id: id, status: 'sending', epoch }, { $set: { status: 'queued' } });
   }
 
-  /** sending -> the outcome; returns what was written (null when the send was no longer `sending`). */
+  /**
+   * sending -> the outcome, if still claimed under `epoch`; returns what was written (null when
+   * the send was no longer this claim's, e.g. a new holder marked it unknown).
+   */
   async finish(
     id: string,
     status: 'sent' | 'failed' | 'room_not_found',
     extra: { puppetMessageId?: string; error?: string } = {},
+    epoch = 0,
   ): Promise<Pick<SendRecord, 'status' | 'puppetMessageId' | 'error' | 'sentAt'> | null> {
     const set = { status, ...extra, ...(status === 'sent' ? { sentAt: new Date() } : {}) };
-    const res = await this.Log.updateOne({ _id: id, status: 'sending' }, { $set: set });
+    const res = await this.Log.updateOne({ _id: id, status: 'sending', epoch }, { $set: set });
     return res.modifiedCount === 1 ? set : null;
+  }
+
+  /**
+   * A process took the robot over with lease `epoch`: the sends still queued may be claimed only
+   * under that epoch or a newer one (the former holder, paused or cut off, can claim none).
+   */
+  async fence(robotId: string, epoch: number): Promise<void> {
+    await this.Log.updateMany({ robotId, status: 'queued' }, { $max: { fence: epoch } });
+  }
+
+  /** Queued sends of a robot by id (another process logged them; this one sends them). */
+  async queuedByIds(robotId: string, ids: readonly string[]): Promise<SendRecord[]> {
+    const valid = ids.filter((id) => /^[0-9a-f]{24}$/i.test(id));
+    if (valid.length === 0) return [];
+    const docs = await this.Log.find({ _id: { $in: valid }, robotId, status: 'queued' })
+      .sort({ _id: 1 })
+      .lean();
+    return docs.map(toRecord);
+  }
+
+  /** How many sends of the robot wait (its outbox's length, wherever it runs). */
+  async countQueued(robotId: string): Promise<number> {
+    return this.Log.countDocuments({ robotId, status: 'queued' });
+  }
+
+  /**
+   * The record once it has an outcome (read every `pollMs`, a send of a robot in another process),
+   * or as it is after `maxMs`.
+   */
+  async settledRecord(
+    id: string,
+    sleep: (ms: number) => Promise<void>,
+    pollMs = 250,
+    maxMs = 300_000,
+  ): Promise<SendRecord> {
+    for (let waited = 0; ; waited += pollMs) {
+      const r = await this.get(id);
+      if (!r || (r.status !== 'queued' && r.status !== 'sending') || waited >= maxMs) return r as SendRecord;
+      await sleep(pollMs);
+    }
   }
 
   /** The send record, or null. */

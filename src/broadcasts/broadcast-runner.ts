@@ -59,6 +59,8 @@ const TICK_MS = 5000;
  */
 export class BroadcastRunner {
   private readonly me: string;
+  /** Told each firing's lateness (now - scheduled time, ms) as runs go out: the metrics' histogram. */
+  private readonly firedListeners: ((latenessMs: number) => void)[] = [];
   private readonly log: Logger;
 
   constructor(private readonly deps: RunnerDeps) {
@@ -76,6 +78,11 @@ export class BroadcastRunner {
   private ticking: Promise<unknown> | undefined;
   private again = false;
   private readonly finisher: RunFinisher;
+
+  /** Calls `listener` with the lateness (ms) of every run this process fires. */
+  onFired(listener: (latenessMs: number) => void): void {
+    this.firedListeners.push(listener);
+  }
 
   /** Ticks now in the background (e.g. after a "now" broadcast was created), one at a time. */
   kick(): void {
@@ -187,11 +194,9 @@ export class BroadcastRunner {
     await this.carryOut(claims);
     const now = this.deps.clock.now();
     const ran = claims.filter((c) => c.plan.action === 'run');
-    return {
-      fired: ran.length,
-      missed: claims.length - ran.length,
-      lateness: ran.map((c) => now - c.plan.scheduledFor.getTime()),
-    };
+    const lateness = ran.map((c) => now - c.plan.scheduledFor.getTime());
+    for (const listener of this.firedListeners) for (const ms of lateness) listener(ms);
+    return { fired: ran.length, missed: claims.length - ran.length, lateness };
   }
 
   /** Records missed runs; dispatches the others, marks them `sending` and checks them for finishing. */

@@ -41,13 +41,15 @@ export async function recallBroadcast(deps: RecallDeps, taskId: string): Promise
   const cancelled = await sendLog.cancelQueued(runIds);
   const now = deps.clock.now();
   const report: RecallReport = { cancelled, recalled: 0, notRecalled: [] };
-  for (const s of await sendLog.listBatches(runIds)) {
+  const sends = await sendLog.listBatches(runIds);
+  const running = await deps.robots.runningOf(sends.filter((s) => s.status === 'sent').map((s) => s.robotId));
+  for (const s of sends) {
     if (s.status !== 'sent' || s.recalledAt) continue;
     const roomId = s.roomId ?? s.conversationId;
     const refuse = (reason: NotRecalledReason) => report.notRecalled.push({ roomId, sendId: s.id, reason });
     if (!s.puppetMessageId) refuse('no_message_id');
     else if (!s.sentAt || now - s.sentAt.getTime() > deps.windowMs) refuse('recall_window_passed');
-    else if (!deps.robots.isHosted(s.robotId)) refuse('robot_not_running');
+    else if (!running.has(s.robotId)) refuse('robot_not_running');
     else {
       const ok = await deps.robots.recall(s.robotId, s.puppetMessageId).catch((err: Error) => {
         deps.log.warn({ err, sendId: s.id }, 'recall failed');

@@ -8,10 +8,12 @@ import type { BroadcastService } from './broadcast.service';
 import type { Resolved, TargetResolver } from './targets';
 import { materialsOf, targetsOf } from './task-doc';
 
-/** What broadcasts need of the robots (the RobotManager). */
+/** What broadcasts need of the robots (the RobotManager), wherever they run. */
 export interface RobotPort {
-  isHosted(robotId: string): boolean;
-  adopt(robotId: string, records: readonly SendRecord[]): boolean;
+  /** The robots among these whose sends go out (running in some process, or about to be taken). */
+  runningOf(robotIds: readonly string[]): Promise<Set<string>>;
+  /** Hands queued sends to the robot's outbox (here, or in the process that hosts it). */
+  adopt(robotId: string, records: readonly SendRecord[]): Promise<boolean>;
   recall(robotId: string, messageId: string): Promise<boolean>;
 }
 
@@ -49,12 +51,13 @@ export async function dispatchRuns(
     items.map((i) => ({ owner: i.task.owner, targets: targetsOf(i.task) })),
     deps.maxTargets,
   );
+  const running = await deps.robots.runningOf(resolved.flatMap((r) => r.rooms.map((room) => room.robotId)));
   let held = new Set(items.map((i) => i.run._id.toString()));
   const lost: string[] = [];
   let sends = 0;
   let first = true;
   for (const chunk of chunks(
-    items.map((item, i) => ({ item, deliveries: deliveriesOf(deps, item, resolved[i]) })),
+    items.map((item, i) => ({ item, deliveries: deliveriesOf(running, item, resolved[i]) })),
     deps.chunk ?? CHUNK,
   )) {
     if (!first) {
@@ -75,7 +78,11 @@ export async function dispatchRuns(
 }
 
 /** The deliveries of one run: a send id per material for a room its robot can send to now. */
-function deliveriesOf(deps: DispatchDeps, { run, task }: DispatchItem, { rooms, missing }: Resolved): DeliveryRecord[] {
+function deliveriesOf(
+  running: ReadonlySet<string>,
+  { run, task }: DispatchItem,
+  { rooms, missing }: Resolved,
+): DeliveryRecord[] {
   const base = { taskId: run.taskId, runId: run._id, seq: run.seq };
   const materials = materialsOf(task).length;
   return [
@@ -89,7 +96,7 @@ function deliveriesOf(deps: DispatchDeps, { run, task }: DispatchItem, { rooms, 
         topic: r.topic,
       };
       if (!r.present) return { ...room, state: 'skipped', reason: 'room_not_found' };
-      if (!deps.robots.isHosted(r.robotId)) return { ...room, state: 'skipped', reason: 'robot_not_running' };
+      if (!running.has(r.robotId)) return { ...room, state: 'skipped', reason: 'robot_not_running' };
       return { ...room, state: 'queued', sendIds: Array.from({ length: materials }, () => newObjectId()) };
     }),
     ...missing.map((roomId): DeliveryRecord => ({
@@ -157,6 +164,6 @@ async function writeAndHandOver(deps: DispatchDeps, step: readonly Work[]): Prom
       (r) => ids.has(r.id) && r.status === 'queued',
     );
   }
-  for (const [robotId, rs] of groupBy(records, (r) => r.robotId)) deps.robots.adopt(robotId, rs);
+  await Promise.all([...groupBy(records, (r) => r.robotId)].map(([robotId, rs]) => deps.robots.adopt(robotId, rs)));
   return records.length;
 }

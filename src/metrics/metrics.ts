@@ -2,6 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { AuthFailureLimiter } from '../auth/auth-failure-limiter';
 import type { RobotManager, RuntimeEvents } from '../bot/robot-manager';
 import type { RobotService } from '../bot/robot.service';
+import type { Fleet } from '../bot/fleet/fleet';
 
 /** What the metrics read and listen to. */
 export interface MetricsDeps {
@@ -13,6 +14,10 @@ export interface MetricsDeps {
   webhookBacklog?: () => Promise<Map<string, number>>;
   /** This process's label on every series (several processes share one scrape config). */
   processLabel: string;
+  /** This process's robot leases (absent: not reported). */
+  fleet?: Pick<Fleet, 'on' | 'off' | 'size'>;
+  /** Registers a listener of each broadcast run's lateness, in ms (absent: not reported). */
+  onBroadcastFired?: (listener: (latenessMs: number) => void) => void;
 }
 
 /** A record id's creation second (ObjectIds start with it): when a send was queued. */
@@ -21,7 +26,8 @@ const queuedAtMs = (id: string) => parseInt(id.slice(0, 8), 16) * 1000;
 /**
  * qunbot's Prometheus metrics (prom-client): the default process metrics and robots by status,
  * messages received and sent per robot, outbox queue depth and send latency, webhook backlog,
- * failed authentications; every series labelled with the process.
+ * failed authentications, broadcast lateness, robot leases held, taken (takeovers) and lost; every series labelled
+ * with the process.
  */
 export function startMetrics(deps: MetricsDeps): { registry: Registry; close(): void } {
   const registry = new Registry();
@@ -74,6 +80,35 @@ export function startMetrics(deps: MetricsDeps): { registry: Registry; close(): 
     labelNames: ['door'],
     registers: [registry],
   });
+  const lateness = new Histogram({
+    name: 'qunbot_broadcast_lateness_seconds',
+    help: 'How late this process fired each broadcast run after its scheduled time',
+    buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
+    registers: [registry],
+  });
+  deps.onBroadcastFired?.((ms) => lateness.observe(Math.max(0, ms) / 1000));
+  const takes = new Counter({
+    name: 'qunbot_lease_takes_total',
+    help: 'Robot leases this process took: kind "takeover" from a process that stopped renewing, "free" a released or new one',
+    labelNames: ['kind'],
+    registers: [registry],
+  });
+  const lost = new Counter({
+    name: 'qunbot_lease_losses_total',
+    help: 'Robot leases this process lost (not renewed in time, or taken by another): the robot stopped here',
+    registers: [registry],
+  });
+  if (deps.fleet) {
+    const fleet = deps.fleet;
+    new Gauge({
+      name: 'qunbot_leases_held',
+      help: 'Robot leases this process holds (the robots it runs)',
+      registers: [registry],
+      collect() {
+        this.set(fleet.size);
+      },
+    });
+  }
   if (deps.webhookBacklog) {
     const backlog = deps.webhookBacklog;
     new Gauge({
@@ -96,14 +131,20 @@ export function startMetrics(deps: MetricsDeps): { registry: Registry; close(): 
     if (record.status === 'sent' && record.sentAt)
       latency.observe(Math.max(0, (record.sentAt.getTime() - queuedAtMs(record.id)) / 1000));
   };
+  const onTaken = ({ from }: { from: string | null }) => takes.inc({ kind: from ? 'takeover' : 'free' });
+  const onLost = () => lost.inc();
   deps.manager.on('handled', onHandled);
   deps.manager.on('settled', onSettled);
+  deps.fleet?.on('taken', onTaken);
+  deps.fleet?.on('lost', onLost);
   deps.authLimiter?.onFailure((door) => authFailures.inc({ door }));
   return {
     registry,
     close() {
       deps.manager.off('handled', onHandled);
       deps.manager.off('settled', onSettled);
+      deps.fleet?.off('taken', onTaken);
+      deps.fleet?.off('lost', onLost);
     },
   };
 }

@@ -22,7 +22,7 @@ export async function cancelGroups(
   deps: {
     groups: Pick<OwnedGroupService, 'get' | 'cancel'>;
     rooms: Pick<RoomService, 'get' | 'update'>;
-    manager: Pick<RobotManager, 'quitRoom' | 'isHosted'>;
+    manager: Pick<RobotManager, 'quitRoom' | 'isRunning'>;
     log: Logger;
   },
   roomIds: readonly string[],
@@ -43,7 +43,7 @@ export async function cancelGroups(
     // A cancelled group takes no more deliveries, whoever holds it next.
     const room = await deps.rooms.update(roomId, { launch: false });
     let left = false;
-    if (room && deps.manager.isHosted(group.robotId))
+    if (room && (await deps.manager.isRunning(group.robotId)))
       left = await deps.manager.quitRoom(group.robotId, room).then(
         () => true,
         (err: unknown) => {

@@ -62,6 +62,13 @@ const READ_ONLY_POSTS = ['/api/v1/sensitive-words/check'];
 
 /** Values of the wrong shape for a property of JSON-schema `schema`. */
 function wrongValues(schema: Json): unknown[] {
+  // Nullable (a type or null): the wrong values of the type, null being right.
+  const types = Array.isArray(schema.type) ? (schema.type as string[]) : undefined;
+  if (types?.length === 2 && types.includes('null'))
+    return wrongValues({ ...schema, type: types.find((x) => x !== 'null') }).filter((v) => v !== null);
+  const members = (schema.anyOf ?? schema.oneOf) as Json[] | undefined;
+  const nonNull = members?.filter((m) => m.type !== 'null');
+  if (members?.length === 2 && nonNull?.length === 1) return wrongValues(nonNull[0]).filter((v) => v !== null);
   const type = schema.type ?? (schema.anyOf || schema.oneOf ? 'union' : undefined);
   const common: unknown[] = [null, [], [[]], { $gt: '' }, HUGE, -1e308, '\ud800'];
   switch (type) {

@@ -52,10 +52,20 @@ describe('RobotService', () => {
     expect(await robots.delete('nope')).toBe(false);
   });
 
-  test('when robots are marked to run, then idsToRun lists exactly those', async () => {
+  test('when robots are marked to run and one is pinned, then toRun and runPlans list exactly those with the pin', async () => {
     const a = await robots.create({ name: 'run-a', owner: 'o4', puppet: { kind: 'mock' } });
-    await robots.create({ name: 'run-b', owner: 'o4', puppet: { kind: 'mock' } });
+    const b = await robots.create({ name: 'run-b', owner: 'o4', puppet: { kind: 'mock' } });
+    const c = await robots.create({ name: 'run-c', owner: 'o4', puppet: { kind: 'mock' } });
     await robots.setDesired(a.id, 'running');
-    expect(await robots.idsToRun()).toEqual([a.id]);
+    await robots.setDesired(c.id, 'running');
+    expect(await robots.update(c.id, { pin: 'edge-2' })).toMatchObject({ pin: 'edge-2' });
+    expect(await robots.toRun()).toEqual([{ id: a.id }, { id: c.id, pin: 'edge-2' }]);
+    expect(await robots.runPlans([a.id, b.id, c.id, 'nope'])).toEqual(
+      new Map([
+        [a.id, {}],
+        [c.id, { pin: 'edge-2' }],
+      ]),
+    );
+    expect(await robots.update(c.id, { pin: null })).not.toHaveProperty('pin');
   });
 });

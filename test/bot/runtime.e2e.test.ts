@@ -189,7 +189,10 @@ describe('robot runtime over puppet-service gRPC', () => {
   });
 
   test('when the process restarts with a logged-in robot, then the new runtime resumes it', async () => {
+    // The process ends without giving its leases back (as after a crash): the new one, on this
+    // host, sees that the old one is gone and takes the robot at once.
     await runtime.manager.stopAll();
+    await runtime.fleet.stop();
     expect((await runtime.robots.get(robotId))?.status).toBe('stopped');
     expect((await runtime.robots.get(robotId))?.desired).toBe('running');
 

@@ -68,6 +68,10 @@ describe('metrics', () => {
     expect(value(before, 'qunbot_messages_received_total', { robot: robotId, process: 'worker-1' })).toBe(1);
     expect(value(before, 'qunbot_robots', { status: 'logged_in' })).toBe(1);
     expect(value(before, 'qunbot_outbox_queue_depth', { robot: robotId })).toBe(0);
+    // Its lease was free (a new robot started here): held here, taken without a takeover.
+    expect(value(before, 'qunbot_leases_held', {})).toBe(1);
+    expect(value(before, 'qunbot_lease_takes_total', { kind: 'free' })).toBe(1);
+    expect(value(before, 'qunbot_lease_losses_total', {})).toBe(0);
     expect(before.find((f) => f.name === 'process_cpu_user_seconds_total')?.metrics[0]?.labels?.process).toBe(
       'worker-1',
     );
@@ -87,6 +91,33 @@ describe('metrics', () => {
     };
     expect(Number(latency?.buckets?.['+Inf'])).toBe(1);
     expect(value(after, 'qunbot_auth_failures_total', { door: 'native' })).toBe(1);
+  });
+
+  test('when a broadcast run fires, then its lateness is observed', async () => {
+    const before = await scrape();
+    const family = (fs: Family[]) =>
+      fs.find((f) => f.name === 'qunbot_broadcast_lateness_seconds')?.metrics[0] as {
+        buckets?: Record<string, string>;
+      };
+    expect(Number(family(before)?.buckets?.['+Inf'])).toBe(0);
+    const sent = nextEvent(
+      qunbot.runtime.manager,
+      'settled',
+      (e) => e.record.source?.startsWith('broadcast:') === true,
+    );
+    const made = await request(qunbot.url)
+      .post('/api/v1/broadcasts')
+      .set('Authorization', `Bearer ${ADMIN_KEY}`)
+      .send({
+        owner: 'acme',
+        name: 'now',
+        materials: [{ type: 'text', text: '群发' }],
+        targets: { mode: 'all' },
+        schedule: { kind: 'now' },
+      });
+    expect(made.status).toBe(201);
+    await sent;
+    expect(Number(family(await scrape())?.buckets?.['+Inf'])).toBe(1);
   });
 
   test('when the token is missing or wrong, then 401 and no figures', async () => {

@@ -18,10 +18,10 @@ export class FakeRobots implements RobotPort {
   adopted: SendRecord[] = [];
   recalls: string[] = [];
   recallAnswer = true;
-  isHosted(id: string) {
-    return this.hosted.has(id);
+  async runningOf(ids: readonly string[]) {
+    return new Set(ids.filter((id) => this.hosted.has(id)));
   }
-  adopt(id: string, records: readonly SendRecord[]) {
+  async adopt(id: string, records: readonly SendRecord[]) {
     if (!this.hosted.has(id)) return false;
     this.adopted.push(...records);
     return true;

@@ -22,6 +22,41 @@ export class RecordingPuppetMock extends PuppetMock {
   readonly received: Received[] = [];
   private readonly waiters: { count: number; resolve: (r: Received[]) => void }[] = [];
 
+  /**
+   * The puppet-service clients (qunbot processes) whose event streams are connected to this
+   * account now, the most ever connected at once, and when each connected. The server attaches
+   * one `dong` listener per event stream (and refuses a second stream while one is open).
+   */
+  streamsOpen = 0;
+  maxStreamsOpen = 0;
+  readonly streamOpenedAt: number[] = [];
+  private readonly streamWaiters: { count: number; resolve: () => void }[] = [];
+
+  constructor(...args: ConstructorParameters<typeof PuppetMock>) {
+    super(...args);
+    const emitter = this as unknown as NodeJS.EventEmitter;
+    emitter.on('newListener', (name: string) => {
+      if (name !== 'dong') return;
+      this.streamsOpen++;
+      this.maxStreamsOpen = Math.max(this.maxStreamsOpen, this.streamsOpen);
+      this.streamOpenedAt.push(Date.now());
+      for (const w of [...this.streamWaiters])
+        if (this.streamOpenedAt.length >= w.count) {
+          this.streamWaiters.splice(this.streamWaiters.indexOf(w), 1);
+          w.resolve();
+        }
+    });
+    emitter.on('removeListener', (name: string) => {
+      if (name === 'dong') this.streamsOpen--;
+    });
+  }
+
+  /** Resolves once at least `count` event streams have connected in total. */
+  streamsOpened(count: number): Promise<void> {
+    if (this.streamOpenedAt.length >= count) return Promise.resolve();
+    return new Promise((resolve) => this.streamWaiters.push({ count, resolve }));
+  }
+
   private record(r: Omit<Received, 'messageId'>): string {
     const messageId = `sent-${this.received.length + 1}`;
     this.received.push({ ...r, messageId });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { testMongoUri } from './mongo';
@@ -45,9 +46,9 @@ export function startQunbot(env: NodeJS.ProcessEnv): {
 }
 
 /**
- * qunbot in a child process whose log is read: `logged(msg)` resolves once a log line with that
- * message has appeared (already or later), e.g. "qunbot started" or "rooms synced". Logs JSON at
- * info level whatever `env` says.
+ * qunbot in a child process whose log is read: `logged(msg)` resolves with the first log line
+ * with that message once it has appeared (already or later), e.g. "qunbot started" or "HTTP
+ * server listening" (its `url`). Logs JSON at info level whatever `env` says.
  */
 export function startLoggedQunbot(env: NodeJS.ProcessEnv) {
   const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts'], {
@@ -55,40 +56,46 @@ export function startLoggedQunbot(env: NodeJS.ProcessEnv) {
     env: { ...env, LOG_LEVEL: 'info', LOG_PRETTY: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const seen = new Set<string>();
-  const waiting = new Map<string, (() => void)[]>();
+  type Line = Record<string, unknown> & { msg: string };
+  const seen = new Map<string, Line>();
+  const waiting = new Map<string, ((line: Line) => void)[]>();
   let rest = '';
   let stderr = '';
+  // QUNBOT_CHILD_LOGS=<folder>: each child's log is also written there (to see what a test saw).
+  const keep = process.env.QUNBOT_CHILD_LOGS;
+  const file = keep ? fs.createWriteStream(path.join(keep, `qunbot-${child.pid}.log`)) : undefined;
   child.stdout.on('data', (b: Buffer) => {
+    file?.write(b);
     const lines = (rest + b.toString()).split('\n');
     rest = lines.pop() ?? '';
-    for (const line of lines) {
-      const msg = (() => {
+    for (const text of lines) {
+      const line = (() => {
         try {
-          return (JSON.parse(line) as { msg?: unknown }).msg;
+          return JSON.parse(text) as Line;
         } catch {
           return undefined;
         }
       })();
-      if (typeof msg !== 'string') continue;
-      seen.add(msg);
-      for (const resolve of waiting.get(msg) ?? []) resolve();
-      waiting.delete(msg);
+      if (typeof line?.msg !== 'string') continue;
+      if (!seen.has(line.msg)) seen.set(line.msg, line);
+      for (const resolve of waiting.get(line.msg) ?? []) resolve(line);
+      waiting.delete(line.msg);
     }
   });
   child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
   const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
     child.on('exit', (code, signal) => resolve(signal ?? code)),
   );
-  const logged = (msg: string): Promise<void> =>
-    seen.has(msg)
-      ? Promise.resolve()
-      : Promise.race([
-          new Promise<void>((resolve) => waiting.set(msg, [...(waiting.get(msg) ?? []), resolve])),
-          exited.then((how) => {
-            throw new Error(`qunbot exited (${String(how)}) before logging "${msg}": ${stderr}`);
-          }),
-        ]);
+  const logged = (msg: string): Promise<Line> => {
+    const line = seen.get(msg);
+    if (line) return Promise.resolve(line);
+    return Promise.race([
+      new Promise<Line>((resolve) => waiting.set(msg, [...(waiting.get(msg) ?? []), resolve])),
+      exited.then((how): never => {
+        throw new Error(`qunbot exited (${String(how)}) before logging "${msg}": ${stderr}`);
+      }),
+    ]);
+  };
   return { child, exited, logged };
 }
 

@@ -4459,6 +4459,255 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/processes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The qunbot processes on this database seen in the last day, live ones first
+         * @description Needs `robots.read`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["FleetProcess"][];
+                            /** @description the id of the process that answered */
+                            self: string;
+                        };
+                    };
+                };
+                /** @description invalid input (code invalid_request, details list the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description missing or unknown API key or session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description needs an admin key or operator */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many failed authentications from this address or with this key prefix (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description seconds until the client may try again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/processes/{id}/drain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Drain a process: it hands its robots to the others, a round (every third of a lease) at a time, and takes no new ones
+         * @description Needs `robots.write`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description a process id (host:pid:boot) or a process label (QUNBOT_PROCESS_LABEL) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description processes changed (a label may name several) */
+                            processes: number;
+                        };
+                    };
+                };
+                /** @description invalid input (code invalid_request, details list the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description missing or unknown API key or session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description needs an admin key or operator */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (or another owner's) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many failed authentications from this address or with this key prefix (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description seconds until the client may try again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * End draining: the process takes robots again
+         * @description Needs `robots.write`.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description a process id (host:pid:boot) or a process label (QUNBOT_PROCESS_LABEL) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description processes changed (a label may name several) */
+                            processes: number;
+                        };
+                    };
+                };
+                /** @description invalid input (code invalid_request, details list the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description missing or unknown API key or session */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description needs an admin key or operator */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (or another owner's) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many failed authentications from this address or with this key prefix (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description seconds until the client may try again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/robots": {
         parameters: {
             query?: never;
@@ -4671,6 +4920,8 @@ export interface paths {
                             loggedInAt?: string;
                             name: string;
                             owner: string;
+                            /** @description runs only in the qunbot process with this label */
+                            pin?: string;
                             /** @enum {string} */
                             puppetKind: "service" | "wechat4u" | "mock";
                             qr?: components["schemas"]["QrCode"];
@@ -4821,7 +5072,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change a robot's name, agent code, login callback, username or whether group owners may be assigned it
+         * Change a robot's name, agent code, login callback, username, whether group owners may be assigned it, or (admins) its process pin
          * @description Needs `robots.write`.
          */
         patch: {
@@ -4846,6 +5097,8 @@ export interface paths {
                          */
                         callbackUrl?: string;
                         name?: string;
+                        /** @description admins only: run the robot only in the qunbot process with this label (QUNBOT_PROCESS_LABEL); null: any process */
+                        pin?: string | null;
                         username?: string;
                     };
                 };
@@ -4955,6 +5208,8 @@ export interface paths {
                             loggedInAt?: string;
                             name: string;
                             owner: string;
+                            /** @description runs only in the qunbot process with this label */
+                            pin?: string;
                             /** @enum {string} */
                             puppetKind: "service" | "wechat4u" | "mock";
                             qr?: components["schemas"]["QrCode"];
@@ -10011,6 +10266,26 @@ export interface components {
                 requestId?: string;
             };
         };
+        FleetProcess: {
+            /** @description hands its robots to the others and takes no new ones */
+            draining: boolean;
+            /**
+             * Format: date-time
+             * @description alive until then unless it reports again (every third of a lease)
+             */
+            expiresAt: string;
+            host: string;
+            /** @description robots it held at its last report */
+            hosted: number;
+            /** @description host:pid:boot */
+            id: string;
+            /** @description QUNBOT_PROCESS_LABEL (robots are pinned to labels) */
+            label: string;
+            live: boolean;
+            pid: number;
+            /** Format: date-time */
+            startedAt: string;
+        };
         GroupOwner: {
             appId?: string;
             /** Format: date-time */
@@ -10243,6 +10518,8 @@ export interface components {
             loggedInAt?: string;
             name: string;
             owner: string;
+            /** @description runs only in the qunbot process with this label */
+            pin?: string;
             /** @enum {string} */
             puppetKind: "service" | "wechat4u" | "mock";
             /**

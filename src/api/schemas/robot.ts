@@ -12,6 +12,7 @@ export const robotView = z
     callbackUrl: z.string().optional(),
     username: z.string().optional(),
     assignable: z.boolean().meta({ description: 'group owners may be assigned this robot (seed 002 distribution)' }),
+    pin: z.string().optional().meta({ description: 'runs only in the qunbot process with this label' }),
     puppetKind: z.enum(PUPPET_KINDS),
     desired: z.enum(['running', 'stopped']),
     status: z.enum(ROBOT_STATUSES),
@@ -72,6 +73,14 @@ export const updateRobotBody = createRobotBody
   .pick({ name: true, agentCode: true, callbackUrl: true, username: true })
   .extend({
     assignable: z.boolean().meta({ description: 'false: never assigned to a new group owner (不可分配)' }),
+    pin: z
+      .string()
+      .regex(/^[\w.:-]{1,64}$/, 'a process label: letters, digits, . : _ -')
+      .nullable()
+      .meta({
+        description:
+          'admins only: run the robot only in the qunbot process with this label (QUNBOT_PROCESS_LABEL); null: any process',
+      }),
   })
   .partial()
   .strict();

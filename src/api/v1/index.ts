@@ -22,6 +22,7 @@ import { statisticsEndpoints } from './statistics.endpoints';
 import { groupOwnerEndpoints } from './group-owners.endpoints';
 import { launchEndpoints } from './launch.endpoints';
 import { sensitiveWordEndpoints } from './sensitive-words.endpoints';
+import { processEndpoints } from './processes.endpoints';
 
 export const V1_PREFIX = '/api/v1';
 
@@ -48,6 +49,7 @@ export function nativeApi(deps: V1Deps) {
     deps.people ? auditAction(deps.people) : undefined,
   );
   robotEndpoints(api, deps);
+  processEndpoints(api, deps);
   const events = eventEndpoints(api, {
     runtime: deps.runtime,
     keys: deps.keys,

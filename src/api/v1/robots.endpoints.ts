@@ -95,12 +95,14 @@ export function robotEndpoints(api: EndpointRouter, deps: V1Deps): void {
     path: '/robots/:id',
     tag,
     permission: 'robots.write',
-    summary: "Change a robot's name, agent code, login callback, username or whether group owners may be assigned it",
+    summary:
+      "Change a robot's name, agent code, login callback, username, whether group owners may be assigned it, or (admins) its process pin",
     params: idParam,
     body: updateRobotBody,
     response: robotView,
     handle: async ({ params, body, principal }) => {
       await visibleRobot(rt, principal, params.id);
+      if (body.pin !== undefined && !principal.admin) throw forbidden('only an admin pins a robot to a process');
       if (body.callbackUrl) await deps.checkCallbackUrl(body.callbackUrl);
       const updated = await rt.robots.update(params.id, body);
       await rt.manager.refresh(params.id);

@@ -24,7 +24,7 @@ export function roomEndpoints(api: EndpointRouter, deps: V1Deps): void {
     response: syncResultView,
     handle: async ({ params, principal }) => {
       await visibleRobot(rt, principal, params.id);
-      if (rt.manager.robot(params.id)?.status !== 'logged_in')
+      if ((await rt.manager.statusOf(params.id)) !== 'logged_in')
         throw new AppError(409, 'robot_not_logged_in', 'the robot must be logged in to sync its rooms');
       try {
         return await rt.manager.syncRooms(params.id);

@@ -347,7 +347,7 @@ describe('seed 003 send answered "0" (still queued)', () => {
     const deps = {
       runtime: {
         manager: {
-          robot: () => ({ status: 'logged_in' }),
+          statusOf: async () => 'logged_in',
           send: async () => ({ record: { id: 'send-1', status: 'queued' }, settled }),
         },
         rooms: { listByTopic: async () => [room] },

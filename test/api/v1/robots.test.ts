@@ -81,6 +81,52 @@ describe('native API: robots', () => {
     expect((await erin.post(`/api/v1/robots/${id}/logout`)).body.error.code).toBe('robot_not_running');
   });
 
+  test('when an admin pins a robot to a process label, then the robot shows the pin and null removes it; an owner key may not pin', async () => {
+    const frank = await h.owner('frank');
+    const id = (await frank.post('/api/v1/robots').send({ name: 'f' })).body.id;
+    const pinned = await h.admin.patch(`/api/v1/robots/${id}`).send({ pin: 'edge-1' });
+    expect(pinned.status).toBe(200);
+    expect(pinned.body.pin).toBe('edge-1');
+    const byOwner = await frank.patch(`/api/v1/robots/${id}`).send({ pin: 'edge-2' });
+    expect(byOwner.status).toBe(403);
+    expect((await frank.get(`/api/v1/robots/${id}`)).body.pin).toBe('edge-1');
+    const bad = await h.admin.patch(`/api/v1/robots/${id}`).send({ pin: 'no spaces here' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((d: { path: string }) => d.path)).toEqual(['pin']);
+    const unpinned = await h.admin.patch(`/api/v1/robots/${id}`).send({ pin: null });
+    expect(unpinned.status).toBe(200);
+    expect(unpinned.body).not.toHaveProperty('pin');
+  });
+
+  test('when an admin lists the processes and drains this one by its label, then it shows as live and draining until undrained; unknown processes are 404 and owner keys 403', async () => {
+    // This process reports itself (as it does every third of a lease).
+    await h.runtime.fleet.round();
+    const label = h.runtime.fleet.member.label;
+    const list = await h.admin.get('/api/v1/processes');
+    expect(list.status).toBe(200);
+    expect(list.body.self).toBe(h.runtime.fleet.member.id);
+    expect(list.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: h.runtime.fleet.member.id, label, live: true, draining: false }),
+      ]),
+    );
+    expect((await h.admin.post(`/api/v1/processes/${label}/drain`)).body).toEqual({ processes: 1 });
+    const drained = (await h.admin.get('/api/v1/processes')).body.items.find(
+      (p: { id: string }) => p.id === list.body.self,
+    );
+    expect(drained.draining).toBe(true);
+    expect((await h.admin.delete(`/api/v1/processes/${label}/drain`)).body).toEqual({ processes: 1 });
+    const missing = await h.admin.post('/api/v1/processes/nobody-here/drain');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('not_found');
+    const owner = await h.owner('gina');
+    expect((await owner.get('/api/v1/processes')).status).toBe(403);
+    expect((await owner.post(`/api/v1/processes/${label}/drain`)).status).toBe(403);
+    expect(
+      (await h.admin.get('/api/v1/processes')).body.items.find((p: { id: string }) => p.id === list.body.self).draining,
+    ).toBe(false);
+  });
+
   test('when the OpenAPI document is fetched, then it lists the robots endpoints', async () => {
     const res = await h.anonymous().get('/api/v1/openapi.json');
     expect(res.status).toBe(200);

@@ -1,6 +1,6 @@
 import type { RoomView } from '../../../bot/room.service';
 import { Seed000Error } from './envelope';
-import { isLoggedIn, platformRobots, userRobots } from './platform-robots';
+import { liveStatuses, platformRobots, userRobots } from './platform-robots';
 import { parseOwner } from './platforms';
 import { endpoint, type EndpointDeps, type EndpointFactory } from './router';
 import { hostListQuery, platformUserListQuery } from './schemas';
@@ -27,6 +27,10 @@ export const accountEndpoints: EndpointFactory = (deps: EndpointDeps) => {
         const all = await userRobots(rt, platform.id, input.username);
         if (all.length === 0)
           throw new Seed000Error(404, 'unknown_user', `${input.username} has no robot on this platform`);
+        const statuses = await liveStatuses(
+          rt,
+          all.map((r) => r.id),
+        );
         const data = await Promise.all(
           all
             .filter((r) => r.wxId)
@@ -35,7 +39,7 @@ export const accountEndpoints: EndpointFactory = (deps: EndpointDeps) => {
               return {
                 wx_username: r.wxId as string,
                 name: r.wxName ?? '',
-                ret: isLoggedIn(rt, r.id) ? 1 : 0,
+                ret: statuses.get(r.id) === 'logged_in' ? 1 : 0,
                 group: rooms.map(chatroomOut),
                 production_list: rooms.filter((room) => room.production).map(chatroomOut),
               };

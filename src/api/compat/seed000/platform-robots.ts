@@ -8,15 +8,20 @@ import { ownerOf, platformOwnerPrefix } from './platforms';
 export type RobotsRuntime = Pick<Runtime, 'robots' | 'rooms' | 'manager'>;
 
 /**
- * The robot's status now. Only a hosted robot runs anything: a robot that is not hosted is not
- * logged in, whatever its stored record still says (e.g. after a crash).
+ * The robot's status now. Only a robot running in a live process runs anything: one that runs
+ * nowhere is not logged in, whatever its stored record still says (e.g. after a crash).
  */
-export function liveStatus(rt: Pick<Runtime, 'manager'>, robotId: string): RobotStatus | undefined {
-  return rt.manager.robot(robotId)?.status;
+export function liveStatus(rt: Pick<Runtime, 'manager'>, robotId: string): Promise<RobotStatus | undefined> {
+  return rt.manager.statusOf(robotId);
 }
 
-export const isLoggedIn = (rt: Pick<Runtime, 'manager'>, robotId: string): boolean =>
-  liveStatus(rt, robotId) === 'logged_in';
+/** The live statuses of several robots (see liveStatus). */
+export async function liveStatuses(
+  rt: Pick<Runtime, 'manager'>,
+  robotIds: readonly string[],
+): Promise<Map<string, RobotStatus | undefined>> {
+  return new Map(await Promise.all(robotIds.map(async (id) => [id, await liveStatus(rt, id)] as const)));
+}
 
 /** A platform user's robots, in creation order. */
 export function userRobots(rt: Pick<Runtime, 'robots'>, platformId: string, mdUsername: string): Promise<RobotView[]> {
@@ -32,8 +37,15 @@ export async function platformRobots(
   const prefix = platformOwnerPrefix(platformId);
   // A robot logged in now has its stored status logged_in too (it is saved before the event), so
   // that filter only narrows the read; the live status decides.
-  const all = await rt.robots.list(opts.loggedIn ? { status: 'logged_in' } : {});
-  return all.filter((r) => r.owner.startsWith(prefix) && (!opts.loggedIn || isLoggedIn(rt, r.id)));
+  const all = (await rt.robots.list(opts.loggedIn ? { status: 'logged_in' } : {})).filter((r) =>
+    r.owner.startsWith(prefix),
+  );
+  if (!opts.loggedIn) return all;
+  const statuses = await liveStatuses(
+    rt,
+    all.map((r) => r.id),
+  );
+  return all.filter((r) => statuses.get(r.id) === 'logged_in');
 }
 
 /** Statuses of a login under way: the robot shows, or is about to show, a QR code. */
@@ -89,10 +101,12 @@ export async function robotByWxId(
 ): Promise<RobotView | undefined> {
   const robots =
     mdUsername === undefined ? await platformRobots(rt, platformId) : await userRobots(rt, platformId, mdUsername);
-  return pickAccountRobot(
-    robots.filter((r) => r.wxId === wxId),
-    (id) => isLoggedIn(rt, id),
+  const same = robots.filter((r) => r.wxId === wxId);
+  const statuses = await liveStatuses(
+    rt,
+    same.map((r) => r.id),
   );
+  return pickAccountRobot(same, (id) => statuses.get(id) === 'logged_in');
 }
 
 /** A room a broadcast goes to, and the robot that sends it. */

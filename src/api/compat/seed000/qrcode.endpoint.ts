@@ -3,7 +3,7 @@ import { isActive } from '../../../bot/core/robot-state';
 import { qrPng } from '../seed001/qrcode-link';
 import { Seed000Error } from './envelope';
 import { STOPPED, watchLogin, type LoginStep } from './login-wait';
-import { liveStatus, pickRobotToLogin, robotByWxId, userRobots } from './platform-robots';
+import { liveStatus, liveStatuses, pickRobotToLogin, robotByWxId, userRobots } from './platform-robots';
 import { ownerOf } from './platforms';
 import { endpoint, type EndpointDeps, type EndpointFactory } from './router';
 import { getQrcodeBody } from './schemas';
@@ -25,7 +25,7 @@ export const qrcodeEndpoints: EndpointFactory = (deps: EndpointDeps) => {
 
   /** The robot's step now, if it already shows a QR code or is logged in; else undefined. */
   async function currentStep(robotId: string): Promise<LoginStep | undefined> {
-    const status = liveStatus(rt, robotId);
+    const status = await liveStatus(rt, robotId);
     const view = await rt.robots.get(robotId);
     if (!view) return { kind: 'failed', status: 'stopped', reason: 'the robot was deleted' };
     if (status === 'logged_in') return { kind: 'logged_in', wxId: view.wxId ?? '', wxName: view.wxName ?? '' };
@@ -52,14 +52,19 @@ export const qrcodeEndpoints: EndpointFactory = (deps: EndpointDeps) => {
             `${mdUsername} has no robot that was WeChat account ${wxUsername}`,
           );
       } else {
-        robot = pickRobotToLogin(await userRobots(rt, platformId, mdUsername), (id) => liveStatus(rt, id));
+        const mine = await userRobots(rt, platformId, mdUsername);
+        const statuses = await liveStatuses(
+          rt,
+          mine.map((r) => r.id),
+        );
+        robot = pickRobotToLogin(mine, (id) => statuses.get(id));
         robot ??= await rt.manager.create({ name: `${platformId} ${mdUsername}`, owner });
       }
       // Listen first: a robot may show its QR code (or log in) while start() is still resolving.
       const watch = watchLogin(rt.manager, robot.id, deps.qrWaitMs);
       try {
         // Running robots (logged in, or a login under way) are left as they are; others start.
-        const status = liveStatus(rt, robot.id);
+        const status = await liveStatus(rt, robot.id);
         if (status === undefined || !isActive(status)) await rt.manager.start(robot.id);
       } catch (err) {
         watch.cancel();
@@ -104,7 +109,7 @@ export const qrcodeEndpoints: EndpointFactory = (deps: EndpointDeps) => {
               `the robot could not start a login (${step.status}${step.reason ? `: ${step.reason}` : ''}); try again later`,
             );
           case 'timeout': {
-            const status = liveStatus(rt, robot.id);
+            const status = await liveStatus(rt, robot.id);
             if (status !== undefined && STOPPED.has(status))
               throw new Seed000Error(
                 503,

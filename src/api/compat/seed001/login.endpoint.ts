@@ -36,7 +36,7 @@ export const loginEndpoints: EndpointFactory = (deps) => {
         await rt.manager.refresh(id);
         const robot = await deps.robotOf(principal, id);
         // Binding follows the agent code: re-evaluate it now when the robot is already logged in.
-        if (input.agent_id && input.agent_id !== before.agentCode && rt.manager.robot(id)?.status === 'logged_in') {
+        if (input.agent_id && input.agent_id !== before.agentCode && (await rt.manager.statusOf(id)) === 'logged_in') {
           await rt.manager
             .syncRooms(id)
             .catch((err: unknown) => deps.log.warn({ err, robotId: id }, 'room rebind after agent_id change failed'));

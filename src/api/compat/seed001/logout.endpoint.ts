@@ -10,7 +10,7 @@ export const logoutEndpoints: EndpointFactory = (deps) => {
       path: '/robots/:id/logout',
       handle: async ({ principal, id }) => {
         await deps.robotOf(principal, id);
-        if (rt.manager.robot(id)?.status !== 'logged_in') throw loggedOut();
+        if ((await rt.manager.statusOf(id)) !== 'logged_in') throw loggedOut();
         try {
           await rt.manager.logout(id);
         } catch (err) {

@@ -54,8 +54,8 @@ export const messageEndpoints: EndpointFactory = (deps) => {
             ? parse(textContent, { type: 'text', text: input.content })
             : parse(imageContent, { type: 'image', url: input.content });
         const robot = await deps.robotOf(principal, id);
-        const hosted = rt.manager.robot(id);
-        if (hosted?.status !== 'logged_in') throw notSendable({ ...robot, status: hosted?.status ?? robot.status });
+        const live = await rt.manager.statusOf(id);
+        if (live !== 'logged_in') throw notSendable({ ...robot, status: live ?? robot.status });
         const room = await findRoom(rt, id, input.to_user);
         if (!room) throw new Seed001Error(RetCode.roomNotFound, '微信群不存在 (no such room for this robot)');
         if (content.type === 'image') {

@@ -14,7 +14,7 @@ export const roomEndpoints: EndpointFactory = (deps) => {
       path: '/robots/:id/rooms/sync',
       handle: async ({ principal, id }) => {
         await deps.robotOf(principal, id);
-        if (rt.manager.robot(id)?.status !== 'logged_in') throw loggedOut();
+        if ((await rt.manager.statusOf(id)) !== 'logged_in') throw loggedOut();
         try {
           const result = await rt.manager.syncRooms(id);
           return { rooms: result.rooms.map(roomOut) };

@@ -37,7 +37,7 @@ export class RobotCards {
       headUrl: '',
       qrCode: '',
     };
-    if (robot.status !== 'logged_in' || !this.rt.manager.isHosted(robot.id)) return base;
+    if (robot.status !== 'logged_in' || !(await this.rt.manager.isRunning(robot.id))) return base;
     try {
       const me = await this.rt.manager.selfProfile(robot.id);
       return {

@@ -9,7 +9,7 @@ export const botStatusInterfaces: InterfaceFactory = (deps) => ({
     async act({ channel, head }) {
       const robotId = await boundRobot(deps, channel, head.botcode);
       return {
-        answer: answer(RtCode.ok, '成功', { botStatus: loggedIn(deps, robotId) ? 'login' : 'logout' }),
+        answer: answer(RtCode.ok, '成功', { botStatus: (await loggedIn(deps, robotId)) ? 'login' : 'logout' }),
         meta: { robotId },
       };
     },

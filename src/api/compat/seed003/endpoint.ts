@@ -62,6 +62,6 @@ export async function boundRobot(deps: InterfaceDeps, channel: Seed003Channel, b
   return robotId;
 }
 
-/** True when the robot is running and logged in to WeChat. */
-export const loggedIn = (deps: InterfaceDeps, robotId: string): boolean =>
-  deps.runtime.manager.robot(robotId)?.status === 'logged_in';
+/** True when the robot is running (in this process or another) and logged in to WeChat. */
+export const loggedIn = async (deps: InterfaceDeps, robotId: string): Promise<boolean> =>
+  (await deps.runtime.manager.statusOf(robotId)) === 'logged_in';

@@ -15,7 +15,7 @@ export const loginInterfaces: InterfaceFactory = (deps) => {
       parse: (b) => parse(emptyBody, b, 'reqBody'),
       async act({ channel, head }) {
         const { robotId } = await deps.bindings.ensure(channel, head.botcode);
-        const before = rt.manager.robot(robotId)?.status;
+        const before = await rt.manager.statusOf(robotId);
         await rt.manager.start(robotId);
         // Already logged in: no QR code will come, so say so now (the seed's second login case).
         // Already showing a QR code: send it again, the first notification may have been missed.

@@ -75,7 +75,7 @@ const NOT_SENT: Record<'no_topic' | 'no_room', string> = {
 async function send(deps: InterfaceDeps, channel: Seed003Channel, head: ReqHead, plan: SendPlan): Promise<Outcome> {
   const rt = deps.runtime;
   const robotId = await boundRobot(deps, channel, head.botcode);
-  if (!loggedIn(deps, robotId))
+  if (!(await loggedIn(deps, robotId)))
     throw new Seed003Error(RtCode.notLoggedIn, '机器人未登录 (the robot is not logged in; call login)');
   const choice = chooseRoom(plan, plan.roomTopic ? await rt.rooms.listByTopic(robotId, plan.roomTopic) : []);
   const msgid = await deps.msgIds.next(channel.chid);
