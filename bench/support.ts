@@ -45,6 +45,17 @@ export async function benchMongo(): Promise<{ uri: string; stop(): Promise<void>
   return { uri: server.uri, stop: () => server.stop() };
 }
 
+/** The heap in use after three garbage collections (the process runs with --expose-gc). */
+export async function settledHeap(): Promise<number> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with --expose-gc (npm run bench does)');
+  for (let i = 0; i < 3; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    gc();
+  }
+  return process.memoryUsage().heapUsed;
+}
+
 export function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }

@@ -45,6 +45,8 @@ export interface OutboxPolicy extends PacingPolicy {
 }
 
 const DB_RETRY_MS = 3000;
+const FENCE_RETRY_MS = 1000;
+const STOP_WAIT_MS = 15_000;
 
 interface Pending {
   id: string;
@@ -151,9 +153,12 @@ export class RobotOutbox extends EventEmitter<{ settled: [SendRecord]; waiting: 
     return added;
   }
 
-  /** Reloads sends left queued by a previous run (crash or restart). */
-  async recover(): Promise<{ requeued: number; unknown: number }> {
-    const { queued, unknown } = await this.deps.sendLog.recover(this.deps.robotId);
+  /**
+   * Reloads sends left queued by a previous run (crash or restart); sends left `sending` under
+   * an older lease epoch than `epoch` become `unknown`.
+   */
+  async recover(epoch?: number): Promise<{ requeued: number; unknown: number }> {
+    const { queued, unknown } = await this.deps.sendLog.recover(this.deps.robotId, epoch);
     const known = new Set(this.queue.map((p) => p.id));
     for (const r of queued) if (!known.has(r.id)) this.push(r);
     if (unknown > 0)
@@ -174,12 +179,17 @@ export class RobotOutbox extends EventEmitter<{ settled: [SendRecord]; waiting: 
     this.paused = true;
   }
 
-  /** Stops after the send in flight; queued sends stay queued in the database. */
+  /**
+   * Stops after the send in flight (waiting for it at most STOP_WAIT_MS: a puppet that never
+   * answers does not hold up the caller); queued sends stay queued in the database.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.sleeping?.abort();
     this.poke();
-    await this.loop;
+    const timer = new AbortController();
+    await Promise.race([this.loop, this.deps.clock.sleep(STOP_WAIT_MS, timer.signal).catch(() => undefined)]);
+    timer.abort();
   }
 
   private push(r: Pick<SendRecord, 'id' | 'conversationId' | 'roomId' | 'content' | 'mentionIds'>): void {
@@ -303,11 +313,15 @@ export class RobotOutbox extends EventEmitter<{ settled: [SendRecord]; waiting: 
     }
   }
 
-  /** The lease is gone: the send stays queued in the database for the robot's next holder. */
-  private fenced(item: Pending): void {
+  /**
+   * The lease is not trusted now: the send waits (in the database too, for the robot's next
+   * holder if the lease is lost, when this outbox is stopped) and is tried again after a while,
+   * in case a late renewal restores the lease.
+   */
+  private async fenced(item: Pending): Promise<void> {
     this.queue.unshift(item);
-    this.paused = true;
-    this.deps.log.warn({ sendId: item.id }, 'robot lease not held: sending paused');
+    this.deps.log.warn({ sendId: item.id }, 'robot lease not held: sending waits');
+    await this.deps.clock.sleep(FENCE_RETRY_MS).catch(() => undefined);
   }
 
   private settle(r: SendRecord): void {

@@ -69,6 +69,8 @@ interface Hosted {
   view: RobotView;
   outbox: RobotOutbox;
   recovered: boolean;
+  /** The lease epoch it was hosted under. */
+  epoch: number;
 }
 
 export { RobotNotFoundError, RobotUnreachableError } from './robot-errors';
@@ -81,6 +83,8 @@ export { RobotNotFoundError, RobotUnreachableError } from './robot-errors';
  */
 export class RobotManager extends EventEmitter<RuntimeEvents> {
   private readonly hosted = new Map<string, Hosted>();
+  /** Robots being set up (host() waits on the database before the robot exists): unhost waits for them. */
+  private readonly hosting = new Map<string, Promise<Hosted>>();
   private readonly pipeline: Pipeline;
   private readonly log: Logger;
 
@@ -175,7 +179,16 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
     const records = await sendLog.createAll(sends.map((send) => ({ ...send, robotId })));
     await this.adopt(robotId, records);
     const sleep = (ms: number) => clock.sleep(ms);
-    return records.map((record) => ({ record, settled: sendLog.settledRecord(record.id, sleep) }));
+    // Read back only when someone waits for the outcome; a failed read answers the record as queued.
+    return records.map((record) => {
+      let settled: Promise<SendRecord> | undefined;
+      return {
+        record,
+        get settled() {
+          return (settled ??= sendLog.settledRecord(record.id, sleep).catch(() => record));
+        },
+      };
+    });
   }
 
   /** True when the robot runs in this process (it may still be logging in). */
@@ -322,6 +335,7 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
   }
 
   private async unhost(id: string): Promise<void> {
+    await this.hosting.get(id)?.catch(() => undefined);
     const hosted = this.hosted.get(id);
     if (!hosted) return;
     this.hosted.delete(id);
@@ -365,11 +379,22 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
     }
   }
 
+  /** The robot hosted here under its current lease, set up once however many callers ask together. */
   private async host(id: string): Promise<Hosted> {
-    const existing = this.hosted.get(id);
-    if (existing) return existing;
     const fence = this.deps.fleet.fence(id);
-    if (!fence) throw new RobotNotFoundError(`robot ${id} is not held by this process`);
+    if (!fence?.held()) throw new RobotNotFoundError(`robot ${id} is not held by this process`);
+    const existing = this.hosted.get(id);
+    // One left from an earlier lease of this process (lost, then taken again): replaced.
+    if (existing && existing.epoch !== fence.epoch) await this.unhost(id);
+    else if (existing) return existing;
+    const pending = this.hosting.get(id);
+    if (pending) return pending;
+    const setup = this.setUp(id, fence).finally(() => this.hosting.delete(id));
+    this.hosting.set(id, setup);
+    return setup;
+  }
+
+  private async setUp(id: string, fence: NonNullable<ReturnType<Fleet['fence']>>): Promise<Hosted> {
     const view = await this.deps.robots.get(id);
     if (!view) throw new RobotNotFoundError(`robot ${id} not found`);
     const settings = await this.deps.robots.puppetSettings(id);
@@ -398,7 +423,9 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
       fence,
       log,
     });
-    const hosted: Hosted = { robot, view, outbox, recovered: false };
+    // The lease may have gone while the records were read: then nothing is started.
+    if (!fence.held()) throw new RobotNotFoundError(`robot ${id} is no longer held by this process`);
+    const hosted: Hosted = { robot, view, outbox, recovered: false, epoch: fence.epoch };
     this.hosted.set(id, hosted);
     // Each Wechaty adds process listeners; many robots in one process are intended.
     process.setMaxListeners(Math.max(process.getMaxListeners(), 20 + 4 * this.hosted.size));
@@ -427,10 +454,12 @@ export class RobotManager extends EventEmitter<RuntimeEvents> {
 
   private async afterLogin(h: Hosted, log: Logger): Promise<void> {
     const id = h.robot.id;
+    // A robot whose lease is gone does not speak for the account: the holder recovers and syncs.
+    if (!this.deps.fleet.fence(id)?.held()) return;
     await this.refresh(id).catch((err) => log.error({ err }, 'robot record unavailable'));
     try {
       if (!h.recovered) {
-        await h.outbox.recover();
+        await h.outbox.recover(h.epoch);
         h.recovered = true;
       }
       h.outbox.resume();

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
 import type { Db } from '../db/types';
 import type { Config } from '../../config';
@@ -39,10 +40,23 @@ export interface Runtime extends RuntimeServices {
   fleet: Fleet;
 }
 
+/**
+ * The host name, with the pid namespace where Linux tells it: two containers that share a host
+ * name but not their pids (both pid 1) are two hosts, not one.
+ */
+function defaultHostId(): string {
+  try {
+    const ns = /\[(\d+)\]/.exec(fs.readlinkSync('/proc/self/ns/pid'))?.[1];
+    return ns ? `${os.hostname()}-${ns}` : os.hostname();
+  } catch {
+    return os.hostname();
+  }
+}
+
 /** This process as the fleet knows it: host id, pid, a boot id of its own, and its label. */
 export function fleetMember(config: Pick<Config, 'fleet'>): FleetMember {
   const identity = {
-    host: config.fleet.hostId ?? os.hostname(),
+    host: config.fleet.hostId ?? defaultHostId(),
     pid: process.pid,
     boot: randomBytes(4).toString('hex'),
   };

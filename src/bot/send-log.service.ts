@@ -239,9 +239,10 @@ export class SendLogService {
    * After a crash: sends left `sending` may or may not have reached WeChat, so they are marked
    * `unknown` and not repeated; `queued` ones are returned, oldest first, to be sent.
    */
-  async recover(robotId: string): Promise<{ queued: SendRecord[]; unknown: number }> {
+  async recover(robotId: string, epoch?: number): Promise<{ queued: SendRecord[]; unknown: number }> {
+    // Several processes: only sends claimed under an older lease (a former holder's) are orphaned.
     const res = await this.Log.updateMany(
-      { robotId, status: 'sending' },
+      { robotId, status: 'sending', ...(epoch === undefined ? {} : { epoch: { $not: { $gte: epoch } } }) },
       { $set: { status: 'unknown', error: 'interrupted: outcome unknown' } },
     );
     const queued = await this.Log.find({ robotId, status: 'queued' }).sort({ createdAt: 1, _id: 1 }).lean();

@@ -1,12 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BroadcastService } from '../../src/broadcasts/broadcast.service';
-import { TargetResolver } from '../../src/broadcasts/targets';
 import { RobotService } from '../../src/bot/robot.service';
 import { RoomService } from '../../src/bot/room.service';
-import { SendLogService } from '../../src/bot/send-log.service';
 import { SubscriptionService } from '../../src/webhooks/subscription.service';
+import { broadcastServiceOn } from '../support/broadcasts';
 import { useTestDatabase } from '../support/mongo';
 import { qunbotEnv, startQunbot, webhookReceiver } from '../support/qunbot-process';
 
@@ -28,13 +26,7 @@ describe('two qunbot processes on one database', () => {
     );
     const receiver = await webhookReceiver();
     await new SubscriptionService(conn).create({ owner: OWNER, url: receiver.url, events: ['broadcast.finished'] });
-    const service = new BroadcastService({
-      connection: conn,
-      sendLog: new SendLogService(conn),
-      targets: new TargetResolver(conn),
-      clock: { now: () => Date.now(), sleep: async () => undefined },
-      policy: { maxTargets: 100, maxActivePerOwner: 10, timeZone: 'UTC' },
-    });
+    const service = broadcastServiceOn(conn);
 
     const env = qunbotEnv(home, conn.name);
     const a = startQunbot(env);

@@ -32,6 +32,17 @@ export class FakeRobots implements RobotPort {
   }
 }
 
+/** The broadcast service alone over a connection, on the real clock (to make broadcasts that qunbot processes fire). */
+export function broadcastServiceOn(conn: Database['connection']): BroadcastService {
+  return new BroadcastService({
+    connection: conn,
+    sendLog: new SendLogService(conn),
+    targets: new TargetResolver(conn),
+    clock: { now: () => Date.now(), sleep: async () => undefined },
+    policy: { maxTargets: 100, maxActivePerOwner: 10, timeZone: 'UTC' },
+  });
+}
+
 /** The broadcast service and runner of one process over `db`, on a fake clock. */
 export function broadcastParts(
   db: Database,

@@ -12,11 +12,17 @@ export interface Command {
   reply: boolean;
 }
 
+/** A failed command's error as the other process saw it (an HTTP status for client errors). */
+export interface CommandError {
+  name?: string;
+  code?: string;
+  message?: string;
+  status?: number;
+}
+
 /** How a command ended, as its caller reads it. */
 export type CommandOutcome =
-  | { state: 'done'; result: unknown }
-  | { state: 'failed'; error: { name?: string; code?: string; message?: string } }
-  | { state: 'timeout' };
+  { state: 'done'; result: unknown } | { state: 'failed'; error: CommandError } | { state: 'timeout' };
 
 /**
  * The command queue between processes, in the database: a caller addresses a command to the
@@ -48,7 +54,7 @@ export class CommandService {
         await this.Command.deleteOne({ _id: id });
         return doc.state === 'done'
           ? { state: 'done', result: doc.result }
-          : { state: 'failed', error: { ...doc.error } as { name?: string; code?: string; message?: string } };
+          : { state: 'failed', error: { ...doc.error } as CommandError };
       }
       if (!doc || this.clock.now() >= until) {
         // Nobody ran it in time: withdraw it if still pending (a late run would surprise the caller).
@@ -76,7 +82,7 @@ export class CommandService {
     else await this.Command.updateOne({ _id: cmd.id }, { $set: { state: 'done', result: result ?? null } });
   }
 
-  async failed(cmd: Command, err: Error & { code?: unknown }): Promise<void> {
+  async failed(cmd: Command, err: Error & { code?: unknown; status?: unknown }): Promise<void> {
     if (!cmd.reply) await this.Command.deleteOne({ _id: cmd.id });
     else
       await this.Command.updateOne(
@@ -87,6 +93,7 @@ export class CommandService {
             error: {
               name: err.name,
               ...(typeof err.code === 'string' ? { code: err.code } : {}),
+              ...(typeof err.status === 'number' ? { status: err.status } : {}),
               message: err.message,
             },
           },

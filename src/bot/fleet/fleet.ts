@@ -2,6 +2,8 @@ import { EventEmitter } from 'node:events';
 import type { Db } from '../../db/types';
 import type { Logger } from '../../logger';
 import type { Clock } from '../core/clock';
+import { AppError } from '../../http/errors';
+import { NotReadyError } from '../outbox';
 import { RobotNotFoundError, RobotUnreachableError } from '../robot-errors';
 import type { RobotService } from '../robot.service';
 import type { SendLogService } from '../send-log.service';
@@ -88,6 +90,9 @@ export class Fleet extends EventEmitter<{
   readonly processes: ProcessService;
   private readonly commands: CommandService;
   private readonly held = new Map<string, Held>();
+  private lastRound: Promise<void> = Promise.resolve();
+  /** Robots taken by rounds, starting. */
+  private readonly starting = new Set<Promise<void>>();
   /** The robots this process saw unheld in its last round. */
   private unheldBefore = new Set<string>();
   private host: FleetHost | undefined;
@@ -133,6 +138,7 @@ export class Fleet extends EventEmitter<{
     this.taking = true;
     this.keep();
     await this.round().catch((err) => this.log.error({ err }, 'fleet round failed'));
+    await this.started();
   }
 
   /** Keeps leases and answers calls from now on (rounds every third of a lease, calls polled). */
@@ -145,11 +151,14 @@ export class Fleet extends EventEmitter<{
   /** Stops the rounds and the command loop (the leases are kept: see release). */
   async stop(): Promise<void> {
     this.ended = true;
-    if (this.stopped) return;
-    this.stopped = true;
-    this.wake.abort();
-    clearTimeout(this.watchdog);
-    await Promise.all(this.loops);
+    if (!this.stopped) {
+      this.stopped = true;
+      this.wake.abort();
+      clearTimeout(this.watchdog);
+      await Promise.all(this.loops);
+    }
+    // Robots still starting are hosted by then: whoever stops the robots next sees them all.
+    await this.started();
   }
 
   /** The lease check a hosted robot's outbox makes before each send. */
@@ -173,7 +182,6 @@ export class Fleet extends EventEmitter<{
   async acquire(robotId: string, pin: string | undefined): Promise<Whereabouts> {
     if (this.held.has(robotId)) return { at: 'here' };
     if (this.ended) return { at: 'nowhere' };
-    this.keep();
     const now = this.deps.clock.now();
     const seen = await this.leases.get(robotId);
     if (seen && this.live(seen, now)) return { at: 'elsewhere', holder: seen.holder as string, ...label(seen) };
@@ -219,9 +227,13 @@ export class Fleet extends EventEmitter<{
     const out = await this.commands.outcome(id, commandTimeoutMs, commandPollMs);
     if (out.state === 'done') return out.result;
     if (out.state === 'timeout') throw new RobotUnreachableError(robotId, commandTimeoutMs);
+    const { name, code, status } = out.error;
     const message = out.error.message ?? 'failed in another process';
-    if (out.error.name === 'RobotNotFoundError') throw new RobotNotFoundError(message);
-    throw Object.assign(new Error(message), { name: out.error.name ?? 'Error', code: out.error.code });
+    if (name === 'RobotNotFoundError') throw new RobotNotFoundError(message);
+    if (name === 'NotReadyError') throw new NotReadyError(message);
+    // A client error of the other process is the same client error here (not a 500).
+    if (status && status >= 400 && status < 500 && code) throw new AppError(status, code, message);
+    throw Object.assign(new Error(message), { name: name ?? 'Error', code });
   }
 
   /** Gives the leases of robots no longer hosted here back at once (after they stopped). */
@@ -236,8 +248,23 @@ export class Fleet extends EventEmitter<{
     await this.processes.leave(this.deps.member.id).catch(() => undefined);
   }
 
-  /** Runs one round now (tests and the drain endpoint do not wait for the timer). */
-  async round(): Promise<void> {
+  /**
+   * Runs one round now (tests do not wait for the timer); rounds never overlap. The robots it
+   * took start in the background (a round stays short, so leases are renewed on time however
+   * many robots are starting): `started()` waits for them.
+   */
+  round(): Promise<void> {
+    const next = this.lastRound.then(() => this.roundOnce());
+    this.lastRound = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Resolves once the robots taken so far have started (or failed to). */
+  async started(): Promise<void> {
+    while (this.starting.size > 0) await Promise.all(this.starting);
+  }
+
+  private async roundOnce(): Promise<void> {
     const { clock, policy, member } = this.deps;
     const now = clock.now();
     ({ draining: this.draining } = await this.processes.report(member, this.held.size, now, policy.leaseMs));
@@ -257,11 +284,21 @@ export class Fleet extends EventEmitter<{
   private async take(robotId: string, now: number, seen: LeaseView | undefined): Promise<boolean> {
     const { member, policy } = this.deps;
     const gone = seen?.holder && this.gone(seen.holder) ? seen.holder : undefined;
-    const got = await this.leases.take(robotId, member, now, policy.leaseMs, seen, gone);
+    // The lease runs from the take itself (a long round's `now` may be seconds old by then).
+    const at = this.deps.clock.now();
+    const got = await this.leases.take(robotId, member, now, policy.leaseMs, seen, gone, at);
     if (!got) return false;
-    this.held.set(robotId, { epoch: got.epoch, until: trustedUntil(now, policy.leaseMs, policy.marginMs) });
-    // Sends queued under an older epoch may no longer be claimed by the process that held it.
-    await this.deps.sendLog.fence(robotId, got.epoch);
+    try {
+      // Sends queued under an older epoch may no longer be claimed by the process that held it.
+      await this.deps.sendLog.fence(robotId, got.epoch);
+    } catch (err) {
+      // Not fenced, not taken: given back for a later round (or another process).
+      await this.leases.release([robotId], member.id).catch(() => undefined);
+      throw err;
+    }
+    this.held.set(robotId, { epoch: got.epoch, until: trustedUntil(at, policy.leaseMs, policy.marginMs) });
+    // Something is held now: the rounds must run to renew it.
+    this.keep();
     this.armWatchdog();
     this.log.info({ robotId, epoch: got.epoch, from: got.from }, got.from ? 'robot taken over' : 'robot lease taken');
     this.emit('taken', { robotId, from: got.from, epoch: got.epoch });
@@ -276,7 +313,7 @@ export class Fleet extends EventEmitter<{
       const h = this.held.get(id);
       if (!h) continue;
       if (kept.get(id) === h.epoch) h.until = trustedUntil(now, policy.leaseMs, policy.marginMs);
-      else await this.lose(id, 'lease taken by another process');
+      else this.lose(id, 'lease taken by another process');
     }
     this.armWatchdog();
   }
@@ -293,11 +330,14 @@ export class Fleet extends EventEmitter<{
     const rest = ids.filter((id) => !out.includes(id));
     // A draining process hands its robots over a round's worth at a time (the others take them in turn).
     if (this.draining) out.push(...rest.slice(0, this.deps.policy.perRound));
-    for (const id of out) {
-      await this.host?.unhost(id).catch((err) => this.log.error({ err, robotId: id }, 'robot failed to stop'));
-      await this.release([id]);
-      this.log.info({ robotId: id, draining: this.draining }, 'robot handed back');
-    }
+    // Side by side, each given back only once it has stopped here (never two processes at once).
+    await Promise.all(
+      out.map(async (id) => {
+        await this.host?.unhost(id).catch((err) => this.log.error({ err, robotId: id }, 'robot failed to stop'));
+        await this.release([id]);
+        this.log.info({ robotId: id, draining: this.draining }, 'robot handed back');
+      }),
+    );
   }
 
   /** Takes this process's share of the robots that should run and that nobody live holds. */
@@ -334,26 +374,34 @@ export class Fleet extends EventEmitter<{
       (x, y) => Number(before.has(y.id)) - Number(before.has(x.id)),
     );
     const taken: string[] = [];
+    // Taking stops after a quarter of a lease: the rounds that renew what is held must not wait long.
+    const until = this.deps.clock.now() + policy.leaseMs / 4;
     for (const r of order) {
-      if (taken.length >= quota || this.stopped) break;
+      if (taken.length >= quota || this.stopped || this.deps.clock.now() > until) break;
       if (await this.take(r.id, now, leases.get(r.id))) taken.push(r.id);
     }
-    await Promise.all(
+    const starting: Promise<void> = Promise.all(
       taken.map((id) =>
         (this.host as FleetHost).host(id).catch(async (err) => {
           this.log.error({ err, robotId: id }, 'robot failed to start');
           await this.release([id]).catch(() => undefined);
         }),
       ),
-    );
+    ).then(() => void this.starting.delete(starting));
+    this.starting.add(starting);
   }
 
   /** Stops a robot whose lease this process can no longer trust or has lost. */
-  private async lose(robotId: string, reason: string): Promise<void> {
+  /**
+   * Stops a robot whose lease this process can no longer trust or has lost. Its fence fails at
+   * once (nothing more is sent); the robot stops in the background, so a slow stop never holds
+   * up the rounds that renew the other leases.
+   */
+  private lose(robotId: string, reason: string): void {
     if (!this.held.delete(robotId)) return;
     this.log.warn({ robotId, reason }, 'robot lease lost: robot stopped here');
     this.emit('lost', { robotId, reason });
-    await this.host?.unhost(robotId).catch((err) => this.log.error({ err, robotId }, 'robot failed to stop'));
+    void this.host?.unhost(robotId).catch((err) => this.log.error({ err, robotId }, 'robot failed to stop'));
   }
 
   /** At the earliest trusted time, stops every robot whose lease was not renewed by then. */
@@ -361,13 +409,13 @@ export class Fleet extends EventEmitter<{
     clearTimeout(this.watchdog);
     if (this.stopped || this.held.size === 0) return;
     const first = Math.min(...[...this.held.values()].map((h) => h.until));
-    this.watchdog = setTimeout(() => void this.expire(), Math.max(0, first - this.deps.clock.now()));
+    this.watchdog = setTimeout(() => this.expire(), Math.max(0, first - this.deps.clock.now()));
     this.watchdog.unref();
   }
 
-  private async expire(): Promise<void> {
+  private expire(): void {
     const now = this.deps.clock.now();
-    for (const [id, h] of [...this.held]) if (h.until <= now) await this.lose(id, 'lease not renewed in time');
+    for (const [id, h] of [...this.held]) if (h.until <= now) this.lose(id, 'lease not renewed in time');
     this.armWatchdog();
   }
 

@@ -61,8 +61,10 @@ export class LeaseService {
     ttlMs: number,
     seen: LeaseView | undefined,
     gone?: string,
+    /** When the new lease starts (default `now`). */
+    from = now,
   ): Promise<{ epoch: number; from: string | null } | null> {
-    const set = { holder: me.id, label: me.label, expiresAt: new Date(now + ttlMs) };
+    const set = { holder: me.id, label: me.label, expiresAt: new Date(from + ttlMs) };
     if (!seen) {
       try {
         await this.Lease.create({ _id: robotId, ...set, epoch: 1 });

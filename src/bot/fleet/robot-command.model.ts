@@ -26,7 +26,7 @@ const robotCommandSchema = new Schema(
     state: { type: String, enum: ['pending', 'running', 'done', 'failed'], default: 'pending' },
     result: Schema.Types.Mixed,
     /** A failed command's error: its name (e.g. RobotNotFoundError), code and message. */
-    error: { name: String, code: String, message: String },
+    error: { name: String, code: String, message: String, status: Number },
     /** Unanswered commands are removed after an hour. */
     createdAt: { type: Date, default: () => new Date(), expires: 3600 },
   },

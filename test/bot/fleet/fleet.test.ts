@@ -5,7 +5,9 @@ import { LeaseService } from '../../../src/bot/fleet/leases.service';
 import { RobotNotFoundError, RobotUnreachableError } from '../../../src/bot/robot-errors';
 import { RobotService } from '../../../src/bot/robot.service';
 import { SendLogService } from '../../../src/bot/send-log.service';
+import { AppError } from '../../../src/http/errors';
 import { FakeClock } from '../../support/fake-clock';
+import { until } from '../../support/until';
 import { silentLog } from '../../support/logger';
 import { useTestDatabase } from '../../support/mongo';
 
@@ -19,7 +21,7 @@ const LEASE_MS = 60_000;
  */
 function processOf(
   label: string,
-  opts: { host?: string; alive?: boolean; clock?: Clock; perRound?: number; timeoutMs?: number } = {},
+  opts: { host?: string; alive?: boolean; clock?: Clock; perRound?: number; timeoutMs?: number; leaseMs?: number } = {},
 ) {
   const conn = t.db.connection;
   const hosted = new Set<string>();
@@ -31,6 +33,7 @@ function processOf(
       calls.push(`${kind} ${id}`);
       if (kind === 'logout')
         throw Object.assign(new Error('the puppet refused'), { name: 'PuppetError', code: 'refused' });
+      if (kind === 'recall') throw new AppError(409, 'robot_not_logged_in', 'the robot must be logged in');
       return { ran: kind, by: label, args };
     },
   };
@@ -44,8 +47,8 @@ function processOf(
     member: { host: machine, pid: 4242, boot: label, id: `${machine}:4242:${label}`, label },
     alive: () => opts.alive ?? true,
     policy: {
-      leaseMs: LEASE_MS,
-      marginMs: 10_000,
+      leaseMs: opts.leaseMs ?? LEASE_MS,
+      marginMs: (opts.leaseMs ?? LEASE_MS) / 6,
       perRound: opts.perRound ?? 3,
       maxRobots: 100,
       commandTimeoutMs: opts.timeoutMs ?? 5000,
@@ -192,6 +195,8 @@ describe('the fleet: robot leases among processes on one database', () => {
     expect(await b.fleet.call(ids[0], 'sync', { x: 1 })).toEqual({ ran: 'sync', by: 'a', args: { x: 1 } });
     expect(a.calls).toEqual([`sync ${ids[0]}`]);
     await expect(b.fleet.call(ids[1], 'logout')).rejects.toMatchObject({ name: 'PuppetError', code: 'refused' });
+    // A client error there is the same client error here (a 409, not a 500).
+    await expect(b.fleet.call(ids[1], 'recall')).rejects.toMatchObject({ status: 409, code: 'robot_not_logged_in' });
     const nowhere = await robots().create({ name: 'idle', owner: 'fleet', puppet: { kind: 'mock' } });
     await expect(b.fleet.call(nowhere.id, 'sync')).rejects.toBeInstanceOf(RobotNotFoundError);
     // A live lease whose process never answers (cut off from the database's command queue).
@@ -204,6 +209,15 @@ describe('the fleet: robot leases among processes on one database', () => {
     });
     await expect(b.fleet.call(nowhere.id, 'sync')).rejects.toBeInstanceOf(RobotUnreachableError);
     expect(await b.fleet.runningOf([ids[0], nowhere.id, ids[4]])).toEqual(new Set([ids[0], nowhere.id, ids[4]]));
+  });
+
+  test('when a process that was never started for good takes a robot, then its rounds keep renewing the lease', async () => {
+    const a = processOf('a', { leaseMs: 900 });
+    running.push(a);
+    expect(await a.fleet.acquire(ids[0], undefined)).toEqual({ at: 'here' });
+    const first = (await leases().get(ids[0]))?.expiresAt.getTime() as number;
+    await until('the lease was renewed', async () => ((await leases().get(ids[0]))?.expiresAt.getTime() ?? 0) > first);
+    expect(a.fleet.fence(ids[0])?.held()).toBe(true);
   });
 
   test('when a holder is paused past the trusted part of its lease, then its fence says not held; renewed while nobody took the robot it is held again; taken meanwhile, the robot is stopped here', async () => {

@@ -2,14 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { BroadcastService } from '../../../src/broadcasts/broadcast.service';
-import { TargetResolver } from '../../../src/broadcasts/targets';
 import { LeaseService } from '../../../src/bot/fleet/leases.service';
 import { RobotService } from '../../../src/bot/robot.service';
 import { RoomService } from '../../../src/bot/room.service';
 import { sendLogModel } from '../../../src/bot/send-log.model';
-import { SendLogService } from '../../../src/bot/send-log.service';
 import { SubscriptionService } from '../../../src/webhooks/subscription.service';
+import { broadcastServiceOn } from '../../support/broadcasts';
 import { useTestDatabase } from '../../support/mongo';
 import { startMockService, type MockService } from '../../support/puppet-mock';
 import { qunbotEnv, startLoggedQunbot, webhookReceiver } from '../../support/qunbot-process';
@@ -202,13 +200,7 @@ describe('three qunbot processes sharing 30 robots', () => {
     expect(await a.exited).toBe('SIGKILL');
     try {
       // Made while a's leases still look alive to the others: its rooms' sends wait for the next holders.
-      const service = new BroadcastService({
-        connection: conn,
-        sendLog: new SendLogService(conn),
-        targets: new TargetResolver(conn),
-        clock: { now: () => Date.now(), sleep: async () => undefined },
-        policy: { maxTargets: 100, maxActivePerOwner: 10, timeZone: 'UTC' },
-      });
+      const service = broadcastServiceOn(conn);
       await service.create({
         owner: OWNER,
         name: 'during failover',
