@@ -17,6 +17,7 @@ import { createRuntime } from '../../src/bot/runtime';
 import { connectDatabase } from '../../src/db/connection';
 import { installPlugins } from '../../src/plugins';
 import { systemClock } from '../../src/bot/core/clock';
+import { startMetrics } from '../../src/metrics/metrics';
 import { loggedIn, sendChunk, world, type ChunkResult } from './traffic';
 
 export type Mode = 'bare' | 'noop' | 'plugins';
@@ -100,6 +101,8 @@ async function qunbot(uri: string, mode: 'noop' | 'plugins'): Promise<Variant> {
     }
     await plugins.services['sign-in'].signIn.defineKeyword('bench', '签到');
   }
+  // The metrics listen as in production (messages counted, plugin stages timed on a sample).
+  const metrics = startMetrics({ manager: runtime.manager, robots: runtime.robots, processLabel: 'bench' });
   const robot = await runtime.manager.create({ name: 'bench', owner: 'bench', puppet: { kind: 'mock' } });
   const synced = new Promise<void>((r) => runtime.manager.once('rooms-synced', () => r()));
   await runtime.manager.start(robot.id);
@@ -110,6 +113,7 @@ async function qunbot(uri: string, mode: 'noop' | 'plugins'): Promise<Variant> {
   return {
     run: (n) => sendChunk(w, (f) => (cb = f), n),
     async stop() {
+      metrics.close();
       await runtime.manager.shutdown();
       await db.connection.dropDatabase();
       await db.close();

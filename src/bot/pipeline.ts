@@ -19,6 +19,16 @@ export interface PipelineStage {
   dispose?(): Promise<void>;
 }
 
+/**
+ * Times stages on a sample of events: each sampled stage's own time (its handler and whatever
+ * it awaited, less the time of the stages after it), reported as `observe(plugin, seconds)`.
+ */
+export interface StageTiming {
+  /** One event in this many is timed (1: every event). */
+  sampleEvery: number;
+  observe(plugin: string, seconds: number): void;
+}
+
 /** Thrown when a handler calls `next()` twice. */
 export class NextCalledTwiceError extends Error {
   override name = 'NextCalledTwiceError';
@@ -53,7 +63,7 @@ export interface Pipeline {
  * returns the rest of the chain's promise as it is: a run costs one object, and each stage its
  * view and its `next`, no extra promises (this runs for every message and every stage).
  */
-export function composePipeline(stages: readonly PipelineStage[], log: Logger): Pipeline {
+export function composePipeline(stages: readonly PipelineStage[], log: Logger, timing?: StageTiming): Pipeline {
   const byKind = new Map<BotEventKind, readonly PipelineStage[]>();
   const stagesFor = (kind: BotEventKind): readonly PipelineStage[] => {
     let list = byKind.get(kind);
@@ -63,7 +73,16 @@ export function composePipeline(stages: readonly PipelineStage[], log: Logger): 
     }
     return list;
   };
-  const start = (ctx: RunContext) => new ChainRun(stagesFor(ctx.event.kind), ctx, log).dispatch(0);
+  // Every `sampleEvery`-th event is timed; the others pay one counter and one comparison.
+  let untilSample = timing?.sampleEvery ?? Infinity;
+  const start = (ctx: RunContext) => {
+    let timed: StageTiming | undefined;
+    if (--untilSample <= 0) {
+      untilSample = timing!.sampleEvery;
+      timed = timing;
+    }
+    return new ChainRun(stagesFor(ctx.event.kind), ctx, log, timed).dispatch(0);
+  };
   return {
     dispatch(ctx, settled) {
       const ran = start(ctx);
@@ -87,6 +106,8 @@ class ChainRun {
     private readonly stages: readonly PipelineStage[],
     private readonly ctx: RunContext,
     private readonly log: Logger,
+    /** Set on a sampled event: each stage's own time is observed. */
+    readonly timing?: StageTiming,
   ) {}
 
   /** Runs the first stage from `from` on that applies to this event's room. */
@@ -98,6 +119,7 @@ class ChainRun {
     const stage = stages[i];
     if (!stage) return DONE;
     const view = new StageContext(ctx, stage.name, this, i);
+    if (this.timing) return this.timed(stage, view);
     try {
       const result = stage.handle(view, view.next);
       if (!(result instanceof Promise)) return DONE;
@@ -107,6 +129,32 @@ class ChainRun {
     } catch (err) {
       return this.failed(err, view);
     }
+  }
+
+  /**
+   * Runs a stage on a sampled event and observes its own time: from its start until it ended
+   * (its result settled; at once when it returned what `next()` gave it), less the time the
+   * rest of the chain took inside it: from `next()` until the rest settled, or, if the stage
+   * ended before that, until `next()` returned.
+   */
+  private timed(stage: PipelineStage, view: StageContext): Promise<void> {
+    const timing = this.timing!;
+    const started = performance.now();
+    const done = () => {
+      const ended = performance.now();
+      const { restStarted, restReturned, restEnded } = view;
+      const rest = restStarted === undefined ? 0 : (restEnded ?? restReturned!) - restStarted;
+      timing.observe(stage.name, Math.max(0, ended - started - rest) / 1000);
+    };
+    let result: ReturnType<Handler>;
+    try {
+      result = stage.handle(view, view.next);
+    } catch (err) {
+      done();
+      return this.failed(err, view);
+    }
+    if (!(result instanceof Promise) || result === view.passed) return (done(), result ?? DONE);
+    return result.then(done, (err: unknown) => (done(), this.failed(err, view)));
   }
 
   /** A stage's error boundary: logged once; the chain goes on unless the stage had passed it on. */
@@ -124,6 +172,10 @@ class ChainRun {
 class StageContext implements BotContext {
   /** The rest of the chain, once this stage passed the event on. */
   passed: Promise<void> | undefined;
+  /** On a timed event: when the rest of the chain started, returned and settled (performance.now()). */
+  restStarted: number | undefined;
+  restReturned: number | undefined;
+  restEnded: number | undefined;
 
   constructor(
     private readonly base: RunContext,
@@ -135,9 +187,23 @@ class StageContext implements BotContext {
 
   readonly next: Next = () => {
     if (this.passed) return Promise.reject(new NextCalledTwiceError(`plugin ${this.plugin} called next() twice`));
+    if (this.run.timing) return (this.passed = this.timedRest());
     this.passed = this.run.dispatch(this.index + 1);
     return this.passed;
   };
+
+  /** The rest of the chain on a timed event, noting when it started and settled. */
+  private timedRest(): Promise<void> {
+    this.restStarted = performance.now();
+    const rest = this.run.dispatch(this.index + 1);
+    this.restReturned = performance.now();
+    if (rest === DONE) {
+      this.restEnded = this.restReturned;
+      return DONE;
+    }
+    const ended = () => void (this.restEnded = performance.now());
+    return rest.then(ended, ended);
+  }
 
   get event(): BotContext['event'] {
     return this.base.event;

@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AuthFailureLimiter } from '../auth/auth-failure-limiter';
-import type { RobotManager, RuntimeEvents } from '../bot/robot-manager';
+import { STAGE_SAMPLE_EVERY, type RobotManager, type RuntimeEvents } from '../bot/robot-manager';
 import type { RobotService } from '../bot/robot.service';
 import type { Fleet } from '../bot/fleet/fleet';
 
@@ -26,7 +26,7 @@ const queuedAtMs = (id: string) => parseInt(id.slice(0, 8), 16) * 1000;
 /**
  * qunbot's Prometheus metrics (prom-client): the default process metrics and robots by status,
  * messages received and sent per robot, outbox queue depth and send latency, webhook backlog,
- * failed authentications, broadcast lateness, robot leases held, taken (takeovers) and lost; every series labelled
+ * failed authentications, broadcast lateness, plugin stage times (sampled), robot leases held, taken (takeovers) and lost; every series labelled
  * with the process.
  */
 export function startMetrics(deps: MetricsDeps): { registry: Registry; close(): void } {
@@ -72,6 +72,13 @@ export function startMetrics(deps: MetricsDeps): { registry: Registry; close(): 
     name: 'qunbot_send_latency_seconds',
     help: 'From queued to sent (whole seconds: the queue time is the record id’s second)',
     buckets: [1, 2, 5, 10, 30, 60, 120, 300, 900],
+    registers: [registry],
+  });
+  const stageTime = new Histogram({
+    name: 'qunbot_plugin_stage_seconds',
+    help: `A plugin’s own time on an event (its handler and what it awaited, without the plugins after it), on one event in ${STAGE_SAMPLE_EVERY}`,
+    labelNames: ['plugin'],
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
     registers: [registry],
   });
   const authFailures = new Counter({
@@ -131,10 +138,12 @@ export function startMetrics(deps: MetricsDeps): { registry: Registry; close(): 
     if (record.status === 'sent' && record.sentAt)
       latency.observe(Math.max(0, (record.sentAt.getTime() - queuedAtMs(record.id)) / 1000));
   };
+  const onStageTimed = ({ plugin, seconds }: RuntimeEvents['stage-timed'][0]) => stageTime.observe({ plugin }, seconds);
   const onTaken = ({ from }: { from: string | null }) => takes.inc({ kind: from ? 'takeover' : 'free' });
   const onLost = () => lost.inc();
   deps.manager.on('handled', onHandled);
   deps.manager.on('settled', onSettled);
+  deps.manager.on('stage-timed', onStageTimed);
   deps.fleet?.on('taken', onTaken);
   deps.fleet?.on('lost', onLost);
   deps.authLimiter?.onFailure((door) => authFailures.inc({ door }));
@@ -143,6 +152,7 @@ export function startMetrics(deps: MetricsDeps): { registry: Registry; close(): 
     close() {
       deps.manager.off('handled', onHandled);
       deps.manager.off('settled', onSettled);
+      deps.manager.off('stage-timed', onStageTimed);
       deps.fleet?.off('taken', onTaken);
       deps.fleet?.off('lost', onLost);
     },

@@ -211,3 +211,152 @@ describe('composePipeline', () => {
     },
   );
 });
+
+/**
+ * Stage timing on sampled events. The clock is performance.now() stubbed by hand: each stage
+ * "works" by moving it on, so every stage's own time is exact.
+ */
+describe('composePipeline with stage timing', () => {
+  let clock = 0;
+  const work = (ms: number) => void (clock += ms);
+  beforeEach(() => {
+    clock = 1000;
+    jest.spyOn(performance, 'now').mockImplementation(() => clock);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  /** A deferred promise: a stage waiting on I/O that a test finishes when it likes. */
+  const deferred = () => {
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => (resolve = r));
+    return { promise, resolve };
+  };
+
+  const timedRun = async (stages: PipelineStage[], sampleEvery = 1, events = 1, ctx = () => fakeContext()) => {
+    const observed: [string, number][] = [];
+    const pipeline = composePipeline(stages, silentLog, {
+      sampleEvery,
+      observe: (plugin, seconds) => observed.push([plugin, Math.round(seconds * 1e6) / 1e3]),
+    });
+    for (let i = 0; i < events; i++) await pipeline.run(ctx());
+    return observed;
+  };
+
+  test.each([
+    [
+      'synchronous stages around next(): each its own time, not the later ones',
+      [
+        stage('a', (_c, next) => (work(5), next(), work(3))),
+        stage('b', (_c, next) => (work(2), next())),
+        stage('c', () => work(1)),
+      ],
+      [
+        ['c', 1],
+        ['b', 2],
+        ['a', 8],
+      ],
+    ],
+    [
+      'a stage that consumes the event: the stages after it are not timed',
+      [stage('a', () => work(4)), stage('b', () => work(9))],
+      [['a', 4]],
+    ],
+  ] as [string, PipelineStage[], [string, number][]][])('when %s', async (_what, stages, expected) => {
+    expect(await timedRun(stages)).toEqual(expected);
+  });
+
+  test('when stages wait (I/O), then the wait counts to the stage that waited, not to the one before', async () => {
+    const io = deferred();
+    const observed = timedRun([
+      stage('outer', async (_c, next) => {
+        work(1);
+        await next();
+        work(2);
+      }),
+      stage('slow', async () => {
+        work(1);
+        await io.promise;
+      }),
+    ]);
+    await Promise.resolve();
+    work(40); // the database answers 40 ms later
+    io.resolve();
+    expect(await observed).toEqual([
+      ['slow', 41],
+      ['outer', 3],
+    ]);
+  });
+
+  test('when a stage does not wait for the rest, then its time ends with its own and the rest is timed apart', async () => {
+    const io = deferred();
+    const observed: [string, number][] = [];
+    let slowTimed!: () => void;
+    const slowSeen = new Promise<void>((r) => (slowTimed = r));
+    const pipeline = composePipeline(
+      [
+        stage('fire-and-forget', (_c, next) => {
+          work(2);
+          void next();
+          work(1);
+        }),
+        stage('slow', async () => {
+          await io.promise;
+          work(7);
+        }),
+      ],
+      silentLog,
+      {
+        sampleEvery: 1,
+        observe: (plugin, seconds) => {
+          observed.push([plugin, Math.round(seconds * 1e6) / 1e3]);
+          if (plugin === 'slow') slowTimed();
+        },
+      },
+    );
+    await pipeline.run(fakeContext());
+    expect(observed).toEqual([['fire-and-forget', 3]]);
+    io.resolve();
+    await slowSeen;
+    // A waiting stage's time is wall time: what ran while it waited (the 1 ms the first stage
+    // worked after next() returned) counts to it too.
+    expect(observed).toEqual([
+      ['fire-and-forget', 3],
+      ['slow', 8],
+    ]);
+  });
+
+  test('when a stage throws, then its time is observed and the next stage still runs and is timed', async () => {
+    expect(
+      await timedRun([
+        stage('bad', () => {
+          work(3);
+          throw new Error('kaput');
+        }),
+        stage('after', () => work(1)),
+      ]),
+    ).toEqual([
+      ['bad', 3],
+      ['after', 1],
+    ]);
+  });
+
+  test('when a room switched a plugin off, then it is not timed there', async () => {
+    const observed = await timedRun(
+      [stage('welcome', (_c, next) => (work(5), next())), stage('after', () => work(1))],
+      1,
+      1,
+      () => fakeContext('message', { plugins: { welcome: false } }),
+    );
+    expect(observed).toEqual([['after', 1]]);
+  });
+
+  test.each([
+    [1, 8, 8],
+    [4, 8, 2],
+    [16, 15, 0],
+    [16, 33, 2],
+  ])('when one event in %i is sampled and %i events go through, then %i are timed', async (every, events, timed) => {
+    const observed = await timedRun([stage('only', () => work(1))], every, events);
+    expect(observed).toHaveLength(timed);
+  });
+});
