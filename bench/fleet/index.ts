@@ -14,7 +14,7 @@
  *    target at most 1.1 x the bound (ratio bound / makespan at least 0.91).
  *
  * BENCH_ROBOTS, BENCH_SECONDS (each event-loop window), BENCH_BROADCAST_ROOMS shrink it;
- * BENCH_TAKE_PER_ROUND sets the round limit.
+ * BENCH_TAKE_PER_ROUND sets the round limit; BENCH_FLEET_LOG=<file> keeps the runtime's debug log.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -40,6 +40,10 @@ const BC_ROBOTS = 20;
 const BC_ROOMS = Number(process.env.BENCH_BROADCAST_ROOMS ?? 50);
 const TAKE_PER_ROUND = Number(process.env.BENCH_TAKE_PER_ROUND ?? 100);
 const silent = pino({ level: 'silent' });
+// BENCH_FLEET_LOG=<file>: the runtime's log at debug there (the fleet's rounds with each phase's time).
+const runtimeLog = process.env.BENCH_FLEET_LOG
+  ? pino({ level: 'debug' }, pino.destination({ dest: process.env.BENCH_FLEET_LOG, sync: false }))
+  : silent;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type FarmLine = Record<string, unknown>;
@@ -122,7 +126,7 @@ async function qunbotRuntime(uri: string, servers: readonly { token: string; end
   const runtime = createRuntime({
     config,
     connection: db.connection,
-    log: silent,
+    log: runtimeLog,
     stages: plugins.stages(config.bot.plugins, { log: silent, settings: config.bot.pluginSettings }),
   });
   await modelsReady(db.connection);
@@ -177,11 +181,15 @@ async function idleFleet(uri: string) {
   const floorMs = await loopDelayP99(SECONDS);
   const heap0 = await settledHeap();
   let leasesLost = 0;
-  q.runtime.fleet.on('lost', () => leasesLost++);
+  const lostWhy = new Map<string, number>();
+  q.runtime.fleet.on('lost', ({ reason }) => {
+    leasesLost++;
+    lostWhy.set(reason, (lostWhy.get(reason) ?? 0) + 1);
+  });
   const { loginMs: startupMs, syncedMs } = await startAllSynced(q.runtime, ROBOTS);
   const heapMb = ((await settledHeap()) - heap0) / ROBOTS / 2 ** 20;
   log(
-    `fleet: qunbot, ${ROBOTS} robots (${TAKE_PER_ROUND} a round): all logged in after ${startupMs} ms, rooms synced after ${syncedMs} ms, heap ${round(heapMb)} MB each, ${leasesLost} leases lost`,
+    `fleet: qunbot, ${ROBOTS} robots (${TAKE_PER_ROUND} a round): all logged in after ${startupMs} ms, rooms synced after ${syncedMs} ms, heap ${round(heapMb)} MB each, ${leasesLost} leases lost ${JSON.stringify([...lostWhy])}`,
   );
   const idleMs = await loopDelayP99(SECONDS);
   let handled = 0;

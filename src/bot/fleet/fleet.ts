@@ -264,13 +264,34 @@ export class Fleet extends EventEmitter<{
     while (this.starting.size > 0) await Promise.all(this.starting);
   }
 
+  /**
+   * Renews first (what is held never waits for the rest), then reports this process, hands back
+   * and takes. Each phase's time is logged (debug); a round longer than its period is a warning:
+   * the database answers too slowly for the lease (raise QUNBOT_LEASE_SEC or lower
+   * QUNBOT_TAKE_PER_ROUND).
+   */
   private async roundOnce(): Promise<void> {
     const { clock, policy, member } = this.deps;
-    const now = clock.now();
-    ({ draining: this.draining } = await this.processes.report(member, this.held.size, now, policy.leaseMs));
-    await this.renew(now);
+    const began = clock.now();
+    await this.renew();
+    const renewed = clock.now();
+    ({ draining: this.draining } = await this.processes.report(member, this.held.size, renewed, policy.leaseMs));
+    const reported = clock.now();
     await this.handBack();
-    if (this.taking && !this.draining && !this.stopped) await this.takeShare(now);
+    const handedBack = clock.now();
+    const taken = this.taking && !this.draining && !this.stopped ? await this.takeShare(handedBack) : 0;
+    const ended = clock.now();
+    const phases = {
+      held: this.held.size,
+      taken,
+      renewMs: renewed - began,
+      reportMs: reported - renewed,
+      handBackMs: handedBack - reported,
+      takeMs: ended - handedBack,
+    };
+    if (ended - began > policy.leaseMs / 3)
+      this.log.warn(phases, 'fleet round longer than its period: the database is slow');
+    else this.log.debug(phases, 'fleet round');
   }
 
   private live(l: LeaseView, now: number): boolean {
@@ -305,9 +326,11 @@ export class Fleet extends EventEmitter<{
     return true;
   }
 
-  private async renew(now: number): Promise<void> {
+  private async renew(): Promise<void> {
     const { member, policy } = this.deps;
     const ids = [...this.held.keys()];
+    // Trusted from just before the request: the lease in the database runs at least as long.
+    const now = this.deps.clock.now();
     const kept = await this.leases.renew(ids, member.id, now, policy.leaseMs);
     for (const id of ids) {
       const h = this.held.get(id);
@@ -340,17 +363,17 @@ export class Fleet extends EventEmitter<{
     );
   }
 
-  /** Takes this process's share of the robots that should run and that nobody live holds. */
-  private async takeShare(now: number): Promise<void> {
+  /** Takes this process's share of the robots that should run and that nobody live holds; how many it took. */
+  private async takeShare(now: number): Promise<number> {
     const { member, policy, robots } = this.deps;
     const wanted = (await robots.toRun()).filter((r) => !this.held.has(r.id) && mayHost(r.pin, member.label));
-    if (wanted.length === 0) return void (this.unheldBefore = new Set());
+    if (wanted.length === 0) return ((this.unheldBefore = new Set()), 0);
     const leases = await this.leases.of(wanted.map((r) => r.id));
     const free = wanted.filter((r) => {
       const l = leases.get(r.id);
       return !l || !this.live(l, now);
     });
-    if (free.length === 0) return void (this.unheldBefore = new Set());
+    if (free.length === 0) return ((this.unheldBefore = new Set()), 0);
     const [takers, loads] = await Promise.all([this.processes.takers(now), this.leases.heldBy(now)]);
     // A robot left unheld since the last round goes to whoever reaches it (its share was dealt to
     // a process that did not take it); the others are dealt out.
@@ -389,9 +412,9 @@ export class Fleet extends EventEmitter<{
       ),
     ).then(() => void this.starting.delete(starting));
     this.starting.add(starting);
+    return taken.length;
   }
 
-  /** Stops a robot whose lease this process can no longer trust or has lost. */
   /**
    * Stops a robot whose lease this process can no longer trust or has lost. Its fence fails at
    * once (nothing more is sent); the robot stops in the background, so a slow stop never holds
@@ -455,10 +478,16 @@ export class Fleet extends EventEmitter<{
     }
   }
 
+  /**
+   * Runs `fn` every `ms`, counted from the start of the last run (a long run does not push the
+   * next renewal back by its own length; one that overran its period is followed at once).
+   */
   private async every(ms: number, fn: () => Promise<void>): Promise<void> {
+    let next = performance.now() + ms;
     while (!this.idle()) {
-      await this.pause(ms);
+      await this.pause(Math.max(0, next - performance.now()));
       if (this.idle()) break;
+      next = performance.now() + ms;
       try {
         await fn();
       } catch (err) {

@@ -243,4 +243,18 @@ describe('the fleet: robot leases among processes on one database', () => {
     expect(fence?.held()).toBe(false);
     expect(a.hosted.has(ids[0])).toBe(false);
   });
+
+  test('when this process cannot report itself, then its round has renewed the leases first and the robots stay held', async () => {
+    const clock = new FakeClock(Date.now());
+    const a = await start(processOf('a', { clock, perRound: 5 }));
+    expect(a.hosted.size).toBe(5);
+    const before = await leases().of(ids);
+    clock.advance(LEASE_MS - 10_000);
+    jest.spyOn(a.fleet.processes, 'report').mockRejectedValueOnce(new Error('processes unavailable'));
+    await expect(a.fleet.round()).rejects.toThrow('processes unavailable');
+    const after = await leases().of(ids);
+    for (const id of ids)
+      expect(after.get(id)!.expiresAt.getTime() - before.get(id)!.expiresAt.getTime()).toBe(LEASE_MS - 10_000);
+    for (const id of ids) expect(a.fleet.fence(id)?.held()).toBe(true);
+  });
 });
