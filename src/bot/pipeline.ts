@@ -201,8 +201,13 @@ class StageContext implements BotContext {
       this.restEnded = this.restReturned;
       return DONE;
     }
-    const ended = () => void (this.restEnded = performance.now());
-    return rest.then(ended, ended);
+    return rest.then(
+      () => void (this.restEnded = performance.now()),
+      (err: unknown) => {
+        this.restEnded = performance.now();
+        throw err;
+      },
+    );
   }
 
   get event(): BotContext['event'] {

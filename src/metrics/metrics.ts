@@ -26,8 +26,8 @@ const queuedAtMs = (id: string) => parseInt(id.slice(0, 8), 16) * 1000;
 /**
  * qunbot's Prometheus metrics (prom-client): the default process metrics and robots by status,
  * messages received and sent per robot, outbox queue depth and send latency, webhook backlog,
- * failed authentications, broadcast lateness, plugin stage times (sampled), robot leases held, taken (takeovers) and lost; every series labelled
- * with the process.
+ * failed authentications, broadcast lateness, plugin stage times (sampled), robot leases held,
+ * taken (takeovers) and lost; every series labelled with the process.
  */
 export function startMetrics(deps: MetricsDeps): { registry: Registry; close(): void } {
   const registry = new Registry();
