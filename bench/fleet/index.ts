@@ -155,11 +155,13 @@ async function qunbotRuntime(uri: string, servers: readonly { token: string; end
  * until every robot was logged in (what the bare clients are timed to) and until all synced.
  */
 async function startAllSynced(runtime: Runtime, robots: number): Promise<{ loginMs: number; syncedMs: number }> {
+  // Distinct robots: a robot logged in again (a lease lost and taken back) counts once.
   const counted = (event: 'login' | 'rooms-synced') => {
-    let n = 0;
+    const seen = new Set<string>();
     return new Promise<number>((resolve) =>
-      runtime.manager.on(event, () => {
-        if (++n === robots) resolve(Date.now());
+      runtime.manager.on(event, ({ robotId }: { robotId: string }) => {
+        seen.add(robotId);
+        if (seen.size === robots) resolve(Date.now());
       }),
     );
   };

@@ -144,7 +144,12 @@ class ChainRun {
       const ended = performance.now();
       const { restStarted, restReturned, restEnded } = view;
       const rest = restStarted === undefined ? 0 : (restEnded ?? restReturned!) - restStarted;
-      timing.observe(stage.name, Math.max(0, ended - started - rest) / 1000);
+      // A failing observer costs a log line, never the event.
+      try {
+        timing.observe(stage.name, Math.max(0, ended - started - rest) / 1000);
+      } catch (err) {
+        this.log.error({ err, plugin: stage.name }, 'stage timing observer failed');
+      }
     };
     let result: ReturnType<Handler>;
     try {
@@ -153,7 +158,9 @@ class ChainRun {
       done();
       return this.failed(err, view);
     }
-    if (!(result instanceof Promise) || result === view.passed) return (done(), result ?? DONE);
+    // As untimed: whatever else a handler returns is not waited for.
+    if (!(result instanceof Promise)) return (done(), DONE);
+    if (result === view.passed) return (done(), result);
     return result.then(done, (err: unknown) => (done(), this.failed(err, view)));
   }
 
@@ -172,10 +179,13 @@ class ChainRun {
 class StageContext implements BotContext {
   /** The rest of the chain, once this stage passed the event on. */
   passed: Promise<void> | undefined;
-  /** On a timed event: when the rest of the chain started, returned and settled (performance.now()). */
-  restStarted: number | undefined;
-  restReturned: number | undefined;
-  restEnded: number | undefined;
+  /**
+   * On a timed event: when the rest of the chain started, returned and settled
+   * (performance.now()). Declared only: untimed events' views do not carry them.
+   */
+  declare restStarted: number | undefined;
+  declare restReturned: number | undefined;
+  declare restEnded: number | undefined;
 
   constructor(
     private readonly base: RunContext,

@@ -42,7 +42,7 @@ export interface RuntimeEvents {
   'stage-timed': [{ plugin: string; seconds: number }];
 }
 
-/** One event in this many has its plugin stages timed ('stage-timed'): the rest pay nothing. */
+/** One event in this many has its plugin stages timed ('stage-timed'): the rest pay a counter. */
 export const STAGE_SAMPLE_EVERY = 16;
 
 /** A send asked of a hosted robot (the API's, a script's, a broadcast's). */

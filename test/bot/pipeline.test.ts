@@ -359,4 +359,73 @@ describe('composePipeline with stage timing', () => {
     const observed = await timedRun([stage('only', () => work(1))], every, events);
     expect(observed).toHaveLength(timed);
   });
+
+  test('when a timed stage returns a value that is no promise, then the rest runs once and the chain settles at once, as untimed', async () => {
+    const after = jest.fn();
+    const settled: string[] = [];
+    const pipeline = composePipeline(
+      [
+        stage('counts', ((_c: BotContext, next: () => Promise<void>) => (void next(), 42)) as never),
+        stage('after', after),
+      ],
+      silentLog,
+      { sampleEvery: 1, observe: () => undefined },
+    );
+    pipeline.dispatch(fakeContext(), () => settled.push('settled'));
+    expect(settled).toEqual(['settled']);
+    expect(after).toHaveBeenCalledTimes(1);
+  });
+
+  test('when the observer throws, then every stage still runs once, the chain settles and the failure is logged', async () => {
+    const { log, lines } = memoryLog();
+    const ran: string[] = [];
+    const pipeline = composePipeline(
+      [stage('a', (_c, next) => (ran.push('a'), next())), stage('b', () => void ran.push('b'))],
+      log,
+      {
+        sampleEvery: 1,
+        observe: () => {
+          throw new Error('observer broke');
+        },
+      },
+    );
+    await pipeline.run(fakeContext());
+    expect(ran).toEqual(['a', 'b']);
+    expect(lines.filter((l) => l.msg === 'stage timing observer failed')).toHaveLength(2);
+  });
+
+  test('when a stage returns next() synchronously and a later stage waits, then the wait is the later stage’s only', async () => {
+    const io = deferred();
+    const observed = timedRun([
+      stage('passes', (_c, next) => (work(2), next())),
+      stage('waits', async () => {
+        await io.promise;
+        work(1);
+      }),
+    ]);
+    await Promise.resolve();
+    work(30);
+    io.resolve();
+    expect(await observed).toEqual([
+      ['passes', 2],
+      ['waits', 31],
+    ]);
+  });
+
+  test('when a timed stage throws after next, then the later stage ran once and both are timed', async () => {
+    const later = jest.fn(() => work(1));
+    const observed = await timedRun([
+      stage('throws-late', async (_c, next) => {
+        await next();
+        work(4);
+        throw new Error('late');
+      }),
+      stage('later', later),
+    ]);
+    expect(later).toHaveBeenCalledTimes(1);
+    expect(observed).toEqual([
+      ['later', 1],
+      ['throws-late', 4],
+    ]);
+  });
 });
