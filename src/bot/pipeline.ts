@@ -135,7 +135,8 @@ class ChainRun {
    * Runs a stage on a sampled event and observes its own time: from its start until it ended
    * (its result settled; at once when it returned what `next()` gave it), less the time the
    * rest of the chain took inside it: from `next()` until the rest settled, or, if the stage
-   * ended before that, until `next()` returned.
+   * ended before that, until `next()` returned. (A stage that waits on its own I/O while the
+   * rest runs, without awaiting `next()`, is charged less than its wait: rare among plugins.)
    */
   private timed(stage: PipelineStage, view: StageContext): Promise<void> {
     const timing = this.timing!;
