@@ -1,5 +1,7 @@
 import os from 'node:os';
 import pino from 'pino';
+import { WechatyBuilder, type Wechaty } from 'wechaty';
+import { PuppetService } from 'wechaty-puppet-service';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../src/db/embedded-mongo';
 
 /** One benchmark result line (DESIGN.md §6); ratio is oriented so that higher is better. */
@@ -43,6 +45,18 @@ export async function benchMongo(): Promise<{ uri: string; stop(): Promise<void>
   if (process.env.BENCH_MONGODB_URI) return { uri: process.env.BENCH_MONGODB_URI, stop: async () => undefined };
   const server: EmbeddedMongo = await startEmbeddedMongo({ mode: 'secantus', log: pino({ level: 'warn' }) });
   return { uri: server.uri, stop: () => server.stop() };
+}
+
+/** A bare Wechaty client of a puppet-service server (the baseline of the heap and start-up figures), logged in. */
+export async function bareServiceClient(server: { token: string; endpoint: string }): Promise<Wechaty> {
+  const bot = WechatyBuilder.build({
+    puppet: new PuppetService({ token: server.token, endpoint: server.endpoint, tls: { disable: true } }) as never,
+  });
+  bot.on('error', () => undefined);
+  const login = new Promise<void>((r) => bot.on('login', () => r()));
+  await bot.start();
+  await login;
+  return bot;
 }
 
 /** The heap in use after three garbage collections (the process runs with --expose-gc). */

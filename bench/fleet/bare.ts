@@ -4,9 +4,8 @@
  * stdin), started together; prints {"startupMs","heapMb"}: the time until all are logged in and
  * the heap per client.
  */
-import { WechatyBuilder, log as wechatyLog } from 'wechaty';
-import { PuppetService } from 'wechaty-puppet-service';
-import { settledHeap } from '../support';
+import { log as wechatyLog } from 'wechaty';
+import { bareServiceClient, settledHeap } from '../support';
 
 async function main() {
   wechatyLog.level('silent' as never);
@@ -16,18 +15,7 @@ async function main() {
   process.setMaxListeners(servers.length * 5 + 50);
   const before = await settledHeap();
   const t0 = Date.now();
-  const bots = await Promise.all(
-    servers.map(async (s) => {
-      const bot = WechatyBuilder.build({
-        puppet: new PuppetService({ token: s.token, endpoint: s.endpoint, tls: { disable: true } }) as never,
-      });
-      bot.on('error', () => undefined);
-      const login = new Promise<void>((r) => bot.on('login', () => r()));
-      await bot.start();
-      await login;
-      return bot;
-    }),
-  );
+  const bots = await Promise.all(servers.map(bareServiceClient));
   const startupMs = Date.now() - t0;
   const heapMb = ((await settledHeap()) - before) / servers.length / 2 ** 20;
   process.stdout.write(`${JSON.stringify({ startupMs, heapMb })}\n`);

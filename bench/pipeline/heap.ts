@@ -7,25 +7,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { WechatyBuilder } from 'wechaty';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
-import { PuppetServer, PuppetService } from 'wechaty-puppet-service';
+import { PuppetServer } from 'wechaty-puppet-service';
 import { loadConfig } from '../../config';
 import { createRuntime } from '../../src/bot/runtime';
 import { connectDatabase } from '../../src/db/connection';
 import { freePort } from '../../src/lib/free-port';
+import { bareServiceClient, settledHeap } from '../support';
 
 /** Heap per idle logged-in client over puppet-service, bare Wechaty versus a qunbot robot. */
 export async function heapPerRobot(uri: string, robots: number): Promise<{ bare: number; qunbot: number }> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error('run with --expose-gc (npm run bench does)');
-  const settle = async () => {
-    for (let i = 0; i < 3; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      gc();
-    }
-    return process.memoryUsage().heapUsed;
-  };
   // One after another: each takes a free port and binds it before the next asks for one.
   const servers: { server: PuppetServer; token: string; endpoint: string }[] = [];
   for (let i = 0; i < robots; i++) {
@@ -48,20 +39,11 @@ export async function heapPerRobot(uri: string, robots: number): Promise<{ bare:
     await server.start();
     servers.push({ server, token, endpoint });
   }
-  const base = await settle();
+  const base = await settledHeap();
 
   const bots = [];
-  for (const s of servers) {
-    const bot = WechatyBuilder.build({
-      puppet: new PuppetService({ token: s.token, endpoint: s.endpoint, tls: { disable: true } }) as never,
-    });
-    bot.on('error', () => undefined);
-    const li = new Promise<void>((r) => bot.on('login', () => r()));
-    await bot.start();
-    await li;
-    bots.push(bot);
-  }
-  const withBare = await settle();
+  for (const s of servers) bots.push(await bareServiceClient(s));
+  const withBare = await settledHeap();
   for (const b of bots) await b.stop();
 
   const db = await connectDatabase({
@@ -75,7 +57,7 @@ export async function heapPerRobot(uri: string, robots: number): Promise<{ bare:
     dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'qunbot-bench-heap-')),
   };
   const runtime = createRuntime({ config, connection: db.connection, log: pino({ level: 'silent' }) });
-  const base2 = await settle();
+  const base2 = await settledHeap();
   for (const s of servers) {
     const robot = await runtime.manager.create({
       name: 'h',
@@ -89,7 +71,7 @@ export async function heapPerRobot(uri: string, robots: number): Promise<{ bare:
     await runtime.manager.start(robot.id);
     await synced;
   }
-  const withQunbot = await settle();
+  const withQunbot = await settledHeap();
   await runtime.manager.stopAll();
   await db.connection.dropDatabase();
   await db.close();
